@@ -1,0 +1,3 @@
+from kubectl_fed.cli import main
+
+main()

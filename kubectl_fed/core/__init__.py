@@ -1,0 +1,1 @@
+"""Pure logic, no I/O: imports neither kubernetes, google.cloud nor click."""

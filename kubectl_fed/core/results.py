@@ -1,0 +1,67 @@
+"""Per-cluster outcomes of a fan-out, and how a set of them maps to an exit status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from kubectl_fed.exit_status import ExitStatus
+
+T = TypeVar("T")
+
+
+class Reason(StrEnum):
+    """Why a call to one cluster failed; also the `reason` field of JSON errors."""
+
+    UNREACHABLE = "Unreachable"
+    TIMEOUT = "Timeout"
+    UNAUTHORIZED = "Unauthorized"
+    FORBIDDEN = "Forbidden"
+    NOT_FOUND = "NotFound"
+    ALREADY_EXISTS = "AlreadyExists"
+    CONFLICT = "Conflict"
+    INVALID = "Invalid"
+    SERVER_ERROR = "ServerError"
+    THROTTLED = "Throttled"
+    INTERRUPTED = "Interrupted"
+    INTERNAL = "InternalError"
+
+
+class ClusterCallError(Exception):
+    """A failed call to one member cluster, already classified by the backend."""
+
+    def __init__(self, reason: Reason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ClusterError:
+    reason: Reason
+    message: str
+
+
+@dataclass(frozen=True)
+class ClusterResult(Generic[T]):
+    """Exactly one per member cluster: either a value or an error."""
+
+    cluster: str
+    value: T | None = None
+    error: ClusterError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def exit_status(results: Sequence[ClusterResult[T]]) -> ExitStatus:
+    """0 when every cluster succeeded, 1 when none did, 3 when some did."""
+    failures = sum(1 for result in results if not result.ok)
+    if failures == 0:
+        return ExitStatus.OK
+    if failures == len(results):
+        return ExitStatus.FAILED
+    return ExitStatus.PARTIAL

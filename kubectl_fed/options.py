@@ -1,0 +1,71 @@
+"""The shared decorator that gives every subcommand the global flags of DESIGN.md section 1.
+
+kubectl passes no global flags to plugins, so each subcommand accepts them itself,
+before or after its arguments. The parsed values are handed to the command as one
+`settings: Settings` keyword argument.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from kubectl_fed.core.settings import DEFAULT_REQUEST_TIMEOUT, OUTPUT_FORMATS, Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_GLOBAL_NAMES = (
+    "kubeconfig",
+    "federation",
+    "clusters",
+    "namespace",
+    "all_namespaces",
+    "output",
+    "request_timeout",
+    "parallelism",
+    "debug",
+)
+
+
+def _positive_float(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if value <= 0:
+        raise click.BadParameter("must be a positive number of seconds")
+    return value
+
+
+def global_options(outputs: tuple[str, ...] = OUTPUT_FORMATS) -> Callable[[F], F]:
+    """Add the global flags; `outputs` narrows `-o` for commands that print less."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name) for name in _GLOBAL_NAMES}
+            return func(*args, settings=Settings(**values), **kwargs)
+
+        options = [
+            click.option("--kubeconfig", type=click.Path(dir_okay=False), default=None,
+                         help="Kubeconfig file (default: $KUBECONFIG or ~/.kube/config)."),
+            click.option("--federation", default=None, metavar="NAME",
+                         help="Saved member set to use (default: the current one)."),
+            click.option("--clusters", default=None, metavar="LIST",
+                         help="Comma list of contexts or globs; '!glob' excludes."),
+            click.option("-n", "--namespace", default=None, help="Namespace (default: the context's)."),
+            click.option("-A", "--all-namespaces", is_flag=True, help="All namespaces."),
+            click.option("-o", "--output", type=click.Choice(outputs), default=outputs[0],
+                         show_default=True, help="Output format."),
+            click.option("--request-timeout", type=float, default=DEFAULT_REQUEST_TIMEOUT,
+                         callback=_positive_float, show_default=True, metavar="SECONDS",
+                         help="Per-cluster bound on each call."),
+            click.option("--parallelism", type=click.IntRange(min=1), default=None, metavar="N",
+                         help="Concurrent clusters (default: all, at most 64)."),
+            click.option("--debug", is_flag=True, envvar="KUBECTL_FED_DEBUG",
+                         help="Show tracebacks and request logs (never credentials)."),
+        ]
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,1 @@
+"""Output builders: tables, describe text, json/yaml. They build output, never decide."""

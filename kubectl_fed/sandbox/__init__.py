@@ -1,0 +1,1 @@
+"""A local simulated federation: HTTPS Kubernetes API servers, controllers, a GCE emulator."""
