@@ -1,0 +1,43 @@
+"""The small Protocols core logic and commands use to reach a member cluster.
+
+Objects cross this boundary as plain JSON-shaped dicts (what the API server sends),
+never as kubernetes client model classes. Every method raises
+`kubectl_fed.core.results.ClusterCallError` with a classified `Reason` on failure.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+KubeObject = dict[str, Any]
+
+
+class ClusterBackend(Protocol):
+    """One member cluster, reached through one API client built once per run."""
+
+    name: str
+
+    def server_version(self) -> str: ...
+
+    def get(self, kind: str, namespace: str | None, name: str) -> KubeObject:
+        """`kind` is a resource plural: ingresses, services, replicasets, configmaps, ..."""
+        ...
+
+    def list(
+        self, kind: str, namespace: str | None, label_selector: str | None = None
+    ) -> list[KubeObject]:
+        """`namespace=None` lists across all namespaces (or a cluster-scoped kind)."""
+        ...
+
+    def create(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject: ...
+
+    def replace(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject:
+        """Full update; `metadata.resourceVersion` in `obj` makes it optimistic."""
+        ...
+
+    def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
+        """Server-side apply (or its fallback), creating the object when it is missing."""
+        ...
+
+    def delete(self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False) -> None:
+        ...
