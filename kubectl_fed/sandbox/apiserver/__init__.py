@@ -1,0 +1,1 @@
+"""An in-memory Kubernetes API server: the store, its HTTPS front end and fault injection."""
