@@ -16,7 +16,9 @@ TOTAL = 100_000
 
 
 def _capped_preferences() -> dict[str, Any]:
-    entries = {name: {"weight": 1 + i % 7, "maxReplicas": 10 + i} for i, name in enumerate(CLUSTERS)}
+    entries = {
+        name: {"weight": 1 + i % 7, "maxReplicas": 10 + i} for i, name in enumerate(CLUSTERS)
+    }
     return {"rebalance": True, "clusters": entries}
 
 
