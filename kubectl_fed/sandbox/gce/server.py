@@ -1,0 +1,229 @@
+"""The Compute Engine v1 REST paths a reader of an L7 load balancer calls, over loopback HTTP.
+
+Read-only: list/get of the global load balancer resources and zonal instance groups,
+aggregated lists, `backendServices.getHealth` and `instanceGroups.listInstances`.
+Errors are GCE's JSON error documents, so google-api-core raises its usual exceptions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from kubectl_fed.sandbox.gce.resources import GLOBAL, KINDS, Body
+from kubectl_fed.sandbox.gce.state import GceState
+
+ZONAL = {"instanceGroups"}
+AGGREGATED = {
+    "instanceGroups",
+    "backendServices",
+    "healthChecks",
+    "urlMaps",
+    "targetHttpProxies",
+    "targetHttpsProxies",
+    "sslCertificates",
+}
+PATH = re.compile(
+    r"^/compute/v1/projects/(?P<project>[^/]+)/"
+    r"(?:(?P<aggregated>aggregated)/(?P<agg>[A-Za-z]+)"
+    r"|(?:global|zones/(?P<zone>[^/]+))/(?P<collection>[A-Za-z]+)"
+    r"(?:/(?P<name>[^/]+)(?:/(?P<verb>[A-Za-z]+))?)?)$"
+)
+
+
+class GceError(Exception):
+    def __init__(self, status: HTTPStatus, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reason = reason
+
+
+def not_found(resource: str) -> GceError:
+    return GceError(HTTPStatus.NOT_FOUND, f"The resource '{resource}' was not found", "notFound")
+
+
+class Router:
+    """Maps a method and path to a JSON document, or raises GceError."""
+
+    def __init__(self, state: GceState) -> None:
+        self.state = state
+
+    def handle(self, method: str, path: str, body: Body) -> Body:
+        match = PATH.match(urlsplit(path).path)
+        if match is None:
+            raise GceError(HTTPStatus.NOT_FOUND, f"Unknown path {urlsplit(path).path}", "notFound")
+        parts = match.groupdict()
+        if parts["project"] != self.state.project:
+            raise not_found(f"projects/{parts['project']}")
+        if parts["aggregated"]:
+            return self._aggregated(method, parts["agg"])
+        return self._scoped(method, parts, body)
+
+    def _scoped(self, method: str, parts: dict[str, Any], body: Body) -> Body:
+        collection, name, verb = parts["collection"], parts["name"], parts["verb"]
+        scope = parts["zone"] or GLOBAL
+        if collection not in KINDS or (collection in ZONAL) != (scope != GLOBAL):
+            raise not_found(self._where(collection, name, scope))
+        if verb is not None:
+            _expect(method, "POST")
+            return self._verb(collection, name, verb, scope, body)
+        _expect(method, "GET")
+        if name is None:
+            return self._list(collection, scope)
+        found = self.state.get_resource(collection, name, scope)
+        if found is None:
+            raise not_found(self._where(collection, name, scope))
+        return found
+
+    def _list(self, collection: str, scope: str) -> Body:
+        where = GLOBAL if scope == GLOBAL else f"zones/{scope}"
+        return {
+            "kind": f"compute#{KINDS[collection]}List",
+            "id": f"projects/{self.state.project}/{where}/{collection}",
+            "items": self.state.list_resources(collection, scope),
+            "selfLink": f"{self.state.links.base}/projects/{self.state.project}/{where}/"
+            f"{collection}",
+        }
+
+    def _aggregated(self, method: str, collection: str) -> Body:
+        _expect(method, "GET")
+        if collection not in AGGREGATED:
+            raise not_found(f"projects/{self.state.project}/aggregated/{collection}")
+        scopes = self.state.aggregated(collection)
+        return {
+            "kind": f"compute#{KINDS[collection]}AggregatedList",
+            "id": f"projects/{self.state.project}/aggregated/{collection}",
+            "items": {scope: {collection: items} for scope, items in scopes.items()},
+        }
+
+    def _verb(self, collection: str, name: str, verb: str, scope: str, body: Body) -> Body:
+        if (collection, verb) == ("backendServices", "getHealth"):
+            return self._health(name, str(body.get("group", "")))
+        if (collection, verb) == ("instanceGroups", "listInstances"):
+            instances = self.state.group_instances(scope, name)
+            if instances is None:
+                raise not_found(self._where(collection, name, scope))
+            return {
+                "kind": "compute#instanceGroupsListInstances",
+                "items": [{"instance": link, "status": "RUNNING"} for link in instances],
+            }
+        raise GceError(HTTPStatus.NOT_FOUND, f"Unknown method {collection}.{verb}", "notFound")
+
+    def _health(self, service: str, group: str) -> Body:
+        if self.state.get_resource("backendServices", service) is None:
+            raise not_found(self._where("backendServices", service, GLOBAL))
+        health = self.state.group_health(service, group)
+        if health is None:
+            raise GceError(
+                HTTPStatus.BAD_REQUEST,
+                f"Invalid value for field 'resource.group': '{group}'. "
+                f"Instance group is not a backend of backend service {service}.",
+                "invalid",
+            )
+        return {"kind": "compute#backendServiceGroupHealth", "healthStatus": health}
+
+    def _where(self, collection: str, name: str | None, scope: str) -> str:
+        where = GLOBAL if scope == GLOBAL else f"zones/{scope}"
+        return f"projects/{self.state.project}/{where}/{collection}/{name or ''}".rstrip("/")
+
+
+def _expect(method: str, allowed: str) -> None:
+    if method != allowed:
+        raise GceError(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            f"{method} is not supported by the sandbox's read-only Compute API",
+            "methodNotAllowed",
+        )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def _serve(self, method: str) -> None:
+        try:
+            document = self.server.router.handle(method, self.path, self._body())
+            self._reply(HTTPStatus.OK, document)
+        except GceError as err:
+            self._reply(err.status, _error_document(err))
+        except ValueError as err:
+            bad = GceError(HTTPStatus.BAD_REQUEST, f"Invalid JSON payload: {err}", "parseError")
+            self._reply(bad.status, _error_document(bad))
+
+    def _body(self) -> Body:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        parsed = json.loads(raw) if raw.strip() else {}
+        return parsed if isinstance(parsed, dict) else {}
+
+    def _reply(self, status: HTTPStatus, document: Body) -> None:
+        payload = json.dumps(document).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the sandbox must not write access logs over the user's terminal."""
+
+
+def _error_document(err: GceError) -> Body:
+    message = str(err)
+    return {
+        "error": {
+            "code": int(err.status),
+            "message": message,
+            "errors": [{"message": message, "domain": "global", "reason": err.reason}],
+        }
+    }
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, router: Router) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.router = router
+
+
+class GceServer:
+    """A running emulator: `endpoint` is what `client_options.api_endpoint` takes."""
+
+    def __init__(self, state: GceState) -> None:
+        self.state = state
+        self._server = _Server(Router(state))
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="gce-emulator", daemon=True
+        )
+
+    @property
+    def endpoint(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> GceServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
