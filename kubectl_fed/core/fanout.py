@@ -2,18 +2,29 @@
 
 It returns one result per cluster, in member order, success or error; it never raises
 half-way and never lets one slow cluster hold the others beyond its time bound.
+
+Each cluster runs in its own daemon thread, at most `workers` at a time. Daemon threads
+matter: a cluster abandoned at its deadline (or on Ctrl-C) must not keep the process
+alive after the command has printed its results, which a ThreadPoolExecutor would do
+(it joins its workers at interpreter exit).
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from kubectl_fed.core.results import ClusterCallError, ClusterError, ClusterResult, Reason
 
 T = TypeVar("T")
+
+INTERRUPTED_RUNNING = "interrupted while waiting for the cluster; the call may still complete"
+INTERRUPTED_PENDING = "interrupted before the call was sent"
 
 
 def _run_one(operation: Callable[[str], T], cluster: str) -> ClusterResult[T]:
@@ -26,6 +37,70 @@ def _run_one(operation: Callable[[str], T], cluster: str) -> ClusterResult[T]:
         return ClusterResult(cluster, error=ClusterError(Reason.INTERNAL, message))
 
 
+@dataclass
+class _Run(Generic[T]):
+    """Book-keeping of one fan-out, owned by the calling thread."""
+
+    clusters: Sequence[str]
+    operation: Callable[[str], T]
+    workers: int
+    deadline: float | None
+    pending: deque[int] = field(default_factory=deque)
+    started: dict[int, float] = field(default_factory=dict)
+    results: dict[int, ClusterResult[T]] = field(default_factory=dict)
+    finished: queue.SimpleQueue[tuple[int, ClusterResult[T]]] = field(
+        default_factory=queue.SimpleQueue
+    )
+
+    def start_ready(self) -> None:
+        while self.pending and len(self.started) < self.workers:
+            index = self.pending.popleft()
+            self.started[index] = time.monotonic()
+            thread = threading.Thread(
+                target=self._work, args=(index,), name=f"fanout-{index}", daemon=True
+            )
+            thread.start()
+
+    def _work(self, index: int) -> None:
+        self.finished.put((index, _run_one(self.operation, self.clusters[index])))
+
+    def wait_one(self) -> None:
+        """Record the next finished cluster, or time out the overdue ones."""
+        try:
+            index, result = self.finished.get(timeout=self._time_to_next_deadline())
+        except queue.Empty:
+            self._expire_overdue()
+            return
+        if self.started.pop(index, None) is not None:  # else it already timed out
+            self.results[index] = result
+
+    def _time_to_next_deadline(self) -> float | None:
+        if self.deadline is None:
+            return None
+        first_start = min(self.started.values())
+        return max(0.0, first_start + self.deadline - time.monotonic())
+
+    def _expire_overdue(self) -> None:
+        assert self.deadline is not None
+        now = time.monotonic()
+        for index, start in list(self.started.items()):
+            if now - start >= self.deadline:
+                del self.started[index]
+                message = f"no answer within {self.deadline:g}s"
+                self.results[index] = self._failed(index, Reason.TIMEOUT, message)
+
+    def interrupt(self) -> None:
+        for index in self.started:
+            self.results[index] = self._failed(index, Reason.INTERRUPTED, INTERRUPTED_RUNNING)
+        for index in self.pending:
+            self.results[index] = self._failed(index, Reason.INTERRUPTED, INTERRUPTED_PENDING)
+        self.started.clear()
+        self.pending.clear()
+
+    def _failed(self, index: int, reason: Reason, message: str) -> ClusterResult[T]:
+        return ClusterResult(self.clusters[index], error=ClusterError(reason, message))
+
+
 def fan_out(
     clusters: Sequence[str],
     operation: Callable[[str], T],
@@ -33,34 +108,19 @@ def fan_out(
     workers: int,
     deadline: float | None = None,
 ) -> list[ClusterResult[T]]:
-    """Run `operation(cluster)` for every cluster with at most `workers` threads.
+    """Run `operation(cluster)` for every cluster with at most `workers` at a time.
 
-    `deadline` (seconds for the whole fan-out) is a safety net above the per-request
-    timeouts the backend already applies: a cluster still running when it passes is
-    reported as Timeout and its thread is abandoned (daemon), not waited for.
+    `deadline` (seconds, counted from the moment a cluster's operation starts) is a
+    safety net above the per-request timeouts the backend already applies: a cluster
+    still running when it passes is reported as Timeout and its thread is abandoned.
+    Ctrl-C stops the waiting: unfinished clusters are reported as Interrupted.
     """
-    if not clusters:
-        return []
-    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fanout")
+    run: _Run[T] = _Run(clusters, operation, max(1, workers), deadline)
+    run.pending.extend(range(len(clusters)))
     try:
-        futures = [pool.submit(_run_one, operation, cluster) for cluster in clusters]
-        return _collect(clusters, futures, deadline)
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _collect(
-    clusters: Sequence[str], futures: list[Future[ClusterResult[T]]], deadline: float | None
-) -> list[ClusterResult[T]]:
-    end = None if deadline is None else time.monotonic() + deadline
-    results: list[ClusterResult[T]] = []
-    for cluster, future in zip(clusters, futures, strict=True):
-        remaining = None if end is None else max(0.0, end - time.monotonic())
-        try:
-            results.append(future.result(timeout=remaining))
-        except TimeoutError:
-            future.cancel()
-            message = f"no answer within {deadline:g}s"
-            results.append(ClusterResult(cluster, error=ClusterError(Reason.TIMEOUT, message)))
-    return results
-
+        while run.pending or run.started:
+            run.start_ready()
+            run.wait_one()
+    except KeyboardInterrupt:
+        run.interrupt()
+    return [run.results[index] for index in range(len(clusters))]

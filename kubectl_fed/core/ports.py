@@ -39,5 +39,28 @@ class ClusterBackend(Protocol):
         """Server-side apply (or its fallback), creating the object when it is missing."""
         ...
 
-    def delete(self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False) -> None:
+    def delete(
+        self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False
+    ) -> None: ...
+
+
+class ClusterInfo(Protocol):
+    """Facts about a member cluster that `clusters`, `doctor` and the GLBC logic read."""
+
+    name: str
+
+    def list_zones(self) -> list[str]:
+        """Sorted distinct zones of the cluster's nodes (topology.kubernetes.io/zone)."""
         ...
+
+    def ingress_uid(self) -> str | None:
+        """`uid` of ConfigMap kube-system/ingress-uid, None when the ConfigMap is missing."""
+        ...
+
+    def access_review(self, verb: str, resource: str, namespace: str | None) -> bool:
+        """Whether the current user may `verb` the `resource` (a plural) in `namespace`."""
+        ...
+
+
+class MemberCluster(ClusterBackend, ClusterInfo, Protocol):
+    """Everything one member offers: what `App.backend(cluster)` returns."""

@@ -56,9 +56,19 @@ class ClusterResult(Generic[T]):
     def ok(self) -> bool:
         return self.error is None
 
+    @staticmethod
+    def failed(cluster: str, reason: Reason, message: str) -> ClusterResult[T]:
+        return ClusterResult(cluster, error=ClusterError(reason, message))
+
+
+def interrupted(results: Sequence[ClusterResult[T]]) -> bool:
+    return any(r.error is not None and r.error.reason is Reason.INTERRUPTED for r in results)
+
 
 def exit_status(results: Sequence[ClusterResult[T]]) -> ExitStatus:
-    """0 when every cluster succeeded, 1 when none did, 3 when some did."""
+    """0 when every cluster succeeded, 1 when none did, 3 when some did, 130 on Ctrl-C."""
+    if interrupted(results):
+        return ExitStatus.INTERRUPTED
     failures = sum(1 for result in results if not result.ok)
     if failures == 0:
         return ExitStatus.OK

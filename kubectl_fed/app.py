@@ -1,0 +1,149 @@
+"""The one application object of a run: kubeconfig, membership, selection, backends, fan-out.
+
+Commands build it from the global flags (`App(settings)`) and ask it for what they need;
+everything is computed once, on first use, and every usage problem (no kubeconfig,
+unknown context, empty selection, ...) is raised as UsageError before any request.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from kubectl_fed.core.fanout import fan_out
+from kubectl_fed.core.membership import FederationConfig
+from kubectl_fed.core.results import ClusterResult, exit_status
+from kubectl_fed.core.selection import select_clusters
+from kubectl_fed.core.settings import Settings
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.render.cluster_errors import error_lines, interrupted_summary
+
+if TYPE_CHECKING:
+    from kubectl_fed.backends.kubeconfig import KubeConfig
+    from kubectl_fed.core.ports import MemberCluster
+
+T = TypeVar("T")
+
+DEFAULT_NAMESPACE = "default"
+CONNECTIONS_PER_CLUSTER = 4
+# The fan-out's safety-net deadline: this many request timeouts per cluster operation.
+DEFAULT_CALLS_PER_OPERATION = 4
+
+
+class App:
+    def __init__(self, settings: Settings, environ: Mapping[str, str] | None = None) -> None:
+        self.settings = settings
+        self._environ = os.environ if environ is None else environ
+        self._backends: dict[str, MemberCluster] = {}
+        self._lock = threading.Lock()
+
+    # -- configuration, parsed once -------------------------------------------------
+
+    @cached_property
+    def kubeconfig(self) -> KubeConfig:
+        from kubectl_fed.backends.kubeconfig import load_kubeconfig
+
+        return load_kubeconfig(self.settings.kubeconfig, self._environ)
+
+    @cached_property
+    def membership_file(self) -> str:
+        from kubectl_fed.backends.membership_file import membership_path
+
+        return membership_path(self._environ)
+
+    @cached_property
+    def federations(self) -> FederationConfig:
+        from kubectl_fed.backends.membership_file import read_membership
+
+        return read_membership(self.membership_file)
+
+    def save_federations(self, config: FederationConfig) -> None:
+        from kubectl_fed.backends.membership_file import write_membership
+
+        write_membership(self.membership_file, config)
+        self.__dict__["federations"] = config
+
+    @cached_property
+    def federation(self) -> str | None:
+        """The federation in use: --federation (must exist), else the current one."""
+        return self.federations.resolve(self.settings.federation)
+
+    @cached_property
+    def members(self) -> list[str]:
+        """The selected member clusters, in member order, each checked in kubeconfig."""
+        members = self.federations.members(self.settings.federation)
+        contexts = list(self.kubeconfig.contexts)
+        selected = select_clusters(
+            contexts,
+            None if members is None else list(members),
+            self.settings.clusters,
+            federation=self.federation,
+        )
+        for cluster in selected:
+            self.kubeconfig.check_context(cluster)
+        return selected
+
+    @cached_property
+    def namespace(self) -> str | None:
+        """--namespace, else the first member context's namespace, else "default"; None for -A."""
+        if self.settings.all_namespaces:
+            return None
+        if self.settings.namespace:
+            return self.settings.namespace
+        first = self.kubeconfig.contexts[self.members[0]]
+        return first.namespace or DEFAULT_NAMESPACE
+
+    def server(self, cluster: str) -> str:
+        return self.kubeconfig.contexts[cluster].server
+
+    # -- talking to members ----------------------------------------------------------
+
+    def backend(self, cluster: str) -> MemberCluster:
+        """The cluster's backend, built once; its client (and credentials) on first call."""
+        with self._lock:
+            if cluster not in self._backends:
+                self._backends[cluster] = self._new_backend(cluster)
+            return self._backends[cluster]
+
+    def _new_backend(self, cluster: str) -> MemberCluster:
+        from kubectl_fed.backends.kube import KubeBackend
+        from kubectl_fed.backends.kube_transport import ApiClientTransport
+
+        kubeconfig = self.kubeconfig
+        transport = ApiClientTransport(
+            lambda: kubeconfig.api_client(cluster, pool_size=CONNECTIONS_PER_CLUSTER)
+        )
+        return KubeBackend(cluster, transport, request_timeout=self.settings.request_timeout)
+
+    def fan_out(
+        self,
+        operation: Callable[[str], T],
+        *,
+        clusters: Sequence[str] | None = None,
+        calls: int | None = DEFAULT_CALLS_PER_OPERATION,
+    ) -> list[ClusterResult[T]]:
+        """Run `operation(cluster)` on every selected member (or `clusters`) in parallel.
+
+        `calls` bounds each cluster's operation to that many request timeouts (a safety
+        net: the backend already bounds every call); None for operations that wait long.
+        """
+        targets = self.members if clusters is None else list(clusters)
+        deadline = None if calls is None else calls * self.settings.request_timeout + 1.0
+        workers = self.settings.workers(len(targets))
+        return fan_out(targets, operation, workers=workers, deadline=deadline)
+
+    # -- reporting ---------------------------------------------------------------------
+
+    def report(self, results: Sequence[ClusterResult[T]], subject: str | None = None) -> ExitStatus:
+        """Print one stderr line per failed cluster (and the Ctrl-C summary); the exit status."""
+        for line in error_lines(results, subject):
+            click.echo(line, err=True)
+        summary = interrupted_summary(results)
+        if summary:
+            click.echo(summary, err=True)
+        return exit_status(results)

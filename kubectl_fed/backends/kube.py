@@ -1,0 +1,274 @@
+"""`KubeBackend`: one member cluster over the Kubernetes REST API, JSON dicts in and out.
+
+Every call is bounded by the request timeout, retries included. Retries (at most
+`MAX_ATTEMPTS` tries, exponential backoff or the server's Retry-After, never beyond the
+time left) happen only where repeating cannot do harm:
+- 429 Too Many Requests, for every method: the server refused the request unprocessed;
+- 5xx and reset connections, for reads (GET), server-side apply (the same apply twice
+  is the same result) and PUT carrying a resourceVersion (a repeat of an update that did
+  land is refused with 409, never applied twice). POST and DELETE are not repeated.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kubectl_fed.backends.kube_errors import is_retryable_transport, status_error
+from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
+from kubectl_fed.backends.kube_transport import Request, Response, Transport
+from kubectl_fed.core.ports import KubeObject
+from kubectl_fed.core.results import ClusterCallError, Reason
+
+Names = list[str]  # `list` is shadowed by KubeBackend.list inside the class body
+MAX_ATTEMPTS = 3
+FIRST_BACKOFF = 0.2
+MAX_CONFLICT_RETRIES = 3
+APPLY_PATCH = "application/apply-patch+yaml"
+ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
+# Answers of a server that does not do server-side apply (fall back to get + replace).
+_NO_APPLY = {405, 415, 501}
+
+
+class KubeBackend:
+    """Implements `core.ports.MemberCluster` for one kubeconfig context."""
+
+    def __init__(
+        self,
+        name: str,
+        transport: Transport,
+        *,
+        request_timeout: float,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.name = name
+        self._send = transport
+        self._timeout = request_timeout
+        self._sleep = sleep
+
+    # -- reads ------------------------------------------------------------------
+
+    def server_version(self) -> str:
+        return str(self._call(Request("GET", "/version")).get("gitVersion", "unknown"))
+
+    def get(self, kind: str, namespace: str | None, name: str) -> KubeObject:
+        res = resource(kind)
+        return _with_type(self._call(Request("GET", res.path(namespace, name))), res)
+
+    def list(
+        self, kind: str, namespace: str | None, label_selector: str | None = None
+    ) -> list[KubeObject]:
+        res = resource(kind)
+        query: dict[str, str] = {"labelSelector": label_selector} if label_selector else {}
+        items: list[KubeObject] = []
+        while True:
+            page = self._call(Request("GET", res.path(namespace), tuple(query.items())))
+            items.extend(_with_type(item, res) for item in page.get("items") or [])
+            token = (page.get("metadata") or {}).get("continue")
+            if not token:
+                return items
+            query["continue"] = token
+
+    # -- writes -----------------------------------------------------------------
+
+    def create(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject:
+        res = resource_of(obj)
+        request = Request("POST", res.path(_namespace(obj, res)), _dry(dry_run), obj)
+        return self._call(request)
+
+    def replace(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject:
+        res = resource_of(obj)
+        path = res.path(_namespace(obj, res), _name(obj))
+        return self._call(Request("PUT", path, _dry(dry_run), obj))
+
+    def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
+        res = resource_of(obj)
+        path = res.path(_namespace(obj, res), _name(obj))
+        query = (("fieldManager", field_manager), ("force", "true"), *_dry(dry_run))
+        try:
+            return self._call(Request("PATCH", path, query, obj, APPLY_PATCH))
+        except _NoServerSideApply:
+            return self._apply_by_replace(obj, res, dry_run)
+
+    def delete(self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False) -> None:
+        query = (("propagationPolicy", "Background"), *_dry(dry_run))
+        self._call(Request("DELETE", resource(kind).path(namespace, name), query))
+
+    def _apply_by_replace(self, obj: KubeObject, res: Resource, dry_run: bool) -> KubeObject:
+        """Create, or overlay `obj` on the live object and PUT it; re-read on 409."""
+        namespace, name = _namespace(obj, res), _name(obj)
+        for _ in range(MAX_CONFLICT_RETRIES):
+            try:
+                live = self.get(res.plural, namespace, name)
+            except ClusterCallError as err:
+                if err.reason is Reason.NOT_FOUND:
+                    return self.create(obj, dry_run=dry_run)
+                raise
+            try:
+                return self.replace(_overlay(live, obj), dry_run=dry_run)
+            except ClusterCallError as err:
+                if err.reason is not Reason.CONFLICT:
+                    raise
+        raise ClusterCallError(Reason.CONFLICT, f"{res.kind} {name} kept changing; try again")
+
+    # -- cluster facts ------------------------------------------------------------
+
+    def list_zones(self) -> Names:
+        zones = set()
+        for node in self.list("nodes", None):
+            labels = (node.get("metadata") or {}).get("labels") or {}
+            zone = next((labels[key] for key in ZONE_LABELS if labels.get(key)), None)
+            if zone:
+                zones.add(str(zone))
+        return sorted(zones)
+
+    def ingress_uid(self) -> str | None:
+        try:
+            configmap = self.get("configmaps", "kube-system", "ingress-uid")
+        except ClusterCallError as err:
+            if err.reason is Reason.NOT_FOUND:
+                return None
+            raise
+        uid = (configmap.get("data") or {}).get("uid")
+        return str(uid) if uid is not None else None
+
+    def access_review(self, verb: str, resource_name: str, namespace: str | None) -> bool:
+        res = resource(resource_name)
+        attributes = {"verb": verb, "group": res.group, "resource": res.plural}
+        if namespace is not None:
+            attributes["namespace"] = namespace
+        review = {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SelfSubjectAccessReview",
+            "spec": {"resourceAttributes": attributes},
+        }
+        answer = self.create(review)
+        return bool((answer.get("status") or {}).get("allowed"))
+
+    # -- one call, with retries -----------------------------------------------------
+
+    def _call(self, request: Request) -> dict[str, Any]:
+        end = time.monotonic() + self._timeout
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return self._attempt(request, end)
+            except _Retryable as retry:
+                if attempt == MAX_ATTEMPTS or not self._backoff(attempt, retry.headers, end):
+                    raise retry.error from None
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _attempt(self, request: Request, end: float) -> dict[str, Any]:
+        try:
+            response = self._send(request, max(end - time.monotonic(), 0.001))
+        except ClusterCallError as err:
+            if is_retryable_transport(err) and _repeatable(request):
+                raise _Retryable(err, None) from None
+            raise
+        if response.status < 400:
+            return _decode(response)
+        error = _failure(request, response)
+        if _retry_on(request, response.status):
+            raise _Retryable(error, response.headers)
+        raise error
+
+    def _backoff(self, attempt: int, headers: Mapping[str, str] | None, end: float) -> bool:
+        """Sleep before the next try; False when the wait would outlast the time left."""
+        wait = _retry_after(headers) or FIRST_BACKOFF * 2 ** (attempt - 1)
+        if time.monotonic() + wait >= end:
+            return False
+        self._sleep(wait)
+        return True
+
+
+class _NoServerSideApply(ClusterCallError):
+    pass
+
+
+class _Retryable(Exception):
+    def __init__(self, error: ClusterCallError, headers: Mapping[str, str] | None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.headers = headers
+
+
+def _failure(request: Request, response: Response) -> ClusterCallError:
+    if request.content_type == APPLY_PATCH and response.status in _NO_APPLY:
+        return _NoServerSideApply(Reason.INVALID, "server-side apply is not supported")
+    return status_error(response.status, response.data, response.phrase)
+
+
+def _repeatable(request: Request) -> bool:
+    if request.method == "GET" or request.content_type == APPLY_PATCH:
+        return True
+    if request.method != "PUT" or not isinstance(request.body, dict):
+        return False
+    return bool((request.body.get("metadata") or {}).get("resourceVersion"))
+
+
+def _retry_on(request: Request, status: int) -> bool:
+    return status == 429 or (status >= 500 and status != 501 and _repeatable(request))
+
+
+def _retry_after(headers: Mapping[str, str] | None) -> float | None:
+    if not headers:
+        return None
+    value = {k.lower(): v for k, v in headers.items()}.get("retry-after")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None  # an HTTP date: rare from API servers; fall back to our backoff
+
+
+def _decode(response: Response) -> dict[str, Any]:
+    if not response.data:
+        return {}
+    try:
+        document = json.loads(response.data)
+    except ValueError:
+        raise ClusterCallError(Reason.SERVER_ERROR, "the server answered with non-JSON") from None
+    return document if isinstance(document, dict) else {"items": document}
+
+
+def _with_type(obj: dict[str, Any], res: Resource) -> KubeObject:
+    """List items come without apiVersion/kind; callers always get both."""
+    obj.setdefault("apiVersion", res.group_version)
+    obj.setdefault("kind", res.kind)
+    return obj
+
+
+def _overlay(live: KubeObject, desired: KubeObject) -> KubeObject:
+    """`desired` written over `live`, keeping server-set fields such as spec.clusterIP."""
+    merged = _merge_maps(live, desired)
+    merged.pop("status", None)
+    return merged
+
+
+def _merge_maps(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """Maps merged key by key, everything else (lists, scalars) taken from `top`."""
+    merged = copy.deepcopy(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge_maps(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _dry(dry_run: bool) -> tuple[tuple[str, str], ...]:
+    return (("dryRun", "All"),) if dry_run else ()
+
+
+def _name(obj: KubeObject) -> str:
+    name = (obj.get("metadata") or {}).get("name")
+    if not name:
+        raise ValueError("object without metadata.name")
+    return str(name)
+
+
+def _namespace(obj: KubeObject, res: Resource) -> str | None:
+    if not res.namespaced:
+        return None
+    return str((obj.get("metadata") or {}).get("namespace") or "default")

@@ -1,0 +1,93 @@
+"""Classify what went wrong talking to an API server into `ClusterCallError(Reason, message)`.
+
+Messages come from the API's `Status.message` or name the transport problem in a few
+words ("connection refused", "certificate verify failed: ..."); they never carry request
+headers, tokens or certificate data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from kubectl_fed.core.results import ClusterCallError, Reason
+
+_BY_STATUS = {
+    400: Reason.INVALID,
+    401: Reason.UNAUTHORIZED,
+    403: Reason.FORBIDDEN,
+    404: Reason.NOT_FOUND,
+    409: Reason.CONFLICT,
+    410: Reason.CONFLICT,
+    422: Reason.INVALID,
+    429: Reason.THROTTLED,
+}
+_VERIFY_FAILED = re.compile(r"certificate verify failed: ([^(\]\n]+)")
+_SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] ([^(\]\n]+)")
+
+
+def status_error(status: int, body: bytes, phrase: str = "") -> ClusterCallError:
+    """The error for a non-2xx answer, from its Kubernetes `Status` body when it has one."""
+    details = _status_body(body)
+    message = str(details.get("message") or f"HTTP {status} {phrase}".strip())
+    if status == 409 and details.get("reason") == "AlreadyExists":
+        return ClusterCallError(Reason.ALREADY_EXISTS, message)
+    if status == 504 or details.get("reason") == "Timeout":
+        return ClusterCallError(Reason.TIMEOUT, message)
+    if status >= 500:
+        return ClusterCallError(Reason.SERVER_ERROR, message)
+    return ClusterCallError(_BY_STATUS.get(status, Reason.INVALID), message)
+
+
+def _status_body(body: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return {}
+    if isinstance(document, dict) and document.get("kind") == "Status":
+        return document
+    return {}
+
+
+def transport_error(err: BaseException, timeout: float) -> ClusterCallError:
+    """The error for a request that got no HTTP answer (urllib3 or socket failure)."""
+    from urllib3 import exceptions as u3
+
+    if isinstance(err, u3.NameResolutionError):
+        return ClusterCallError(Reason.UNREACHABLE, "cannot resolve the server's host name")
+    if isinstance(err, u3.NewConnectionError):
+        return ClusterCallError(Reason.UNREACHABLE, _connect_failure(str(err)))
+    if isinstance(err, u3.ConnectTimeoutError):
+        return ClusterCallError(Reason.UNREACHABLE, f"connection timed out after {timeout:g}s")
+    if isinstance(err, u3.ReadTimeoutError | TimeoutError):
+        return ClusterCallError(Reason.TIMEOUT, f"no answer within {timeout:g}s")
+    if isinstance(err, u3.SSLError):
+        return ClusterCallError(Reason.UNREACHABLE, tls_failure(str(err)))
+    if isinstance(err, u3.ProtocolError | ConnectionError):
+        return ClusterCallError(Reason.UNREACHABLE, "connection reset by the server")
+    return ClusterCallError(Reason.UNREACHABLE, f"request failed: {type(err).__name__}")
+
+
+def tls_failure(text: str) -> str:
+    verify = _VERIFY_FAILED.search(text)
+    if verify:
+        return f"certificate verify failed: {verify.group(1).strip()}"
+    reason = _SSL_REASON.search(text)
+    detail = reason.group(1).strip() if reason else "handshake failed"
+    return f"TLS error: {detail}"
+
+
+def _connect_failure(text: str) -> str:
+    lowered = text.lower()
+    for known in ("connection refused", "no route to host", "network is unreachable"):
+        if known in lowered:
+            return known
+    if "timed out" in lowered:
+        return "connection timed out"
+    return "cannot connect to the server"
+
+
+def is_retryable_transport(error: ClusterCallError) -> bool:
+    """Reset connections are worth another try; refused ones and TLS failures are not."""
+    return error.reason is Reason.UNREACHABLE and error.message.startswith("connection reset")

@@ -1,0 +1,201 @@
+"""Kubeconfig through the official client: parsed once per run, one ApiClient per context.
+
+Files: `--kubeconfig PATH`, else `$KUBECONFIG` (colon-separated, merged as kubectl does:
+the first file defining a name wins, missing files are skipped), else ~/.kube/config.
+Contexts are checked up front (cluster and user entries, referenced files) so a broken
+kubeconfig is a usage error before any request; credentials (tokens, exec plugins,
+client certificates) are only evaluated when a member's client is built.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kubectl_fed import __version__
+from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.errors import UsageError
+
+if TYPE_CHECKING:
+    from kubernetes.client import ApiClient
+
+DEFAULT_KUBECONFIG = "~/.kube/config"
+USER_AGENT = f"kubectl-fed/{__version__}"
+_FILE_KEYS = {
+    "cluster": ("certificate-authority",),
+    "user": ("client-certificate", "client-key", "tokenFile"),
+}
+
+
+@dataclass(frozen=True)
+class ContextInfo:
+    name: str
+    cluster: str
+    server: str
+    namespace: str | None
+
+
+def kubeconfig_paths(explicit: str | None, environ: Mapping[str, str]) -> list[str]:
+    if explicit:
+        path = os.path.expanduser(explicit)
+        if not os.path.isfile(path):
+            raise UsageError(f"kubeconfig {explicit}: no such file")
+        return [path]
+    listed = environ.get("KUBECONFIG", "")
+    if listed:
+        paths = [os.path.expanduser(p) for p in listed.split(os.pathsep) if p]
+        return [p for p in paths if os.path.isfile(p)]
+    default = os.path.expanduser(DEFAULT_KUBECONFIG)
+    return [default] if os.path.isfile(default) else []
+
+
+class KubeConfig:
+    """The merged kubeconfig of this run; `contexts` keeps kubeconfig order."""
+
+    def __init__(self, merged: Any, paths: list[str]) -> None:
+        self._merged = merged  # kubernetes' ConfigNode, kept for the client loader
+        self.paths = paths
+        self.contexts: dict[str, ContextInfo] = {}
+        self.current_context: str | None = merged.value.get("current-context") or None
+        self._entries = {kind: _named(merged.value, f"{kind}s") for kind in _FILE_KEYS}
+        for raw in merged.value.get("contexts") or []:
+            entry = _value(raw)
+            body = entry.get("context") or {}
+            cluster = self._entries["cluster"].get(body.get("cluster", ""), {})
+            self.contexts[entry["name"]] = ContextInfo(
+                name=entry["name"],
+                cluster=body.get("cluster", ""),
+                server=str(cluster.get("server", "")),
+                namespace=body.get("namespace") or None,
+            )
+
+    def check_context(self, name: str) -> ContextInfo:
+        """The context, or a UsageError naming what is wrong with it."""
+        info = self.contexts.get(name)
+        if info is None:
+            raise UsageError(f"no context {name!r} in kubeconfig")
+        if not info.cluster or info.cluster not in self._entries["cluster"]:
+            raise UsageError(f"context {name!r}: no cluster {info.cluster!r} in kubeconfig")
+        if not info.server:
+            raise UsageError(f"context {name!r}: cluster {info.cluster!r} has no server")
+        user_name = self._context_body(name).get("user")
+        if user_name and user_name not in self._entries["user"]:
+            raise UsageError(f"context {name!r}: no user {user_name!r} in kubeconfig")
+        self._check_files(name, "cluster", info.cluster)
+        if user_name:
+            self._check_files(name, "user", user_name)
+        return info
+
+    def _context_body(self, name: str) -> dict[str, Any]:
+        for raw in self._merged.value.get("contexts") or []:
+            entry = _value(raw)
+            if entry.get("name") == name:
+                return dict(entry.get("context") or {})
+        return {}
+
+    def _check_files(self, context: str, kind: str, entry_name: str) -> None:
+        raw = self._raw_entry(kind, entry_name)
+        body = _value(raw).get(kind) or {}
+        base = os.path.dirname(getattr(raw, "path", None) or self.paths[0])
+        for key in _FILE_KEYS[kind]:
+            if body.get(key) and not body.get(f"{key}-data"):
+                path = os.path.join(base, os.path.expanduser(str(body[key])))
+                if not os.path.isfile(path):
+                    raise UsageError(f"context {context!r}: {kind} {key} {body[key]}: no such file")
+
+    def _raw_entry(self, kind: str, name: str) -> Any:
+        for raw in self._merged.value.get(f"{kind}s") or []:
+            if _value(raw).get("name") == name:
+                return raw
+        raise UsageError(f"no {kind} {name!r} in kubeconfig")
+
+    def api_client(self, context: str, *, pool_size: int) -> ApiClient:
+        """A new ApiClient for `context` (evaluates its credentials: may run an exec plugin)."""
+        from kubernetes.client import ApiClient, Configuration
+        from kubernetes.config import kube_config
+
+        loader_class: Any = kube_config.KubeConfigLoader  # the client is untyped here
+
+        configuration = Configuration()
+        with _captured_client_errors() as errors:
+            try:
+                loader = loader_class(
+                    config_dict=self._merged, active_context=context, config_base_path=None
+                )
+                loader.load_and_set(configuration)
+            except Exception as err:
+                raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {err}") from None
+        if errors and not configuration.api_key and not configuration.cert_file:
+            raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {errors[-1]}")
+        configuration.connection_pool_maxsize = pool_size
+        configuration.retries = False  # retries are ours (backends/kube.py), not urllib3's
+        client = ApiClient(configuration)
+        client.user_agent = USER_AGENT
+        return client
+
+
+def load_kubeconfig(explicit: str | None, environ: Mapping[str, str] | None = None) -> KubeConfig:
+    """Parse the kubeconfig once; missing or broken files are a UsageError."""
+    from kubernetes.config import kube_config
+
+    merger_class: Any = kube_config.KubeConfigMerger  # the client is untyped here
+    paths = kubeconfig_paths(explicit, os.environ if environ is None else environ)
+    if not paths:
+        raise UsageError("no kubeconfig found: set --kubeconfig or $KUBECONFIG")
+    try:
+        merger = merger_class(os.pathsep.join(paths))
+        if merger.config is None or not isinstance(merger.config.value, dict):
+            raise ValueError("no configuration found")
+        return KubeConfig(merger.config, paths)
+    except UsageError:
+        raise
+    except Exception as err:
+        raise UsageError(f"invalid kubeconfig {os.pathsep.join(paths)}: {_short(err)}") from None
+
+
+def _value(node: Any) -> dict[str, Any]:
+    value = getattr(node, "value", node)
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        raise ValueError("every cluster, user and context needs a name")
+    return value
+
+
+def _named(config: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
+    entries = [_value(raw) for raw in config.get(key) or []]
+    return {entry["name"]: entry.get(key[:-1]) or {} for entry in entries}
+
+
+def _short(err: Exception) -> str:
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
+class _ThreadErrors(logging.Handler):
+    """Collects the kubernetes client's logged errors (it logs, not raises, exec failures)."""
+
+    local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sink = getattr(self.local, "sink", None)
+        if sink is not None and record.levelno >= logging.ERROR:
+            sink.append(record.getMessage().splitlines()[0])
+
+
+_HANDLER = _ThreadErrors()
+
+
+@contextmanager
+def _captured_client_errors() -> Iterator[list[str]]:
+    root = logging.getLogger()
+    if _HANDLER not in root.handlers:
+        root.addHandler(_HANDLER)
+    sink: list[str] = []
+    _ThreadErrors.local.sink = sink
+    try:
+        yield sink
+    finally:
+        _ThreadErrors.local.sink = None
