@@ -1,0 +1,92 @@
+"""Federation markers on member objects, and whether a member's object conforms.
+
+DESIGN.md section 2: every object the tool writes carries the label
+`app.kubernetes.io/managed-by: kubectl-fed` and the annotation
+`kubectl-fed.io/federation: <name>`. An object without them is someone else's and is
+adopted (or refused with `--no-adopt`).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
+MANAGED_BY_VALUE = "kubectl-fed"
+FEDERATION_ANNOTATION = "kubectl-fed.io/federation"
+DEFAULT_FEDERATION = "default"
+
+# Fields the API server or controllers own; they never make an object non-conforming.
+_IGNORED_METADATA = (
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "managedFields",
+    "selfLink",
+    "ownerReferences",
+    "finalizers",
+)
+
+
+def mark(obj: dict[str, Any], federation: str) -> dict[str, Any]:
+    """A copy of `obj` carrying the federation markers."""
+    marked = copy.deepcopy(obj)
+    metadata = marked.setdefault("metadata", {})
+    metadata["labels"] = {**(metadata.get("labels") or {}), MANAGED_BY_LABEL: MANAGED_BY_VALUE}
+    annotations = metadata.get("annotations") or {}
+    metadata["annotations"] = {**annotations, FEDERATION_ANNOTATION: federation}
+    return marked
+
+
+def is_federated(obj: dict[str, Any]) -> bool:
+    """Whether a member's object was written by kubectl-fed (any federation)."""
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    return bool(labels.get(MANAGED_BY_LABEL) == MANAGED_BY_VALUE)
+
+
+def federation_of(obj: dict[str, Any]) -> str | None:
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    value = annotations.get(FEDERATION_ANNOTATION)
+    return value if isinstance(value, str) else None
+
+
+def conforms(desired: dict[str, Any], live: dict[str, Any]) -> bool:
+    """Whether `live` already has every field `desired` sets, to the same value.
+
+    Fields `desired` leaves out (server defaults, clusterIP, nodePort allocations,
+    status, resourceVersion, ...) are the server's and are not compared, as
+    server-side apply would leave them alone too.
+    """
+    return _contains(_comparable(live), _comparable(desired))
+
+
+def _comparable(obj: dict[str, Any]) -> dict[str, Any]:
+    trimmed = {key: value for key, value in obj.items() if key != "status"}
+    metadata = dict(trimmed.get("metadata") or {})
+    for field in _IGNORED_METADATA:
+        metadata.pop(field, None)
+    trimmed["metadata"] = metadata
+    return trimmed
+
+
+def _contains(live: object, desired: object) -> bool:
+    if isinstance(desired, dict):
+        return isinstance(live, dict) and all(
+            _contains(live[key], value) if key in live else _is_empty(value)
+            for key, value in desired.items()
+        )
+    if isinstance(desired, list):
+        return (
+            isinstance(live, list)
+            and len(live) == len(desired)
+            and all(_contains(have, want) for have, want in zip(live, desired, strict=True))
+        )
+    return live == desired
+
+
+def _is_empty(value: object) -> bool:
+    """`null`, `{}`, `[]`: what the server drops when it stores an object."""
+    return value is None or value == {} or value == []

@@ -1,0 +1,180 @@
+"""The API server's validation rules that can be checked before anything is sent.
+
+Each function returns a problem in the API server's words, or None when valid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind, NameRule
+
+_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_LABEL_RE = re.compile(_LABEL)
+_SUBDOMAIN_RE = re.compile(rf"{_LABEL}(\.{_LABEL})*")
+
+_LABEL_HINT = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+    "and must start and end with an alphanumeric character"
+)
+_SUBDOMAIN_HINT = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+    "'-' or '.', and must start and end with an alphanumeric character"
+)
+_SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
+_PROTOCOLS = ("TCP", "UDP", "SCTP")
+_PATH_TYPES = ("Exact", "Prefix", "ImplementationSpecific")
+
+
+def dns1123_label_problem(value: object) -> str | None:
+    if not isinstance(value, str) or not _LABEL_RE.fullmatch(value):
+        return _LABEL_HINT
+    if len(value) > 63:
+        return "must be no more than 63 characters"
+    return None
+
+
+def dns1123_subdomain_problem(value: object) -> str | None:
+    if not isinstance(value, str) or not _SUBDOMAIN_RE.fullmatch(value):
+        return _SUBDOMAIN_HINT
+    if len(value) > 253:
+        return "must be no more than 253 characters"
+    return None
+
+
+def name_problem(name: object, rule: NameRule) -> str | None:
+    if name is None or name == "":
+        return "metadata.name: Required value: name is required"
+    check = dns1123_label_problem if rule is NameRule.LABEL else dns1123_subdomain_problem
+    problem = check(name)
+    return f'metadata.name: Invalid value: "{name}": {problem}' if problem else None
+
+
+def namespace_problem(namespace: object) -> str | None:
+    problem = dns1123_label_problem(namespace)
+    return f'metadata.namespace: Invalid value: "{namespace}": {problem}' if problem else None
+
+
+def spec_problem(kind: Kind, spec: object) -> str | None:
+    if not isinstance(spec, dict):
+        return "spec: Required value"
+    return _SPEC_CHECKS[kind.kind](spec)
+
+
+def _ingress_problem(spec: dict[str, Any]) -> str | None:
+    rules = spec.get("rules") or []
+    if not rules and not spec.get("defaultBackend"):
+        return "spec: Invalid value: either `defaultBackend` or `rules` must be specified"
+    if not isinstance(rules, list):
+        return "spec.rules: Invalid value: must be a list"
+    for index, rule in enumerate(rules):
+        paths = ((rule or {}).get("http") or {}).get("paths") or []
+        for number, path in enumerate(paths):
+            problem = _path_problem(path or {})
+            if problem:
+                return f"spec.rules[{index}].http.paths[{number}].{problem}"
+    return None
+
+
+def _path_problem(path: dict[str, Any]) -> str | None:
+    if path.get("pathType") not in _PATH_TYPES:
+        return f"pathType: Unsupported value: {path.get('pathType')!r}: supported values: " + (
+            ", ".join(f'"{value}"' for value in _PATH_TYPES)
+        )
+    backend = path.get("backend") or {}
+    service = backend.get("service")
+    if not service and not backend.get("resource"):
+        return "backend: Invalid value: one of service or resource must be specified"
+    if service and (not service.get("name") or not service.get("port")):
+        return "backend.service: Required value: name and port are required"
+    return None
+
+
+def _service_problem(spec: dict[str, Any]) -> str | None:
+    service_type = spec.get("type", "ClusterIP")
+    if service_type not in _SERVICE_TYPES:
+        return f'spec.type: Unsupported value: "{service_type}"'
+    ports = spec.get("ports") or []
+    if not isinstance(ports, list):
+        return "spec.ports: Invalid value: must be a list"
+    if not ports and service_type != "ExternalName" and spec.get("clusterIP") != "None":
+        return "spec.ports: Required value"
+    for index, port in enumerate(ports):
+        problem = _port_problem(port if isinstance(port, dict) else {}, len(ports))
+        if problem:
+            return f"spec.ports[{index}].{problem}"
+    return None
+
+
+def _port_problem(port: dict[str, Any], count: int) -> str | None:
+    if not _is_port(port.get("port")):
+        return f"port: Invalid value: {port.get('port')!r}: must be between 1 and 65535"
+    if "nodePort" in port and not _is_port(port["nodePort"]):
+        return f"nodePort: Invalid value: {port['nodePort']!r}: must be between 1 and 65535"
+    if port.get("protocol", "TCP") not in _PROTOCOLS:
+        return f"protocol: Unsupported value: {port.get('protocol')!r}"
+    if count > 1 and not port.get("name"):
+        return "name: Required value: when there are multiple ports"
+    return None
+
+
+def _is_port(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
+
+
+def _replicaset_problem(spec: dict[str, Any]) -> str | None:
+    replicas = spec.get("replicas", 1)
+    if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+        return f"spec.replicas: Invalid value: {replicas!r}: must be a non-negative integer"
+    selector = spec.get("selector")
+    if not isinstance(selector, dict) or not (
+        selector.get("matchLabels") or selector.get("matchExpressions")
+    ):
+        return "spec.selector: Required value"
+    template = spec.get("template") or {}
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    if not selector_matches(selector, labels):
+        return (
+            f"spec.template.metadata.labels: Invalid value: {labels}: "
+            "`selector` does not match template `labels`"
+        )
+    containers = (template.get("spec") or {}).get("containers") or []
+    if not containers:
+        return "spec.template.spec.containers: Required value"
+    for index, container in enumerate(containers):
+        if not isinstance(container, dict) or not container.get("name"):
+            return f"spec.template.spec.containers[{index}].name: Required value"
+        if not container.get("image"):
+            return f"spec.template.spec.containers[{index}].image: Required value"
+    return None
+
+
+def selector_matches(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    """A `LabelSelector` (matchLabels and matchExpressions) against a label map."""
+    match_labels = selector.get("matchLabels") or {}
+    if any(labels.get(key) != value for key, value in match_labels.items()):
+        return False
+    return all(_expression_matches(expr, labels) for expr in selector.get("matchExpressions") or [])
+
+
+def _expression_matches(expression: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    key, operator = expression.get("key", ""), expression.get("operator")
+    values = expression.get("values") or []
+    if operator == "In":
+        return key in labels and labels[key] in values
+    if operator == "NotIn":
+        return key not in labels or labels[key] not in values
+    if operator == "Exists":
+        return key in labels
+    if operator == "DoesNotExist":
+        return key not in labels
+    return False
+
+
+_SPEC_CHECKS: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    INGRESS.kind: _ingress_problem,
+    SERVICE.kind: _service_problem,
+    REPLICASET.kind: _replicaset_problem,
+}

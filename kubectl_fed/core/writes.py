@@ -1,0 +1,193 @@
+"""Create / apply / delete federated objects in ONE member, one outcome per object.
+
+Runs inside a fan-out operation. A failure that concerns the whole member
+(unreachable, timeout, unauthorized) is re-raised so the fan-out reports the member
+once; any other failure becomes that object's outcome and the next object goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from kubectl_fed.core.kinds import NAMESPACE
+from kubectl_fed.core.markers import mark
+from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb, decide
+from kubectl_fed.core.ports import ClusterBackend
+from kubectl_fed.core.results import ClusterCallError, ClusterError, Reason
+
+FIELD_MANAGER = "kubectl-fed"
+MEMBER_WIDE_REASONS = frozenset({Reason.UNREACHABLE, Reason.TIMEOUT, Reason.UNAUTHORIZED})
+DELETE_POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class Desired:
+    """An object as it must be in this member: markers set, prepared for the member."""
+
+    target: Target
+    obj: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    verb: Verb
+    dry_run: DryRun = DryRun.NONE
+    adopt: bool = True
+    create_namespace: bool = False
+    federation: str = "default"
+
+
+class _Namespace(Enum):
+    EXISTS = "exists"
+    PLANNED = "planned"  # created only by a dry run: its objects are planned client-side
+    MISSING = "missing"
+
+
+def write_member(
+    backend: ClusterBackend, objects: Sequence[Desired], options: WriteOptions
+) -> list[Outcome]:
+    """Create or update every object in `backend`'s member, namespaces first."""
+    outcomes: list[Outcome] = []
+    states: dict[str, _Namespace] = {}
+    for namespace in dict.fromkeys(desired.target.namespace for desired in objects):
+        state, outcome = _ensure_namespace(backend, namespace, options)
+        states[namespace] = state
+        if outcome is not None:
+            outcomes.append(outcome)
+    for desired in objects:
+        outcomes.append(_write_one(backend, desired, states[desired.target.namespace], options))
+    return outcomes
+
+
+def _ensure_namespace(
+    backend: ClusterBackend, namespace: str, options: WriteOptions
+) -> tuple[_Namespace, Outcome | None]:
+    target = Target(NAMESPACE, "", namespace)
+    if _exists(backend, target):
+        return _Namespace.EXISTS, None
+    if not options.create_namespace:
+        return _Namespace.MISSING, None
+    outcome = Outcome(target, Action.CREATE)
+    if options.dry_run is DryRun.CLIENT:
+        return _Namespace.PLANNED, outcome
+    obj = mark(
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}},
+        options.federation,
+    )
+    try:
+        backend.create(obj, dry_run=options.dry_run is DryRun.SERVER)
+    except ClusterCallError as err:
+        _reraise_member_wide(err)
+        if err.reason is not Reason.ALREADY_EXISTS:
+            return _Namespace.MISSING, Outcome(target, error=ClusterError(err.reason, err.message))
+        return _Namespace.EXISTS, None
+    state = _Namespace.PLANNED if options.dry_run is DryRun.SERVER else _Namespace.EXISTS
+    return state, outcome
+
+
+def _exists(backend: ClusterBackend, target: Target) -> bool:
+    """Whether the namespace exists; without the right to read it, assume it does."""
+    try:
+        backend.get(target.kind.plural, None, target.name)
+    except ClusterCallError as err:
+        _reraise_member_wide(err)
+        return err.reason is not Reason.NOT_FOUND
+    return True
+
+
+def _write_one(
+    backend: ClusterBackend, desired: Desired, namespace: _Namespace, options: WriteOptions
+) -> Outcome:
+    target = desired.target
+    if namespace is _Namespace.MISSING:
+        message = f'namespaces "{target.namespace}" not found (use --create-namespace)'
+        return Outcome(target, error=ClusterError(Reason.NOT_FOUND, message))
+    try:
+        live = None if namespace is _Namespace.PLANNED else _live(backend, target)
+        outcome = decide(options.verb, target, desired.obj, live, adopt=options.adopt)
+        if _must_send(outcome, namespace, options):
+            _send(backend, desired.obj, outcome.action, options)
+        return outcome
+    except ClusterCallError as err:
+        _reraise_member_wide(err)
+        return Outcome(target, error=ClusterError(err.reason, err.message))
+
+
+def _must_send(outcome: Outcome, namespace: _Namespace, options: WriteOptions) -> bool:
+    if not outcome.ok or outcome.action is Action.UNCHANGED:
+        return False
+    return options.dry_run is not DryRun.CLIENT and namespace is _Namespace.EXISTS
+
+
+def _send(
+    backend: ClusterBackend, obj: dict[str, Any], action: Action | None, options: WriteOptions
+) -> None:
+    server_dry_run = options.dry_run is DryRun.SERVER
+    if action is Action.CREATE and options.verb is Verb.CREATE:
+        backend.create(obj, dry_run=server_dry_run)
+    else:
+        backend.apply(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
+
+
+def _live(backend: ClusterBackend, target: Target) -> dict[str, Any] | None:
+    try:
+        return backend.get(target.kind.plural, target.namespace, target.name)
+    except ClusterCallError as err:
+        if err.reason is Reason.NOT_FOUND:
+            return None
+        raise
+
+
+def _reraise_member_wide(err: ClusterCallError) -> None:
+    if err.reason in MEMBER_WIDE_REASONS:
+        raise err
+
+
+def delete_member(
+    backend: ClusterBackend,
+    targets: Sequence[Target],
+    dry_run: DryRun,
+    wait_seconds: float | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Outcome]:
+    """Delete every target in this member; with `wait_seconds`, until each is gone."""
+    outcomes = [_delete_one(backend, target, dry_run) for target in targets]
+    if wait_seconds is None or dry_run is not DryRun.NONE:
+        return outcomes
+    deadline = time.monotonic() + wait_seconds
+    return [_wait_gone(backend, outcome, deadline, sleep) for outcome in outcomes]
+
+
+def _delete_one(backend: ClusterBackend, target: Target, dry_run: DryRun) -> Outcome:
+    try:
+        if dry_run is DryRun.CLIENT:
+            backend.get(target.kind.plural, target.namespace, target.name)
+        else:
+            backend.delete(
+                target.kind.plural,
+                target.namespace,
+                target.name,
+                dry_run=dry_run is DryRun.SERVER,
+            )
+    except ClusterCallError as err:
+        _reraise_member_wide(err)
+        return Outcome(target, error=ClusterError(err.reason, err.message))
+    return Outcome(target, Action.DELETE)
+
+
+def _wait_gone(
+    backend: ClusterBackend, outcome: Outcome, deadline: float, sleep: Callable[[float], None]
+) -> Outcome:
+    target = outcome.target
+    while outcome.ok:
+        if _live(backend, target) is None:
+            return outcome
+        if time.monotonic() >= deadline:
+            message = f'{target.kind.qualified_plural} "{target.name}" still exists (timed out)'
+            return Outcome(target, error=ClusterError(Reason.TIMEOUT, message))
+        sleep(DELETE_POLL_SECONDS)
+    return outcome
