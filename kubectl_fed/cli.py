@@ -19,6 +19,9 @@ from kubectl_fed.exit_status import ExitStatus
 
 # name -> "module:attribute"; the order here is the order in --help.
 COMMANDS: dict[str, str] = {
+    "join": "kubectl_fed.commands.join:join",
+    "unjoin": "kubectl_fed.commands.unjoin:unjoin",
+    "clusters": "kubectl_fed.commands.clusters:clusters",
     "version": "kubectl_fed.commands.version:version",
     "sandbox": "kubectl_fed.commands.sandbox:sandbox",
 }
