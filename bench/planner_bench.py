@@ -9,6 +9,7 @@ import timeit
 from collections.abc import Callable
 from typing import Any
 
+from kubectl_fed.core.nodeports import plan_services
 from kubectl_fed.planner import plan
 
 CLUSTERS = [f"cluster-{index:04d}" for index in range(1000)]
@@ -35,11 +36,34 @@ def _scenarios() -> dict[str, Callable[[], object]]:
     }
 
 
+def _service(name: str, ports: list[dict[str, Any]]) -> dict[str, Any]:
+    metadata = {"namespace": "default", "name": name}
+    return {"metadata": metadata, "spec": {"type": "NodePort", "ports": ports}}
+
+
+def _node_port_run() -> Callable[[], object]:
+    members = {
+        f"cluster-{c:02d}": [
+            _service(f"svc-{i}", [{"port": 80, "nodePort": 30000 + (i * 7 + c) % 2700}])
+            for i in range(2000)
+        ]
+        for c in range(50)
+    }
+    new = [_service("web", [{"port": 80}, {"port": 443}]), _service("api", [{"port": 8080}])]
+    return lambda: plan_services(new, members)
+
+
+def _report(name: str, run: Callable[[], object]) -> None:
+    best = min(timeit.repeat(run, number=1, repeat=5))
+    print(f"  {name:<28} {best * 1000:8.1f} ms")
+
+
 def main() -> None:
     print(f"planner: {len(CLUSTERS)} clusters x {TOTAL} replicas (best of 5)")
     for name, run in _scenarios().items():
-        best = min(timeit.repeat(run, number=1, repeat=5))
-        print(f"  {name:<28} {best * 1000:8.1f} ms")
+        _report(name, run)
+    print("node ports: 50 clusters x 2000 Services, 2 new Services (best of 5)")
+    _report("index + plan", _node_port_run())
 
 
 if __name__ == "__main__":
