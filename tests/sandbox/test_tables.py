@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_fed.sandbox.apiserver import tables
+from kubectl_fed.sandbox.apiserver import humanize, printers, tables
 
 NOW = datetime(2026, 1, 10, 12, 0, 0, tzinfo=UTC)
 Obj = dict[str, Any]
@@ -128,7 +128,7 @@ def test_column_definitions_have_every_field() -> None:
     ],
 )
 def test_human_duration(delta: timedelta, expected: str) -> None:
-    assert tables.human_duration(delta) == expected
+    assert humanize.human_duration(delta) == expected
 
 
 def test_age_cells_and_unknown_timestamps() -> None:
@@ -237,8 +237,8 @@ def test_ingress_with_hosts_tls_and_address() -> None:
 
 def test_ingress_hosts_beyond_three() -> None:
     rules = [{"host": f"h{i}.example"} for i in range(5)]
-    assert tables.format_ingress_hosts(rules) == "h0.example,h1.example,h2.example + 2 more..."
-    assert tables.format_ingress_hosts([{}, {}]) == "*"
+    assert printers.format_ingress_hosts(rules) == "h0.example,h1.example,h2.example + 2 more..."
+    assert printers.format_ingress_hosts([{}, {}]) == "*"
 
 
 def test_ingress_class() -> None:
@@ -454,7 +454,7 @@ def test_replica_set() -> None:
     ],
 )
 def test_format_label_selector(selector: Obj | None, expected: str) -> None:
-    assert tables.format_label_selector(selector) == expected
+    assert humanize.format_label_selector(selector) == expected
 
 
 # ---------------------------------------------------------------- nodes, config maps, quotas...
