@@ -22,6 +22,10 @@ COMMANDS: dict[str, str] = {
     "join": "kubectl_fed.commands.join:join",
     "unjoin": "kubectl_fed.commands.unjoin:unjoin",
     "clusters": "kubectl_fed.commands.clusters:clusters",
+    "create": "kubectl_fed.commands.create:create",
+    "apply": "kubectl_fed.commands.apply:apply",
+    "get": "kubectl_fed.commands.get:get",
+    "delete": "kubectl_fed.commands.delete:delete",
     "version": "kubectl_fed.commands.version:version",
     "sandbox": "kubectl_fed.commands.sandbox:sandbox",
 }

@@ -14,10 +14,19 @@ from enum import Enum
 from typing import Any
 
 from kubectl_fed.core.kinds import NAMESPACE
+from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.markers import mark
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb, decide
 from kubectl_fed.core.ports import ClusterBackend
-from kubectl_fed.core.results import ClusterCallError, ClusterError, Reason
+from kubectl_fed.core.prepare import prepare
+from kubectl_fed.core.results import (
+    ClusterCallError,
+    ClusterError,
+    ClusterResult,
+    Reason,
+    exit_status,
+)
+from kubectl_fed.exit_status import ExitStatus
 
 FIELD_MANAGER = "kubectl-fed"
 MEMBER_WIDE_REASONS = frozenset({Reason.UNREACHABLE, Reason.TIMEOUT, Reason.UNAUTHORIZED})
@@ -39,6 +48,29 @@ class WriteOptions:
     adopt: bool = True
     create_namespace: bool = False
     federation: str = "default"
+
+
+def desired_by_member(
+    manifests: Sequence[Manifest], members: Sequence[str], federation: str
+) -> dict[str, list[Desired]]:
+    """Each member's objects: prepared for that member, then marked."""
+    per_member: dict[str, list[Desired]] = {cluster: [] for cluster in members}
+    for manifest in manifests:
+        target = Target(manifest.kind, manifest.namespace, manifest.name)
+        for cluster, obj in prepare(manifest, members).items():
+            per_member[cluster].append(Desired(target, mark(obj, federation)))
+    return per_member
+
+
+def outcomes_status(results: Sequence[ClusterResult[list[Outcome]]]) -> ExitStatus:
+    """0/1/3 over every (member, object) pair; a failed member counts once."""
+    flat: list[ClusterResult[Action]] = []
+    for result in results:
+        if result.error is not None:
+            flat.append(ClusterResult(result.cluster, error=result.error))
+        for outcome in result.value or []:
+            flat.append(ClusterResult(result.cluster, value=outcome.action, error=outcome.error))
+    return exit_status(flat)
 
 
 class _Namespace(Enum):

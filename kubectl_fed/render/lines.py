@@ -1,29 +1,54 @@
-"""The one-line-per-cluster result lines of mutating verbs, and error lines for stderr."""
+"""Result lines of mutating verbs: one per cluster per object on stdout, errors on stderr.
+
+`us-central1: ingress.networking.k8s.io/myingress created (dry run)`
+`error: cluster asia-east1: ingress default/myingress: forbidden: ...`
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from kubectl_fed.core.results import Reason
+from kubectl_fed.core.plans import Outcome, Target
+from kubectl_fed.core.results import ClusterResult
+from kubectl_fed.render.cluster_errors import error_line
 
-_WORD_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
-
-def reason_words(reason: Reason) -> str:
-    """`NotFound` -> `not found`, as error lines spell reasons."""
-    return _WORD_BOUNDARY.sub(" ", reason.value).lower()
+@dataclass
+class Lines:
+    out: list[str] = field(default_factory=list)
+    err: list[str] = field(default_factory=list)
 
 
 def result_line(cluster: str, ref: str, word: str, suffix: str = "") -> str:
-    """`us-central1: ingress.networking.k8s.io/myingress created (dry run)`."""
     return f"{cluster}: {ref} {word}{suffix}"
 
 
-def error_line(cluster: str, subject: str | None, reason: Reason, message: str) -> str:
-    """`error: cluster asia-east1: ingress default/myingress: forbidden: ...`."""
-    about = f"{subject}: " if subject else ""
-    return f"error: cluster {cluster}: {about}{reason_words(reason)}: {_one_line(message)}"
+def outcome_lines(
+    results: Sequence[ClusterResult[list[Outcome]]], suffix: str = "", names_only: bool = False
+) -> Lines:
+    """Object by object (in input order), each in member order; member-wide errors apart.
+
+    `names_only` prints each successful object's `resource/name` once (`-o name`).
+    """
+    lines = Lines()
+    for cluster, outcome in _object_major(results):
+        if outcome.error is not None:
+            lines.err.append(error_line(cluster, outcome.error, outcome.target.subject))
+        elif names_only:
+            lines.out.append(outcome.target.ref)
+        elif outcome.action is not None:
+            lines.out.append(result_line(cluster, outcome.target.ref, outcome.action, suffix))
+    lines.out = list(dict.fromkeys(lines.out)) if names_only else lines.out
+    lines.err.extend(error_line(r.cluster, r.error) for r in results if r.error is not None)
+    return lines
 
 
-def _one_line(message: str) -> str:
-    return " ".join(message.split())
+def _object_major(
+    results: Sequence[ClusterResult[list[Outcome]]],
+) -> list[tuple[str, Outcome]]:
+    pairs = [(r.cluster, outcome) for r in results for outcome in r.value or []]
+    order: dict[Target, int] = {}
+    for _, outcome in pairs:
+        order.setdefault(outcome.target, len(order))
+    return sorted(pairs, key=lambda pair: order[pair[1].target])

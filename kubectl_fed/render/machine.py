@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_fed.core.results import Reason
+from kubectl_fed.core.reads import View
+from kubectl_fed.core.results import ClusterResult, Reason
 
 API_VERSION = "kubectl-fed/v1"
 
@@ -56,3 +57,23 @@ def to_yaml(document: dict[str, Any]) -> str:
 def names(refs: Iterable[str]) -> str:
     """`-o name`: each `resource/name` once, in first-seen order."""
     return "\n".join(dict.fromkeys(refs))
+
+
+def view_document(
+    results: Sequence[ClusterResult[Any]], view: View, members: Sequence[str]
+) -> dict[str, Any]:
+    """The FederatedList of a `get`: objects found, members that failed or lack an object."""
+    items = [Item(e.cluster, e.obj) for e in view.entries if e.obj is not None]
+    errors = [ItemError(r.cluster, r.error.reason, r.error.message) for r in results if r.error]
+    errors += [
+        ItemError(e.cluster, Reason.NOT_FOUND, f'{e.kind.qualified_plural} "{e.name}" not found')
+        for e in view.entries
+        if e.obj is None
+    ]
+    for target in view.not_found:
+        message = f'{target.kind.qualified_plural} "{target.name}" not found'
+        errors += [ItemError(r.cluster, Reason.NOT_FOUND, message) for r in results if r.ok]
+    order = {cluster: index for index, cluster in enumerate(members)}
+    items.sort(key=lambda item: order.get(item.cluster, len(order)))
+    errors.sort(key=lambda error: order.get(error.cluster, len(order)))
+    return federated_list(items, errors)

@@ -48,16 +48,21 @@ def render_tables(
     wide: bool = False,
     all_namespaces: bool = False,
     now: datetime | None = None,
+    headers: bool = True,
 ) -> str:
-    """One table per kind that has rows, separated by a blank line (as kubectl)."""
+    """One table per kind that has rows, separated by a blank line (as kubectl).
+
+    Without `headers` only the rows are printed (what `--watch` adds as rows change).
+    """
     moment = now or datetime.now(UTC)
     tables = []
     for kind in kinds:
         rows = [entry for entry in entries if entry.kind == kind]
         if rows:
             options = _Options(wide, all_namespaces, len(kinds) > 1, moment)
-            tables.append(_table(kind, rows, options))
-    return "\n\n".join(tables)
+            table = _table(kind, rows, options)
+            tables.append(table if headers else table.split("\n", 1)[1])
+    return ("\n\n" if headers else "\n").join(tables)
 
 
 @dataclass(frozen=True)

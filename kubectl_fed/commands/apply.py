@@ -1,0 +1,47 @@
+"""`kubectl fed apply -f FILE`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from kubectl_fed.commands.writing import (
+    MUTATING_OUTPUTS,
+    adoption_options,
+    dry_run_option,
+    filename_option,
+    write,
+    write_options,
+)
+from kubectl_fed.core.plans import Verb
+from kubectl_fed.core.settings import Settings
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.options import global_options
+
+
+@click.command()
+@filename_option(required=True)
+@dry_run_option
+@adoption_options
+@global_options(MUTATING_OUTPUTS)
+def apply(
+    filenames: Sequence[str],
+    dry_run: str,
+    no_adopt: bool,
+    create_namespace: bool,
+    settings: Settings,
+) -> ExitStatus:
+    """Create or update federated objects so every member cluster conforms.
+
+    Objects are written with server-side apply (field manager kubectl-fed); members
+    that already conform report "unchanged"; same-name objects made by someone else
+    are adopted.
+
+    \b
+    Examples:
+      kubectl fed apply -f myingress.yaml
+      kubectl fed apply -f services/ --dry-run=server
+    """
+    options = write_options(Verb.APPLY, dry_run, no_adopt, create_namespace)
+    return write(settings, filenames, options)

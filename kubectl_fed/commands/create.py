@@ -1,0 +1,46 @@
+"""`kubectl fed create -f FILE`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from kubectl_fed.commands.writing import (
+    MUTATING_OUTPUTS,
+    adoption_options,
+    dry_run_option,
+    filename_option,
+    write,
+    write_options,
+)
+from kubectl_fed.core.plans import Verb
+from kubectl_fed.core.settings import Settings
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.options import global_options
+
+
+@click.command()
+@filename_option(required=True)
+@dry_run_option
+@adoption_options
+@global_options(MUTATING_OUTPUTS)
+def create(
+    filenames: Sequence[str],
+    dry_run: str,
+    no_adopt: bool,
+    create_namespace: bool,
+    settings: Settings,
+) -> ExitStatus:
+    """Create federated objects in every member cluster.
+
+    An object already made by kubectl-fed in a member is an AlreadyExists error there;
+    a same-name object made by someone else is adopted (updated to conform).
+
+    \b
+    Examples:
+      kubectl fed create -f myingress.yaml
+      kubectl fed create -f services/ --dry-run=server
+    """
+    options = write_options(Verb.CREATE, dry_run, no_adopt, create_namespace)
+    return write(settings, filenames, options)

@@ -1,0 +1,138 @@
+"""`kubectl fed get KIND[,KIND] [NAME…]`: every member's objects in one view."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import click
+
+from kubectl_fed.app import App
+from kubectl_fed.core.kinds import resolve_list
+from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
+from kubectl_fed.core.results import ClusterResult, Reason
+from kubectl_fed.core.settings import Settings
+from kubectl_fed.errors import UsageError
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.options import global_options
+from kubectl_fed.render import machine
+from kubectl_fed.render.tables import render_tables
+
+WATCH_INTERVAL_SECONDS = 2.0
+
+
+@click.command()
+@click.argument("kinds", metavar="KIND[,KIND…]")
+@click.argument("names", nargs=-1)
+@click.option("-l", "--selector", default=None, help="Label selector, e.g. app=nginx.")
+@click.option(
+    "-w", "--watch", is_flag=True, help="Keep printing rows as they change (Ctrl-C ends)."
+)
+@global_options()
+def get(
+    kinds: str, names: Sequence[str], selector: str | None, watch: bool, settings: Settings
+) -> ExitStatus:
+    """Show federated objects as every member cluster has them.
+
+    A row per member: an object missing from a member shows there as <missing>.
+
+    \b
+    Examples:
+      kubectl fed get ingress
+      kubectl fed get svc,rs -l app=nginx -o wide
+      kubectl fed get ing myingress -o json
+    """
+    query = _query(kinds, names, selector, settings)
+    app = App(settings)
+    query = Query(query.kinds, query.names, app.namespace, query.selector)
+    results = _read(app, query)
+    status = _show(app, query, results)
+    if watch:
+        return _watch(app, query, results)
+    return status
+
+
+def _query(kinds: str, names: Sequence[str], selector: str | None, settings: Settings) -> Query:
+    if names and settings.all_namespaces:
+        raise UsageError("a resource cannot be retrieved by name across all namespaces")
+    if names and selector:
+        raise UsageError("selectors cannot be used when passing resource names")
+    return Query(tuple(resolve_list(kinds)), tuple(dict.fromkeys(names)), None, selector)
+
+
+def _read(app: App, query: Query) -> list[ClusterResult[list[Found]]]:
+    calls = len(query.kinds) * max(1, len(query.names)) + 1
+    return app.fan_out(lambda cluster: read_member(app.backend(cluster), query), calls=calls)
+
+
+def _show(app: App, query: Query, results: list[ClusterResult[list[Found]]]) -> ExitStatus:
+    view = assemble(results, query)
+    output = app.settings.output
+    if output in ("json", "yaml"):
+        document = machine.view_document(results, view, app.members)
+        click.echo(machine.to_json(document) if output == "json" else machine.to_yaml(document))
+    elif output == "name":
+        refs = [e.kind.ref(e.name) for e in view.entries if e.obj is not None]
+        if refs:
+            click.echo(machine.names(refs))
+    else:
+        _print_tables(app, query, view)
+    status = app.report(results)
+    for target in view.not_found:
+        missing = f'{target.kind.qualified_plural} "{target.name}"'
+        click.echo(f"error: {missing} not found in any member cluster", err=True)
+    return ExitStatus.FAILED if view.not_found and status is ExitStatus.OK else status
+
+
+def _print_tables(app: App, query: Query, view: View) -> None:
+    text = _tables(app, query, view.entries)
+    if text:
+        click.echo(text)
+    elif not query.names:
+        where = f" in {query.namespace} namespace" if query.namespace is not None else ""
+        click.echo(f"No resources found{where}.", err=True)
+
+
+def _tables(app: App, query: Query, entries: Sequence[Entry], headers: bool = True) -> str:
+    return render_tables(
+        entries,
+        query.kinds,
+        wide=app.settings.output == "wide",
+        all_namespaces=query.namespace is None,
+        headers=headers,
+    )
+
+
+def _watch(app: App, query: Query, previous: list[ClusterResult[list[Found]]]) -> ExitStatus:
+    """Poll every member; print the rows that changed since the last round."""
+    seen = _versions(assemble(previous, query))
+    while True:
+        try:
+            time.sleep(WATCH_INTERVAL_SECONDS)
+        except KeyboardInterrupt:
+            return ExitStatus.OK
+        results = _read(app, query)
+        if any(r.error and r.error.reason is Reason.INTERRUPTED for r in results):
+            return ExitStatus.OK
+        view = assemble(results, query)
+        current = _versions(view)
+        changed = [
+            e
+            for e, version in zip(view.entries, current.values(), strict=True)
+            if seen.get(_key(e)) != version
+        ]
+        if changed:
+            click.echo(_tables(app, query, changed, headers=False))
+        seen = current
+
+
+def _key(entry: Entry) -> tuple[str, str, str, str]:
+    return (entry.cluster, entry.kind.plural, entry.namespace, entry.name)
+
+
+def _versions(view: View) -> dict[tuple[str, str, str, str], str]:
+    """Each row's resourceVersion ("" for a missing object), in row order."""
+    return {
+        _key(entry): str(((entry.obj or {}).get("metadata") or {}).get("resourceVersion", ""))
+        for entry in view.entries
+    }

@@ -1,0 +1,108 @@
+"""What create, apply and delete share: -f and --dry-run flags, the write flow, its output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import click
+
+from kubectl_fed.app import App
+from kubectl_fed.commands.inputs import read_sources
+from kubectl_fed.core.manifests import Manifest, load
+from kubectl_fed.core.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.plans import DryRun, Outcome, Verb
+from kubectl_fed.core.results import ClusterResult
+from kubectl_fed.core.settings import Settings
+from kubectl_fed.core.writes import WriteOptions, desired_by_member, outcomes_status, write_member
+from kubectl_fed.errors import UsageError
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.render.cluster_errors import interrupted_summary
+from kubectl_fed.render.lines import outcome_lines
+
+F = TypeVar("F", bound=Callable[..., Any])
+MUTATING_OUTPUTS = ("table", "name")
+
+
+def filename_option(required: bool) -> Callable[[F], F]:
+    return click.option(
+        "-f",
+        "--filename",
+        "filenames",
+        multiple=True,
+        required=required,
+        metavar="FILE|DIR|-",
+        help="Manifest file, folder (its .yaml/.yml/.json files) or - for stdin; repeatable.",
+    )
+
+
+def dry_run_option(func: F) -> F:
+    option = click.option(
+        "--dry-run",
+        type=click.Choice([mode.value for mode in DryRun]),
+        default=DryRun.NONE.value,
+        is_flag=False,
+        flag_value=DryRun.CLIENT.value,
+        help="Print what each cluster would do; 'server' asks the API servers (dryRun=All).",
+    )
+    return option(func)
+
+
+def load_manifests(app: App, filenames: Sequence[str], verb: str) -> list[Manifest]:
+    """Read and validate every -f input; UsageError (exit 2) before any request."""
+    if app.settings.all_namespaces:
+        raise UsageError(f"--all-namespaces cannot be used with {verb}")
+    return load(
+        read_sources(filenames),
+        namespace_flag=app.settings.namespace,
+        default_namespace=app.namespace or "default",
+        verb=verb,
+    )
+
+
+def write(settings: Settings, filenames: Sequence[str], options: WriteOptions) -> ExitStatus:
+    """create / apply: every manifest to every selected member, one line per outcome."""
+    app = App(settings)
+    manifests = load_manifests(app, filenames, options.verb.value)
+    federation = app.federation or DEFAULT_FEDERATION
+    options = WriteOptions(
+        options.verb, options.dry_run, options.adopt, options.create_namespace, federation
+    )
+    per_member = desired_by_member(manifests, app.members, federation)
+    calls = 3 * len(manifests) + 2
+    results = app.fan_out(
+        lambda cluster: write_member(app.backend(cluster), per_member[cluster], options),
+        calls=calls,
+    )
+    return report(results, options.dry_run, settings)
+
+
+def report(
+    results: Sequence[ClusterResult[list[Outcome]]], dry_run: DryRun, settings: Settings
+) -> ExitStatus:
+    lines = outcome_lines(results, dry_run.suffix, names_only=settings.output == "name")
+    for line in lines.out:
+        click.echo(line)
+    for line in lines.err:
+        click.echo(line, err=True)
+    summary = interrupted_summary(results)
+    if summary:
+        click.echo(summary, err=True)
+    return outcomes_status(results)
+
+
+def write_options(verb: Verb, dry_run: str, no_adopt: bool, create_namespace: bool) -> WriteOptions:
+    return WriteOptions(verb, DryRun(dry_run), not no_adopt, create_namespace)
+
+
+def adoption_options(func: F) -> F:
+    func = click.option(
+        "--create-namespace",
+        is_flag=True,
+        help="Create the namespace in members that lack it (else reported for them).",
+    )(func)
+    return click.option(
+        "--no-adopt",
+        is_flag=True,
+        help="Refuse same-name objects not made by kubectl-fed instead of adopting them.",
+    )(func)
