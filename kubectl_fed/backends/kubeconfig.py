@@ -132,6 +132,8 @@ class KubeConfig:
                 raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {err}") from None
         if errors and not configuration.api_key and not configuration.cert_file:
             raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {errors[-1]}")
+        if not configuration.verify_ssl:
+            _quiet_insecure_warnings()  # the kubeconfig asked for it, as kubectl allows
         configuration.connection_pool_maxsize = pool_size
         configuration.retries = False  # retries are ours (backends/kube.py), not urllib3's
         client = ApiClient(configuration)
@@ -156,6 +158,12 @@ def load_kubeconfig(explicit: str | None, environ: Mapping[str, str] | None = No
         raise
     except Exception as err:
         raise UsageError(f"invalid kubeconfig {os.pathsep.join(paths)}: {_short(err)}") from None
+
+
+def _quiet_insecure_warnings() -> None:
+    import urllib3
+
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
 
 def _value(node: Any) -> dict[str, Any]:
