@@ -21,7 +21,7 @@ Everything here is data in, data out; expected outcomes are returned, not raised
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -73,7 +73,7 @@ class Holder:
     field: str = "nodePort"
 
     def describe(self) -> str:
-        what = f"service {self.namespace}/{self.name}"
+        what = f"service {self.namespace}/{self.name}" if self.name else "another service"
         if self.field != "nodePort":
             what += f" (as its {self.field})"
         return what if self.cluster else f"{what}, planned in this same run"
@@ -325,18 +325,26 @@ def plan_node_ports(
     index: NodePortIndex,
     *,
     port_range: PortRange = DEFAULT_NODE_PORT_RANGE,
-    taken: Mapping[int, Holder] | None = None,
+    taken: Mapping[int, Holder] | Collection[int] | None = None,
     default_namespace: str = "default",
 ) -> NodePortPlan:
     """The node port of every port of `service` (empty when its type needs none).
 
-    `taken` maps node ports already given to other Services in this run to them.
+    `taken`: node ports already given to other Services in this run, ideally mapped to
+    them (so a conflict can name them); `plan_services` keeps it for you.
     Raises `UsageError` only for a malformed `nodePort` value (bad input).
     """
     namespace, name = identity(service, default_namespace)
     if not needs_node_ports(service):
         return NodePortPlan(namespace, name, port_range)
-    return _Planner(service, index, port_range, taken or {}, default_namespace).run()
+    claimed = _claimed(taken or {})
+    return _Planner(service, index, port_range, claimed, default_namespace).run()
+
+
+def _claimed(taken: Mapping[int, Holder] | Collection[int]) -> Mapping[int, Holder]:
+    if isinstance(taken, Mapping):
+        return taken
+    return {node_port: Holder(None, "", "") for node_port in taken}
 
 
 def plan_services(

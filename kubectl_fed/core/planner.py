@@ -66,8 +66,12 @@ def plan(
 
     `preferences` is the annotation's JSON text, its decoded dict, a parsed
     `ReplicaSetPreferences` or None (the default: equal weights). `current` is what each
-    member runs now (used when `rebalance` is false); `capacity` is how many replicas a
-    member can run at most. Returns `(placement, overflow)`: placement has every member
+    member runs now, only used when `rebalance` is false (Federation v1 passed its
+    running-and-ready pods); `capacity` is how many replicas a member can run at most
+    (Federation v1 estimated it, only for members with unschedulable pods, as their
+    `spec.replicas` minus those pods). `key` is the ReplicaSet's `namespace/name`.
+    Members left out of `clusters` (e.g. unreachable) get nothing; their share goes to the
+    others. Returns `(placement, overflow)`: placement has every member
     of `clusters` (0 included), in member order; overflow has only the members whose
     capacity cut their share, with how many more replicas they would have liked.
     Raises `UsageError` for invalid preferences or a negative total.

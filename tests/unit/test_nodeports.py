@@ -106,6 +106,17 @@ def test_requested_port_claimed_earlier_in_the_same_run_conflicts() -> None:
     ]
 
 
+def test_a_plain_set_of_taken_ports_is_avoided_and_reported() -> None:
+    index = NodePortIndex(MEMBERS)
+    fresh = plan_node_ports(service("web", [port(80)]), index, taken={30003, 30004})
+    assert fresh.node_ports() == {0: 30005}
+    clash = plan_node_ports(service("web", [port(80, 30004)]), index, taken={30003, 30004})
+    assert clash.errors() == [
+        "service default/web: nodePort 30004 (port 80/TCP) is already used by "
+        "another service, planned in this same run"
+    ]
+
+
 def test_health_check_node_port_counts_as_used() -> None:
     members = {"a": [service("lb", [port(80, 30000)], "LoadBalancer", healthCheckNodePort=30001)]}
     plan = plan_node_ports(service("web", [port(80, 30001)]), NodePortIndex(members))

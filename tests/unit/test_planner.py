@@ -197,6 +197,16 @@ def test_unavailable_member_share_moves_to_the_others_and_back() -> None:
     assert restored == healthy
 
 
+def test_without_rebalance_a_returning_member_gets_only_what_is_left() -> None:
+    healthy, _ = plan(9, ABC, None, key="default/web")
+    degraded, _ = plan(9, ["A", "C"], None, current=healthy, key="default/web")
+    returned, _ = plan(9, ABC, None, current=degraded, key="default/web")
+    assert sum(degraded.values()) == 9
+    assert returned == {**degraded, "B": 0}  # replicas running elsewhere stay put
+    forced = parse_preferences(prefs({"*": w(1)}, rebalance=True))
+    assert plan(9, ABC, forced, current=degraded, key="default/web")[0] == healthy
+
+
 def test_tie_break_follows_fnv1_of_cluster_name_and_key() -> None:
     clusters = ["us-central1", "europe-west1", "asia-east1"]
     winners = {}
