@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubectl_fed.core.glbc_uid import (
     Controller,
@@ -265,3 +267,49 @@ def test_classify_controller() -> None:
     assert classify_controller(None, ["aws:///us-east-1a/i-1"]) is Controller.OTHER
     assert classify_controller(None, ["gce://p/us-central1-a/n1"]) is Controller.UNKNOWN
     assert classify_controller(None) is Controller.UNKNOWN
+
+
+@st.composite
+def federations(draw: st.DrawFn) -> list[MemberUidState]:
+    states = []
+    for index in range(draw(st.integers(1, 5))):
+        refs = tuple(
+            IngressRef("default", f"i{n}", federated=draw(st.booleans()), gce=draw(st.booleans()))
+            for n in range(draw(st.integers(0, 2)))
+        )
+        states.append(
+            MemberUidState(
+                cluster=f"c{index}",
+                controller=draw(st.sampled_from(list(Controller))),
+                uid=draw(st.none() | st.sampled_from(["", "u1", "u2", "u3"])),
+                provider_uid="p",
+                ingresses=refs,
+            )
+        )
+    return states
+
+
+@settings(max_examples=300, deadline=None)
+@given(federations(), st.booleans())
+def test_an_accepted_plan_leaves_every_gce_member_on_one_uid(
+    states: list[MemberUidState], force: bool
+) -> None:
+    plan = plan_uid_agreement(states, force=force)
+    assert [d.cluster for d in plan.members] == [s.cluster for s in states]
+    for state, decision in zip(states, plan.members, strict=True):
+        if state.controller is not Controller.GCE:
+            assert decision.action is UidAction.SKIP
+        assert "\n" not in decision.reason
+    if not plan.ok:
+        assert plan.errors() and all("\n" not in line for line in plan.errors())
+        return
+    after = {
+        d.cluster: d.target if d.action is UidAction.UPDATE else d.current for d in plan.members
+    }
+    gce_uids = {after[s.cluster] for s in states if s.controller is Controller.GCE}
+    assert gce_uids <= {plan.target}
+    for state, decision in zip(states, plan.members, strict=True):
+        if decision.action is UidAction.UPDATE and not force:
+            assert all(ref.federated for ref in state.gce_ingresses)
+        if state.gce_ingresses and state.uid is not None:
+            assert decision.action is UidAction.KEEP  # a UID in use is never changed

@@ -299,3 +299,52 @@ def test_chosen_ports_are_free_everywhere_and_distinct(
     wanted = sum(len(s["spec"]["ports"]) for s in new)
     assert len(chosen) == min(wanted, free)
     assert all(plan.ok for plan in plans) == (wanted <= free)
+
+
+@st.composite
+def updates(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """Members already holding some of the new Services (updates) and requested ports."""
+    members, new = draw(federations())
+    for services in members.values():
+        for desired in new:
+            if draw(st.booleans()):
+                ports = [
+                    port(p["port"], draw(st.integers(RANGE.low, RANGE.high)))
+                    for p in desired["spec"]["ports"]
+                ]
+                services.append(service(desired["metadata"]["name"], ports))
+    for desired in new:
+        for entry in desired["spec"]["ports"]:
+            if draw(st.integers(0, 4)) == 0:
+                entry["nodePort"] = draw(st.integers(RANGE.low, RANGE.high))
+    return members, new
+
+
+@settings(max_examples=200, deadline=None)
+@given(updates())
+def test_assigned_ports_never_belong_to_another_service_and_conflicts_are_real(
+    case: tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]],
+) -> None:
+    members, new = case
+    owners: dict[int, set[tuple[str, str]]] = {}
+    for services in members.values():
+        for s in services:
+            for p in s["spec"]["ports"]:
+                owners.setdefault(p["nodePort"], set()).add(("default", s["metadata"]["name"]))
+    try:
+        plans = plan_services(new, members, port_range=RANGE)
+    except UsageError as err:  # two ports of one Service asked for the same node port
+        assert "is given to two ports" in str(err)
+        return
+    chosen: list[int] = []
+    for plan in plans:
+        me = (plan.namespace, plan.name)
+        for a in plan.assignments:
+            assert owners.get(a.node_port, set()) <= {me}
+            chosen.append(a.node_port)
+        for conflict in plan.conflicts:
+            for holder in conflict.holders:
+                if holder.cluster is not None:
+                    assert (holder.namespace, holder.name) in owners[conflict.node_port]
+                    assert (holder.namespace, holder.name) != me
+    assert len(chosen) == len(set(chosen))
