@@ -192,8 +192,13 @@ def port_label(port: Mapping[str, Any]) -> str:
 
 
 def _ports(service: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [port for _, port in _indexed_ports(service)]
+
+
+def _indexed_ports(service: Mapping[str, Any]) -> list[tuple[int, Mapping[str, Any]]]:
+    """(position in spec.ports, port) for every well-formed port."""
     ports = (service.get("spec") or {}).get("ports") or []
-    return [port for port in ports if isinstance(port, Mapping)]
+    return [(index, port) for index, port in enumerate(ports) if isinstance(port, Mapping)]
 
 
 def _existing_node_port(port: Mapping[str, Any]) -> int | None:
@@ -229,7 +234,7 @@ class _Planner:
         default_namespace: str,
     ) -> None:
         self.me = identity(service, default_namespace)
-        self.ports = _ports(service)
+        self.ports = _indexed_ports(service)
         self.index = index
         self.port_range = port_range
         self.taken = taken
@@ -242,11 +247,11 @@ class _Planner:
 
     def run(self) -> NodePortPlan:
         where = f"service {self.me[0]}/{self.me[1]}"
-        for index, port in enumerate(self.ports):
+        for index, port in self.ports:
             requested = _requested(port, where)
             if requested is not None:
                 self._request(index, port, requested)
-        for index, port in enumerate(self.ports):
+        for index, port in self.ports:
             if _requested(port, where) is None:
                 self._fill(index, port)
         return NodePortPlan(

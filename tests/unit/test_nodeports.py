@@ -226,6 +226,16 @@ def test_apply_writes_the_plan_into_a_copy() -> None:
     assert "nodePort" not in desired["spec"]["ports"][0]
 
 
+def test_assignment_indexes_are_positions_in_spec_ports() -> None:
+    desired = service("web", ["junk", port(80)])  # type: ignore[list-item]
+    plan = plan_node_ports(desired, NodePortIndex({}))
+    assert plan.node_ports() == {1: 30000}
+    assert apply_node_ports(desired, plan)["spec"]["ports"] == [
+        "junk",
+        {"port": 80, "nodePort": 30000},
+    ]
+
+
 def test_apply_refuses_a_plan_with_conflicts() -> None:
     desired = service("web", [port(80, 30000)])
     with pytest.raises(ValueError, match="conflicts"):
