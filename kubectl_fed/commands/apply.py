@@ -10,7 +10,7 @@ from kubectl_fed.commands.writing import (
     MUTATING_OUTPUTS,
     adoption_options,
     dry_run_option,
-    filename_option,
+    filename_options,
     write,
     write_options,
 )
@@ -21,12 +21,13 @@ from kubectl_fed.options import global_options
 
 
 @click.command()
-@filename_option(required=True)
+@filename_options(required=True)
 @dry_run_option
 @adoption_options
 @global_options(MUTATING_OUTPUTS)
 def apply(
     filenames: Sequence[str],
+    recursive: bool,
     dry_run: str,
     no_adopt: bool,
     create_namespace: bool,
@@ -41,7 +42,7 @@ def apply(
     \b
     Examples:
       kubectl fed apply -f myingress.yaml
-      kubectl fed apply -f services/ --dry-run=server
+      kubectl fed apply -R -f examples/ --dry-run=server
     """
     options = write_options(Verb.APPLY, dry_run, no_adopt, create_namespace)
-    return write(settings, filenames, options)
+    return write(settings, filenames, recursive, options)

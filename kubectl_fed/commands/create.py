@@ -10,7 +10,7 @@ from kubectl_fed.commands.writing import (
     MUTATING_OUTPUTS,
     adoption_options,
     dry_run_option,
-    filename_option,
+    filename_options,
     write,
     write_options,
 )
@@ -21,12 +21,13 @@ from kubectl_fed.options import global_options
 
 
 @click.command()
-@filename_option(required=True)
+@filename_options(required=True)
 @dry_run_option
 @adoption_options
 @global_options(MUTATING_OUTPUTS)
 def create(
     filenames: Sequence[str],
+    recursive: bool,
     dry_run: str,
     no_adopt: bool,
     create_namespace: bool,
@@ -40,7 +41,7 @@ def create(
     \b
     Examples:
       kubectl fed create -f myingress.yaml
-      kubectl fed create -f services/ --dry-run=server
+      kubectl fed create -R -f examples/ --dry-run=server
     """
     options = write_options(Verb.CREATE, dry_run, no_adopt, create_namespace)
-    return write(settings, filenames, options)
+    return write(settings, filenames, recursive, options)

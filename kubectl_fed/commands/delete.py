@@ -10,7 +10,7 @@ from kubectl_fed.app import App
 from kubectl_fed.commands.writing import (
     MUTATING_OUTPUTS,
     dry_run_option,
-    filename_option,
+    filename_options,
     load_manifests,
     report,
 )
@@ -25,7 +25,7 @@ from kubectl_fed.options import global_options
 
 @click.command()
 @click.argument("resources", nargs=-1, metavar="[KIND NAME…|KIND/NAME…]")
-@filename_option(required=False)
+@filename_options(required=False)
 @dry_run_option
 @click.option("--wait", is_flag=True, help="Return only when the objects are gone everywhere.")
 @click.option(
@@ -40,6 +40,7 @@ from kubectl_fed.options import global_options
 def delete(
     resources: Sequence[str],
     filenames: Sequence[str],
+    recursive: bool,
     dry_run: str,
     wait: bool,
     timeout: float,
@@ -58,7 +59,7 @@ def delete(
     app = App(settings)
     if settings.all_namespaces:
         raise UsageError("--all-namespaces cannot be used with delete")
-    targets = _targets(app, resources, filenames)
+    targets = _targets(app, resources, filenames, recursive)
     mode = DryRun(dry_run)
     wait_seconds = timeout if wait else None
     results = app.fan_out(
@@ -68,11 +69,13 @@ def delete(
     return report(results, mode, settings)
 
 
-def _targets(app: App, resources: Sequence[str], filenames: Sequence[str]) -> list[Target]:
+def _targets(
+    app: App, resources: Sequence[str], filenames: Sequence[str], recursive: bool
+) -> list[Target]:
     if resources and filenames:
         raise UsageError("give either KIND NAME… or -f FILE, not both")
     if filenames:
-        manifests = load_manifests(app, filenames, "delete")
+        manifests = load_manifests(app, filenames, "delete", recursive)
         return [Target(m.kind, m.namespace, m.name) for m in manifests]
     if not resources:
         raise UsageError("You must provide one or more resources by argument or filename.")

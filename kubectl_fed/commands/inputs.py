@@ -13,26 +13,41 @@ from kubectl_fed.errors import UsageError
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def read_sources(paths: Sequence[str], stdin: TextIO | None = None) -> list[Source]:
-    """Files as given, folders' manifest files in name order, `-` from standard input."""
+def read_sources(
+    paths: Sequence[str], stdin: TextIO | None = None, recursive: bool = False
+) -> list[Source]:
+    """Files as given, folders' manifest files in name order, `-` from standard input.
+
+    `recursive` also reads the folders inside folders (kubectl's -R).
+    """
     if not paths:
         raise UsageError("must specify -f FILENAME (a file, a folder or - for standard input)")
     sources: list[Source] = []
     for path in paths:
-        sources.extend(_read(path, stdin or sys.stdin))
+        sources.extend(_read(path, stdin or sys.stdin, recursive))
     return sources
 
 
-def _read(path: str, stdin: TextIO) -> list[Source]:
+def _read(path: str, stdin: TextIO, recursive: bool) -> list[Source]:
     if path == "-":
         return [Source("-", stdin.read())]
     location = Path(path)
     if location.is_dir():
-        files = sorted(p for p in location.iterdir() if p.suffix in MANIFEST_SUFFIXES)
-        return [_read_file(file) for file in files if file.is_file()]
+        return [_read_file(file) for file in _manifest_files(location, recursive)]
     if not location.exists():
         raise UsageError(f'the path "{path}" does not exist')
     return [_read_file(location)]
+
+
+def _manifest_files(folder: Path, recursive: bool) -> list[Path]:
+    """Manifest files of `folder` in name order; with `recursive`, subfolders in place."""
+    files: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.is_dir() and recursive:
+            files.extend(_manifest_files(entry, recursive))
+        elif entry.is_file() and entry.suffix in MANIFEST_SUFFIXES:
+            files.append(entry)
+    return files
 
 
 def _read_file(path: Path) -> Source:

@@ -24,16 +24,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 MUTATING_OUTPUTS = ("table", "name")
 
 
-def filename_option(required: bool) -> Callable[[F], F]:
-    return click.option(
-        "-f",
-        "--filename",
-        "filenames",
-        multiple=True,
-        required=required,
-        metavar="FILE|DIR|-",
-        help="Manifest file, folder (its .yaml/.yml/.json files) or - for stdin; repeatable.",
-    )
+def filename_options(required: bool) -> Callable[[F], F]:
+    """`-f FILE|DIR|-` (repeatable) and `-R` for folders inside folders."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "-R", "--recursive", is_flag=True, help="Also read folders inside -f folders."
+        )(func)
+        return click.option(
+            "-f",
+            "--filename",
+            "filenames",
+            multiple=True,
+            required=required,
+            metavar="FILE|DIR|-",
+            help="Manifest file, folder (its .yaml/.yml/.json files) or - for stdin; repeatable.",
+        )(func)
+
+    return decorate
 
 
 def dry_run_option(func: F) -> F:
@@ -48,22 +56,26 @@ def dry_run_option(func: F) -> F:
     return option(func)
 
 
-def load_manifests(app: App, filenames: Sequence[str], verb: str) -> list[Manifest]:
+def load_manifests(
+    app: App, filenames: Sequence[str], verb: str, recursive: bool = False
+) -> list[Manifest]:
     """Read and validate every -f input; UsageError (exit 2) before any request."""
     if app.settings.all_namespaces:
         raise UsageError(f"--all-namespaces cannot be used with {verb}")
     return load(
-        read_sources(filenames),
+        read_sources(filenames, recursive=recursive),
         namespace_flag=app.settings.namespace,
         default_namespace=app.namespace or "default",
         verb=verb,
     )
 
 
-def write(settings: Settings, filenames: Sequence[str], options: WriteOptions) -> ExitStatus:
+def write(
+    settings: Settings, filenames: Sequence[str], recursive: bool, options: WriteOptions
+) -> ExitStatus:
     """create / apply: every manifest to every selected member, one line per outcome."""
     app = App(settings)
-    manifests = load_manifests(app, filenames, options.verb.value)
+    manifests = load_manifests(app, filenames, options.verb.value, recursive)
     federation = app.federation or DEFAULT_FEDERATION
     options = WriteOptions(
         options.verb, options.dry_run, options.adopt, options.create_namespace, federation

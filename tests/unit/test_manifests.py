@@ -70,6 +70,15 @@ def test_folder_read_in_name_order_only_manifest_files() -> None:
     assert [Path(source.label).name for source in sources] == ["a-service.yaml", "b-service.yml"]
 
 
+def test_recursive_folders() -> None:
+    sources = read_sources([str(DATA / "folder")], recursive=True)
+    assert [Path(source.label).name for source in sources] == [
+        "a-service.yaml",
+        "b-service.yml",
+        "c-service.yaml",
+    ]
+
+
 def test_stdin_and_repeated_files() -> None:
     sources = read_sources(["-", str(DATA / "folder" / "a-service.yaml")], io.StringIO(SERVICE_DOC))
     names = [m.name for m in load(sources, namespace_flag=None, default_namespace="d", verb="x")]
