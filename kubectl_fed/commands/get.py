@@ -19,6 +19,7 @@ from kubectl_fed.render import machine
 from kubectl_fed.render.tables import render_tables
 
 WATCH_INTERVAL_SECONDS = 2.0
+RowKey = tuple[str, str, str, str]  # cluster, plural, namespace, name
 
 
 @click.command()
@@ -42,6 +43,8 @@ def get(
       kubectl fed get svc,rs -l app=nginx -o wide
       kubectl fed get ing myingress -o json
     """
+    if watch and settings.output not in ("table", "wide"):
+        raise UsageError("--watch prints table rows: use -o table or -o wide")
     query = _query(kinds, names, selector, settings)
     app = App(settings)
     query = Query(query.kinds, query.names, app.namespace, query.selector)
@@ -104,33 +107,34 @@ def _tables(app: App, query: Query, entries: Sequence[Entry], headers: bool = Tr
 
 
 def _watch(app: App, query: Query, previous: list[ClusterResult[list[Found]]]) -> ExitStatus:
-    """Poll every member; print the rows that changed since the last round."""
+    """Poll every member; print the rows that changed since the last round. Ctrl-C ends."""
     seen = _versions(assemble(previous, query))
-    while True:
-        try:
+    try:
+        while True:
             time.sleep(WATCH_INTERVAL_SECONDS)
-        except KeyboardInterrupt:
-            return ExitStatus.OK
-        results = _read(app, query)
-        if any(r.error and r.error.reason is Reason.INTERRUPTED for r in results):
-            return ExitStatus.OK
-        view = assemble(results, query)
-        current = _versions(view)
-        changed = [
-            e
-            for e, version in zip(view.entries, current.values(), strict=True)
-            if seen.get(_key(e)) != version
-        ]
-        if changed:
-            click.echo(_tables(app, query, changed, headers=False))
-        seen = current
+            results = _read(app, query)
+            if any(r.error and r.error.reason is Reason.INTERRUPTED for r in results):
+                return ExitStatus.OK
+            seen = _print_changes(app, query, assemble(results, query), seen)
+    except KeyboardInterrupt:
+        return ExitStatus.OK
 
 
-def _key(entry: Entry) -> tuple[str, str, str, str]:
+def _print_changes(
+    app: App, query: Query, view: View, seen: dict[RowKey, str]
+) -> dict[RowKey, str]:
+    current = _versions(view)
+    changed = [entry for entry in view.entries if seen.get(_key(entry)) != current[_key(entry)]]
+    if changed:
+        click.echo(_tables(app, query, changed, headers=False))
+    return current
+
+
+def _key(entry: Entry) -> RowKey:
     return (entry.cluster, entry.kind.plural, entry.namespace, entry.name)
 
 
-def _versions(view: View) -> dict[tuple[str, str, str, str], str]:
+def _versions(view: View) -> dict[RowKey, str]:
     """Each row's resourceVersion ("" for a missing object), in row order."""
     return {
         _key(entry): str(((entry.obj or {}).get("metadata") or {}).get("resourceVersion", ""))
