@@ -8,10 +8,19 @@ from typing import Any
 import pytest
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE
+from kubectl_fed.core.manifests import Source, load
 from kubectl_fed.core.markers import mark
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb
-from kubectl_fed.core.results import ClusterCallError, Reason
-from kubectl_fed.core.writes import Desired, WriteOptions, delete_member, write_member
+from kubectl_fed.core.results import ClusterCallError, ClusterError, ClusterResult, Reason
+from kubectl_fed.core.writes import (
+    Desired,
+    WriteOptions,
+    delete_member,
+    desired_by_member,
+    outcomes_status,
+    write_member,
+)
+from kubectl_fed.exit_status import ExitStatus
 
 Key = tuple[str, str | None, str]
 PLURALS = {"Service": "services", "Ingress": "ingresses", "Namespace": "namespaces"}
@@ -197,3 +206,33 @@ def test_delete_reports_not_found_and_honours_dry_run() -> None:
     done = delete_member(backend, targets[:1], DryRun.NONE, wait_seconds=5, sleep=lambda s: None)
     assert [o.action for o in done] == [Action.DELETE]
     assert ("services", "default", "web") not in backend.objects
+
+
+def test_desired_by_member_marks_each_members_copy() -> None:
+    text = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n"
+    manifests = load([Source("s.yaml", text)], namespace_flag=None, default_namespace="d", verb="x")
+    per_member = desired_by_member(manifests, ["a", "b"], "prod")
+    assert list(per_member) == ["a", "b"]
+    first, second = per_member["a"][0], per_member["b"][0]
+    assert first.target == Target(SERVICE, "d", "web")
+    assert first.obj["metadata"]["annotations"] == {"kubectl-fed.io/federation": "prod"}
+    assert first.obj is not second.obj
+    assert "labels" not in manifests[0].obj["metadata"]
+
+
+def test_outcomes_status_counts_member_object_pairs() -> None:
+    target = Target(SERVICE, "d", "web")
+    done = Outcome(target, Action.CREATE)
+    failed = Outcome(target, error=ClusterError(Reason.FORBIDDEN, "no"))
+    down = ClusterError(Reason.UNREACHABLE, "refused")
+    interrupted = ClusterError(Reason.INTERRUPTED, "Ctrl-C")
+    assert outcomes_status([ClusterResult("a", value=[done, done])]) is ExitStatus.OK
+    assert outcomes_status([ClusterResult("a", value=[done, failed])]) is ExitStatus.PARTIAL
+    assert (
+        outcomes_status([ClusterResult("a", value=[failed]), ClusterResult("b", error=down)])
+        is ExitStatus.FAILED
+    )
+    assert (
+        outcomes_status([ClusterResult("a", value=[done]), ClusterResult("b", error=interrupted)])
+        is ExitStatus.INTERRUPTED
+    )
