@@ -12,8 +12,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from kubectl_fed.core import validation
 from kubectl_fed.core.kinds import Kind, by_api_kind, kind_named, supported_kinds_text
 from kubectl_fed.errors import UsageError
@@ -94,26 +92,21 @@ def _documents(source: Source) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _parse(source: Source) -> list[Any]:
+    import yaml  # only commands that read manifests need it
+
     try:
         if source.label.endswith(".json"):
             return [json.loads(source.text)] if source.text.strip() else []
-        return list(yaml.load_all(source.text, Loader=_loader()))
+        loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return list(yaml.load_all(source.text, Loader=loader))
     except json.JSONDecodeError as err:
         raise UsageError(f"{source.label}: invalid JSON: {err}") from None
+    except yaml.MarkedYAMLError as err:
+        where = err.problem_mark
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        raise UsageError(f"{source.label}: invalid YAML: {err.problem}{at}") from None
     except yaml.YAMLError as err:
-        raise UsageError(f"{source.label}: invalid YAML: {_yaml_problem(err)}") from None
-
-
-def _loader() -> type[yaml.SafeLoader]:
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
-
-
-def _yaml_problem(err: yaml.YAMLError) -> str:
-    if isinstance(err, yaml.MarkedYAMLError) and err.problem_mark is not None:
-        mark = err.problem_mark
-        return f"{err.problem} at line {mark.line + 1}, column {mark.column + 1}"
-    return " ".join(str(err).split())
+        raise UsageError(f"{source.label}: invalid YAML: {' '.join(str(err).split())}") from None
 
 
 def _expand(origin: str, document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
