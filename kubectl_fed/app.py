@@ -24,6 +24,7 @@ from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_lines, interrupted_summary
 
 if TYPE_CHECKING:
+    from kubectl_fed.backends.kube_transport import ApiClientTransport
     from kubectl_fed.backends.kubeconfig import KubeConfig
     from kubectl_fed.core.ports import MemberCluster
 
@@ -40,7 +41,18 @@ class App:
         self.settings = settings
         self._environ = os.environ if environ is None else environ
         self._backends: dict[str, MemberCluster] = {}
+        self._transports: list[ApiClientTransport] = []
         self._lock = threading.Lock()
+        context = click.get_current_context(silent=True)
+        if context is not None:  # connections are closed when the command ends
+            context.call_on_close(self.close)
+
+    def close(self) -> None:
+        """Close every member's connections (idle keep-alive sockets included)."""
+        with self._lock:
+            transports, self._transports = self._transports, []
+        for transport in transports:
+            transport.close()
 
     # -- configuration, parsed once -------------------------------------------------
 
@@ -118,6 +130,7 @@ class App:
         transport = ApiClientTransport(
             lambda: kubeconfig.api_client(cluster, pool_size=CONNECTIONS_PER_CLUSTER)
         )
+        self._transports.append(transport)
         return KubeBackend(cluster, transport, request_timeout=self.settings.request_timeout)
 
     def fan_out(

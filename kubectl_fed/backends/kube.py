@@ -166,6 +166,8 @@ class KubeBackend:
         except ClusterCallError as err:
             if is_retryable_transport(err) and _repeatable(request):
                 raise _Retryable(err, None) from None
+            if err.reason is Reason.TIMEOUT:  # name the flag's value, not the time left
+                raise ClusterCallError(err.reason, f"no answer within {self._timeout:g}s") from None
             raise
         if response.status < 400:
             return _decode(response)

@@ -58,6 +58,12 @@ class ApiClientTransport:
                 self._client = self._build_client()
             return self._client
 
+    def close(self) -> None:
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()  # type: ignore[no-untyped-call]
+
     def __call__(self, request: Request, timeout: float) -> Response:
         client = self.client()
         method, url, headers, body, post = client.param_serialize(

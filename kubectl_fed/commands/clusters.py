@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.core.results import ClusterResult, exit_status
+from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
-from kubectl_fed.render.cluster_errors import error_lines
 from kubectl_fed.render.clusters import ACTIVE, ClusterRow, document, serialize, table
 
 
@@ -46,9 +45,7 @@ def clusters(settings: Settings) -> ExitStatus:
         click.echo(table(rows))
     else:
         click.echo(serialize(document(app.federation, rows), settings.output))
-    for line in error_lines(results):
-        click.echo(line, err=True)
-    return exit_status(results)
+    return app.report(results)
 
 
 def _row(server: str, result: ClusterResult[Probe]) -> ClusterRow:

@@ -24,7 +24,11 @@ def reason_word(reason: Reason) -> str:
 def error_line(cluster: str, error: ClusterError, subject: str | None = None) -> str:
     """`subject` names the object, e.g. "ingress default/myingress"; None for none."""
     about = f"{subject}: " if subject else ""
-    return f"error: cluster {cluster}: {about}{reason_word(error.reason)}: {error.message}"
+    word = reason_word(error.reason)
+    # API messages often start with the reason already ("forbidden: User ..."): say it once.
+    said = error.message.lower().startswith(f"{word}:")
+    detail = error.message if said else f"{word}: {error.message}"
+    return f"error: cluster {cluster}: {about}{detail}"
 
 
 def error_lines(results: Sequence[ClusterResult[Any]], subject: str | None = None) -> list[str]:
