@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "delete": "kubectl_fed.commands.delete:delete",
     "version": "kubectl_fed.commands.version:version",
     "sandbox": "kubectl_fed.commands.sandbox:sandbox",
+    "completion": "kubectl_fed.commands.completion:completion",
 }
 
 DEBUG_ENV = "KUBECTL_FED_DEBUG"

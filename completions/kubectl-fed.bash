@@ -1,0 +1,1 @@
+../kubectl_fed/completion/scripts/kubectl-fed.bash
