@@ -453,3 +453,21 @@ def test_kubeconfig_is_parsed_once_per_app(tmp_path: Path, monkeypatch: pytest.M
     assert app.backend("a") is app.backend("a")
     assert app.server("a") == "https://a:1"
     assert calls == [path]
+
+
+@pytest.mark.parametrize("command", ["join", "unjoin", "clusters"])
+def test_help_never_imports_the_kubernetes_client(command: str) -> None:
+    import subprocess
+
+    probe = (
+        "import sys\n"
+        "from kubectl_fed.cli import main\n"
+        "try:\n"
+        f"    main([{command!r}, '--help'])\n"
+        "except SystemExit as exit_:\n"
+        "    assert not exit_.code, exit_.code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'urllib3')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert f"Usage: kubectl fed {command}" in done.stdout
