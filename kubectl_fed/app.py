@@ -131,7 +131,12 @@ class App:
             lambda: kubeconfig.api_client(cluster, pool_size=CONNECTIONS_PER_CLUSTER)
         )
         self._transports.append(transport)
-        return KubeBackend(cluster, transport, request_timeout=self.settings.request_timeout)
+        return KubeBackend(
+            cluster,
+            transport,
+            request_timeout=self.settings.request_timeout,
+            trace=_debug_line if self.settings.debug else None,
+        )
 
     def fan_out(
         self,
@@ -160,3 +165,7 @@ class App:
         if summary:
             click.echo(summary, err=True)
         return exit_status(results)
+
+
+def _debug_line(line: str) -> None:
+    click.echo(f"debug: {line}", err=True)

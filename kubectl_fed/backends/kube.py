@@ -43,11 +43,13 @@ class KubeBackend:
         *,
         request_timeout: float,
         sleep: Callable[[float], None] = time.sleep,
+        trace: Callable[[str], None] | None = None,
     ) -> None:
         self.name = name
-        self._send = transport
+        self._transport = transport
         self._timeout = request_timeout
         self._sleep = sleep
+        self._trace = trace
 
     # -- reads ------------------------------------------------------------------
 
@@ -175,6 +177,25 @@ class KubeBackend:
         if _retry_on(request, response.status):
             raise _Retryable(error, response.headers)
         raise error
+
+    def _send(self, request: Request, timeout: float) -> Response:
+        """One exchange; with --debug, one line per request (method, path, outcome, time)."""
+        if self._trace is None:
+            return self._transport(request, timeout)
+        started = time.monotonic()
+        outcome = "no answer"
+        try:
+            response = self._transport(request, timeout)
+            outcome = str(response.status)
+            return response
+        except ClusterCallError as err:
+            outcome = f"{err.reason.value}: {err.message}"
+            raise
+        finally:
+            took = (time.monotonic() - started) * 1000
+            self._trace(
+                f"{self.name}: {request.method} {request.path} -> {outcome} ({took:.0f} ms)"
+            )
 
     def _backoff(self, attempt: int, headers: Mapping[str, str] | None, end: float) -> bool:
         """Sleep before the next try; False when the wait would outlast the time left."""

@@ -471,3 +471,19 @@ def test_help_never_imports_the_kubernetes_client(command: str) -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
     assert f"Usage: kubectl fed {command}" in done.stdout
+
+
+def test_debug_trace_names_each_request_never_credentials(
+    tmp_path: Path, https_server: Server
+) -> None:
+    lines: list[str] = []
+    cluster = {"server": https_server.url, "certificate-authority-data": ca_data(https_server)}
+    config = load_kubeconfig(
+        write(tmp_path / "config", kubeconfig_doc(("c", cluster, {"token": TOKEN}))), {}
+    )
+    transport = ApiClientTransport(lambda: config.api_client("c", pool_size=2))
+    backend = KubeBackend("c", transport, request_timeout=5, trace=lines.append)
+    backend.server_version()
+    assert len(lines) == 1
+    assert lines[0].startswith("c: GET /version -> 200 (")
+    assert TOKEN not in lines[0]
