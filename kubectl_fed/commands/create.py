@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 import click
 
+from kubectl_fed.commands.federated_write import write_federated
+from kubectl_fed.commands.federation_flags import FederationFlags, federation_flags
 from kubectl_fed.commands.writing import (
     MUTATING_OUTPUTS,
     adoption_options,
     dry_run_option,
     filename_options,
-    write,
     write_options,
 )
 from kubectl_fed.core.plans import Verb
@@ -24,6 +25,7 @@ from kubectl_fed.options import global_options
 @filename_options(required=True)
 @dry_run_option
 @adoption_options
+@federation_flags
 @global_options(MUTATING_OUTPUTS)
 def create(
     filenames: Sequence[str],
@@ -31,6 +33,7 @@ def create(
     dry_run: str,
     no_adopt: bool,
     create_namespace: bool,
+    federation_flags: FederationFlags,
     settings: Settings,
 ) -> ExitStatus:
     """Create federated objects in every member cluster.
@@ -44,4 +47,4 @@ def create(
       kubectl fed create -R -f examples/ --dry-run=server
     """
     options = write_options(Verb.CREATE, dry_run, no_adopt, create_namespace)
-    return write(settings, filenames, recursive, options)
+    return write_federated(settings, filenames, recursive, options, federation_flags)

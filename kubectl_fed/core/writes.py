@@ -51,13 +51,16 @@ class WriteOptions:
 
 
 def desired_by_member(
-    manifests: Sequence[Manifest], members: Sequence[str], federation: str
+    manifests: Sequence[Manifest],
+    members: Sequence[str],
+    federation: str,
+    prepare_for: Callable[[Manifest, Sequence[str]], dict[str, dict[str, Any]]] = prepare,
 ) -> dict[str, list[Desired]]:
-    """Each member's objects: prepared for that member, then marked."""
+    """Each member's objects: prepared for that member (`prepare_for`), then marked."""
     per_member: dict[str, list[Desired]] = {cluster: [] for cluster in members}
     for manifest in manifests:
         target = Target(manifest.kind, manifest.namespace, manifest.name)
-        for cluster, obj in prepare(manifest, members).items():
+        for cluster, obj in prepare_for(manifest, members).items():
             per_member[cluster].append(Desired(target, mark(obj, federation)))
     return per_member
 

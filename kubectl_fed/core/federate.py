@@ -1,0 +1,166 @@
+"""The federation semantics of create / apply (DESIGN.md section 2), decided before any write.
+
+From the manifests and what every reachable member holds now, decide:
+- node ports: one port per Service port, free and identical in every member;
+- the GLBC UID every member must share before an Ingress is written;
+- each member's share of every ReplicaSet.
+Problems that forbid writing (a taken node port, a UID change that would break someone
+else's load balancers) are collected as one line each: the caller refuses the whole run.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_fed.core.glbc_uid import (
+    IngressRef,
+    MemberUidState,
+    UidAction,
+    UidPlan,
+    classify_controller,
+    is_gce_ingress,
+    plan_uid_agreement,
+    updated_uid_configmap,
+)
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
+from kubectl_fed.core.manifests import Manifest
+from kubectl_fed.core.member_state import MemberState
+from kubectl_fed.core.nodeports import (
+    DEFAULT_NODE_PORT_RANGE,
+    NodePortPlan,
+    PortRange,
+    apply_node_ports,
+    plan_services,
+)
+from kubectl_fed.core.replica_shares import SharePlan, member_objects, plan_shares, spec_replicas
+
+KubeObject = dict[str, Any]
+UID_CONFIGMAP = "configmap kube-system/ingress-uid"
+ManifestKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class UidChange:
+    """One member's `kube-system/ingress-uid` to write, and the line that reports it."""
+
+    cluster: str
+    configmap: KubeObject
+    line: str
+
+
+@dataclass
+class FederationPlan:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    services: dict[ManifestKey, KubeObject] = field(default_factory=dict)
+    replicas: dict[ManifestKey, SharePlan] = field(default_factory=dict)
+    uid: UidPlan | None = None
+    uid_changes: list[UidChange] = field(default_factory=list)
+
+    def prepare(self, manifest: Manifest, members: Sequence[str]) -> dict[str, KubeObject]:
+        """One object per member for `manifest`: the per-kind preparation step."""
+        if manifest.key in self.replicas:
+            return member_objects(manifest.obj, members, self.replicas[manifest.key])
+        obj = self.services.get(manifest.key, manifest.obj)
+        return {cluster: copy.deepcopy(obj) for cluster in members}
+
+
+def plan_federation(
+    manifests: Sequence[Manifest],
+    states: Sequence[MemberState],
+    *,
+    port_range: PortRange = DEFAULT_NODE_PORT_RANGE,
+    force: bool = False,
+) -> FederationPlan:
+    """Everything create/apply must do beyond writing the manifests, for the members
+    `states` (the reachable ones, in member order)."""
+    result = FederationPlan()
+    _plan_node_ports(manifests, states, port_range, result)
+    _plan_uid(manifests, states, force, result)
+    _plan_replicas(manifests, states, result)
+    return result
+
+
+def _plan_node_ports(
+    manifests: Sequence[Manifest],
+    states: Sequence[MemberState],
+    port_range: PortRange,
+    result: FederationPlan,
+) -> None:
+    services = [m for m in manifests if m.kind == SERVICE]
+    if not services:
+        return
+    members = {state.cluster: state.services for state in states}
+    plans: list[NodePortPlan] = plan_services(
+        [m.obj for m in services], members, port_range=port_range
+    )
+    for manifest, node_ports in zip(services, plans, strict=True):
+        if node_ports.ok:
+            result.services[manifest.key] = apply_node_ports(manifest.obj, node_ports)
+        else:
+            result.errors.extend(node_ports.errors())
+
+
+def _plan_uid(
+    manifests: Sequence[Manifest],
+    states: Sequence[MemberState],
+    force: bool,
+    result: FederationPlan,
+) -> None:
+    written = {(m.namespace, m.name) for m in manifests if m.kind == INGRESS}
+    if not any(m.kind == INGRESS and is_gce_ingress(m.obj) for m in manifests):
+        return
+    members = [_uid_state(state, written) for state in states]
+    plan = plan_uid_agreement(members, force=force)
+    result.uid = plan
+    if not plan.ok:
+        result.errors.extend(plan.errors())
+        return
+    result.warnings.extend(
+        f"cluster {d.cluster}: {d.reason}" for d in plan.members if d.action is UidAction.SKIP
+    )
+    by_cluster = {state.cluster: state for state in states}
+    for decision in plan.updates:
+        assert decision.target is not None  # an update always has a target
+        live = by_cluster[decision.cluster].uid_configmap
+        configmap = updated_uid_configmap(live, decision.target)
+        was = "unset" if decision.current is None else decision.current
+        line = f"{decision.cluster}: {UID_CONFIGMAP} uid set to {decision.target} (was {was})"
+        result.uid_changes.append(UidChange(decision.cluster, configmap, line))
+
+
+def _uid_state(state: MemberState, written: set[tuple[str, str]]) -> MemberUidState:
+    """The member as GLBC UID agreement sees it; copies of the Ingresses being written are
+    adopted or updated by this run, so they never block the change."""
+    controller = classify_controller(state.uid_configmap, state.node_provider_ids)
+    member = MemberUidState.from_objects(state.cluster, controller, state.uid_configmap)
+    refs = tuple(
+        ref
+        for ref in map(IngressRef.from_object, state.ingresses)
+        if (ref.namespace, ref.name) not in written
+    )
+    return MemberUidState(member.cluster, controller, member.uid, member.provider_uid, refs)
+
+
+def _plan_replicas(
+    manifests: Sequence[Manifest], states: Sequence[MemberState], result: FederationPlan
+) -> None:
+    members = [state.cluster for state in states]
+    for manifest in manifests:
+        if manifest.kind != REPLICASET:
+            continue
+        current = _current_shares(states, (manifest.namespace, manifest.name))
+        result.replicas[manifest.key] = plan_shares(manifest.obj, members, current=current)
+
+
+def _current_shares(states: Sequence[MemberState], key: tuple[str, str]) -> Mapping[str, int]:
+    """What each member's copy asks for now (Federation v1 used running pods; the spec is
+    what this run can know for sure, and keeps repeated applies stable)."""
+    return {
+        state.cluster: spec_replicas(state.replicasets[key])
+        for state in states
+        if key in state.replicasets
+    }

@@ -1,0 +1,103 @@
+"""What the federation semantics must know about each member before anything is written.
+
+Read once per run, inside a fan-out operation, only what the manifests need: every
+Service (node ports), GLBC's `ingress-uid` ConfigMap, every Ingress and the nodes'
+provider IDs (one GLBC UID), and the live copies of the ReplicaSets being written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
+from kubectl_fed.core.manifests import Manifest
+from kubectl_fed.core.nodeports import needs_node_ports
+from kubectl_fed.core.ports import ClusterBackend
+from kubectl_fed.core.results import ClusterCallError, Reason
+
+KubeObject = dict[str, Any]
+Key = tuple[str, str]  # (namespace, name)
+
+
+@dataclass(frozen=True)
+class Needs:
+    services: bool = False
+    ingresses: bool = False
+    replicasets: tuple[Key, ...] = ()
+
+    @property
+    def anything(self) -> bool:
+        return self.services or self.ingresses or bool(self.replicasets)
+
+    @property
+    def calls(self) -> int:
+        """An upper bound on the requests one member's read makes (for the fan-out)."""
+        return int(self.services) + 3 * int(self.ingresses) + len(self.replicasets) + 1
+
+
+def needs_of(manifests: Sequence[Manifest]) -> Needs:
+    return Needs(
+        services=any(m.kind == SERVICE and needs_node_ports(m.obj) for m in manifests),
+        ingresses=any(m.kind == INGRESS for m in manifests),
+        replicasets=tuple((m.namespace, m.name) for m in manifests if m.kind == REPLICASET),
+    )
+
+
+@dataclass(frozen=True)
+class MemberState:
+    cluster: str
+    services: list[KubeObject] = field(default_factory=list)
+    uid_configmap: KubeObject | None = None
+    ingresses: list[KubeObject] = field(default_factory=list)
+    node_provider_ids: list[str] = field(default_factory=list)
+    replicasets: dict[Key, KubeObject] = field(default_factory=dict)
+
+    def ingress(self, namespace: str, name: str) -> KubeObject | None:
+        return next((obj for obj in self.ingresses if _key(obj) == (namespace, name)), None)
+
+
+def read_member_state(backend: ClusterBackend, needs: Needs) -> MemberState:
+    """One member's state; a failed read raises ClusterCallError (the member is reported)."""
+    services = backend.list(SERVICE.plural, None) if needs.services else []
+    configmap, ingresses, provider_ids = None, [], []
+    if needs.ingresses:
+        configmap = get_or_none(backend, "configmaps", UID_CONFIGMAP_NAMESPACE, UID_CONFIGMAP_NAME)
+        ingresses = backend.list(INGRESS.plural, None)
+        if configmap is None:
+            provider_ids = _provider_ids(backend)
+    replicasets = {}
+    for namespace, name in needs.replicasets:
+        live = get_or_none(backend, REPLICASET.plural, namespace, name)
+        if live is not None:
+            replicasets[(namespace, name)] = live
+    return MemberState(backend.name, services, configmap, ingresses, provider_ids, replicasets)
+
+
+def get_or_none(
+    backend: ClusterBackend, plural: str, namespace: str | None, name: str
+) -> KubeObject | None:
+    try:
+        return backend.get(plural, namespace, name)
+    except ClusterCallError as err:
+        if err.reason is Reason.NOT_FOUND:
+            return None
+        raise
+
+
+def _provider_ids(backend: ClusterBackend) -> list[str]:
+    """The nodes' `spec.providerID`s; without the right to list nodes, none."""
+    try:
+        nodes = backend.list("nodes", None)
+    except ClusterCallError as err:
+        if err.reason is Reason.FORBIDDEN:
+            return []
+        raise
+    return [str((node.get("spec") or {}).get("providerID") or "") for node in nodes]
+
+
+def _key(obj: KubeObject) -> Key:
+    metadata = obj.get("metadata") or {}
+    return (str(metadata.get("namespace") or "default"), str(metadata.get("name") or ""))

@@ -1,0 +1,98 @@
+"""Each member's share of a federated ReplicaSet, and the federation-wide total it came from.
+
+A member's ReplicaSet carries its own share in `spec.replicas`; the federation-wide total
+(what the user asked for) is kept in the annotation `kubectl-fed.io/total-replicas` on
+every member, so `scale`, `rebalance` and `get` can recover it without a control plane.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kubectl_fed.core.planner import plan, scheduled_replicas
+from kubectl_fed.core.preferences import ReplicaSetPreferences, preferences_of
+
+TOTAL_REPLICAS_ANNOTATION = "kubectl-fed.io/total-replicas"
+DEFAULT_REPLICAS = 1
+
+KubeObject = dict[str, Any]
+
+
+def key_of(obj: Mapping[str, Any]) -> str:
+    """`namespace/name`: the planner's tie-break key, as Federation v1 used it."""
+    metadata = obj.get("metadata") or {}
+    return f"{metadata.get('namespace') or 'default'}/{metadata.get('name') or ''}"
+
+
+def spec_replicas(obj: Mapping[str, Any]) -> int:
+    value = (obj.get("spec") or {}).get("replicas", DEFAULT_REPLICAS)
+    return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_REPLICAS
+
+
+def recorded_total(obj: Mapping[str, Any]) -> int | None:
+    """The federation-wide total a member's ReplicaSet records, None when absent or bad."""
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    text = annotations.get(TOTAL_REPLICAS_ANNOTATION)
+    try:
+        value = int(str(text))
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def with_share(obj: Mapping[str, Any], share: int, total: int) -> KubeObject:
+    """A copy of `obj` running `share` replicas and recording the federation's `total`."""
+    result: KubeObject = copy.deepcopy(dict(obj))
+    result.setdefault("spec", {})["replicas"] = share
+    metadata = result.setdefault("metadata", {})
+    metadata["annotations"] = {
+        **(metadata.get("annotations") or {}),
+        TOTAL_REPLICAS_ANNOTATION: str(total),
+    }
+    return result
+
+
+@dataclass(frozen=True)
+class SharePlan:
+    """What each member should run: `shares` (every planned member, member order)."""
+
+    key: str
+    total: int
+    shares: dict[str, int]
+    overflow: dict[str, int]
+
+
+def plan_shares(
+    replicaset: Mapping[str, Any],
+    members: Sequence[str],
+    *,
+    total: int | None = None,
+    current: Mapping[str, int] | None = None,
+    capacity: Mapping[str, int] | None = None,
+    rebalance: bool | None = None,
+) -> SharePlan:
+    """Split the ReplicaSet's total (its `spec.replicas` unless `total` is given) over the
+    `members` able to run it; `rebalance` overrides the preferences' own flag.
+
+    Raises UsageError when the preferences annotation is invalid."""
+    prefs: ReplicaSetPreferences = preferences_of(replicaset)
+    if rebalance is not None:
+        prefs = dataclasses.replace(prefs, rebalance=rebalance)
+    wanted = spec_replicas(replicaset) if total is None else total
+    key = key_of(replicaset)
+    placement, overflow = plan(wanted, members, prefs, current, capacity, key=key)
+    shares = scheduled_replicas(placement, overflow)
+    return SharePlan(key, wanted, {name: shares.get(name, 0) for name in members}, overflow)
+
+
+def member_objects(
+    replicaset: Mapping[str, Any], members: Sequence[str], shares: SharePlan
+) -> dict[str, KubeObject]:
+    """The ReplicaSet as each member gets it: its share, the total recorded."""
+    return {
+        name: with_share(replicaset, shares.shares.get(name, 0), shares.total) for name in members
+    }
