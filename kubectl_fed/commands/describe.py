@@ -1,0 +1,138 @@
+"""`kubectl fed describe KIND NAME…`: one federated object, folded from every member."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import click
+
+from kubectl_fed.app import App
+from kubectl_fed.core.federated import FederatedObject, fold
+from kubectl_fed.core.kinds import INGRESS, Kind, resolve
+from kubectl_fed.core.loadbalancer import (
+    LoadBalancerView,
+    load_balancer_view,
+    not_inspected,
+    refs_of,
+)
+from kubectl_fed.core.results import interrupted
+from kubectl_fed.core.settings import Settings
+from kubectl_fed.core.status_ingress import IngressStatus
+from kubectl_fed.core.status_reads import BASE_CALLS, read_snapshot
+from kubectl_fed.errors import UsageError
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.options import global_options
+from kubectl_fed.render import machine
+from kubectl_fed.render.describe import describe_text
+from kubectl_fed.render.describe_machine import federated_object
+
+NO_PROJECT = (
+    "not inspected: no Google Cloud project "
+    "(use --gcp-project, set GOOGLE_CLOUD_PROJECT, or name contexts gke_<project>_<zone>_<name>)"
+)
+NO_LOAD_BALANCER = "none yet: no member's ingress names a forwarding rule"
+
+
+@click.command()
+@click.argument("kind", metavar="KIND")
+@click.argument("names", nargs=-1, metavar="NAME…")
+@click.option(
+    "--gcp-project",
+    default=None,
+    metavar="PROJECT",
+    help="Google Cloud project of the load balancer (ingress).",
+)
+@global_options(outputs=("table", "json", "yaml"))
+def describe(
+    kind: str, names: Sequence[str], gcp_project: str | None, settings: Settings
+) -> ExitStatus:
+    """Show a federated object: its status folded from every member cluster.
+
+    Address, shards and rules as kubectl describes them, a row per member cluster,
+    the Google Cloud load balancer behind an ingress, and every member's events.
+
+    \b
+    Examples:
+      kubectl fed describe ingress myingress
+      kubectl fed describe svc nginx -o json
+      kubectl fed describe rs/nginx
+    """
+    target, names = _target(kind, names, settings)
+    app = App(settings)
+    namespace = app.namespace or "default"
+    statuses, outputs = [], []
+    for name in names:
+        status, text = _describe_one(app, target, namespace, name, gcp_project)
+        statuses.append(status)
+        if text:
+            outputs.append(text)
+    if outputs:
+        click.echo("\n\n".join(outputs))
+    return _combined(statuses)
+
+
+def _target(kind: str, names: Sequence[str], settings: Settings) -> tuple[Kind, list[str]]:
+    if "/" in kind:
+        kind, first = kind.split("/", 1)
+        names = [first, *names]
+    if not names or any(not name for name in names):
+        raise UsageError("you must specify the name of the resource to describe")
+    if settings.all_namespaces:
+        raise UsageError("a resource cannot be retrieved by name across all namespaces")
+    return resolve(kind), list(dict.fromkeys(names))
+
+
+def _describe_one(
+    app: App, kind: Kind, namespace: str, name: str, project: str | None
+) -> tuple[ExitStatus, str]:
+    calls = BASE_CALLS + 4
+    results = app.fan_out(
+        lambda cluster: read_snapshot(app.backend(cluster), kind, namespace, name), calls=calls
+    )
+    fed = fold(kind, namespace, name, results)
+    status = app.report(results, f"{kind.singular} {namespace}/{name}")
+    if not fed.found:
+        if not interrupted(results) and fed.answered:
+            where = "any member cluster" if status is ExitStatus.OK else "any member that answered"
+            click.echo(f'error: {kind.qualified_plural} "{name}" not found in {where}', err=True)
+        return (ExitStatus.FAILED if status is not ExitStatus.INTERRUPTED else status), ""
+    view = _load_balancer(app, fed, project) if kind == INGRESS else None
+    return status, _render(app.settings.output, fed, view)
+
+
+def _render(output: str, fed: FederatedObject, view: LoadBalancerView | None) -> str:
+    if output == "json":
+        return machine.to_json(federated_object(fed, view))
+    if output == "yaml":
+        return machine.to_yaml(federated_object(fed, view))
+    return describe_text(fed, datetime.now(UTC), view)
+
+
+def _load_balancer(app: App, fed: FederatedObject, flag: str | None) -> LoadBalancerView:
+    refs = refs_of([m.obj for m in fed.members if m.obj is not None])
+    if not refs:
+        return not_inspected(NO_LOAD_BALANCER)
+    from kubectl_fed.backends.gce import GceReader, GceUnavailable, find_project
+
+    project = find_project(flag, os.environ, app.members)
+    if project is None:
+        return not_inspected(NO_PROJECT)
+    try:
+        facts = GceReader(project, os.environ, app.settings.request_timeout).read(refs)
+    except GceUnavailable as err:
+        return not_inspected(f"not inspected: {err}")
+    assert isinstance(fed.status, IngressStatus)
+    zones = {m.cluster: m.snapshot.zones for m in fed.members if m.snapshot is not None}
+    return load_balancer_view(facts, fed.status.addresses, zones)
+
+
+def _combined(statuses: Sequence[ExitStatus]) -> ExitStatus:
+    if ExitStatus.INTERRUPTED in statuses:
+        return ExitStatus.INTERRUPTED
+    if all(status is ExitStatus.OK for status in statuses):
+        return ExitStatus.OK
+    if all(status is ExitStatus.FAILED for status in statuses):
+        return ExitStatus.FAILED
+    return ExitStatus.PARTIAL

@@ -1,0 +1,164 @@
+"""The federated status of an Ingress: one address, TLS, rules and healthy shards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kubectl_fed.core.endpoints import endpoint_set, service_port, services_shard
+from kubectl_fed.core.status import (
+    ClusterRow,
+    Health,
+    Member,
+    Presence,
+    Shard,
+    absent_note,
+    created_of,
+    load_balancer_address,
+    present,
+    reference,
+)
+
+KubeObject = dict[str, Any]
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class BackendRef:
+    service: str
+    port: str  # number or name, as the ingress writes it
+
+    @property
+    def text(self) -> str:
+        return f"{self.service}:{self.port}"
+
+
+@dataclass(frozen=True)
+class IngressRule:
+    host: str
+    path: str
+    backend: BackendRef
+    endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # (cluster, ready "ip:port"), member order
+
+
+@dataclass(frozen=True)
+class TlsEntry:
+    hosts: tuple[str, ...]
+    secret: str
+
+
+@dataclass(frozen=True)
+class IngressStatus:
+    address: str | None  # the members' common address; None when none or disagreeing
+    addresses: tuple[tuple[str, str], ...]  # (cluster, address) of members that have one
+    pending: tuple[str, ...]  # present members without an address yet
+    default_backend: BackendRef | None
+    default_endpoints: tuple[tuple[str, tuple[str, ...]], ...]
+    tls: tuple[TlsEntry, ...]
+    rules: tuple[IngressRule, ...]
+    rows: tuple[ClusterRow, ...]
+
+    @property
+    def agreed(self) -> bool:
+        return len({address for _, address in self.addresses}) <= 1
+
+    @property
+    def healthy(self) -> list[str]:
+        return [r.cluster for r in self.rows if r.shard.health is Health.HEALTHY]
+
+    @property
+    def unhealthy(self) -> list[ClusterRow]:
+        return [r for r in self.rows if r.shard.health is Health.UNHEALTHY]
+
+
+def ingress_status(members: Sequence[Member]) -> IngressStatus:
+    spec = (reference(members) or {}).get("spec") or {}
+    addresses = tuple(
+        (m.cluster, address) for m in present(members) if (address := ingress_address(m.obj))
+    )
+    distinct = {address for _, address in addresses}
+    default = _backend(spec.get("defaultBackend"))
+    return IngressStatus(
+        address=next(iter(distinct)) if len(distinct) == 1 else None,
+        addresses=addresses,
+        pending=tuple(m.cluster for m in present(members) if not ingress_address(m.obj)),
+        default_backend=default,
+        default_endpoints=_endpoints(members, default) if default else (),
+        tls=tuple(
+            TlsEntry(tuple(str(h) for h in t.get("hosts") or []), str(t.get("secretName") or ""))
+            for t in spec.get("tls") or []
+        ),
+        rules=tuple(_rules(spec, members)),
+        rows=tuple(_row(m, distinct) for m in members),
+    )
+
+
+def ingress_address(obj: KubeObject | None) -> str:
+    return load_balancer_address(obj)
+
+
+def backend_services(obj: KubeObject | None) -> list[str]:
+    """Names of the Services an ingress sends traffic to, each once, in spec order."""
+    spec = (obj or {}).get("spec") or {}
+    refs = [_backend(spec.get("defaultBackend"))]
+    for rule in spec.get("rules") or []:
+        refs += [_backend(p.get("backend")) for p in (rule.get("http") or {}).get("paths") or []]
+    return list(dict.fromkeys(ref.service for ref in refs if ref is not None))
+
+
+def _backend(backend: KubeObject | None) -> BackendRef | None:
+    service = (backend or {}).get("service")
+    if not service:
+        return None
+    port = service.get("port") or {}
+    return BackendRef(
+        str(service.get("name") or ""), str(port.get("number") or port.get("name") or "")
+    )
+
+
+def _rules(spec: KubeObject, members: Sequence[Member]) -> list[IngressRule]:
+    rules = []
+    for rule in spec.get("rules") or []:
+        for path in (rule.get("http") or {}).get("paths") or []:
+            backend = _backend(path.get("backend"))
+            if backend is not None:
+                host, where = str(rule.get("host") or ANY), str(path.get("path") or ANY)
+                rules.append(IngressRule(host, where, backend, _endpoints(members, backend)))
+    default = _backend(spec.get("defaultBackend"))
+    if not rules and default is not None:
+        rules.append(IngressRule(ANY, ANY, default, _endpoints(members, default)))
+    return rules
+
+
+def _endpoints(
+    members: Sequence[Member], backend: BackendRef
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    found = []
+    for member in present(members):
+        assert member.snapshot is not None
+        service = member.snapshot.services.get(backend.service)
+        port = service_port(service, backend.port)
+        name = None if port is None else str(port.get("name") or "")
+        ready = endpoint_set(member.snapshot.endpoints.get(backend.service), name).ready
+        found.append((member.cluster, ready if port is not None else ()))
+    return tuple(found)
+
+
+def _row(member: Member, addresses: set[str]) -> ClusterRow:
+    if member.presence is not Presence.PRESENT or member.snapshot is None:
+        return ClusterRow(member.cluster, member.presence, note=absent_note(member, "ingress"))
+    snapshot = member.snapshot
+    shard = services_shard(backend_services(snapshot.obj), snapshot.services, snapshot.endpoints)
+    address = ingress_address(snapshot.obj)
+    notes = [shard.reason] if shard.health is Health.UNHEALTHY else []
+    if not address:
+        notes.insert(0, "no address yet")
+    elif len(addresses) > 1:
+        notes.insert(0, "address differs from other members")
+    return ClusterRow(
+        member.cluster, member.presence, address, shard, created_of(snapshot.obj), "; ".join(notes)
+    )
+
+
+__all__ = ["BackendRef", "IngressRule", "IngressStatus", "Shard", "TlsEntry", "ingress_status"]

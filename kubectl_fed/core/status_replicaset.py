@@ -1,0 +1,126 @@
+"""The federated status of a ReplicaSet: the federation-wide total and each member's
+desired / current / ready / available replicas against the planner's split.
+
+The total is the `kubectl-fed.io/total-replicas` annotation when members carry it (the
+federation's `spec.replicas` as written), else the sum of the members' `spec.replicas`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kubectl_fed.core.planner import plan
+from kubectl_fed.core.preferences import PREFERENCES_ANNOTATION
+from kubectl_fed.core.status import Member, Presence, absent_note, created_of, present
+from kubectl_fed.errors import UsageError
+
+KubeObject = dict[str, Any]
+TOTAL_ANNOTATION = "kubectl-fed.io/total-replicas"
+
+
+@dataclass(frozen=True)
+class MemberReplicas:
+    cluster: str
+    presence: Presence
+    desired: int = 0
+    current: int = 0
+    ready: int = 0
+    available: int = 0
+    planned: int | None = None
+    created: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReplicaSetStatus:
+    total: int
+    total_from_annotation: bool
+    preferences: str | None  # the annotation's text; None: the default (equal weights)
+    members: tuple[MemberReplicas, ...]
+    plan_error: str = ""
+
+    def sum(self, field: str) -> int:
+        return sum(int(getattr(m, field)) for m in self.members)
+
+    @property
+    def drifted(self) -> list[str]:
+        return [m.cluster for m in self.members if m.planned is not None and m.planned != m.desired]
+
+
+def replicaset_status(members: Sequence[Member], key: str) -> ReplicaSetStatus:
+    """`key` is the ReplicaSet's "namespace/name" (the planner's tie-break)."""
+    copies = present(members)
+    total, from_annotation = _total(copies)
+    preferences = _preferences(copies)
+    answered = [m.cluster for m in members if m.presence is not Presence.FAILED]
+    current = {m.cluster: _count(m.obj, "status", "readyReplicas") for m in copies}
+    try:
+        planned, _ = plan(total, answered, preferences, current=current, key=key)
+        error = ""
+    except UsageError as err:
+        planned, error = {}, str(err)
+    return ReplicaSetStatus(
+        total=total,
+        total_from_annotation=from_annotation,
+        preferences=preferences,
+        members=tuple(_member(m, planned.get(m.cluster)) for m in members),
+        plan_error=error,
+    )
+
+
+def _total(copies: Sequence[Member]) -> tuple[int, bool]:
+    written = Counter(
+        value for m in copies if (value := _annotations(m.obj).get(TOTAL_ANNOTATION, "")).isdigit()
+    )
+    if written:
+        return int(written.most_common(1)[0][0]), True
+    return sum(_count(m.obj, "spec", "replicas", default=1) for m in copies), False
+
+
+def _preferences(copies: Sequence[Member]) -> str | None:
+    for member in copies:
+        text = _annotations(member.obj).get(PREFERENCES_ANNOTATION)
+        if text:
+            return str(text)
+    return None
+
+
+def _member(member: Member, planned: int | None) -> MemberReplicas:
+    obj = member.obj
+    if obj is None:
+        note = absent_note(member, "replicaset")
+        return MemberReplicas(member.cluster, member.presence, planned=planned, note=note)
+    replicas = MemberReplicas(
+        cluster=member.cluster,
+        presence=member.presence,
+        desired=_count(obj, "spec", "replicas", default=1),
+        current=_count(obj, "status", "replicas"),
+        ready=_count(obj, "status", "readyReplicas"),
+        available=_count(obj, "status", "availableReplicas"),
+        planned=planned,
+        created=created_of(obj),
+    )
+    return _with_note(replicas)
+
+
+def _with_note(m: MemberReplicas) -> MemberReplicas:
+    notes = []
+    if m.planned is not None and m.planned != m.desired:
+        notes.append(f"planner wants {m.planned}")
+    if m.ready < m.desired:
+        notes.append(f"{m.desired - m.ready} not ready")
+    if not notes:
+        return m
+    return MemberReplicas(**{**m.__dict__, "note": "; ".join(notes)})
+
+
+def _annotations(obj: KubeObject | None) -> dict[str, str]:
+    return dict(((obj or {}).get("metadata") or {}).get("annotations") or {})
+
+
+def _count(obj: KubeObject | None, section: str, field: str, default: int = 0) -> int:
+    value = ((obj or {}).get(section) or {}).get(field, default)
+    return value if isinstance(value, int) and not isinstance(value, bool) else default

@@ -1,0 +1,119 @@
+"""The federated status of a Service: its ports with node-port agreement, endpoints per member."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kubectl_fed.core.endpoints import services_shard
+from kubectl_fed.core.status import (
+    ClusterRow,
+    Health,
+    Member,
+    Presence,
+    absent_note,
+    created_of,
+    load_balancer_address,
+    present,
+    reference,
+)
+
+KubeObject = dict[str, Any]
+NODE_PORT_TYPES = ("NodePort", "LoadBalancer")
+
+
+@dataclass(frozen=True)
+class PortStatus:
+    name: str
+    port: int
+    protocol: str
+    target_port: str
+    node_ports: tuple[tuple[str, int | None], ...]  # (cluster, nodePort), present members
+
+    @property
+    def agreed(self) -> bool:
+        """Every member exposes the port on one and the same node port (or none does)."""
+        return len({port for _, port in self.node_ports}) <= 1
+
+    @property
+    def node_port(self) -> int | None:
+        ports = {port for _, port in self.node_ports}
+        return next(iter(ports)) if len(ports) == 1 else None
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    type: str
+    selector: dict[str, str]
+    ports: tuple[PortStatus, ...]
+    rows: tuple[ClusterRow, ...]
+
+    @property
+    def healthy(self) -> list[str]:
+        return [r.cluster for r in self.rows if r.shard.health is Health.HEALTHY]
+
+    @property
+    def unhealthy(self) -> list[ClusterRow]:
+        return [r for r in self.rows if r.shard.health is Health.UNHEALTHY]
+
+
+def service_status(members: Sequence[Member]) -> ServiceStatus:
+    spec = (reference(members) or {}).get("spec") or {}
+    ports = tuple(_port(port, members) for port in spec.get("ports") or [])
+    disagreeing = [p for p in ports if not p.agreed]
+    return ServiceStatus(
+        type=str(spec.get("type") or "ClusterIP"),
+        selector={str(k): str(v) for k, v in (spec.get("selector") or {}).items()},
+        ports=ports,
+        rows=tuple(_row(m, disagreeing) for m in members),
+    )
+
+
+def service_address(obj: KubeObject | None) -> str:
+    """The load balancer's address when it has one, else the cluster IP."""
+    spec = (obj or {}).get("spec") or {}
+    return load_balancer_address(obj) or str(spec.get("clusterIP") or "")
+
+
+def _port(port: KubeObject, members: Sequence[Member]) -> PortStatus:
+    name = str(port.get("name") or "")
+    node_ports = []
+    for member in present(members):
+        live = next((p for p in _ports(member.obj) if str(p.get("name") or "") == name), {})
+        value = live.get("nodePort")
+        node_ports.append((member.cluster, int(value) if value else None))
+    return PortStatus(
+        name=name,
+        port=int(port.get("port") or 0),
+        protocol=str(port.get("protocol") or "TCP"),
+        target_port=str(port.get("targetPort") or port.get("port") or ""),
+        node_ports=tuple(node_ports),
+    )
+
+
+def _ports(obj: KubeObject | None) -> list[KubeObject]:
+    return list(((obj or {}).get("spec") or {}).get("ports") or [])
+
+
+def _row(member: Member, disagreeing: Sequence[PortStatus]) -> ClusterRow:
+    if member.presence is not Presence.PRESENT or member.snapshot is None:
+        return ClusterRow(member.cluster, member.presence, note=absent_note(member, "service"))
+    snapshot = member.snapshot
+    name = str((snapshot.obj or {}).get("metadata", {}).get("name") or "")
+    selector = ((snapshot.obj or {}).get("spec") or {}).get("selector")
+    shard = services_shard([name], snapshot.services, snapshot.endpoints)
+    notes = [shard.reason] if shard.health is Health.UNHEALTHY and selector else []
+    for port in disagreeing:
+        mine = dict(port.node_ports).get(member.cluster)
+        notes.append(f"port {port.name or port.port}: node port {mine or 'none'} differs")
+    if not selector:
+        shard = type(shard)(Health.UNKNOWN, shard.ready, shard.total, "no selector")
+    return ClusterRow(
+        member.cluster,
+        member.presence,
+        service_address(snapshot.obj),
+        shard,
+        created_of(snapshot.obj),
+        "; ".join(notes),
+    )
