@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "create": "kubectl_fed.commands.create:create",
     "apply": "kubectl_fed.commands.apply:apply",
     "get": "kubectl_fed.commands.get:get",
+    "describe": "kubectl_fed.commands.describe:describe",
     "delete": "kubectl_fed.commands.delete:delete",
     "version": "kubectl_fed.commands.version:version",
     "sandbox": "kubectl_fed.commands.sandbox:sandbox",

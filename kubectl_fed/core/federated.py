@@ -51,7 +51,7 @@ def fold(
     elif kind == SERVICE:
         status = service_status(members)
     else:
-        status = replicaset_status(members, f"{namespace}/{name}")
+        status = replicaset_status(members)
     return FederatedObject(
         kind, namespace, name, tuple(members), status, tuple(merged_events(members))
     )

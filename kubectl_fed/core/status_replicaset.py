@@ -3,6 +3,7 @@ desired / current / ready / available replicas against the planner's split.
 
 The total is the `kubectl-fed.io/total-replicas` annotation when members carry it (the
 federation's `spec.replicas` as written), else the sum of the members' `spec.replicas`.
+The planned split is what create/apply would write now (`replica_shares.plan_shares`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_fed.core.planner import plan
 from kubectl_fed.core.preferences import PREFERENCES_ANNOTATION
+from kubectl_fed.core.replica_shares import (
+    plan_shares,
+    recorded_total,
+    spec_replicas,
+)
 from kubectl_fed.core.status import Member, Presence, absent_note, created_of, present
 from kubectl_fed.errors import UsageError
 
 KubeObject = dict[str, Any]
-TOTAL_ANNOTATION = "kubectl-fed.io/total-replicas"
 
 
 @dataclass(frozen=True)
@@ -50,22 +54,22 @@ class ReplicaSetStatus:
         return [m.cluster for m in self.members if m.planned is not None and m.planned != m.desired]
 
 
-def replicaset_status(members: Sequence[Member], key: str) -> ReplicaSetStatus:
-    """`key` is the ReplicaSet's "namespace/name" (the planner's tie-break)."""
+def replicaset_status(members: Sequence[Member]) -> ReplicaSetStatus:
     copies = present(members)
     total, from_annotation = _total(copies)
-    preferences = _preferences(copies)
     answered = [m.cluster for m in members if m.presence is not Presence.FAILED]
-    current = {m.cluster: _count(m.obj, "status", "readyReplicas") for m in copies}
-    try:
-        planned, _ = plan(total, answered, preferences, current=current, key=key)
-        error = ""
-    except UsageError as err:
-        planned, error = {}, str(err)
+    current = {m.cluster: spec_replicas(m.obj) for m in copies if m.obj is not None}
+    planned: dict[str, int] = {}
+    error = ""
+    if copies and copies[0].obj is not None:
+        try:
+            planned = plan_shares(copies[0].obj, answered, total=total, current=current).shares
+        except UsageError as err:
+            error = str(err)
     return ReplicaSetStatus(
         total=total,
         total_from_annotation=from_annotation,
-        preferences=preferences,
+        preferences=_preferences(copies),
         members=tuple(_member(m, planned.get(m.cluster)) for m in members),
         plan_error=error,
     )
@@ -73,11 +77,11 @@ def replicaset_status(members: Sequence[Member], key: str) -> ReplicaSetStatus:
 
 def _total(copies: Sequence[Member]) -> tuple[int, bool]:
     written = Counter(
-        value for m in copies if (value := _annotations(m.obj).get(TOTAL_ANNOTATION, "")).isdigit()
+        total for m in copies if m.obj is not None and (total := recorded_total(m.obj)) is not None
     )
     if written:
-        return int(written.most_common(1)[0][0]), True
-    return sum(_count(m.obj, "spec", "replicas", default=1) for m in copies), False
+        return written.most_common(1)[0][0], True
+    return sum(spec_replicas(m.obj) for m in copies if m.obj is not None), False
 
 
 def _preferences(copies: Sequence[Member]) -> str | None:
@@ -96,7 +100,7 @@ def _member(member: Member, planned: int | None) -> MemberReplicas:
     replicas = MemberReplicas(
         cluster=member.cluster,
         presence=member.presence,
-        desired=_count(obj, "spec", "replicas", default=1),
+        desired=spec_replicas(obj),
         current=_count(obj, "status", "replicas"),
         ready=_count(obj, "status", "readyReplicas"),
         available=_count(obj, "status", "availableReplicas"),
