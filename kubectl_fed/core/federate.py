@@ -15,16 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubectl_fed.core.glbc_uid import (
-    IngressRef,
-    MemberUidState,
-    UidAction,
-    UidPlan,
-    classify_controller,
-    is_gce_ingress,
-    plan_uid_agreement,
-    updated_uid_configmap,
-)
+from kubectl_fed.core.glbc_uid import UidPlan, is_gce_ingress
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.member_state import MemberState
@@ -36,19 +27,10 @@ from kubectl_fed.core.nodeports import (
     plan_services,
 )
 from kubectl_fed.core.replica_shares import SharePlan, member_objects, plan_shares, spec_replicas
+from kubectl_fed.core.uid_agreement import UidChange, agree_on_uid
 
 KubeObject = dict[str, Any]
-UID_CONFIGMAP = "configmap kube-system/ingress-uid"
 ManifestKey = tuple[str, str, str]
-
-
-@dataclass(frozen=True)
-class UidChange:
-    """One member's `kube-system/ingress-uid` to write, and the line that reports it."""
-
-    cluster: str
-    configmap: KubeObject
-    line: str
 
 
 @dataclass
@@ -110,39 +92,14 @@ def _plan_uid(
     force: bool,
     result: FederationPlan,
 ) -> None:
-    written = {(m.namespace, m.name) for m in manifests if m.kind == INGRESS}
     if not any(m.kind == INGRESS and is_gce_ingress(m.obj) for m in manifests):
         return
-    members = [_uid_state(state, written) for state in states]
-    plan = plan_uid_agreement(members, force=force)
-    result.uid = plan
-    if not plan.ok:
-        result.errors.extend(plan.errors())
-        return
-    result.warnings.extend(
-        f"cluster {d.cluster}: {d.reason}" for d in plan.members if d.action is UidAction.SKIP
-    )
-    by_cluster = {state.cluster: state for state in states}
-    for decision in plan.updates:
-        assert decision.target is not None  # an update always has a target
-        live = by_cluster[decision.cluster].uid_configmap
-        configmap = updated_uid_configmap(live, decision.target)
-        was = "unset" if decision.current is None else decision.current
-        line = f"{decision.cluster}: {UID_CONFIGMAP} uid set to {decision.target} (was {was})"
-        result.uid_changes.append(UidChange(decision.cluster, configmap, line))
-
-
-def _uid_state(state: MemberState, written: set[tuple[str, str]]) -> MemberUidState:
-    """The member as GLBC UID agreement sees it; copies of the Ingresses being written are
-    adopted or updated by this run, so they never block the change."""
-    controller = classify_controller(state.uid_configmap, state.node_provider_ids)
-    member = MemberUidState.from_objects(state.cluster, controller, state.uid_configmap)
-    refs = tuple(
-        ref
-        for ref in map(IngressRef.from_object, state.ingresses)
-        if (ref.namespace, ref.name) not in written
-    )
-    return MemberUidState(member.cluster, controller, member.uid, member.provider_uid, refs)
+    written = {(m.namespace, m.name) for m in manifests if m.kind == INGRESS}
+    agreement = agree_on_uid(states, written, force=force)
+    result.uid = agreement.plan
+    result.errors.extend(agreement.errors)
+    result.warnings.extend(agreement.warnings)
+    result.uid_changes.extend(agreement.changes)
 
 
 def _plan_replicas(

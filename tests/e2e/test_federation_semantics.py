@@ -1,0 +1,258 @@
+"""create / apply with the federation semantics, end to end against a 3-cluster sandbox:
+identical node ports, one GLBC UID, one shared ingress IP, replica shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from federation_helpers import (
+    ASIA,
+    EU,
+    US,
+    eventually,
+    ingress_object,
+    ingress_yaml,
+    node_port_service,
+    replicaset_yaml,
+    service_object,
+)
+from verbs_helpers import Fed, manifest_file, started
+
+from kubectl_fed.planner import plan
+
+WEIGHTS_1_2_2 = {"clusters": {US: {"weight": 1}, EU: {"weight": 2}, ASIA: {"weight": 2}}}
+
+
+@pytest.fixture
+def fed(tmp_path: Path) -> Iterator[Fed]:
+    yield from started(tmp_path / "sandbox")
+
+
+def node_ports(fed: Fed, cluster: str, name: str) -> list[int]:
+    return [port["nodePort"] for port in fed.objects(cluster, "services")[name]["spec"]["ports"]]
+
+
+def uid_data(fed: Fed, cluster: str) -> dict[str, str]:
+    store = fed.sandbox.cluster(cluster).store
+    data: dict[str, str] = store.get("configmaps", "kube-system", "ingress-uid")["data"]
+    return data
+
+
+def ingress_ip(fed: Fed, cluster: str, name: str = "web") -> str | None:
+    ingress = fed.objects(cluster, "ingresses").get(name) or {}
+    points = (ingress.get("status") or {}).get("loadBalancer", {}).get("ingress") or []
+    return points[0].get("ip") if points else None
+
+
+def test_services_created_together_get_identical_distinct_node_ports(
+    fed: Fed, tmp_path: Path
+) -> None:
+    fed.sandbox.cluster(ASIA).store.create("services", "default", service_object("old", 30000))
+    path = manifest_file(
+        tmp_path, "svc.yaml", [node_port_service("a", 80, 443), node_port_service("b", 80)]
+    )
+    created = fed.run("create", "-f", path)
+    assert created.status == 0, created.err
+    assert created.out_lines == [
+        f"{cluster}: service/{name} created" for name in ("a", "b") for cluster in (US, EU, ASIA)
+    ]
+    # 30000 is taken in one member only, yet no member may use it for the federation.
+    for cluster in fed.names:
+        assert node_ports(fed, cluster, "a") == [30001, 30002]
+        assert node_ports(fed, cluster, "b") == [30003]
+
+    again = fed.run("apply", "-f", path)
+    assert again.status == 0, again.err
+    assert again.out_lines == [
+        f"{cluster}: service/{name} unchanged" for name in ("a", "b") for cluster in (US, EU, ASIA)
+    ]
+    assert all(node_ports(fed, cluster, "a") == [30001, 30002] for cluster in fed.names)
+
+
+def test_a_taken_node_port_is_refused_before_any_write(fed: Fed, tmp_path: Path) -> None:
+    fed.sandbox.cluster(EU).store.create("services", "default", service_object("legacy", 30500))
+    path = manifest_file(tmp_path, "svc.yaml", [node_port_service("web", 80, node_port=30500)])
+    fed.clear_requests()
+    refused = fed.run("create", "-f", path)
+    assert refused.status == 2
+    assert refused.out == ""
+    assert refused.err_lines == [
+        f"error: cluster {EU}: service default/web: nodePort 30500 (port p80) is already used "
+        "by service default/legacy"
+    ]
+    assert fed.writes() == {cluster: [] for cluster in fed.names}
+    assert "web" not in fed.objects(US, "services")
+
+
+def test_node_port_range_flag(fed: Fed, tmp_path: Path) -> None:
+    path = manifest_file(tmp_path, "svc.yaml", [node_port_service("web", 80)])
+    bad = fed.run("create", "-f", path, "--node-port-range", "31000-30000")
+    assert bad.status == 2
+    assert "invalid node port range" in bad.err
+    created = fed.run("create", "-f", path, "--node-port-range", "31000-31010")
+    assert created.status == 0, created.err
+    assert all(node_ports(fed, cluster, "web") == [31000] for cluster in fed.names)
+
+
+def test_three_uids_become_one_and_the_members_share_one_ip(fed: Fed, tmp_path: Path) -> None:
+    before = {cluster: uid_data(fed, cluster) for cluster in fed.names}
+    assert len({data["uid"] for data in before.values()}) == 3
+    target = before[US]["uid"]
+    path = manifest_file(
+        tmp_path, "web.yaml", [node_port_service("web", 80), ingress_yaml("web", "web")]
+    )
+    created = fed.run("create", "-f", path)
+    assert created.status == 0, created.err
+    assert created.out_lines == [
+        *(
+            f"{c}: configmap kube-system/ingress-uid uid set to {target} (was {before[c]['uid']})"
+            for c in (EU, ASIA)
+        ),
+        *(f"{cluster}: service/web created" for cluster in (US, EU, ASIA)),
+        *(f"{cluster}: ingress.networking.k8s.io/web created" for cluster in (US, EU, ASIA)),
+    ]
+    for cluster in fed.names:
+        assert uid_data(fed, cluster) == {
+            "uid": target,
+            "provider-uid": before[cluster]["provider-uid"],
+        }
+
+    leader = fed.objects(US, "ingresses")["web"]["metadata"]["annotations"]
+    static_ip = leader["ingress.kubernetes.io/static-ip"]
+    assert ingress_ip(fed, US, "web")  # create returned once the first member had its address
+    for cluster in (EU, ASIA):
+        annotations = fed.objects(cluster, "ingresses")["web"]["metadata"]["annotations"]
+        assert annotations["kubernetes.io/ingress.global-static-ip-name"] == static_ip
+    assert eventually(lambda: all(ingress_ip(fed, cluster) for cluster in fed.names))
+    assert len({ingress_ip(fed, cluster) for cluster in fed.names}) == 1
+    assert [rule["name"] for rule in forwarding_rules(fed)] == [static_ip]
+
+
+def forwarding_rules(fed: Fed) -> list[dict[str, Any]]:
+    """The emulated project's global forwarding rules, read as the GCE backend reads them."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import compute_v1
+
+    client = compute_v1.GlobalForwardingRulesClient(
+        credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+        client_options={"api_endpoint": fed.sandbox.gce_endpoint},
+    )
+    rules = client.list(project=fed.sandbox.gcp_project)
+    return [{"name": rule.name, "ip": rule.I_p_address} for rule in rules]
+
+
+def test_uid_dry_run_shows_the_change_and_writes_nothing(fed: Fed, tmp_path: Path) -> None:
+    before = {cluster: uid_data(fed, cluster)["uid"] for cluster in fed.names}
+    path = manifest_file(tmp_path, "ing.yaml", [ingress_yaml("web", "web")])
+    fed.clear_requests()
+    shown = fed.run("create", "-f", path, "--dry-run=client")
+    assert shown.status == 0, shown.err
+    assert shown.out_lines[:2] == [
+        f"{cluster}: configmap kube-system/ingress-uid uid set to {before[US]} "
+        f"(was {before[cluster]}) (dry run)"
+        for cluster in (EU, ASIA)
+    ]
+    assert fed.writes() == {cluster: [] for cluster in fed.names}
+    assert {cluster: uid_data(fed, cluster)["uid"] for cluster in fed.names} == before
+
+
+def test_a_foreign_ingress_blocks_the_uid_change_unless_forced(fed: Fed, tmp_path: Path) -> None:
+    first = manifest_file(tmp_path, "first.yaml", [ingress_yaml("first", "web")])
+    only_us = fed.run("create", "-f", first, "--clusters", US, "--no-wait")
+    assert only_us.status == 0, only_us.err
+    fed.sandbox.cluster(EU).store.create("ingresses", "default", ingress_object("legacy", "x"))
+    uids = {cluster: uid_data(fed, cluster)["uid"] for cluster in fed.names}
+    path = manifest_file(tmp_path, "web.yaml", [ingress_yaml("web", "web")])
+    fed.clear_requests()
+
+    refused = fed.run("create", "-f", path, "--no-wait")
+    assert refused.status == 2
+    assert refused.out == ""
+    assert refused.err_lines[0].startswith(
+        "error: members with GCE ingresses use different GLBC UIDs "
+        f"('{uids[US]}' in {US}; '{uids[EU]}' in {EU})"
+    )
+    assert refused.err_lines[1] == (
+        f"error: use --force to make every member use {uids[US]} "
+        "(the other members' ingresses then get new load balancers)"
+    )
+    assert fed.writes() == {cluster: [] for cluster in fed.names}
+
+    forced = fed.run("create", "-f", path, "--no-wait", "--force")
+    assert forced.status == 0, forced.err
+    assert forced.err_lines == [
+        f"warning: cluster {EU}: forced: GLBC UID {uids[EU]} -> {uids[US]}; "
+        "the load balancers of default/legacy will be recreated"
+    ]
+    assert all(uid_data(fed, cluster)["uid"] == uids[US] for cluster in fed.names)
+
+
+def test_a_given_static_ip_name_is_used_as_is(fed: Fed, tmp_path: Path) -> None:
+    annotation = "    kubernetes.io/ingress.global-static-ip-name: my-reserved-ip"
+    path = manifest_file(tmp_path, "ing.yaml", [ingress_yaml("web", "web", annotation)])
+    created = fed.run("create", "-f", path, "--wait-timeout", "0.01")
+    assert created.status == 0, created.err
+    for cluster in fed.names:
+        annotations = fed.objects(cluster, "ingresses")["web"]["metadata"]["annotations"]
+        assert annotations["kubernetes.io/ingress.global-static-ip-name"] == "my-reserved-ip"
+
+
+def test_waiting_for_the_first_address_times_out_with_exit_1(fed: Fed, tmp_path: Path) -> None:
+    # No Service "missing" anywhere: GLBC cannot build a load balancer, so no address comes.
+    path = manifest_file(tmp_path, "ing.yaml", [ingress_yaml("web", "missing")])
+    created = fed.run("create", "-f", path, "--wait-timeout", "0.5")
+    assert created.status == 1
+    assert created.out_lines[-1] == f"{US}: ingress.networking.k8s.io/web created"
+    assert created.err_lines == [
+        f"error: ingress default/web: {US} has no address and ingress.kubernetes.io/static-ip "
+        f"after 0.5s (see `kubectl describe ingress web -n default` there); "
+        f"not created in {EU}, {ASIA}"
+    ]
+    assert "web" not in fed.objects(EU, "ingresses")
+    assert "web" not in fed.objects(ASIA, "ingresses")
+
+
+def test_no_wait_creates_everywhere_at_once(fed: Fed, tmp_path: Path) -> None:
+    path = manifest_file(tmp_path, "ing.yaml", [ingress_yaml("web", "missing")])
+    created = fed.run("create", "-f", path, "--no-wait")
+    assert created.status == 0, created.err
+    for cluster in fed.names:
+        annotations = fed.objects(cluster, "ingresses")["web"]["metadata"]["annotations"]
+        assert "kubernetes.io/ingress.global-static-ip-name" not in annotations
+
+
+def test_replicas_are_split_by_the_preferences(fed: Fed, tmp_path: Path) -> None:
+    path = manifest_file(tmp_path, "rs.yaml", [replicaset_yaml("web", 10, WEIGHTS_1_2_2)])
+    created = fed.run("create", "-f", path)
+    assert created.status == 0, created.err
+    shares = {
+        cluster: fed.objects(cluster, "replicasets")["web"]["spec"]["replicas"]
+        for cluster in fed.names
+    }
+    expected, overflow = plan(10, fed.names, WEIGHTS_1_2_2, key="default/web")
+    assert shares == expected == {US: 2, EU: 4, ASIA: 4}
+    assert overflow == {}
+    for cluster in fed.names:
+        annotations = fed.objects(cluster, "replicasets")["web"]["metadata"]["annotations"]
+        assert annotations["kubectl-fed.io/total-replicas"] == "10"
+
+    again = fed.run("apply", "-f", path)
+    assert again.status == 0, again.err
+    assert again.out_lines == [
+        f"{cluster}: replicaset.apps/web unchanged" for cluster in (US, EU, ASIA)
+    ]
+
+
+def test_invalid_preferences_are_exit_2_before_any_request(fed: Fed, tmp_path: Path) -> None:
+    path = manifest_file(tmp_path, "rs.yaml", [replicaset_yaml("web", 3, '{"clusters": ')])
+    fed.clear_requests()
+    refused = fed.run("create", "-f", path)
+    assert refused.status == 2
+    assert refused.err_lines == [
+        "error: replicaset default/web: invalid federation.kubernetes.io/replica-set-preferences "
+        "annotation: not valid JSON: Expecting value: line 1 column 14 (char 13)"
+    ]
+    assert all(not fed.sandbox.cluster(c).requests.records() for c in fed.names)
