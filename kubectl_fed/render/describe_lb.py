@@ -21,8 +21,9 @@ def load_balancer_lines(view: LoadBalancerView, members: Sequence[str]) -> list[
     ]
     lines = [f"{TITLE}:", *(INDENT + line for line in fields(pairs))]
     lines.append(f"{INDENT}Backend services:" + ("" if view.backends else "  <none found>"))
+    width = max((len(c.cluster) for b in view.backends for c in b.clusters), default=0)
     for backend in view.backends:
-        lines.extend(_backend(backend))
+        lines.extend(_backend(backend, width))
     if view.problems:
         lines.append(f"{INDENT}Problems:")
         lines.extend(f"{INDENT * 2}{problem}" for problem in view.problems)
@@ -57,7 +58,15 @@ def _firewall(view: LoadBalancerView) -> str:
     return "health checks blocked: " + "; ".join(firewall.uncovered)
 
 
-def _backend(backend: BackendView) -> list[str]:
+def _backend(backend: BackendView, width: int) -> list[str]:
+    """The service, then `cluster  healthy/total HEALTHY` lines aligned across services."""
     head = f"{INDENT * 2}{backend.name} (node port {backend.node_port})"
-    rows = [[c.cluster, f"{c.healthy}/{c.total} HEALTHY"] for c in backend.clusters]
-    return [head, *columns(rows, indent=INDENT * 3)] if rows else [f"{head}: no instance groups"]
+    if not backend.clusters:
+        return [f"{head}: no instance groups"]
+    return [
+        head,
+        *(
+            f"{INDENT * 3}{c.cluster.ljust(width)}  {c.healthy}/{c.total} HEALTHY"
+            for c in backend.clusters
+        ),
+    ]
