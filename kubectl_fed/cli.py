@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "get": "kubectl_fed.commands.get:get",
     "describe": "kubectl_fed.commands.describe:describe",
     "delete": "kubectl_fed.commands.delete:delete",
+    "scale": "kubectl_fed.commands.scale:scale",
+    "rebalance": "kubectl_fed.commands.rebalance:rebalance",
     "version": "kubectl_fed.commands.version:version",
     "sandbox": "kubectl_fed.commands.sandbox:sandbox",
     "completion": "kubectl_fed.commands.completion:completion",

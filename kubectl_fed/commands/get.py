@@ -10,12 +10,14 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.core.kinds import resolve_list
 from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
+from kubectl_fed.core.replica_summary import share_rows
 from kubectl_fed.core.results import ClusterResult, Reason
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
 from kubectl_fed.render import machine
+from kubectl_fed.render.replica_summary import share_table
 from kubectl_fed.render.tables import render_tables
 
 WATCH_INTERVAL_SECONDS = 2.0
@@ -89,8 +91,9 @@ def _show(app: App, query: Query, results: list[ClusterResult[list[Found]]]) -> 
 
 def _print_tables(app: App, query: Query, view: View) -> None:
     text = _tables(app, query, view.entries)
+    shares = share_table(share_rows(view.entries), all_namespaces=query.namespace is None)
     if text:
-        click.echo(text)
+        click.echo(f"{text}\n\n{shares}" if shares else text)
     elif not query.names:
         where = f" in {query.namespace} namespace" if query.namespace is not None else ""
         click.echo(f"No resources found{where}.", err=True)

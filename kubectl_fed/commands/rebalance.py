@@ -1,0 +1,37 @@
+"""`kubectl fed rebalance rs NAME`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from kubectl_fed.commands.replica_moves import move_replicas, replicaset_name
+from kubectl_fed.commands.writing import dry_run_option
+from kubectl_fed.core.plans import DryRun
+from kubectl_fed.core.settings import Settings
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.options import global_options
+
+
+@click.command()
+@click.argument("resources", nargs=-1, metavar="rs NAME|rs/NAME")
+@dry_run_option
+@global_options(("table",))
+def rebalance(resources: Sequence[str], dry_run: str, settings: Settings) -> ExitStatus:
+    """Split a federated ReplicaSet's replicas again over the members available now.
+
+    Members that cannot be reached get none: their share moves to the others. Members
+    whose pods stay Pending for lack of room get at most what they can run. Once a member
+    is back, rebalancing again returns its share as the preferences say. The total is the
+    one recorded on the members (annotation kubectl-fed.io/total-replicas).
+
+    \b
+    Examples:
+      kubectl fed rebalance rs nginx
+      kubectl fed rebalance rs/nginx --dry-run
+    """
+    name = replicaset_name("rebalance", resources)
+    return move_replicas(
+        settings, name, total=None, rebalance=True, dry_run=DryRun(dry_run), word="rebalanced"
+    )

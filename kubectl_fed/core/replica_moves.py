@@ -1,0 +1,168 @@
+"""`scale rs` and `rebalance rs`: re-plan a federated ReplicaSet from what the members hold.
+
+Nothing but the members keeps the federation's state: the total comes from the
+`kubectl-fed.io/total-replicas` annotation (else the sum of the members' replicas), the
+preferences from the members' copies, availability from who answered, and capacity is
+estimated as Federation v1 did: a member with Pending, Unschedulable pods can run its
+`spec.replicas` minus those pods.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kubectl_fed.core.kinds import REPLICASET
+from kubectl_fed.core.manifests import SERVER_METADATA
+from kubectl_fed.core.member_state import get_or_none
+from kubectl_fed.core.ports import ClusterBackend
+from kubectl_fed.core.replica_shares import (
+    plan_shares,
+    recorded_total,
+    spec_replicas,
+    with_share,
+)
+from kubectl_fed.errors import FedError
+
+KubeObject = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MemberReplicaSet:
+    """One answering member's copy (None: it has none) and its unschedulable pods."""
+
+    cluster: str
+    obj: KubeObject | None
+    unschedulable: int = 0
+
+
+def read_member_replicaset(backend: ClusterBackend, namespace: str, name: str) -> MemberReplicaSet:
+    live = get_or_none(backend, REPLICASET.plural, namespace, name)
+    if live is None:
+        return MemberReplicaSet(backend.name, None)
+    return MemberReplicaSet(backend.name, live, _unschedulable(backend, live))
+
+
+def _unschedulable(backend: ClusterBackend, replicaset: KubeObject) -> int:
+    metadata = replicaset.get("metadata") or {}
+    labels = ((replicaset.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+    selector = ",".join(f"{key}={value}" for key, value in sorted(labels.items())) or None
+    pods = backend.list("pods", metadata.get("namespace"), selector)
+    return sum(1 for pod in pods if _owned_by(pod, metadata.get("uid")) and _is_unschedulable(pod))
+
+
+def _owned_by(pod: KubeObject, uid: object) -> bool:
+    owners = (pod.get("metadata") or {}).get("ownerReferences") or []
+    return any(owner.get("uid") == uid for owner in owners)
+
+
+def _is_unschedulable(pod: KubeObject) -> bool:
+    status = pod.get("status") or {}
+    if status.get("phase") not in (None, "Pending"):
+        return False
+    return any(
+        cond.get("type") == "PodScheduled"
+        and cond.get("status") == "False"
+        and cond.get("reason") == "Unschedulable"
+        for cond in status.get("conditions") or []
+    )
+
+
+@dataclass(frozen=True)
+class Move:
+    """One member in a re-plan: `before` None when unknown (unreachable) or absent."""
+
+    cluster: str
+    before: int | None
+    after: int
+    reachable: bool
+    present: bool
+    obj: KubeObject | None = None  # what to write: None when nothing must change
+
+    @property
+    def changes(self) -> bool:
+        return self.obj is not None
+
+
+@dataclass(frozen=True)
+class ReplicaPlan:
+    namespace: str
+    name: str
+    total_before: int
+    total: int
+    moves: tuple[Move, ...]
+
+
+def plan_moves(
+    members: Sequence[str],
+    answers: Mapping[str, MemberReplicaSet],
+    namespace: str,
+    name: str,
+    *,
+    total: int | None = None,
+    rebalance: bool | None = None,
+) -> ReplicaPlan:
+    """Re-plan over the members that answered (`answers`); the others get nothing.
+
+    `total` None keeps the recorded total (rebalance); `rebalance` True ignores what the
+    members run now. Raises FedError (not found) when no member has the ReplicaSet and
+    UsageError when its preferences are invalid."""
+    copies = {c: answers[c].obj for c in members if c in answers and answers[c].obj is not None}
+    if not copies:
+        raise FedError(f'replicasets.apps "{name}" not found in any reachable member cluster')
+    template = next(iter(copies.values()))
+    assert template is not None
+    before = _recorded(copies.values())
+    wanted = before if total is None else total
+    reachable = [c for c in members if c in answers]
+    current = {c: spec_replicas(obj) for c, obj in copies.items() if obj is not None}
+    capacity = _capacity(answers)
+    shares = plan_shares(
+        template, reachable, total=wanted, current=current, capacity=capacity, rebalance=rebalance
+    )
+    moves = tuple(
+        _move(c, answers.get(c), shares.shares.get(c, 0), wanted, template) for c in members
+    )
+    return ReplicaPlan(namespace, name, before, wanted, moves)
+
+
+def _recorded(copies: Iterable[KubeObject | None]) -> int:
+    objects = [obj for obj in copies if obj is not None]
+    for obj in objects:
+        total = recorded_total(obj)
+        if total is not None:
+            return total
+    return sum(spec_replicas(obj) for obj in objects)
+
+
+def _capacity(answers: Mapping[str, MemberReplicaSet]) -> dict[str, int]:
+    return {
+        cluster: max(spec_replicas(answer.obj) - answer.unschedulable, 0)
+        for cluster, answer in answers.items()
+        if answer.obj is not None and answer.unschedulable > 0
+    }
+
+
+def _move(
+    cluster: str, answer: MemberReplicaSet | None, share: int, total: int, template: KubeObject
+) -> Move:
+    if answer is None:
+        return Move(cluster, None, 0, reachable=False, present=False)
+    if answer.obj is None:
+        return Move(cluster, None, share, True, False, with_share(_fresh(template), share, total))
+    before = spec_replicas(answer.obj)
+    if before == share and recorded_total(answer.obj) == total:
+        return Move(cluster, before, share, True, True)
+    return Move(cluster, before, share, True, True, with_share(answer.obj, share, total))
+
+
+def _fresh(template: KubeObject) -> KubeObject:
+    """A member's copy made from another member's: without what its server set."""
+    obj = copy.deepcopy(template)
+    obj.pop("status", None)
+    metadata = obj.get("metadata") or {}
+    for field in (*SERVER_METADATA, "ownerReferences", "finalizers"):
+        metadata.pop(field, None)
+    return obj

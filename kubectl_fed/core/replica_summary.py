@@ -1,0 +1,65 @@
+"""`get rs`: each member's desired replicas next to its planned share, and the total.
+
+Only ReplicaSets federated by kubectl-fed (they record `kubectl-fed.io/total-replicas`)
+are summed up. The planned share is what `rebalance rs` would set now over the members
+that answered (without the capacity estimate, which needs each member's pods).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kubectl_fed.core.kinds import REPLICASET
+from kubectl_fed.core.reads import Entry
+from kubectl_fed.core.replica_shares import plan_shares, recorded_total, spec_replicas
+from kubectl_fed.errors import UsageError
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    namespace: str
+    name: str
+    cluster: str  # "" for the federation-wide total
+    desired: int | None  # None: the member has no copy
+    planned: int | None  # None: cannot be planned (invalid preferences)
+
+
+def share_rows(entries: Sequence[Entry]) -> list[ShareRow]:
+    """Rows per federated ReplicaSet, in the entries' order, each ending with its total."""
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        if entry.kind == REPLICASET:
+            groups.setdefault((entry.namespace, entry.name), []).append(entry)
+    rows: list[ShareRow] = []
+    for (namespace, name), members in groups.items():
+        rows.extend(_rows(namespace, name, members))
+    return rows
+
+
+def _rows(namespace: str, name: str, members: Sequence[Entry]) -> list[ShareRow]:
+    copies = [entry.obj for entry in members if entry.obj is not None]
+    total = next((t for t in map(recorded_total, copies) if t is not None), None)
+    if total is None:
+        return []
+    planned = _planned(copies[0], [entry.cluster for entry in members], total)
+    rows = [
+        ShareRow(
+            namespace,
+            name,
+            entry.cluster,
+            None if entry.obj is None else spec_replicas(entry.obj),
+            None if planned is None else planned.get(entry.cluster, 0),
+        )
+        for entry in members
+    ]
+    desired = sum(row.desired or 0 for row in rows)
+    rows.append(ShareRow(namespace, name, "", desired, total))
+    return rows
+
+
+def _planned(template: dict[str, object], clusters: list[str], total: int) -> dict[str, int] | None:
+    try:
+        return plan_shares(template, clusters, total=total, rebalance=True).shares
+    except UsageError:
+        return None

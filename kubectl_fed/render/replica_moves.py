@@ -1,0 +1,34 @@
+"""The before/after plan of `scale rs` and `rebalance rs`, one row per member and a total.
+
+CLUSTER        BEFORE   AFTER
+us-central1    2        3
+europe-west1   4        7
+asia-east1     -        0       unreachable
+TOTAL          10       10
+"""
+
+from __future__ import annotations
+
+from kubectl_fed.core.replica_moves import Move, ReplicaPlan
+from kubectl_fed.render.tables import align
+
+UNKNOWN = "-"
+
+
+def moves_table(plan: ReplicaPlan) -> str:
+    rows = [["CLUSTER", "BEFORE", "AFTER", ""]]
+    rows.extend([move.cluster, _before(move), str(move.after), _note(move)] for move in plan.moves)
+    rows.append(["TOTAL", str(plan.total_before), str(plan.total), ""])
+    return align(rows)
+
+
+def _before(move: Move) -> str:
+    return UNKNOWN if move.before is None else str(move.before)
+
+
+def _note(move: Move) -> str:
+    if not move.reachable:
+        return "unreachable"
+    if not move.present:
+        return "missing: created"
+    return ""

@@ -1,0 +1,168 @@
+"""`scale rs`, `rebalance rs` and `get rs` against a 3-cluster sandbox: shares follow the
+planner, move off a member that fails and back when it heals, respect capacity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from federation_helpers import ASIA, EU, US, eventually, replicaset_yaml
+from verbs_helpers import Fed, manifest_file, started
+
+from kubectl_fed.planner import plan, scheduled_replicas
+from kubectl_fed.sandbox.controllers.wiring import SimulationOptions
+from kubectl_fed.sandbox.federation import SandboxFederation
+
+WEIGHTS = {"clusters": {US: {"weight": 1}, EU: {"weight": 2}, ASIA: {"weight": 2}}}
+KEY = "default/web"
+
+
+@pytest.fixture
+def fed(tmp_path: Path) -> Iterator[Fed]:
+    yield from started(tmp_path / "sandbox")
+
+
+def shares(fed: Fed, name: str = "web") -> dict[str, int]:
+    return {c: fed.objects(c, "replicasets")[name]["spec"]["replicas"] for c in fed.names}
+
+
+def totals(fed: Fed, name: str = "web") -> set[str]:
+    return {
+        fed.objects(c, "replicasets")[name]["metadata"]["annotations"][
+            "kubectl-fed.io/total-replicas"
+        ]
+        for c in fed.names
+    }
+
+
+def create_web(fed: Fed, tmp_path: Path, replicas: int = 10) -> None:
+    path = manifest_file(tmp_path, "rs.yaml", [replicaset_yaml("web", replicas, WEIGHTS)])
+    created = fed.run("create", "-f", path)
+    assert created.status == 0, created.err
+    assert shares(fed) == plan(replicas, fed.names, WEIGHTS, key=KEY)[0]
+
+
+def test_scale_replans_and_records_the_total(fed: Fed, tmp_path: Path) -> None:
+    create_web(fed, tmp_path)
+    assert shares(fed) == {US: 2, EU: 4, ASIA: 4}
+    fed.clear_requests()
+    shown = fed.run("scale", "rs", "web", "--replicas", "20", "--dry-run")
+    assert shown.status == 0, shown.err
+    assert [line.split() for line in shown.out_lines] == [
+        ["CLUSTER", "BEFORE", "AFTER"],
+        [US, "2", "4"],
+        [EU, "4", "8"],
+        [ASIA, "4", "8"],
+        ["TOTAL", "10", "20"],
+        *([f"{c}:", "replicaset.apps/web", "scaled", "(dry", "run)"] for c in (US, EU, ASIA)),
+    ]
+    assert fed.writes() == {cluster: [] for cluster in fed.names}
+
+    scaled = fed.run("scale", "rs/web", "--replicas", "20")
+    assert scaled.status == 0, scaled.err
+    current = {US: 2, EU: 4, ASIA: 4}
+    assert shares(fed) == plan(20, fed.names, WEIGHTS, current=current, key=KEY)[0]
+    assert shares(fed) == {US: 4, EU: 8, ASIA: 8}
+    assert totals(fed) == {"20"}
+    assert scaled.out_lines[-3:] == [f"{c}: replicaset.apps/web scaled" for c in fed.names]
+
+
+def test_scale_and_rebalance_bad_input_is_exit_2(fed: Fed) -> None:
+    fed.clear_requests()
+    for args in (
+        ("scale", "svc", "web", "--replicas", "2"),
+        ("scale", "rs", "--replicas", "2"),
+        ("scale", "rs", "web", "--replicas", "-1"),
+        ("rebalance", "ingress/web"),
+    ):
+        result = fed.run(*args)
+        assert result.status == 2, args
+        assert result.err_lines[-1].startswith("error: "), args
+    assert fed.writes() == {cluster: [] for cluster in fed.names}
+    missing = fed.run("rebalance", "rs", "nothing")
+    assert missing.status == 1
+    assert missing.err_lines == [
+        'error: replicasets.apps "nothing" not found in any reachable member cluster'
+    ]
+
+
+def test_rebalance_moves_replicas_off_a_failed_member_and_back(fed: Fed, tmp_path: Path) -> None:
+    create_web(fed, tmp_path)
+    fed.sandbox.cluster(ASIA).fail("unreachable")
+    moved = fed.run("rebalance", "rs", "web", "--request-timeout", "2")
+    assert moved.status == 3
+    survivors = plan(10, [US, EU], {**WEIGHTS, "rebalance": True}, key=KEY)[0]
+    assert survivors == {US: 3, EU: 7}
+    assert [line.split() for line in moved.out_lines] == [
+        ["CLUSTER", "BEFORE", "AFTER"],
+        [US, "2", "3"],
+        [EU, "4", "7"],
+        [ASIA, "-", "0", "unreachable"],
+        ["TOTAL", "10", "10"],
+        [f"{US}:", "replicaset.apps/web", "rebalanced"],
+        [f"{EU}:", "replicaset.apps/web", "rebalanced"],
+    ]
+    assert moved.err_lines[0].startswith(f"error: cluster {ASIA}: replicaset default/web: ")
+    assert {c: shares(fed)[c] for c in (US, EU)} == survivors
+
+    fed.sandbox.cluster(ASIA).heal()
+    back = fed.run("rebalance", "rs", "web")
+    assert back.status == 0, back.err
+    assert shares(fed) == {US: 2, EU: 4, ASIA: 4}
+    assert totals(fed) == {"10"}
+
+    again = fed.run("rebalance", "rs", "web")
+    assert again.status == 0
+    assert [line.split()[0] for line in again.out_lines] == ["CLUSTER", US, EU, ASIA, "TOTAL"]
+
+
+def test_rebalance_caps_a_member_at_its_capacity(
+    sandbox_factory: Callable[..., SandboxFederation], tmp_path: Path
+) -> None:
+    options = SimulationOptions(capacities={ASIA: 3}, ready_delay=0)
+    fed = Fed(sandbox_factory(clusters=3, simulation=options))
+    create_web(fed, tmp_path)
+    assert eventually(lambda: len(pending(fed, ASIA)) == 1)
+    rebalanced = fed.run("rebalance", "rs", "web")
+    assert rebalanced.status == 0, rebalanced.err
+    placement, overflow = plan(
+        10, fed.names, {**WEIGHTS, "rebalance": True}, capacity={ASIA: 3}, key=KEY
+    )
+    # As Federation v1: the member keeps its unschedulable replica (welcome if room
+    # appears) and the others take over the share it cannot run.
+    assert shares(fed) == scheduled_replicas(placement, overflow) == {US: 2, EU: 5, ASIA: 4}
+
+
+def pending(fed: Fed, cluster: str) -> list[str]:
+    pods = fed.sandbox.cluster(cluster).store.list("pods", "default")
+    return [
+        pod["metadata"]["name"]
+        for pod in pods
+        if any(
+            c.get("reason") == "Unschedulable" for c in pod.get("status", {}).get("conditions", [])
+        )
+    ]
+
+
+def test_get_rs_shows_desired_planned_and_the_federated_total(fed: Fed, tmp_path: Path) -> None:
+    create_web(fed, tmp_path)
+    fed.sandbox.cluster(EU).store.patch("replicasets", "default", "web", {"spec": {"replicas": 7}})
+    listed = fed.run("get", "rs", "web")
+    assert listed.status == 0, listed.err
+    kubectl_table, summary = listed.out.split("\n\n")
+    assert kubectl_table.splitlines()[0].split() == [
+        "CLUSTER",
+        "NAME",
+        "DESIRED",
+        "CURRENT",
+        "READY",
+        "AGE",
+    ]
+    assert [line.split() for line in summary.splitlines()] == [
+        ["REPLICASET", "CLUSTER", "DESIRED", "PLANNED"],
+        ["web", US, "2", "2"],
+        ["web", EU, "7", "4"],
+        ["web", ASIA, "4", "4"],
+        ["web", "TOTAL", "13", "10"],
+    ]
