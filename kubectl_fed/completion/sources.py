@@ -55,9 +55,14 @@ class Sources:
     """Candidate values read from this user's files and clusters."""
 
     def __init__(
-        self, environ: Mapping[str, str] | None = None, deadline: float = DEADLINE_SECONDS
+        self,
+        environ: Mapping[str, str] | None = None,
+        *,
+        request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+        deadline: float = DEADLINE_SECONDS,
     ) -> None:
         self._environ = os.environ if environ is None else environ
+        self._request_timeout = request_timeout
         self._deadline = deadline
 
     def contexts(self, flags: Flags) -> list[str]:
@@ -114,7 +119,7 @@ class Sources:
             clusters=flags.clusters,
             namespace=flags.namespace,
             all_namespaces=flags.all_namespaces,
-            request_timeout=REQUEST_TIMEOUT_SECONDS,
+            request_timeout=self._request_timeout,
         )
         app = App(settings, self._environ)
         app.members  # noqa: B018 -- resolve the selection now: a usage error means no names
