@@ -1,0 +1,79 @@
+"""A 3-cluster sandbox with the GCE emulator, the guide's walkthrough, and describe's views."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from federation_helpers import eventually
+from verbs_helpers import EXAMPLES, Fed, Run, started
+
+INGRESS = "myingress"
+SCHEMA_PATH = Path(__file__).parents[2] / "docs" / "federated-object.schema.json"
+
+
+def with_gce(directory: Path) -> Iterator[Fed]:
+    """A started federation whose CLI environment points describe at the GCE emulator."""
+    for fed in started(directory):
+        fed.env["KUBECTL_FED_GCE_ENDPOINT"] = fed.sandbox.gce_endpoint
+        fed.env["GOOGLE_CLOUD_PROJECT"] = fed.sandbox.gcp_project
+        fed.env["CLOUDSDK_CORE_PROJECT"] = None
+        yield fed
+
+
+def walkthrough(fed: Fed) -> None:
+    """The guide's ingress, service and replica set, created through kubectl fed."""
+    created = fed.run("create", "-R", "-f", str(EXAMPLES))
+    assert created.status == 0, created.err
+
+
+def document(fed: Fed, *args: str) -> dict[str, Any]:
+    run = fed.run("describe", *args, "-o", "json")
+    assert run.status in (0, 3), run.err
+    parsed: dict[str, Any] = json.loads(run.out)
+    return parsed
+
+
+def load_balancer_health(doc: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """cluster -> (healthy, total) instances over every backend service."""
+    found: dict[str, tuple[int, int]] = {}
+    lb = doc["federatedStatus"].get("loadBalancer") or {}
+    for service in lb.get("backendServices", []):
+        for entry in service["clusters"]:
+            healthy, total = found.get(entry["cluster"], (0, 0))
+            found[entry["cluster"]] = (healthy + entry["healthy"], total + entry["total"])
+    return found
+
+
+def all_healthy(fed: Fed) -> bool:
+    doc = document(fed, "ingress", INGRESS)
+    health = load_balancer_health(doc)
+    status = doc["federatedStatus"]
+    return (
+        status["healthyShards"] == fed.names
+        and status["address"] is not None
+        and all(health.get(c, (0, 0))[0] == health.get(c, (0, 1))[1] > 0 for c in fed.names)
+    )
+
+
+def settled_walkthrough(fed: Fed) -> None:
+    walkthrough(fed)
+    assert eventually(lambda: all_healthy(fed)), fed.run("describe", "ing", INGRESS).out
+
+
+def section(run: Run, title: str) -> list[str]:
+    """The lines of one top-level section of describe's text, its title line first."""
+    lines = run.out_lines
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{title}:"))
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" ")),
+        len(lines),
+    )
+    return lines[start:end]
+
+
+def field(run: Run, label: str) -> str:
+    line = next(line for line in run.out_lines if line.startswith(f"{label}:"))
+    return line.split(":", 1)[1].strip()

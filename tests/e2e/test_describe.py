@@ -1,0 +1,200 @@
+"""describe end to end: the CLI against a 3-cluster sandbox with the GCE emulator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+from describe_helpers import (
+    INGRESS,
+    SCHEMA_PATH,
+    document,
+    field,
+    load_balancer_health,
+    section,
+    settled_walkthrough,
+    with_gce,
+)
+from federation_helpers import eventually
+from verbs_helpers import EXAMPLES, Fed
+
+US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
+RANGES = "130.211.0.0/22, 35.191.0.0/16"
+
+
+@pytest.fixture
+def fed(tmp_path: Path) -> Iterator[Fed]:
+    yield from with_gce(tmp_path / "sandbox")
+
+
+def test_after_the_walkthrough_one_address_every_shard_healthy_and_the_load_balancer(
+    fed: Fed,
+) -> None:
+    settled_walkthrough(fed)
+    run = fed.run("describe", "ingress", INGRESS)
+    assert (run.status, run.err) == (0, "")
+    address = field(run, "Address")
+    rules = fed.sandbox.simulation.gce.list_resources("forwardingRules")
+    assert [rule["IPAddress"] for rule in rules] == [address]
+    assert field(run, "Shards") == "3 healthy of 3 members"
+    clusters = section(run, "Clusters")
+    assert [line.split()[:4] for line in clusters[2:]] == [
+        [cluster, address, "Healthy", "2/2"] for cluster in fed.names
+    ]
+    balancer = section(run, "Load balancer")
+    assert balancer[2] == f"  IP:                {address} (every member's address)"
+    assert balancer[3].split() == ["Forwarding", "rules:", rules[0]["name"], address, "80-80"]
+    assert balancer[4].endswith(f"admits {RANGES} to every node port")
+    assert balancer[5] == "  Backend services:"
+    assert [line.split() for line in balancer[7:]] == [
+        [cluster, "3/3", "HEALTHY"] for cluster in fed.names
+    ]
+    events = section(run, "Events")
+    created = [line.split()[0] for line in events[3:] if f"ip: {address}" in line]
+    assert sorted(created) == sorted(fed.names)
+
+
+def test_a_member_scaled_to_zero_turns_unhealthy_in_both_views(fed: Fed) -> None:
+    settled_walkthrough(fed)
+    store = fed.sandbox.cluster(EU).store
+    store.patch("replicasets", "default", "nginx", {"spec": {"replicas": 0}})
+
+    def eu_unhealthy() -> bool:
+        doc = document(fed, "ingress", INGRESS)
+        unhealthy = [s["cluster"] for s in doc["federatedStatus"]["unhealthyShards"]]
+        return unhealthy == [EU] and load_balancer_health(doc)[EU] == (0, 3)
+
+    assert eventually(eu_unhealthy)
+    run = fed.run("describe", "ing", INGRESS)
+    assert run.status == 0, run.err
+    assert field(run, "Shards") == "2 healthy of 3 members; unhealthy: europe-west1"
+    row = next(line for line in section(run, "Clusters") if line.startswith(f"  {EU}"))
+    assert row.split()[2:4] == ["Unhealthy", "0/0"]
+    assert row.endswith("service nginx has no ready endpoints")
+    balancer = [line.split() for line in section(run, "Load balancer")]
+    assert [EU, "0/3", "HEALTHY"] in balancer and [US, "3/3", "HEALTHY"] in balancer
+
+    replicas = fed.run("describe", "rs", "nginx")
+    eu_row = next(line for line in section(replicas, "Clusters") if line.startswith(f"  {EU}"))
+    assert eu_row.split()[1:3] == ["0", "2"]
+    assert eu_row.endswith("planner wants 2")
+
+
+def test_members_with_different_uids_disagree_and_have_separate_forwarding_rules(
+    fed: Fed,
+) -> None:
+    backing = fed.run(
+        "create", "-f", str(EXAMPLES / "services"), "-f", str(EXAMPLES / "myreplicaset.yaml")
+    )
+    assert backing.status == 0, backing.err
+    uids = set()
+    for cluster in fed.names:  # each member's own ingress, as before federating
+        store = fed.sandbox.cluster(cluster).store
+        uids.add(store.get("configmaps", "kube-system", "ingress-uid")["data"]["uid"])
+        store.create("ingresses", "default", json.loads(INGRESS_JSON))
+    assert len(uids) == 3
+
+    def three_addresses() -> bool:
+        status = document(fed, "ing", INGRESS)["federatedStatus"]
+        return len({a["address"] for a in status["addresses"]}) == 3
+
+    assert eventually(three_addresses)
+    run = fed.run("describe", "ing", INGRESS)
+    assert run.status == 0, run.err
+    assert field(run, "Address").endswith("members disagree")
+    notes = [line for line in section(run, "Clusters")[1:] if "address differs" in line]
+    assert len(notes) == 3
+    balancer = section(run, "Load balancer")
+    assert balancer[2].endswith("(members use 3 separate forwarding rules)")
+    names = {rule["name"] for rule in fed.sandbox.simulation.gce.list_resources("forwardingRules")}
+    listed = {balancer[3].split()[2], balancer[4].split()[0], balancer[5].split()[0]}
+    assert listed == names and len(names) == 3
+
+
+INGRESS_JSON = json.dumps(
+    {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": INGRESS, "annotations": {"kubernetes.io/ingress.class": "gce"}},
+        "spec": {"defaultBackend": {"service": {"name": "nginx", "port": {"number": 80}}}},
+    }
+)
+
+
+def test_an_unreachable_member_is_marked_and_the_others_still_shown(fed: Fed) -> None:
+    settled_walkthrough(fed)
+    fed.sandbox.cluster(ASIA).fail("unreachable")
+    run = fed.run("describe", "ingress", INGRESS)
+    assert run.status == 3
+    assert run.err_lines[0].startswith(
+        f"error: cluster {ASIA}: ingress default/{INGRESS}: unreachable"
+    )
+    rows = section(run, "Clusters")[1:]
+    assert [row.split()[:3] for row in rows] == [
+        ["CLUSTER", "ADDRESS", "SHARD"],
+        [US, field(run, "Address"), "Healthy"],
+        [EU, field(run, "Address"), "Healthy"],
+        [ASIA, "<error>", "-"],
+    ]
+    assert "Unreachable:" in rows[3]
+    assert section(run, "Load balancer")[1].startswith("  Project:")
+    doc = document(fed, "ingress", INGRESS)
+    assert [c["presence"] for c in doc["clusters"]] == ["Present", "Present", "Failed"]
+    for cluster in fed.names:
+        fed.sandbox.cluster(cluster).fail("unreachable")
+    none = fed.run("describe", "ingress", INGRESS)
+    assert (none.status, none.out) == (1, "")
+    assert len(none.err_lines) == 3
+
+
+def test_service_and_replicaset_describe_and_schema_valid_documents(fed: Fed) -> None:
+    settled_walkthrough(fed)
+    schema = json.loads(SCHEMA_PATH.read_text())
+    for args in (("ingress", INGRESS), ("svc", "nginx"), ("replicaset.apps", "nginx")):
+        jsonschema.validate(document(fed, *args), schema)
+    service = fed.run("describe", "service", "nginx")
+    assert service.status == 0, service.err
+    node_port = document(fed, "svc", "nginx")["federatedStatus"]["ports"][0]["nodePort"]
+    assert field(service, "Ports") == f"http 80/TCP -> 80, node port {node_port} in every member"
+    assert field(service, "Shards") == "3 healthy of 3 members"
+    replicas = fed.run("describe", "rs/nginx")
+    assert replicas.status == 0, replicas.err
+    assert field(replicas, "Replicas").startswith("6 desired (federation total) | 6 current")
+    assert [line.split()[:3] for line in section(replicas, "Clusters")[2:]] == [
+        [cluster, "2", "2"] for cluster in fed.names
+    ]
+    yaml_out = fed.run("describe", "rs", "nginx", "-o", "yaml")
+    assert "kind: FederatedObject" in yaml_out.out_lines
+
+    fed.env["GOOGLE_CLOUD_PROJECT"] = None
+    no_project = fed.run("describe", "ingress", INGRESS)
+    assert no_project.status == 0
+    assert section(no_project, "Load balancer") == [
+        "Load balancer:  not inspected: no Google Cloud project (use --gcp-project, set "
+        "GOOGLE_CLOUD_PROJECT, or name contexts gke_<project>_<zone>_<name>)"
+    ]
+    flagged = fed.run("describe", "ingress", INGRESS, "--gcp-project", fed.sandbox.gcp_project)
+    assert section(flagged, "Load balancer")[1] == f"  Project:           {fed.sandbox.gcp_project}"
+
+
+def test_not_found_and_bad_input(fed: Fed) -> None:
+    missing = fed.run("describe", "ing", "nope")
+    assert (missing.status, missing.out) == (1, "")
+    assert missing.err_lines == [
+        'error: ingresses.networking.k8s.io "nope" not found in any member cluster'
+    ]
+    fed.clear_requests()
+    for args, message in (
+        (("widget", "x"), 'the server doesn\'t have a resource type "widget"'),
+        (("ing",), "you must specify the name of the resource to describe"),
+        (("ing", "x", "-A"), "a resource cannot be retrieved by name across all namespaces"),
+        (("ing", "x", "-o", "wide"), "Invalid value for '-o'"),
+    ):
+        run = fed.run("describe", *args)
+        assert run.status == 2, args
+        assert run.out == ""
+        assert message in run.err, run.err
+    assert all(len(fed.sandbox.cluster(c).requests) == 0 for c in fed.names)
