@@ -1,0 +1,165 @@
+"""The fan-out against real sandbox servers: retries, timeouts, Ctrl-C, no lingering process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kubectl_fed.cli import main
+from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    stdout: str
+    stderr: str
+
+
+def fed(*args: str, env: Mapping[str, str]) -> Outcome:
+    """`kubectl fed ARGS` in-process, through the real `main` and its exit statuses."""
+    status = 0
+    with CliRunner().isolation(env=dict(env)) as (stdout, stderr, _):
+        try:
+            main(list(args))
+        except SystemExit as exit_:
+            status = int(exit_.code or 0)
+    return Outcome(status, stdout.getvalue().decode(), stderr.getvalue().decode())
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxFederation]:
+    with SandboxFederation.start(clusters=3, directory=tmp_path / "sandbox") as federation:
+        yield federation
+
+
+@pytest.fixture
+def env(sandbox: SandboxFederation) -> dict[str, str]:
+    return {
+        "KUBECONFIG": str(sandbox.kubeconfig_path),
+        "KUBECTL_FED_CONFIG": str(sandbox.membership_path),
+    }
+
+
+def wait_for(condition: Callable[[], bool], limit: float = 30.0) -> bool:
+    end = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.fixture
+def heal_after_first_failure() -> Iterator[Callable[[SandboxCluster, int], None]]:
+    """Heals a cluster as soon as it has answered one request with `status`."""
+    threads: list[threading.Thread] = []
+
+    def arm(cluster: SandboxCluster, status: int) -> None:
+        def watch() -> None:
+            if wait_for(lambda: any(r.status == status for r in cluster.requests)):
+                cluster.heal()
+
+        thread = threading.Thread(target=watch, daemon=True)
+        thread.start()
+        threads.append(thread)
+
+    yield arm
+    for thread in threads:
+        thread.join()
+
+
+def version_calls(cluster: SandboxCluster, expected: int) -> list[int]:
+    """Statuses of GET /version, once `expected` are logged (a server logs after answering)."""
+
+    def statuses() -> list[int]:
+        return [r.status for r in cluster.requests if r.path == "/version"]
+
+    wait_for(lambda: len(statuses()) >= expected, limit=5.0)
+    return statuses()
+
+
+def test_throttled_read_is_retried_after_retry_after(
+    sandbox: SandboxFederation,
+    env: dict[str, str],
+    heal_after_first_failure: Callable[[SandboxCluster, int], None],
+) -> None:
+    cluster = sandbox.cluster("europe-west1")
+    cluster.fail("throttle")
+    heal_after_first_failure(cluster, 429)
+    result = fed("clusters", env=env)
+    assert result.status == 0, result.stderr
+    assert version_calls(cluster, 2) == [429, 200]
+    assert "europe-west1   https://" in result.stdout and " Active " in result.stdout
+
+
+def test_server_error_on_a_read_is_retried(
+    sandbox: SandboxFederation,
+    env: dict[str, str],
+    heal_after_first_failure: Callable[[SandboxCluster, int], None],
+) -> None:
+    cluster = sandbox.cluster("asia-east1")
+    cluster.fail("error", code=500)
+    heal_after_first_failure(cluster, 500)
+    result = fed("clusters", "--clusters", "asia-east1", env=env)
+    assert result.status == 0, result.stderr
+    assert version_calls(cluster, 2) == [500, 200]
+
+
+def test_retries_are_bounded_and_reported(sandbox: SandboxFederation, env: dict[str, str]) -> None:
+    cluster = sandbox.cluster("us-central1")
+    cluster.fail("throttle")
+    result = fed("clusters", "--clusters", "us-central1", env=env)
+    assert result.status == 1
+    assert version_calls(cluster, 3) == [429, 429, 429]
+    assert result.stderr == (
+        "error: cluster us-central1: throttled: Too many requests, please try again later.\n"
+    )
+
+
+def test_a_slow_member_times_out_alone(sandbox: SandboxFederation, env: dict[str, str]) -> None:
+    sandbox.cluster("asia-east1").fail("slow", seconds=30)
+    result = fed("clusters", "--request-timeout", "1", env=env)
+    assert result.status == 3
+    statuses = {line.split()[0]: line.split()[2] for line in result.stdout.splitlines()[1:]}
+    assert statuses == {"us-central1": "Active", "europe-west1": "Active", "asia-east1": "Timeout"}
+    assert result.stderr == "error: cluster asia-east1: timeout: no answer within 1s\n"
+
+
+def test_ctrl_c_exits_130_naming_what_was_not_finished(
+    sandbox: SandboxFederation, env: dict[str, str]
+) -> None:
+    slow = sandbox.cluster("asia-east1")
+    slow.fail("slow", seconds=60)
+    fast = [c for c in sandbox.clusters if c is not slow]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kubectl_fed", "clusters", "--request-timeout", "60"],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # the fast members answered every probe: the command is waiting for asia-east1
+        assert wait_for(lambda: all(len(c.requests) == 3 for c in fast))
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)  # not 60: nothing waits for asia
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == 130
+    assert "asia-east1" in stdout and "Interrupted" in stdout
+    assert "error: cluster asia-east1: interrupted: " in stderr
+    assert stderr.splitlines()[-1].startswith("interrupted: done on ")
+    assert stderr.splitlines()[-1].endswith("asia-east1")
+    assert "Traceback" not in stderr

@@ -1,0 +1,190 @@
+"""join / unjoin / clusters against a 3-cluster sandbox federation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from kubectl_fed.cli import main
+from kubectl_fed.sandbox.federation import SandboxFederation
+
+ALL = ["us-central1", "europe-west1", "asia-east1"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    stdout: str
+    stderr: str
+
+
+def fed(*args: str, env: Mapping[str, str]) -> Outcome:
+    """`kubectl fed ARGS` in-process, through the real `main` and its exit statuses."""
+    status = 0
+    with CliRunner().isolation(env=dict(env)) as (stdout, stderr, _):
+        try:
+            main(list(args))
+        except SystemExit as exit_:
+            status = int(exit_.code or 0)
+    return Outcome(status, stdout.getvalue().decode(), stderr.getvalue().decode())
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxFederation]:
+    with SandboxFederation.start(clusters=3, directory=tmp_path / "sandbox") as federation:
+        yield federation
+
+
+@pytest.fixture
+def env(sandbox: SandboxFederation, tmp_path: Path) -> dict[str, str]:
+    return {
+        "KUBECONFIG": str(sandbox.kubeconfig_path),
+        "KUBECTL_FED_CONFIG": str(sandbox.membership_path),
+    }
+
+
+def no_requests(sandbox: SandboxFederation) -> bool:
+    return all(len(cluster.requests) == 0 for cluster in sandbox.clusters)
+
+
+def test_clusters_lists_every_member_active(
+    sandbox: SandboxFederation, env: dict[str, str]
+) -> None:
+    result = fed("clusters", env=env)
+    assert result.status == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split() == ["NAME", "SERVER", "STATUS", "VERSION", "ZONES", "GLBC-UID"]
+    assert [row.split()[0] for row in rows] == ALL
+    for row, cluster in zip(rows, sandbox.clusters, strict=True):
+        name, server, status, version, zones, uid = row.split()
+        uid_config = cluster.store.get("configmaps", "kube-system", "ingress-uid")
+        assert (server, status) == (cluster.url, "Active")
+        assert version.startswith("v1.")
+        assert zones.split(",")[0].startswith(name)
+        assert uid == uid_config["data"]["uid"]
+    assert result.stderr == ""
+
+
+def test_clusters_json_names_the_failed_member(
+    sandbox: SandboxFederation, env: dict[str, str]
+) -> None:
+    sandbox.cluster("asia-east1").fail("unauthorized")
+    result = fed("clusters", "-o", "json", env=env)
+    assert result.status == 3
+    document = json.loads(result.stdout)
+    assert document["kind"] == "ClusterList"
+    assert document["federation"] == "sandbox"
+    assert [(i["cluster"], i["status"]) for i in document["items"]] == [
+        ("us-central1", "Active"),
+        ("europe-west1", "Active"),
+        ("asia-east1", "Unauthorized"),
+    ]
+    assert document["errors"] == [
+        {"cluster": "asia-east1", "reason": "Unauthorized", "message": "Unauthorized"}
+    ]
+    assert result.stderr == "error: cluster asia-east1: unauthorized: Unauthorized\n"
+    assert sandbox.cluster("asia-east1").token not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mode", "status"), [("unreachable", "Unreachable"), ("forbidden", "Forbidden")]
+)
+def test_clusters_table_with_one_member_failed_exits_3(
+    sandbox: SandboxFederation, env: dict[str, str], mode: str, status: str
+) -> None:
+    sandbox.cluster("europe-west1").fail(mode)
+    result = fed("clusters", env=env)
+    assert result.status == 3
+    rows = {line.split()[0]: line.split()[2] for line in result.stdout.splitlines()[1:]}
+    assert rows == {"us-central1": "Active", "europe-west1": status, "asia-east1": "Active"}
+    assert result.stderr.startswith(f"error: cluster europe-west1: {status.lower()}: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_clusters_with_every_member_failed_exits_1(
+    sandbox: SandboxFederation, env: dict[str, str]
+) -> None:
+    for cluster in sandbox.clusters:
+        cluster.fail("unreachable")
+    result = fed("clusters", "-o", "yaml", env=env)
+    assert result.status == 1
+    document = yaml.safe_load(result.stdout)
+    assert [e["cluster"] for e in document["errors"]] == ALL
+    assert {e["message"] for e in document["errors"]} == {"connection refused"}
+
+
+def test_clusters_selection_globs_and_exclusions(
+    sandbox: SandboxFederation, env: dict[str, str]
+) -> None:
+    result = fed("clusters", "--clusters", "*-east1,!asia-*,us-central1", env=env)
+    assert result.status == 0, result.stderr
+    assert [row.split()[0] for row in result.stdout.splitlines()[1:]] == ["us-central1"]
+    assert len(sandbox.cluster("asia-east1").requests) == 0
+    assert len(sandbox.cluster("europe-west1").requests) == 0
+
+
+def test_unknown_context_is_a_usage_error_and_nothing_is_sent(
+    sandbox: SandboxFederation, env: dict[str, str]
+) -> None:
+    result = fed("clusters", "--clusters", "us-central1,mars-north1", env=env)
+    assert result.status == 2
+    assert result.stdout == ""
+    assert result.stderr == "error: --clusters: no context 'mars-north1' in kubeconfig\n"
+    assert no_requests(sandbox)
+
+
+def test_join_unjoin_round_trip(
+    sandbox: SandboxFederation, env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {**env, "KUBECTL_FED_CONFIG": str(tmp_path / "fresh" / "kubectl-fed.yaml")}
+    assert fed("clusters", env=env).status == 2
+
+    joined = fed("join", "us-central1", "asia-east1", "--federation", "prod", env=env)
+    assert joined.status == 0, joined.stderr
+    assert joined.stdout.splitlines() == [
+        'federation "prod" created (current)',
+        'context "us-central1" joined federation "prod"',
+        'context "asia-east1" joined federation "prod"',
+    ]
+    again = fed("join", "asia-east1", env=env)
+    assert again.stdout == 'context "asia-east1" is already a member of federation "prod"\n'
+    saved = yaml.safe_load(Path(env["KUBECTL_FED_CONFIG"]).read_text())
+    assert saved["current"] == "prod"
+    assert saved["federations"] == {"prod": {"members": ["us-central1", "asia-east1"]}}
+
+    listed = fed("clusters", "-o", "json", env=env)
+    assert [i["cluster"] for i in json.loads(listed.stdout)["items"]] == [
+        "us-central1",
+        "asia-east1",
+    ]
+
+    left = fed("unjoin", "asia-east1", "europe-west1", env=env)
+    assert left.stdout.splitlines() == [
+        'context "asia-east1" left federation "prod"',
+        'context "europe-west1" is not a member of federation "prod"',
+    ]
+    listed = fed("clusters", "-o", "json", env=env)
+    assert [i["cluster"] for i in json.loads(listed.stdout)["items"]] == ["us-central1"]
+
+
+def test_join_of_an_unknown_context_changes_nothing(
+    sandbox: SandboxFederation, env: dict[str, str]
+) -> None:
+    before = sandbox.membership_path.read_text()
+    result = fed("join", "europe-west1", "mars-north1", env=env)
+    assert result.status == 2
+    assert result.stderr == "error: no context 'mars-north1' in kubeconfig\n"
+    assert sandbox.membership_path.read_text() == before
+    assert no_requests(sandbox)
+
+
+def test_missing_kubeconfig_is_a_usage_error(env: dict[str, str], tmp_path: Path) -> None:
+    result = fed("clusters", "--kubeconfig", str(tmp_path / "none"), env=env)
+    assert result.status == 2
+    assert result.stderr == f"error: kubeconfig {tmp_path / 'none'}: no such file\n"
