@@ -1,0 +1,147 @@
+"""The GCE backend over REST against the Compute emulator: what it reads, what it reports
+when GCE says no, and that google.cloud is imported only when a load balancer is read."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kubectl_fed.backends.gce import ENDPOINT_ENV, GceReader, GceUnavailable, find_project
+from kubectl_fed.core.loadbalancer import LoadBalancerRefs, load_balancer_view
+from kubectl_fed.sandbox.gce import Backend, GceServer, GceState, Instance, LoadBalancerSpec
+
+PROJECT = "kubectl-fed-sandbox"
+UID = "ff1107f83ed600c0"
+TIMEOUT = 10.0
+
+
+@pytest.fixture
+def gce() -> Iterator[GceServer]:
+    server = GceServer(GceState(PROJECT)).start()
+    yield server
+    server.stop()
+
+
+def spec(cluster: str, ready: bool = True, uid: str = UID) -> LoadBalancerSpec:
+    return LoadBalancerSpec(
+        cluster=cluster,
+        namespace="default",
+        name="myingress",
+        uid=uid,
+        firewall_uid=f"fw-{cluster}",
+        backends=(Backend(30301, "default/nginx", "80"),),
+        instances=tuple(
+            Instance(f"{cluster}-node-{z}", f"{cluster}-{z}", f"10.0.0.{i}")
+            for i, z in enumerate("ab")
+        ),
+        ready_ports=frozenset({30301}) if ready else frozenset(),
+    )
+
+
+def refs(uid: str = UID, rule: str | None = None) -> LoadBalancerRefs:
+    return LoadBalancerRefs(
+        forwarding_rules=(rule or f"k8s-fw-default-myingress--{uid}",),
+        addresses=(f"k8s-fw-default-myingress--{uid}",),
+        target_proxies=(f"k8s-tp-default-myingress--{uid}",),
+        url_maps=(f"k8s-um-default-myingress--{uid}",),
+        backend_services=(f"k8s-be-30301--{uid}",),
+    )
+
+
+def reader(endpoint: str, project: str = PROJECT) -> GceReader:
+    return GceReader(project, {ENDPOINT_ENV: endpoint}, TIMEOUT)
+
+
+def test_a_shared_load_balancer_is_read_whole_with_health_per_cluster(gce: GceServer) -> None:
+    first = gce.state.sync_load_balancer(spec("us-central1"))
+    gce.state.sync_load_balancer(spec("europe-west1", ready=False))
+    facts = reader(gce.endpoint).read(refs())
+    assert facts.problems == ()
+    assert [(r.name, r.ip, r.port_range) for r in facts.forwarding_rules] == [
+        (first.forwarding_rule, first.ip, "80-80")
+    ]
+    assert [(a.name, a.ip) for a in facts.addresses] == [(first.static_ip, first.ip)]
+    assert facts.url_maps == (first.url_map,)
+    (service,) = facts.backend_services
+    assert (service.name, service.port, service.health_checks) == (
+        f"k8s-be-30301--{UID}",
+        30301,
+        (f"k8s-be-30301--{UID}",),
+    )
+    states = {g.zone: [i.state for i in g.instances] for g in service.groups}
+    assert states == {
+        "us-central1-a": ["HEALTHY"],
+        "us-central1-b": ["HEALTHY"],
+        "europe-west1-a": ["UNHEALTHY"],
+        "europe-west1-b": ["UNHEALTHY"],
+    }
+    assert sorted(f.name for f in facts.firewalls) == [
+        "k8s-fw-l7--fw-europe-west1",
+        "k8s-fw-l7--fw-us-central1",
+    ]
+    zones = {
+        "us-central1": ["us-central1-a", "us-central1-b"],
+        "europe-west1": ["europe-west1-a", "europe-west1-b"],
+    }
+    view = load_balancer_view(facts, [("us-central1", first.ip)], zones)
+    assert [(c.cluster, c.healthy, c.total) for c in view.backends[0].clusters] == [
+        ("us-central1", 2, 2),
+        ("europe-west1", 0, 2),
+    ]
+    assert view.firewall is not None and view.firewall.ok and view.mismatched == ()
+
+
+def test_what_gce_does_not_have_is_a_problem_line_and_the_rest_is_still_read(
+    gce: GceServer,
+) -> None:
+    gce.state.sync_load_balancer(spec("us-central1"))
+    facts = reader(gce.endpoint).read(refs(rule="k8s-fw-gone"))
+    assert facts.problems == ("forwarding rule k8s-fw-gone: not found",)
+    assert len(facts.backend_services) == 1 and len(facts.addresses) == 1
+    other = reader(gce.endpoint, project="someone-else").read(refs())
+    assert other.forwarding_rules == ()
+    assert other.problems[0] == f"forwarding rule k8s-fw-default-myingress--{UID}: not found"
+    assert other.problems[-1] == "firewall rules: not found"
+
+
+def test_an_unreachable_compute_api_is_unavailable_not_a_crash() -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(GceUnavailable, match="cannot reach the Compute API"):
+        reader(f"http://127.0.0.1:{port}").read(refs())
+
+
+def test_without_credentials_the_reader_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "absent.json"))
+    with pytest.raises(GceUnavailable, match="no Google Cloud credentials"):
+        GceReader(PROJECT, {}, TIMEOUT).read(refs())
+
+
+def test_the_project_comes_from_the_flag_the_environment_or_gke_context_names() -> None:
+    contexts = ["us-central1", "gke_my-proj_us-central1-a_one", "gke_other_europe-west1-b_two"]
+    assert find_project("flag", {"GOOGLE_CLOUD_PROJECT": "env"}, contexts) == "flag"
+    env = {"GOOGLE_CLOUD_PROJECT": "", "CLOUDSDK_CORE_PROJECT": "sdk"}
+    assert find_project(None, env, contexts) == "sdk"
+    assert find_project(None, {}, contexts) == "my-proj"
+    assert find_project(None, {}, ["us-central1", "gke_bad"]) is None
+
+
+def test_describe_help_imports_neither_google_cloud_nor_kubernetes() -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from kubectl_fed.cli import cli\n"
+        "result = CliRunner().invoke(cli, ['describe', '--help'])\n"
+        "assert result.exit_code == 0 and '--gcp-project' in result.output, result.output\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('google', 'kubernetes'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
