@@ -141,7 +141,8 @@ def https_server(tmp_path: Path) -> Iterator[Server]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            seen.append({k.lower(): v for k, v in self.headers.items()})
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            seen.append({**headers, "client-cn": client_common_name(self.connection)})
             body = json.dumps({"gitVersion": "v1.32.0"}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -155,6 +156,8 @@ def https_server(tmp_path: Path) -> Iterator[Server]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
+    ca.configure_trust(context)
+    context.verify_mode = ssl.CERT_OPTIONAL  # a client certificate, when sent, is checked
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -162,6 +165,11 @@ def https_server(tmp_path: Path) -> Iterator[Server]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+def client_common_name(connection: Any) -> str:
+    subject = dict(item[0] for item in (connection.getpeercert() or {}).get("subject", ()))
+    return str(subject.get("commonName", ""))
 
 
 def backend_for(tmp_path: Path, cluster: dict[str, Any], user: dict[str, Any]) -> KubeBackend:
@@ -184,6 +192,21 @@ def test_token_and_ca_data_round_trip(tmp_path: Path, https_server: Server) -> N
     assert backend.server_version() == "v1.32.0"
     assert https_server.seen[0]["authorization"] == f"Bearer {TOKEN}"
     assert https_server.seen[0]["user-agent"].startswith("kubectl-fed/")
+
+
+def test_client_certificate_authenticates(tmp_path: Path, https_server: Server) -> None:
+    import base64
+
+    identity = https_server.ca.issue_cert("alice@example.com", common_name="alice")
+    (tmp_path / "alice.key").write_bytes(identity.private_key_pem.bytes())
+    user = {
+        "client-certificate-data": base64.b64encode(identity.cert_chain_pems[0].bytes()).decode(),
+        "client-key": "alice.key",  # relative to the kubeconfig file
+    }
+    cluster = {"server": https_server.url, "certificate-authority-data": ca_data(https_server)}
+    assert backend_for(tmp_path, cluster, user).server_version() == "v1.32.0"
+    assert https_server.seen[0]["client-cn"] == "alice"
+    assert "authorization" not in https_server.seen[0]
 
 
 def test_exec_credential_plugin_supplies_the_token(tmp_path: Path, https_server: Server) -> None:
