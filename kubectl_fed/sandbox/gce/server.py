@@ -205,25 +205,33 @@ class _Server(ThreadingHTTPServer):
 
 
 class GceServer:
-    """A running emulator: `endpoint` is what `client_options.api_endpoint` takes."""
+    """The emulator on an ephemeral loopback port: `endpoint` is what
+    `client_options.api_endpoint` takes. The port is bound by `start()`."""
 
     def __init__(self, state: GceState) -> None:
         self.state = state
-        self._server = _Server(Router(state))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="gce-emulator", daemon=True
-        )
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
 
     @property
     def endpoint(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the GCE emulator is not running")
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
 
     def start(self) -> GceServer:
+        self._server = _Server(Router(self.state))
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="gce-emulator", daemon=True
+        )
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None and thread is not None:
+            server.shutdown()
+            server.server_close()
+            thread.join()

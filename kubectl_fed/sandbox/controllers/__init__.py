@@ -1,0 +1,6 @@
+"""Simulated cluster controllers: scheduler and kubelet, ReplicaSets, Endpoints, GLBC."""
+
+from kubectl_fed.sandbox.controllers.runner import ClusterControllers, ControllerOptions
+from kubectl_fed.sandbox.controllers.wiring import Simulation, SimulationOptions
+
+__all__ = ["ClusterControllers", "ControllerOptions", "Simulation", "SimulationOptions"]

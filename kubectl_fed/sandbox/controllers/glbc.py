@@ -1,0 +1,208 @@
+"""A simulated GCE ingress controller (GLBC) for one sandbox cluster.
+
+For every ingress of class gce (or no class) it builds a load balancer in the emulated
+GCE project, named after the cluster's `kube-system/ingress-uid`, then writes back what
+the real controller writes: `status.loadBalancer`, the `ingress.kubernetes.io/*`
+annotations and its events (ADD, CREATE ip: ..., Translate warnings).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from kubectl_fed.sandbox.apiserver.errors import ApiError
+from kubectl_fed.sandbox.apiserver.store import Store
+from kubectl_fed.sandbox.controllers import nodes as topo
+from kubectl_fed.sandbox.controllers.events import NORMAL, WARNING, EventRecorder
+from kubectl_fed.sandbox.controllers.ingress_spec import (
+    Translation,
+    TranslationError,
+    is_gce_ingress,
+    translate,
+)
+from kubectl_fed.sandbox.gce import (
+    AddressInUseError,
+    GceState,
+    Instance,
+    LoadBalancerSpec,
+    LoadBalancerStatus,
+)
+from kubectl_fed.sandbox.gce import names as gce_names
+
+JSON = dict[str, Any]
+COMPONENT = "loadbalancer-controller"
+UID_CONFIGMAP = ("kube-system", "ingress-uid")
+PREFIX = "ingress.kubernetes.io/"
+KEYS = (
+    "backends",
+    "forwarding-rule",
+    "https-forwarding-rule",
+    "target-proxy",
+    "https-target-proxy",
+    "url-map",
+    "static-ip",
+    "ssl-cert",
+)
+HEALTHY, UNHEALTHY, UNKNOWN = "HEALTHY", "UNHEALTHY", "Unknown"
+
+
+class GlbcController:
+    resources = frozenset({"ingresses", "services", "endpoints", "configmaps", "nodes"})
+
+    def __init__(self, store: Store, cluster: str, gce: GceState) -> None:
+        self._store = store
+        self._cluster = cluster
+        self._gce = gce
+        self._events = EventRecorder(store, COMPONENT)
+        self._added: set[str] = set()
+        self._warned: dict[str, str] = {}
+
+    def reconcile(self) -> None:
+        uid, firewall_uid = self._glbc_uid()
+        context = _Context(
+            uid=uid,
+            firewall_uid=firewall_uid,
+            instances=self._instances(),
+            services=_by_namespace(self._store.list("services")),
+            endpoints=_by_namespace(self._store.list("endpoints")),
+        )
+        live = set()
+        for ingress in self._store.list("ingresses"):
+            if is_gce_ingress(ingress):
+                live.add((ingress["metadata"]["namespace"], ingress["metadata"]["name"]))
+                self._sync(ingress, context)
+        for cluster, namespace, name in self._gce.specs():
+            if cluster == self._cluster and (namespace, name) not in live:
+                self._gce.release_load_balancer(cluster, namespace, name)
+
+    def _glbc_uid(self) -> tuple[str, str]:
+        try:
+            data = self._store.get("configmaps", *UID_CONFIGMAP).get("data") or {}
+        except ApiError:
+            return "", ""
+        uid = str(data.get("uid", ""))
+        return uid, str(data.get("provider-uid") or uid)
+
+    def _instances(self) -> tuple[Instance, ...]:
+        return tuple(
+            Instance(n["metadata"]["name"], topo.zone_of(n), topo.internal_ip(n))
+            for n in self._store.list("nodes")
+            if topo.is_ready(n) and topo.zone_of(n)
+        )
+
+    def _sync(self, ingress: JSON, context: _Context) -> None:
+        meta = ingress["metadata"]
+        if meta["uid"] not in self._added:
+            self._added.add(meta["uid"])
+            self._events.record(ingress, NORMAL, "ADD", f"{meta['namespace']}/{meta['name']}")
+        try:
+            translation = translate(ingress, context.services.get(meta["namespace"], {}))
+        except TranslationError as err:
+            self._warn(ingress, "Translate", f"Translation failed: invalid ingress spec: {err}")
+            return
+        health = context.health(meta["namespace"], translation)
+        spec = self._spec(ingress, translation, context, health)
+        try:
+            status = self._gce.sync_load_balancer(spec)
+        except AddressInUseError as err:
+            message = f"Error syncing to GCP: error running load balancer syncing routine: {err}"
+            self._warn(ingress, "Sync", message)
+            return
+        self._warned.pop(meta["uid"], None)
+        backends = {gce_names.backend_service(p, spec.uid): s for p, s in health.items()}
+        self._write_annotations(ingress, status, backends)
+        self._write_status(ingress, status.ip)
+
+    def _spec(
+        self, ingress: JSON, translation: Translation, context: _Context, health: dict[int, str]
+    ) -> LoadBalancerSpec:
+        return LoadBalancerSpec(
+            cluster=self._cluster,
+            namespace=ingress["metadata"]["namespace"],
+            name=ingress["metadata"]["name"],
+            uid=context.uid,
+            firewall_uid=context.firewall_uid,
+            backends=translation.backends,
+            routes=translation.routes,
+            tls_secrets=translation.tls_secrets,
+            static_ip_name=translation.static_ip_name,
+            instances=context.instances,
+            ready_ports=frozenset(p for p, state in health.items() if state == HEALTHY),
+        )
+
+    def _warn(self, ingress: JSON, reason: str, message: str) -> None:
+        uid = ingress["metadata"]["uid"]
+        if self._warned.get(uid) != message:
+            self._warned[uid] = message
+            self._events.record(ingress, WARNING, reason, message)
+
+    def _write_annotations(
+        self, ingress: JSON, status: LoadBalancerStatus, backends: dict[str, str]
+    ) -> None:
+        wanted = {
+            "backends": json.dumps(backends, separators=(",", ":"), sort_keys=True),
+            "forwarding-rule": status.forwarding_rule,
+            "https-forwarding-rule": status.https_forwarding_rule,
+            "target-proxy": status.target_proxy,
+            "https-target-proxy": status.https_target_proxy,
+            "url-map": status.url_map,
+            "static-ip": status.static_ip,
+            "ssl-cert": ",".join(status.ssl_certificates),
+        }
+        current = ingress["metadata"].get("annotations") or {}
+        patch = {
+            PREFIX + key: wanted[key] or None
+            for key in KEYS
+            if current.get(PREFIX + key) != (wanted[key] or None)
+        }
+        if patch:
+            meta = ingress["metadata"]
+            self._store.patch(
+                "ingresses", meta["namespace"], meta["name"], {"metadata": {"annotations": patch}}
+            )
+
+    def _write_status(self, ingress: JSON, ip: str) -> None:
+        meta = ingress["metadata"]
+        wanted = {"loadBalancer": {"ingress": [{"ip": ip}]}}
+        if (ingress.get("status") or {}) == wanted:
+            return
+        self._store.update(
+            "ingresses", meta["namespace"], meta["name"], {"status": wanted}, "status"
+        )
+        self._events.record(ingress, NORMAL, "CREATE", f"ip: {ip}")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The cluster state one reconcile pass works from."""
+
+    uid: str
+    firewall_uid: str
+    instances: tuple[Instance, ...]
+    services: dict[str, dict[str, JSON]]
+    endpoints: dict[str, dict[str, JSON]]
+
+    def health(self, namespace: str, translation: Translation) -> dict[int, str]:
+        """Per node port: HEALTHY with a ready endpoint, UNHEALTHY with only unready
+        ones, Unknown while the Service has no pods at all (as in the guide's example)."""
+        result = {}
+        for backend in translation.backends:
+            service = backend.service.split("/", 1)[1]
+            subsets = (self.endpoints.get(namespace, {}).get(service) or {}).get("subsets") or []
+            if any(s.get("addresses") for s in subsets):
+                result[backend.node_port] = HEALTHY
+            elif any(s.get("notReadyAddresses") for s in subsets):
+                result[backend.node_port] = UNHEALTHY
+            else:
+                result[backend.node_port] = UNKNOWN
+        return result
+
+
+def _by_namespace(objects: list[JSON]) -> dict[str, dict[str, JSON]]:
+    grouped: dict[str, dict[str, JSON]] = defaultdict(dict)
+    for obj in objects:
+        grouped[obj["metadata"]["namespace"]][obj["metadata"]["name"]] = obj
+    return grouped

@@ -1,0 +1,97 @@
+"""One worker thread per cluster that runs level-triggered reconcilers.
+
+Store events only poke the loop (subscribers must not write to the store); the loop
+then runs every interested reconciler against the store's current state. A periodic
+resync and per-reconciler wake-up times cover timers such as the pod readiness delay.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from kubectl_fed.sandbox.apiserver.errors import ApiError
+from kubectl_fed.sandbox.apiserver.store import Store, WatchEvent
+
+log = logging.getLogger(__name__)
+
+
+class Reconciler(Protocol):
+    resources: frozenset[str]  # store resources whose changes call for a reconcile
+
+    def reconcile(self) -> float | None:
+        """Bring the cluster to its desired state; return seconds until a timer is due."""
+        ...
+
+
+class ControllerLoop:
+    def __init__(
+        self, name: str, store: Store, reconcilers: Sequence[Reconciler], resync: float
+    ) -> None:
+        self._store = store
+        self._reconcilers = list(reconcilers)
+        self._resync = resync
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._idle = threading.Condition()
+        self._passes = 0
+        self._unsubscribe: Callable[[], None] | None = None
+        self._watched = frozenset().union(*(r.resources for r in reconcilers))
+        self._thread = threading.Thread(target=self._run, name=f"controllers-{name}", daemon=True)
+
+    def start(self) -> None:
+        self._unsubscribe = self._store.subscribe(self._on_event)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self._stopping.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until a full pass has run after this call (for tests and start-up)."""
+        with self._idle:
+            target = self._passes + 2  # the pass running now may predate the call
+            self.poke()
+            return self._idle.wait_for(lambda: self._passes >= target, timeout)
+
+    def _on_event(self, event: WatchEvent) -> None:
+        if event.resource in self._watched:
+            self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._wake.clear()
+            due = self._pass()
+            with self._idle:
+                self._passes += 1
+                self._idle.notify_all()
+            wait = self._resync if due is None else max(0.0, min(due, self._resync))
+            self._wake.wait(wait)
+
+    def _pass(self) -> float | None:
+        due: float | None = None
+        for reconciler in self._reconcilers:
+            if self._stopping.is_set():
+                return None
+            started = time.monotonic()
+            try:
+                next_due = reconciler.reconcile()
+            except ApiError:  # a race with another writer: the next pass sees the new state
+                continue
+            except Exception:  # one bad object must not stop the cluster's controllers
+                log.exception("%s failed", type(reconciler).__name__)
+                continue
+            if next_due is not None:
+                remaining = next_due - (time.monotonic() - started)
+                due = remaining if due is None else min(due, remaining)
+        return due
