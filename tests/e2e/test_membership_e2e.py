@@ -188,3 +188,29 @@ def test_missing_kubeconfig_is_a_usage_error(env: dict[str, str], tmp_path: Path
     result = fed("clusters", "--kubeconfig", str(tmp_path / "none"), env=env)
     assert result.status == 2
     assert result.stderr == f"error: kubeconfig {tmp_path / 'none'}: no such file\n"
+
+
+def test_a_failing_credential_plugin_fails_only_its_member(
+    sandbox: SandboxFederation, env: dict[str, str], tmp_path: Path
+) -> None:
+    import sys
+
+    config = yaml.safe_load(sandbox.kubeconfig_path.read_text())
+    for user in config["users"]:
+        if user["name"] == "asia-east1":
+            user["user"] = {
+                "exec": {
+                    "apiVersion": "client.authentication.k8s.io/v1",
+                    "command": sys.executable,
+                    "args": ["-c", "import sys; sys.exit('login required')"],
+                }
+            }
+    kubeconfig = tmp_path / "exec-kubeconfig"
+    kubeconfig.write_text(yaml.safe_dump(config))
+    result = fed("clusters", "--kubeconfig", str(kubeconfig), env=env)
+    assert result.status == 3
+    rows = {line.split()[0]: line.split()[2] for line in result.stdout.splitlines()[1:]}
+    assert rows == {"us-central1": "Active", "europe-west1": "Active", "asia-east1": "Unauthorized"}
+    assert result.stderr.startswith("error: cluster asia-east1: unauthorized: credentials: exec: ")
+    assert "login required" in result.stderr
+    assert len(sandbox.cluster("asia-east1").requests) == 0
