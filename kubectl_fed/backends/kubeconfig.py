@@ -38,6 +38,7 @@ class ContextInfo:
     cluster: str
     server: str
     namespace: str | None
+    user: str | None = None
 
 
 def kubeconfig_paths(explicit: str | None, environ: Mapping[str, str]) -> list[str]:
@@ -60,18 +61,19 @@ class KubeConfig:
     def __init__(self, merged: Any, paths: list[str]) -> None:
         self._merged = merged  # kubernetes' ConfigNode, kept for the client loader
         self.paths = paths
-        self.contexts: dict[str, ContextInfo] = {}
         self.current_context: str | None = merged.value.get("current-context") or None
-        self._entries = {kind: _named(merged.value, f"{kind}s") for kind in _FILE_KEYS}
-        for raw in merged.value.get("contexts") or []:
-            entry = _value(raw)
-            body = entry.get("context") or {}
-            cluster = self._entries["cluster"].get(body.get("cluster", ""), {})
-            self.contexts[entry["name"]] = ContextInfo(
-                name=entry["name"],
-                cluster=body.get("cluster", ""),
+        # kind -> name -> the entry as merged (its `.path` is the file that defined it)
+        self._entries = {kind: _by_name(merged.value, f"{kind}s") for kind in _FILE_KEYS}
+        self.contexts: dict[str, ContextInfo] = {}
+        for name, raw in _by_name(merged.value, "contexts").items():
+            body = _value(raw).get("context") or {}
+            cluster = self._body("cluster", str(body.get("cluster", "")))
+            self.contexts[name] = ContextInfo(
+                name=name,
+                cluster=str(body.get("cluster", "")),
                 server=str(cluster.get("server", "")),
                 namespace=body.get("namespace") or None,
+                user=body.get("user") or None,
             )
 
     def check_context(self, name: str) -> ContextInfo:
@@ -79,40 +81,30 @@ class KubeConfig:
         info = self.contexts.get(name)
         if info is None:
             raise UsageError(f"no context {name!r} in kubeconfig")
-        if not info.cluster or info.cluster not in self._entries["cluster"]:
+        if info.cluster not in self._entries["cluster"]:
             raise UsageError(f"context {name!r}: no cluster {info.cluster!r} in kubeconfig")
         if not info.server:
             raise UsageError(f"context {name!r}: cluster {info.cluster!r} has no server")
-        user_name = self._context_body(name).get("user")
-        if user_name and user_name not in self._entries["user"]:
-            raise UsageError(f"context {name!r}: no user {user_name!r} in kubeconfig")
+        if info.user is not None and info.user not in self._entries["user"]:
+            raise UsageError(f"context {name!r}: no user {info.user!r} in kubeconfig")
         self._check_files(name, "cluster", info.cluster)
-        if user_name:
-            self._check_files(name, "user", user_name)
+        if info.user is not None:
+            self._check_files(name, "user", info.user)
         return info
 
-    def _context_body(self, name: str) -> dict[str, Any]:
-        for raw in self._merged.value.get("contexts") or []:
-            entry = _value(raw)
-            if entry.get("name") == name:
-                return dict(entry.get("context") or {})
-        return {}
+    def _body(self, kind: str, name: str) -> dict[str, Any]:
+        raw = self._entries[kind].get(name)
+        return dict(_value(raw).get(kind) or {}) if raw is not None else {}
 
     def _check_files(self, context: str, kind: str, entry_name: str) -> None:
-        raw = self._raw_entry(kind, entry_name)
-        body = _value(raw).get(kind) or {}
-        base = os.path.dirname(getattr(raw, "path", None) or self.paths[0])
+        """Files an entry names exist, relative to the kubeconfig file that defines it."""
+        body = self._body(kind, entry_name)
+        defined_in = getattr(self._entries[kind][entry_name], "path", None) or self.paths[0]
         for key in _FILE_KEYS[kind]:
             if body.get(key) and not body.get(f"{key}-data"):
-                path = os.path.join(base, os.path.expanduser(str(body[key])))
+                path = os.path.join(os.path.dirname(defined_in), os.path.expanduser(str(body[key])))
                 if not os.path.isfile(path):
                     raise UsageError(f"context {context!r}: {kind} {key} {body[key]}: no such file")
-
-    def _raw_entry(self, kind: str, name: str) -> Any:
-        for raw in self._merged.value.get(f"{kind}s") or []:
-            if _value(raw).get("name") == name:
-                return raw
-        raise UsageError(f"no {kind} {name!r} in kubeconfig")
 
     def api_client(self, context: str, *, pool_size: int) -> ApiClient:
         """A new ApiClient for `context` (evaluates its credentials: may run an exec plugin)."""
@@ -173,9 +165,8 @@ def _value(node: Any) -> dict[str, Any]:
     return value
 
 
-def _named(config: dict[str, Any], key: str) -> dict[str, dict[str, Any]]:
-    entries = [_value(raw) for raw in config.get(key) or []]
-    return {entry["name"]: entry.get(key[:-1]) or {} for entry in entries}
+def _by_name(config: dict[str, Any], key: str) -> dict[str, Any]:
+    return {_value(raw)["name"]: raw for raw in config.get(key) or []}
 
 
 def _short(err: Exception) -> str:
