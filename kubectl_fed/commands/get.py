@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
+from kubectl_fed.commands.get_summary import check_summary, show_summary
 from kubectl_fed.core.kinds import resolve_list
 from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
 from kubectl_fed.core.replica_summary import share_rows
@@ -31,9 +32,17 @@ RowKey = tuple[str, str, str, str]  # cluster, plural, namespace, name
 @click.option(
     "-w", "--watch", is_flag=True, help="Keep printing rows as they change (Ctrl-C ends)."
 )
+@click.option(
+    "--summary", is_flag=True, help="One row per object: members that have it, common address."
+)
 @global_options()
 def get(
-    kinds: str, names: Sequence[str], selector: str | None, watch: bool, settings: Settings
+    kinds: str,
+    names: Sequence[str],
+    selector: str | None,
+    watch: bool,
+    summary: bool,
+    settings: Settings,
 ) -> ExitStatus:
     """Show federated objects as every member cluster has them.
 
@@ -47,10 +56,14 @@ def get(
     """
     if watch and settings.output not in ("table", "wide"):
         raise UsageError("--watch prints table rows: use -o table or -o wide")
+    if summary:
+        check_summary(settings.output, watch)
     query = _query(kinds, names, selector, settings)
     app = App(settings)
     query = Query(query.kinds, query.names, app.namespace, query.selector)
     results = _read(app, query)
+    if summary:
+        return show_summary(app, query, results)
     status = _show(app, query, results)
     if watch:
         return _watch(app, query, results)

@@ -126,7 +126,19 @@ INGRESS_JSON = json.dumps(
 
 def test_an_unreachable_member_is_marked_and_the_others_still_shown(fed: Fed) -> None:
     settled_walkthrough(fed)
+    address = field(fed.run("describe", "ingress", INGRESS), "Address")
+    summary = fed.run("get", "ing,rs", "--summary")
+    assert (summary.status, summary.err) == (0, "")
+    assert [line.split() for line in summary.out_lines] == [
+        ["NAME", "MEMBERS", "ADDRESS"],
+        [f"ingress.networking.k8s.io/{INGRESS}", "3/3", address],
+        ["replicaset.apps/nginx", "3/3", "<none>"],
+    ]
     fed.sandbox.cluster(ASIA).fail("unreachable")
+    summary = fed.run("get", "ingress", "--summary")
+    assert summary.status == 3
+    assert summary.out_lines[1].split() == [f"ingress.networking.k8s.io/{INGRESS}", "2/3", address]
+    assert summary.err_lines[0].startswith(f"error: cluster {ASIA}: unreachable")
     run = fed.run("describe", "ingress", INGRESS)
     assert run.status == 3
     assert run.err_lines[0].startswith(
@@ -197,4 +209,9 @@ def test_not_found_and_bad_input(fed: Fed) -> None:
         assert run.status == 2, args
         assert run.out == ""
         assert message in run.err, run.err
+    for args in (("ing", "--summary", "-o", "json"), ("ing", "--summary", "-w")):
+        run = fed.run("get", *args)
+        assert run.status == 2, args
+        assert run.out == ""
+        assert "--summary prints a table" in run.err, run.err
     assert all(len(fed.sandbox.cluster(c).requests) == 0 for c in fed.names)
