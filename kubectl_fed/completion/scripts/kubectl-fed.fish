@@ -17,8 +17,14 @@ function __kubectl_fed_complete
     end
     test (math "bitand($directive, 1)") -eq 0; or return
     if test (math "bitand($directive, 8)") -ne 0
-        for ext in $lines
-            __fish_complete_suffix "$current" .(string split -f1 \t -- $ext)
+        # Folders, and files with one of the extensions listed.
+        set -l extensions (string split -f1 \t -- $lines)
+        for path in (__fish_complete_path "$current")
+            set -l file (string split -f1 \t -- $path)
+            if string match -q -- '*/' $file
+                or contains -- (string split -r -m1 -f2 . -- $file) $extensions
+                printf '%s\n' $path
+            end
         end
         return
     end

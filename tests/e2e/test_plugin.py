@@ -1,0 +1,151 @@
+"""kubectl-fed as kubectl sees it: plugin discovery, `kubectl fed …`, and plugin completion.
+
+These drive the real kubectl binary with the package's bin folder on PATH, as a user's
+shell would have it after `pip install kubectl-fed`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kubectl_fed import __version__
+from kubectl_fed.sandbox.federation import SandboxFederation
+
+pytestmark = pytest.mark.kubectl
+
+BIN = Path(sys.executable).parent
+COMMAND_TIMEOUT = 60
+# Completion gives up on members after 1.5 s; this leaves room for a loaded machine and
+# stays far below the 30 s a stalled member would take.
+STALL_BOUND_SECONDS = 10.0
+
+
+def with_plugin_on_path(environ: dict[str, str]) -> dict[str, str]:
+    if not (BIN / "kubectl-fed").exists() or not (BIN / "kubectl_complete-fed").exists():
+        pytest.skip("the package's scripts are not installed next to this Python")
+    return {**environ, "PATH": f"{BIN}{os.pathsep}{environ.get('PATH', '')}"}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """No cluster: an empty home, so nothing of the user's leaks in."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("KUBE", "KUBECTL_FED"))}
+    return with_plugin_on_path({**environ, "HOME": str(tmp_path)})
+
+
+@pytest.fixture
+def sandbox_env(fed_env: dict[str, str]) -> dict[str, str]:
+    return with_plugin_on_path(fed_env)
+
+
+def kubectl(kubectl_path: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [kubectl_path, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+
+
+def ingress(name: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {"defaultBackend": {"service": {"name": name, "port": {"number": 80}}}},
+    }
+
+
+def test_plugin_list_finds_kubectl_fed(kubectl_path: str, env: dict[str, str]) -> None:
+    done = kubectl(kubectl_path, env, "plugin", "list")
+    assert done.returncode == 0, done.stderr
+    assert str(BIN / "kubectl-fed") in done.stdout.splitlines()
+    assert "kubectl_complete-fed" not in done.stdout  # a helper, not a plugin
+
+
+def test_kubectl_fed_version(kubectl_path: str, env: dict[str, str]) -> None:
+    done = kubectl(kubectl_path, env, "fed", "version")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"kubectl-fed: v{__version__}"
+    assert lines[1].startswith("kubernetes client: v")
+
+
+def test_kubectl_fed_usage_errors_keep_their_exit_status(
+    kubectl_path: str, env: dict[str, str]
+) -> None:
+    done = kubectl(kubectl_path, env, "fed", "completion", "tcsh")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "error: Invalid value" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_kubectl_completes_kinds_through_kubectl_complete_fed(
+    kubectl_path: str, env: dict[str, str]
+) -> None:
+    done = kubectl(kubectl_path, env, "__complete", "fed", "get", "in")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "ingress\tIngress (networking.k8s.io/v1)",
+        "ingresses\tIngress (networking.k8s.io/v1)",
+        "ing\tIngress (networking.k8s.io/v1)",
+        ":4",
+    ]
+    assert f"About to call: {BIN / 'kubectl_complete-fed'} get in" in done.stderr
+
+
+def test_kubectl_completes_subcommands_and_flags(kubectl_path: str, env: dict[str, str]) -> None:
+    subcommands = kubectl(kubectl_path, env, "__complete", "fed", "")
+    lines = subcommands.stdout.splitlines()
+    assert any(line.startswith("get\t") for line in lines)
+    assert "completion\tPrint a completion script for kubectl-fed in bash, zsh or fish." in lines
+    assert lines[-1] == ":4"
+    output = kubectl(kubectl_path, env, "__complete", "fed", "get", "ing", "--output=j")
+    assert output.stdout.splitlines() == ["json", ":4"]
+    files = kubectl(kubectl_path, env, "__complete", "fed", "apply", "-f", "")
+    assert files.stdout.splitlines() == ["yaml", "yml", "json", ":8"]
+    assert "ShellCompDirectiveFilterFileExt" in files.stderr
+
+
+def test_kubectl_fed_get_and_name_completion_against_a_sandbox(
+    kubectl_path: str, sandbox: SandboxFederation, sandbox_env: dict[str, str]
+) -> None:
+    for cluster in sandbox.clusters:
+        cluster.store.create("ingresses", "default", ingress("web"))
+    got = kubectl(kubectl_path, sandbox_env, "fed", "get", "ingress")
+    assert got.returncode == 0, got.stderr
+    rows = got.stdout.splitlines()[1:]
+    assert len(rows) == len(sandbox.names)
+    for cluster, row in zip(sandbox.names, rows, strict=True):
+        assert cluster in row.split() and "web" in row.split()
+
+    names = kubectl(kubectl_path, sandbox_env, "__complete", "fed", "get", "ingress", "")
+    assert names.returncode == 0, names.stderr
+    assert names.stdout.splitlines() == ["web", ":4"]
+    members = kubectl(kubectl_path, sandbox_env, "__complete", "fed", "get", "--clusters", "")
+    assert members.stdout.splitlines() == [*sandbox.names, ":4"]
+
+
+def test_dead_members_do_not_stall_completion(
+    kubectl_path: str, sandbox: SandboxFederation, sandbox_env: dict[str, str]
+) -> None:
+    first, *others = sandbox.names
+    sandbox.cluster(first).fail("unreachable")
+    for name in others:
+        sandbox.cluster(name).fail("slow", seconds=30)
+    started = time.monotonic()
+    done = kubectl(kubectl_path, sandbox_env, "__complete", "fed", "get", "ingress", "")
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [":4"]
+    assert elapsed < STALL_BOUND_SECONDS
