@@ -69,9 +69,9 @@ def write_federated(
     per_member = desired_by_member(manifests, members, options.federation, plan.prepare)
     wait = flags.wait and options.dry_run is DryRun.NONE
     rollouts = plan_rollouts(manifests, members, _live_ingresses(states), wait=wait)
-    results, timed_out = _write_all(app, per_member, rollouts, options, flags)
+    results, cut_short = _write_all(app, per_member, rollouts, options, flags)
     status = report(_in_member_order(app.members, [*results, *unread]), options.dry_run, settings)
-    return ExitStatus.FAILED if timed_out else status
+    return cut_short or status
 
 
 def _read_states(app: App, manifests: Sequence[Manifest]) -> tuple[list[MemberState], Results]:
@@ -109,7 +109,8 @@ def _agree_on_uid(app: App, plan: FederationPlan, dry_run: DryRun) -> bool:
             click.echo("error: nothing else was written; run the command again", err=True)
             return False
     for change in changes.values():
-        click.echo(change.line + dry_run.suffix)
+        # `-o name` keeps stdout to object names; the change is still reported.
+        click.echo(change.line + dry_run.suffix, err=app.settings.output == "name")
     return True
 
 
@@ -129,25 +130,31 @@ def _write_all(
     rollouts: dict[tuple[str, str], Rollout],
     options: WriteOptions,
     flags: FederationFlags,
-) -> tuple[Results, bool]:
+) -> tuple[Results, ExitStatus | None]:
     """Write every member; held-back Ingresses after the leader's address is known.
-    Returns the results and whether waiting for an address timed out."""
+    Returns the results, and the exit status when the wait timed out or was interrupted."""
     first, held = _split(per_member, rollouts)
+    others = ", ".join(cluster for cluster, objects in held.items() if objects)
     calls = 3 * max(len(objects) for objects in per_member.values()) + 2
     results = _write(app, first, options, calls)
     waiting = [rollout for rollout in rollouts.values() if rollout.waits]
     if not waiting or not any(held.values()):
-        return results, False
+        return results, None
     leader = waiting[0].leader
     assert leader is not None
     if not _leader_wrote(results, leader, waiting):
-        click.echo(f"error: ingresses not written to the other members: {leader} failed", err=True)
-        return results, False
+        click.echo(f"error: ingresses not created in {others}: {leader} failed", err=True)
+        return results, None
     keys = [rollout.key for rollout in waiting]
-    names = wait_for_static_ips(app.backend(leader), keys, flags.wait_timeout)
+    try:
+        names = wait_for_static_ips(app.backend(leader), keys, flags.wait_timeout)
+    except KeyboardInterrupt:
+        click.echo(
+            f"interrupted while waiting for {leader}: ingresses not created in {others}", err=True
+        )
+        return results, ExitStatus.INTERRUPTED
     late = [key for key, name in names.items() if name is None]
     for namespace, name in late:
-        others = ", ".join(cluster for cluster, objects in held.items() if objects)
         click.echo(
             f"error: ingress {namespace}/{name}: {leader} has no address and "
             f"ingress.kubernetes.io/static-ip after {flags.wait_timeout:g}s "
@@ -165,7 +172,7 @@ def _write_all(
     }
     second = {cluster: objects for cluster, objects in second.items() if objects}
     later = _write(app, second, options, calls) if second else []
-    return _merge(results, later), bool(late)
+    return _merge(results, later), ExitStatus.FAILED if late else None
 
 
 def _split(

@@ -256,3 +256,12 @@ def test_invalid_preferences_are_exit_2_before_any_request(fed: Fed, tmp_path: P
         "annotation: not valid JSON: Expecting value: line 1 column 14 (char 13)"
     ]
     assert all(not fed.sandbox.cluster(c).requests.records() for c in fed.names)
+
+
+def test_help_says_what_no_wait_gives_up(fed: Fed) -> None:
+    shown = fed.run("create", "--help")
+    assert shown.status == 0
+    text = " ".join(shown.out.split())
+    assert "--no-wait" in text
+    assert "the members do not share one address" in text
+    assert "--wait-timeout SECONDS" in text and "--node-port-range LOW-HIGH" in text
