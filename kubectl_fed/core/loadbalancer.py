@@ -177,13 +177,23 @@ def load_balancer_view(
 
 
 def _backend(service: BackendService, zones: Mapping[str, Sequence[str]]) -> BackendView:
+    """Instances per member; groups in no member's zones (e.g. of a member that did not
+    answer) together under "zones <zone>,<zone>"."""
     counts: dict[str, list[int]] = {cluster: [0, 0] for cluster in zones}
+    unmapped: dict[str, None] = {}
     for group in service.groups:
-        owner = next((c for c, z in zones.items() if group.zone in z), f"zone {group.zone}")
-        count = counts.setdefault(owner, [0, 0])
+        owner = next((c for c, z in zones.items() if group.zone in z), None)
+        if owner is None:
+            unmapped[group.zone] = None
+        count = counts.setdefault(owner or "", [0, 0])
         count[0] += sum(1 for i in group.instances if i.state == HEALTHY)
         count[1] += len(group.instances)
-    clusters = tuple(ClusterHealth(c, h, t) for c, (h, t) in counts.items() if t)
+    label = ("zone " if len(unmapped) == 1 else "zones ") + ",".join(unmapped)
+    clusters = tuple(
+        ClusterHealth(cluster or label, healthy, total)
+        for cluster, (healthy, total) in counts.items()
+        if total
+    )
     return BackendView(service.name, service.port, clusters)
 
 

@@ -41,6 +41,7 @@ class Snapshot:
     services: Mapping[str, KubeObject] = field(default_factory=dict)  # by name
     endpoints: Mapping[str, KubeObject] = field(default_factory=dict)  # by Service name
     zones: tuple[str, ...] = ()  # of the member's nodes
+    forbidden: tuple[str, ...] = ()  # what RBAC did not let us read: "events", "nodes", ...
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,10 @@ def load_balancer_address(obj: KubeObject | None) -> str:
     points = (((obj or {}).get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
     found = (p.get("ip") or p.get("hostname") for p in points)
     return ",".join(str(address) for address in found if address)
+
+
+def forbidden_note(snapshot: Snapshot) -> str:
+    return f"forbidden to read {', '.join(snapshot.forbidden)}" if snapshot.forbidden else ""
 
 
 def absent_note(member: Member, kind_word: str) -> str:

@@ -15,6 +15,7 @@ from kubectl_fed.core.status import (
     Shard,
     absent_note,
     created_of,
+    forbidden_note,
     load_balancer_address,
     present,
     reference,
@@ -149,9 +150,11 @@ def _row(member: Member, addresses: set[str]) -> ClusterRow:
     if member.presence is not Presence.PRESENT or member.snapshot is None:
         return ClusterRow(member.cluster, member.presence, note=absent_note(member, "ingress"))
     snapshot = member.snapshot
-    shard = services_shard(backend_services(snapshot.obj), snapshot.services, snapshot.endpoints)
+    names = backend_services(snapshot.obj)
+    shard = services_shard(names, snapshot.services, snapshot.endpoints, snapshot.forbidden)
     address = ingress_address(snapshot.obj)
     notes = [shard.reason] if shard.health is Health.UNHEALTHY else []
+    notes += [note] if (note := forbidden_note(snapshot)) else []
     if not address:
         notes.insert(0, "no address yet")
     elif len(addresses) > 1:

@@ -3,7 +3,7 @@ Services and Endpoints behind it and the zones of the member's nodes."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
 from kubectl_fed.core.ports import MemberCluster
@@ -12,21 +12,63 @@ from kubectl_fed.core.status import Snapshot
 from kubectl_fed.core.status_ingress import backend_services
 
 KubeObject = dict[str, Any]
+T = TypeVar("T")
 # Calls of one member's read, at most: object, events, zones, then a Service and its
 # Endpoints per backend (`describe` bounds its fan-out by this many request timeouts).
 BASE_CALLS = 3
 
 
 def read_snapshot(backend: MemberCluster, kind: Kind, namespace: str, name: str) -> Snapshot:
+    """The object decides: without it the member simply lacks it. What else RBAC refuses
+    (events, nodes, endpoints, ...) is left out and named in `forbidden`."""
     obj = _get_or_none(backend, kind.plural, namespace, name)
     if obj is None:
         return Snapshot(None)
-    events = tuple(e for e in backend.list("events", namespace) if _about(e, kind, obj))
-    names = _service_names(kind, obj)
-    services = _existing(backend, "services", namespace, names)
-    endpoints = _existing(backend, "endpoints", namespace, list(services))
-    zones = tuple(backend.list_zones()) if kind == INGRESS else ()
-    return Snapshot(obj, events, services, endpoints, zones)
+    reader = _Tolerant(backend, namespace)
+    events = tuple(e for e in reader.listed("events") if _about(e, kind, obj))
+    services = reader.existing("services", _service_names(kind, obj))
+    endpoints = reader.existing("endpoints", list(services))
+    zones = tuple(reader.zones()) if kind == INGRESS else ()
+    return Snapshot(obj, events, services, endpoints, zones, tuple(reader.forbidden))
+
+
+class _Tolerant:
+    """Reads that may be refused (403) without failing the member."""
+
+    def __init__(self, backend: MemberCluster, namespace: str) -> None:
+        self._backend = backend
+        self._namespace = namespace
+        self.forbidden: list[str] = []
+
+    def listed(self, plural: str) -> list[KubeObject]:
+        try:
+            return self._backend.list(plural, self._namespace)
+        except ClusterCallError as err:
+            return self._refused(err, plural, [])
+
+    def zones(self) -> list[str]:
+        try:
+            return self._backend.list_zones()
+        except ClusterCallError as err:
+            return self._refused(err, "nodes", [])
+
+    def existing(self, plural: str, names: list[str]) -> dict[str, KubeObject]:
+        found = {}
+        for name in names:
+            try:
+                obj = _get_or_none(self._backend, plural, self._namespace, name)
+            except ClusterCallError as err:
+                obj = self._refused(err, plural, None)
+            if obj is not None:
+                found[name] = obj
+        return found
+
+    def _refused(self, err: ClusterCallError, plural: str, default: T) -> T:
+        if err.reason is not Reason.FORBIDDEN:
+            raise err
+        if plural not in self.forbidden:
+            self.forbidden.append(plural)
+        return default
 
 
 def _service_names(kind: Kind, obj: KubeObject) -> list[str]:
@@ -35,17 +77,6 @@ def _service_names(kind: Kind, obj: KubeObject) -> list[str]:
     if kind == SERVICE:
         return [str(obj["metadata"]["name"])]
     return []
-
-
-def _existing(
-    backend: MemberCluster, plural: str, namespace: str, names: list[str]
-) -> dict[str, KubeObject]:
-    found = {}
-    for name in names:
-        obj = _get_or_none(backend, plural, namespace, name)
-        if obj is not None:
-            found[name] = obj
-    return found
 
 
 def _get_or_none(

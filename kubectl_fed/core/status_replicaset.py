@@ -19,7 +19,14 @@ from kubectl_fed.core.replica_shares import (
     recorded_total,
     spec_replicas,
 )
-from kubectl_fed.core.status import Member, Presence, absent_note, created_of, present
+from kubectl_fed.core.status import (
+    Member,
+    Presence,
+    absent_note,
+    created_of,
+    forbidden_note,
+    present,
+)
 from kubectl_fed.errors import UsageError
 
 KubeObject = dict[str, Any]
@@ -107,15 +114,17 @@ def _member(member: Member, planned: int | None) -> MemberReplicas:
         planned=planned,
         created=created_of(obj),
     )
-    return _with_note(replicas)
+    forbidden = forbidden_note(member.snapshot) if member.snapshot is not None else ""
+    return _with_note(replicas, forbidden)
 
 
-def _with_note(m: MemberReplicas) -> MemberReplicas:
+def _with_note(m: MemberReplicas, forbidden: str) -> MemberReplicas:
     notes = []
     if m.planned is not None and m.planned != m.desired:
         notes.append(f"planner wants {m.planned}")
     if m.ready < m.desired:
         notes.append(f"{m.desired - m.ready} not ready")
+    notes += [forbidden] if forbidden else []
     if not notes:
         return m
     return MemberReplicas(**{**m.__dict__, "note": "; ".join(notes)})

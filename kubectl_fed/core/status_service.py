@@ -14,6 +14,7 @@ from kubectl_fed.core.status import (
     Presence,
     absent_note,
     created_of,
+    forbidden_note,
     load_balancer_address,
     present,
     reference,
@@ -102,8 +103,9 @@ def _row(member: Member, disagreeing: Sequence[PortStatus]) -> ClusterRow:
     snapshot = member.snapshot
     name = str((snapshot.obj or {}).get("metadata", {}).get("name") or "")
     selector = ((snapshot.obj or {}).get("spec") or {}).get("selector")
-    shard = services_shard([name], snapshot.services, snapshot.endpoints)
+    shard = services_shard([name], snapshot.services, snapshot.endpoints, snapshot.forbidden)
     notes = [shard.reason] if shard.health is Health.UNHEALTHY and selector else []
+    notes += [note] if (note := forbidden_note(snapshot)) else []
     for port in disagreeing:
         mine = dict(port.node_ports).get(member.cluster)
         notes.append(f"port {port.name or port.port}: node port {mine or 'none'} differs")

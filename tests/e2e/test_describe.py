@@ -162,6 +162,21 @@ def test_an_unreachable_member_is_marked_and_the_others_still_shown(fed: Fed) ->
     assert len(none.err_lines) == 3
 
 
+def test_what_rbac_refuses_besides_the_object_is_named_not_fatal(fed: Fed) -> None:
+    settled_walkthrough(fed)
+    access = fed.sandbox.cluster(EU).access
+    access.deny("list", "events")
+    access.deny("list", "nodes")
+    access.deny("get", "endpoints")
+    run = fed.run("describe", "ingress", INGRESS)
+    assert (run.status, run.err) == (0, "")
+    row = next(line for line in section(run, "Clusters") if line.startswith(f"  {EU}"))
+    assert row.split()[2] == "Unknown"
+    assert row.endswith("forbidden to read events, endpoints, nodes")
+    assert all(not line.startswith(f"  {EU}") for line in section(run, "Events"))
+    assert field(run, "Shards") == "2 healthy of 3 members"
+
+
 def test_service_and_replicaset_describe_and_schema_valid_documents(fed: Fed) -> None:
     settled_walkthrough(fed)
     schema = json.loads(SCHEMA_PATH.read_text())

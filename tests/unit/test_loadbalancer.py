@@ -56,6 +56,7 @@ def test_instance_groups_map_to_clusters_by_zone() -> None:
                     group("us-central1-b", "UNHEALTHY"),
                     group("europe-west1-b", "UNHEALTHY", "UNHEALTHY"),
                     group("asia-east1-a", "HEALTHY"),
+                    group("asia-east1-b", "UNHEALTHY"),
                 ),
             ),
         ),
@@ -70,7 +71,7 @@ def test_instance_groups_map_to_clusters_by_zone() -> None:
     assert view.backends[0].clusters == (
         ClusterHealth("us-central1", 2, 3),
         ClusterHealth("europe-west1", 0, 2),
-        ClusterHealth("zone asia-east1-a", 1, 1),
+        ClusterHealth("zones asia-east1-a,asia-east1-b", 1, 2),
     )
     assert view.firewall is not None and view.firewall.ok
     assert view.firewall.rules == ("k8s-fw-l7",)
