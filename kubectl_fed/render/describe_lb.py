@@ -36,7 +36,7 @@ def _ip(view: LoadBalancerView, members: Sequence[str]) -> str:
         return "<none>"
     text = ", ".join(ips)
     if len(ips) > 1:
-        return f"{text} (members use {len(view.forwarding_rules)} separate forwarding rules)"
+        return f"{text} (members use {len(ips)} separate load balancers)"
     if view.mismatched:
         others = ", ".join(f"{cluster} has {address}" for cluster, address in view.mismatched)
         return f"{text} (differs from the members' address: {others})"

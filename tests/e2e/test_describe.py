@@ -108,7 +108,7 @@ def test_members_with_different_uids_disagree_and_have_separate_forwarding_rules
     notes = [line for line in section(run, "Clusters")[1:] if "address differs" in line]
     assert len(notes) == 3
     balancer = section(run, "Load balancer")
-    assert balancer[2].endswith("(members use 3 separate forwarding rules)")
+    assert balancer[2].endswith("(members use 3 separate load balancers)")
     names = {rule["name"] for rule in fed.sandbox.simulation.gce.list_resources("forwardingRules")}
     listed = {balancer[3].split()[2], balancer[4].split()[0], balancer[5].split()[0]}
     assert listed == names and len(names) == 3

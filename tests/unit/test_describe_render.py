@@ -166,7 +166,7 @@ def test_disagreeing_members_and_their_separate_load_balancers() -> None:
     assert lines[start:] == [
         "Load balancer:",
         "  Project:           p",
-        "  IP:                130.211.5.194, 130.211.9.9 (members use 2 separate forwarding rules)",
+        "  IP:                130.211.5.194, 130.211.9.9 (members use 2 separate load balancers)",
         "  Forwarding rules:  k8s-fw-default-myingress--ff1107f83ed600c0  130.211.5.194  80-80",
         "                     k8s-fw-default-myingress--0123456789abcdef  130.211.9.9    80-80",
         "  Firewall:          health checks blocked: tcp:30301 from 35.191.0.0/16",
