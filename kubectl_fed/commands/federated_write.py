@@ -22,6 +22,7 @@ from kubectl_fed.commands.federation_flags import FederationFlags
 from kubectl_fed.commands.ingress_wait import wait_for_static_ips
 from kubectl_fed.commands.writing import load_manifests, report
 from kubectl_fed.core.federate import FederationPlan, plan_federation
+from kubectl_fed.core.glbc_uid import UidAction
 from kubectl_fed.core.ingress_rollout import Rollout, for_follower, plan_rollouts
 from kubectl_fed.core.kinds import INGRESS, REPLICASET
 from kubectl_fed.core.manifests import Manifest
@@ -68,7 +69,8 @@ def write_federated(
     members = [state.cluster for state in states]
     per_member = desired_by_member(manifests, members, options.federation, plan.prepare)
     wait = flags.wait and options.dry_run is DryRun.NONE
-    rollouts = plan_rollouts(manifests, members, _live_ingresses(states), wait=wait)
+    leaders = _gce_members(plan, members)
+    rollouts = plan_rollouts(manifests, leaders, _live_ingresses(states), wait=wait)
     results, cut_short = _write_all(app, per_member, rollouts, options, flags)
     status = report(_in_member_order(app.members, [*results, *unread]), options.dry_run, settings)
     return cut_short or status
@@ -112,6 +114,13 @@ def _agree_on_uid(app: App, plan: FederationPlan, dry_run: DryRun) -> bool:
         # `-o name` keeps stdout to object names; the change is still reported.
         click.echo(change.line + dry_run.suffix, err=app.settings.output == "name")
     return True
+
+
+def _gce_members(plan: FederationPlan, members: list[str]) -> list[str]:
+    """Members whose GLBC can give the first copy its address (all, when no UID plan)."""
+    if plan.uid is None:
+        return members
+    return [d.cluster for d in plan.uid.members if d.action is not UidAction.SKIP]
 
 
 def _live_ingresses(states: Sequence[MemberState]) -> dict[str, dict[tuple[str, str], KubeObject]]:

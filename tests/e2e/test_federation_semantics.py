@@ -3,6 +3,12 @@ identical node ports, one GLBC UID, one shared ingress IP, replica shares."""
 
 from __future__ import annotations
 
+import os
+import pty
+import re
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,6 +135,14 @@ def test_three_uids_become_one_and_the_members_share_one_ip(fed: Fed, tmp_path: 
     assert eventually(lambda: all(ingress_ip(fed, cluster) for cluster in fed.names))
     assert len({ingress_ip(fed, cluster) for cluster in fed.names}) == 1
     assert [rule["name"] for rule in forwarding_rules(fed)] == [static_ip]
+
+    again = fed.run("apply", "-f", path)
+    assert again.status == 0, again.err
+    assert again.out_lines == [
+        f"{cluster}: {ref} unchanged"
+        for ref in ("service/web", "ingress.networking.k8s.io/web")
+        for cluster in (US, EU, ASIA)
+    ]
 
 
 def forwarding_rules(fed: Fed) -> list[dict[str, Any]]:
@@ -265,3 +279,36 @@ def test_help_says_what_no_wait_gives_up(fed: Fed) -> None:
     assert "--no-wait" in text
     assert "the members do not share one address" in text
     assert "--wait-timeout SECONDS" in text and "--node-port-range LOW-HIGH" in text
+
+
+def test_the_wait_shows_a_spinner_only_on_a_terminal(fed: Fed, tmp_path: Path) -> None:
+    path = manifest_file(tmp_path, "ing.yaml", [ingress_yaml("web", "missing")])
+    env = {**os.environ, **{k: v for k, v in fed.env.items() if v is not None}}
+    env.pop("KUBECTL_FED_DEBUG", None)
+    command = [sys.executable, "-m", "kubectl_fed", "create", "-f", path, "--wait-timeout", "3"]
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=_drain, args=(master, chunks), daemon=True)
+    reader.start()
+    try:
+        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=slave, timeout=120)
+    finally:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+    terminal = b"".join(chunks).decode(errors="replace")
+    assert done.returncode == 1
+    assert re.search(r"waiting for the ingress address in us-central1 \(\d+s\)", terminal)
+    assert "not created in europe-west1, asia-east1" in terminal
+    assert done.stdout.decode().splitlines()[-1] == f"{US}: ingress.networking.k8s.io/web created"
+
+
+def _drain(fd: int, chunks: list[bytes]) -> None:
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the other end is closed
+            return
+        if not chunk:
+            return
+        chunks.append(chunk)
