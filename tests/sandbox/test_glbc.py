@@ -201,6 +201,28 @@ def test_non_nodeport_backend_gets_glbc_warning(members: dict[str, Member]) -> N
     assert us.address() is None
 
 
+def test_a_static_ip_in_use_by_another_uid_is_a_sync_warning(
+    sandbox: SandboxFederation, members: dict[str, Member]
+) -> None:
+    us, eu = members[US], members[EU]
+    deploy(us)
+    deploy(eu)
+    create_ingress(us)
+    ip = eventually(us.address)
+    create_ingress(eu, annotations={STATIC_IP: us.annotation("static-ip") or ""})
+    rule = f"k8s-fw-default-myingress--{us.uid()}"
+
+    def warned() -> bool:
+        return any(
+            event[:2] == ("Warning", "Sync") and ip in event[2] and rule in event[2]
+            for event in eu.events()
+        )
+
+    eventually(warned)
+    assert eu.address() is None
+    assert [r.name for r in forwarding_rules(sandbox)] == [rule]
+
+
 def test_uids_decide_whether_clusters_share_one_load_balancer(
     sandbox: SandboxFederation, members: dict[str, Member]
 ) -> None:
