@@ -1,0 +1,408 @@
+"""The HTTP request handler: authentication, faults, routing, and kube-apiserver's answers."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+
+from kubectl_fed.sandbox.apiserver import discovery, faults
+from kubectl_fed.sandbox.apiserver.access import forbidden, forbidden_path
+from kubectl_fed.sandbox.apiserver.errors import (
+    ApiError,
+    bad_request,
+    method_not_allowed,
+    path_not_found,
+    status_body,
+    unsupported_media_type,
+)
+from kubectl_fed.sandbox.apiserver.requestlog import RequestRecord
+from kubectl_fed.sandbox.apiserver.routes import ResourcePath, parse_resource_path
+from kubectl_fed.sandbox.apiserver.seed import KUBERNETES_VERSION
+from kubectl_fed.sandbox.apiserver.tables import to_table
+from kubectl_fed.sandbox.apiserver.watch import serve_watch
+
+if TYPE_CHECKING:
+    from kubectl_fed.sandbox.apiserver.server import ApiCluster, _TLSServer
+
+JSON = dict[str, Any]
+TABLE_CONTENT_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io"
+HEALTH_PATHS = ("/healthz", "/livez", "/readyz")
+ANONYMOUS_PATHS = (*HEALTH_PATHS, "/version")
+PATCH_TYPES = {
+    "application/merge-patch+json": "merge",
+    "application/strategic-merge-patch+json": "strategic",
+    "application/json-patch+json": "json",
+    "application/apply-patch+yaml": "apply",
+}
+VERSION = {
+    "major": "1",
+    "minor": "29",
+    "gitVersion": KUBERNETES_VERSION,
+    "gitCommit": "4b1d8a1c5d6f7e8f9a0b1c2d3e4f5a6b7c8d9e0f",
+    "gitTreeState": "clean",
+    "buildDate": "2024-10-22T08:13:45Z",
+    "goVersion": "go1.22.8",
+    "compiler": "gc",
+    "platform": "linux/amd64",
+}
+
+
+def _verb(method: str, target: ResourcePath, watch: bool) -> str:
+    if target.name is None:
+        verbs = {
+            "GET": "watch" if watch else "list",
+            "POST": "create",
+            "DELETE": "deletecollection",
+        }
+    else:
+        verbs = {"GET": "get", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+    verb = verbs.get(method)
+    if verb is None or not target.info.allows(verb):
+        raise method_not_allowed()
+    return verb
+
+
+def list_kind(kind: str) -> str:
+    return f"{kind}List"
+
+
+class ApiHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 300  # an idle keep-alive connection is closed after five minutes
+    server: _TLSServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the cluster's RequestLog records every request."""
+
+    @property
+    def cluster(self) -> ApiCluster:
+        return self.server.cluster
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_GET
+
+    # ---- one request -------------------------------------------------------------------
+
+    def _handle(self) -> None:
+        split = urlsplit(self.path)
+        self.url_path, self.query_text = split.path.rstrip("/") or "/", split.query
+        self.query = {key: values[-1] for key, values in parse_qs(split.query).items()}
+        code = 500
+        try:
+            body = self._read_body()
+            self._pause(self.cluster.latency_ms / 1000)
+            self._apply_fault()
+            self._authenticate()
+            code = self._route(body)
+        except ApiError as err:
+            code = self.send_json(err.code, err.status, err.headers)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception as err:  # a sandbox bug must still answer like an API server
+            failure = status_body(500, "InternalError", f"Internal error occurred: {err!r}", {})
+            code = self.send_json(500, failure)
+        finally:
+            self.cluster.requests.add(
+                RequestRecord(self.command, self.url_path, self.query_text, code)
+            )
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            self.cluster.stopping.wait(seconds)
+
+    def _apply_fault(self) -> None:
+        fault = self.cluster.fault
+        if fault is None:
+            return
+        if fault.mode == "slow":
+            self._pause(fault.seconds)
+        elif fault.mode == "error":
+            raise faults.server_error(fault.code)
+        elif fault.mode == "throttle":
+            raise faults.throttled()
+        elif fault.mode == "unauthorized":
+            raise faults.unauthorized()
+        elif fault.mode == "forbidden":
+            raise forbidden_path(self.command.lower(), self.url_path)
+        elif fault.mode == "unreachable":
+            self.close_connection = True
+            raise faults.server_error(503)
+
+    def _authenticate(self) -> None:
+        header = self.headers.get("Authorization") or ""
+        if not header and self.url_path in ANONYMOUS_PATHS:
+            return
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            token.strip().encode(), self.cluster.token.encode()
+        ):
+            raise faults.unauthorized()
+
+    # ---- routing -----------------------------------------------------------------------
+
+    def _route(self, body: bytes) -> int:
+        path = self.url_path
+        if path in HEALTH_PATHS:
+            return self.send_text(200, "ok")
+        if path == "/version":
+            return self.send_json(200, VERSION)
+        if path.startswith("/openapi/"):
+            return self.send_text(404, "404 page not found\n")
+        document = self._discovery(path)
+        if document is not None:
+            return document
+        target = parse_resource_path(path)
+        if target is None:
+            raise path_not_found()
+        if target.plural == "selfsubjectaccessreviews":
+            return self._access_review(body)
+        return self._resource(target, body)
+
+    def _discovery(self, path: str) -> int | None:
+        if path in ("/api", "/apis"):
+            version = discovery.negotiate_aggregated(self.headers.get("Accept"))
+            if version is not None:
+                document = discovery.aggregated_discovery(path == "/api", version)
+                return self.send_json(
+                    200, document, content_type=discovery.aggregated_content_type(version)
+                )
+            if path == "/api":
+                return self.send_json(200, discovery.core_api_versions("127.0.0.1"))
+            return self.send_json(200, discovery.api_group_list())
+        parts = path.strip("/").split("/")
+        if len(parts) == 2 and parts[0] == "api":
+            found = discovery.api_resource_list("", parts[1])
+        elif len(parts) == 3 and parts[0] == "apis":
+            found = discovery.api_resource_list(parts[1], parts[2])
+        elif len(parts) == 2 and parts[0] == "apis":
+            found = discovery.api_group(parts[1])
+        else:
+            return None
+        if found is None:
+            raise path_not_found()
+        return self.send_json(200, found)
+
+    def _access_review(self, body: bytes) -> int:
+        if self.command != "POST":
+            raise method_not_allowed()
+        review = self._json_body(body)
+        attributes = (review.get("spec") or {}).get("resourceAttributes") or {}
+        allowed = self.cluster.access.allowed(
+            str(attributes.get("verb", "")),
+            str(attributes.get("resource", "")),
+            attributes.get("namespace") or None,
+        )
+        review.setdefault("metadata", {})["creationTimestamp"] = None
+        review["apiVersion"], review["kind"] = "authorization.k8s.io/v1", "SelfSubjectAccessReview"
+        review["status"] = {"allowed": allowed}
+        if allowed:
+            review["status"]["reason"] = 'RBAC: allowed by ClusterRoleBinding "sandbox-admin"'
+        return self.send_json(201, review)
+
+    def _resource(self, target: ResourcePath, body: bytes) -> int:
+        watch = self.query.get("watch") in ("true", "1")
+        verb = _verb(self.command, target, watch)
+        if not self.cluster.access.allowed(verb, target.plural, target.namespace):
+            raise forbidden(verb, target.plural, target.info.group, target.namespace, target.name)
+        dry_run = self.query.get("dryRun") == "All"
+        if verb == "watch":
+            return serve_watch(self, target, self._wants_table())
+        if verb == "list":
+            return self._list(target)
+        if verb == "get":
+            obj = self.cluster.store.get(target.plural, target.namespace, str(target.name))
+            return self._send_object(200, target, obj)
+        if verb == "create":
+            obj = self.cluster.store.create(
+                target.plural, target.namespace, self._json_body(body), dry_run=dry_run
+            )
+            return self._send_object(201, target, obj)
+        if verb == "update":
+            obj = self.cluster.store.update(
+                target.plural,
+                target.namespace,
+                str(target.name),
+                self._json_body(body),
+                target.subresource,
+                dry_run=dry_run,
+            )
+            return self._send_object(200, target, obj)
+        if verb == "patch":
+            return self._patch(target, body, dry_run)
+        if verb == "delete":
+            return self._delete(target, body, dry_run)
+        return self._delete_collection(target, dry_run)
+
+    # ---- verbs -------------------------------------------------------------------------
+
+    def _list(self, target: ResourcePath) -> int:
+        items, version = self.cluster.store.snapshot(
+            target.plural,
+            target.namespace,
+            self.query.get("labelSelector"),
+            self.query.get("fieldSelector"),
+        )
+        if self._wants_table():
+            table = self.table(target, items)
+            table["metadata"] = {"resourceVersion": str(version)}
+            return self.send_json(200, table, content_type=TABLE_CONTENT_TYPE)
+        for item in items:
+            item.pop("apiVersion", None)
+            item.pop("kind", None)
+        document = {
+            "kind": list_kind(target.info.kind),
+            "apiVersion": target.info.group_version,
+            "metadata": {"resourceVersion": str(version)},
+            "items": items,
+        }
+        return self.send_json(200, document)
+
+    def _patch(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+        patch_type = PATCH_TYPES.get(content_type)
+        if patch_type is None:
+            raise unsupported_media_type(content_type)
+        if patch_type == "apply":
+            try:
+                patch = yaml.safe_load(body.decode() or "{}")
+            except yaml.YAMLError as err:
+                raise bad_request(f"error decoding YAML: {err}") from err
+        else:
+            patch = self._json_value(body)
+        store, name = self.cluster.store, str(target.name)
+        existed = self._exists(target)
+        obj = store.patch(
+            target.plural,
+            target.namespace,
+            name,
+            patch,
+            patch_type,
+            target.subresource,
+            dry_run=dry_run,
+        )
+        return self._send_object(200 if existed else 201, target, obj)
+
+    def _exists(self, target: ResourcePath) -> bool:
+        try:
+            self.cluster.store.get(target.plural, target.namespace, str(target.name))
+        except ApiError:
+            return False
+        return True
+
+    def _delete(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
+        options = self._json_body(body) if body.strip() else {}
+        policy = options.get("propagationPolicy") or self.query.get("propagationPolicy")
+        dry_run = dry_run or options.get("dryRun") == ["All"]
+        obj = self.cluster.store.delete(
+            target.plural,
+            target.namespace,
+            str(target.name),
+            dry_run=dry_run,
+            orphan=policy == "Orphan",
+        )
+        details: JSON = {"name": target.name, "kind": target.plural, "uid": obj["metadata"]["uid"]}
+        if target.info.group:
+            details["group"] = target.info.group
+        status = {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Success",
+            "details": details,
+        }
+        return self.send_json(200, status)
+
+    def _delete_collection(self, target: ResourcePath, dry_run: bool) -> int:
+        store = self.cluster.store
+        items = store.list(
+            target.plural,
+            target.namespace,
+            self.query.get("labelSelector"),
+            self.query.get("fieldSelector"),
+        )
+        for item in items:
+            meta = item["metadata"]
+            store.delete(target.plural, meta.get("namespace"), meta["name"], dry_run=dry_run)
+        document = {
+            "kind": list_kind(target.info.kind),
+            "apiVersion": target.info.group_version,
+            "metadata": {},
+            "items": items,
+        }
+        return self.send_json(200, document)
+
+    # ---- bodies ------------------------------------------------------------------------
+
+    def _json_value(self, body: bytes) -> Any:
+        try:
+            return json.loads(body or b"null")
+        except ValueError as err:
+            raise bad_request(f"the request body is not valid JSON: {err}") from err
+
+    def _json_body(self, body: bytes) -> JSON:
+        value = self._json_value(body)
+        if not isinstance(value, dict):
+            raise bad_request("the request body must be a JSON object")
+        return value
+
+    def _wants_table(self) -> bool:
+        accept = self.headers.get("Accept") or ""
+        first = accept.split(",")[0]
+        return "as=Table" in first.replace(" ", "")
+
+    def table(self, target: ResourcePath, objects: list[JSON], *, no_headers: bool = False) -> JSON:
+        try:
+            return to_table(
+                target.plural,
+                objects,
+                now=datetime.now(UTC),
+                include_object=self.query.get("includeObject", "Metadata"),
+                no_headers=no_headers,
+            )
+        except ValueError as err:
+            raise bad_request(str(err)) from err
+
+    def _send_object(self, code: int, target: ResourcePath, obj: JSON) -> int:
+        if self._wants_table() and self.command == "GET":
+            return self.send_json(code, self.table(target, [obj]), content_type=TABLE_CONTENT_TYPE)
+        return self.send_json(code, obj)
+
+    # ---- output ------------------------------------------------------------------------
+
+    def send_json(
+        self,
+        code: int,
+        body: Any,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> int:
+        return self._send(code, json.dumps(body).encode(), content_type, headers)
+
+    def send_text(self, code: int, text: str) -> int:
+        return self._send(code, text.encode(), "text/plain; charset=utf-8", None)
+
+    def _send(
+        self, code: int, data: bytes, content_type: str, headers: dict[str, str] | None
+    ) -> int:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-cache, private")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        return code

@@ -1,0 +1,391 @@
+"""The thread-safe object store of one simulated cluster, with kube-apiserver semantics.
+
+Objects are plain JSON-shaped dicts, keyed by resource plural (`"services"`,
+`"ingresses"`, ...), namespace and name. Every read returns a copy; every write bumps the
+cluster's resourceVersion counter and is delivered to subscribers as a `WatchEvent`.
+
+Semantics kept from upstream: uid, resourceVersion, generation (bumped on spec change),
+creationTimestamp, generateName, namespace defaulting and 404 for a missing namespace,
+AlreadyExists / Conflict (stale resourceVersion) / Invalid errors, status subresources,
+clusterIP and nodePort allocation, and background cascading deletion through
+ownerReferences. Every failure raises `ApiError`, which carries the `Status` body.
+
+Subscribers run in the writer's thread while the store lock is held, so they see
+events in order; they must be quick and must not write to the store themselves
+(hand the event to a queue and act on it from your own thread).
+"""
+
+from __future__ import annotations
+
+import builtins
+import copy
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kubectl_fed.sandbox.apiserver import patching
+from kubectl_fed.sandbox.apiserver.defaults import default_on_create
+from kubectl_fed.sandbox.apiserver.errors import (
+    already_exists,
+    bad_request,
+    conflict,
+    invalid,
+    not_found,
+)
+from kubectl_fed.sandbox.apiserver.kinds import KINDS, Kind
+from kubectl_fed.sandbox.apiserver.selectors import field_matcher, label_matcher
+from kubectl_fed.sandbox.apiserver.services import ServiceAllocator
+from kubectl_fed.sandbox.apiserver.validation import validate
+
+JSON = dict[str, Any]
+Key = tuple[str, str]  # (namespace or "", name)
+
+PATCH_TYPES = ("merge", "strategic", "json", "apply")
+_GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+@dataclass(frozen=True)
+class WatchEvent:
+    """One change: `type` is ADDED, MODIFIED or DELETED; `object` is the new (or last) state."""
+
+    type: str
+    resource: str
+    object: JSON
+
+    @property
+    def resource_version(self) -> int:
+        return int(self.object["metadata"]["resourceVersion"])
+
+
+def now_timestamp() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _kind(resource: str) -> Kind:
+    kind = KINDS.get(resource)
+    if kind is None:
+        raise bad_request(f"unknown resource {resource!r}")
+    return kind
+
+
+class Store:
+    """All objects of one cluster. `cluster_index` picks its service network (10.<i>.0.0/16)."""
+
+    def __init__(self, cluster_index: int = 0, *, history: int = 5000) -> None:
+        self._lock = threading.RLock()
+        self._objects: dict[str, dict[Key, JSON]] = {plural: {} for plural in KINDS}
+        self._counter = 0
+        self._history: deque[WatchEvent] = deque(maxlen=history)
+        self._subscribers: list[Callable[[WatchEvent], None]] = []
+        self.services = ServiceAllocator(cluster_index)
+
+    # ---- reads -------------------------------------------------------------------------
+
+    @property
+    def resource_version(self) -> int:
+        with self._lock:
+            return self._counter
+
+    def get(self, resource: str, namespace: str | None, name: str) -> JSON:
+        kind = _kind(resource)
+        with self._lock:
+            obj = self._objects[resource].get(self._key(kind, namespace, name))
+            if obj is None:
+                raise not_found(kind, name)
+            return copy.deepcopy(obj)
+
+    def list(
+        self,
+        resource: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> builtins.list[JSON]:
+        """Matching objects sorted by namespace then name; `namespace=None` means all."""
+        return self.snapshot(resource, namespace, label_selector, field_selector)[0]
+
+    def snapshot(
+        self,
+        resource: str,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+    ) -> tuple[builtins.list[JSON], int]:
+        """Like `list`, plus the resourceVersion the list is consistent with (for watch)."""
+        kind = _kind(resource)
+        matches = self.matcher(label_selector, field_selector)
+        with self._lock:
+            items = [
+                copy.deepcopy(obj)
+                for (ns, _), obj in sorted(self._objects[resource].items())
+                if (namespace is None or not kind.namespaced or ns == namespace) and matches(obj)
+            ]
+            return items, self._counter
+
+    @staticmethod
+    def matcher(label_selector: str | None, field_selector: str | None) -> Callable[[JSON], bool]:
+        """One predicate for a label selector and a field selector (either may be None)."""
+        labels, fields = label_matcher(label_selector), field_matcher(field_selector)
+        return lambda obj: labels(obj) and fields(obj)
+
+    # ---- writes ------------------------------------------------------------------------
+
+    def create(
+        self, resource: str, namespace: str | None, obj: JSON, *, dry_run: bool = False
+    ) -> JSON:
+        kind = _kind(resource)
+        new = copy.deepcopy(obj)
+        with self._lock:
+            meta = self._new_metadata(kind, namespace, new)
+            key = self._key(kind, meta.get("namespace"), meta["name"])
+            if kind.namespaced:
+                self._require_namespace(key[0])
+            default_on_create(resource, new)
+            self._check(kind, new, None)
+            if key in self._objects[resource]:
+                raise already_exists(kind, meta["name"])
+            if dry_run:
+                return new
+            return self._store("ADDED", kind, key, new)
+
+    def update(
+        self,
+        resource: str,
+        namespace: str | None,
+        name: str,
+        obj: JSON,
+        subresource: str | None = None,
+        *,
+        dry_run: bool = False,
+    ) -> JSON:
+        """Replace an object (PUT); a `metadata.resourceVersion` in `obj` must be current."""
+        kind = _kind(resource)
+        with self._lock:
+            key = self._key(kind, namespace, name)
+            old = self._objects[resource].get(key)
+            if old is None:
+                raise not_found(kind, name)
+            self._check_body_identity(kind, key, obj)
+            wanted_version = (obj.get("metadata") or {}).get("resourceVersion")
+            if wanted_version and str(wanted_version) != old["metadata"]["resourceVersion"]:
+                raise conflict(kind, name)
+            new = self._merge_update(kind, old, copy.deepcopy(obj), subresource)
+            self._check(kind, new, old)
+            if dry_run:
+                return new
+            return self._store("MODIFIED", kind, key, new)
+
+    def patch(
+        self,
+        resource: str,
+        namespace: str | None,
+        name: str,
+        patch: Any,
+        patch_type: str = "merge",
+        subresource: str | None = None,
+        *,
+        dry_run: bool = False,
+    ) -> JSON:
+        """PATCH with `patch_type` merge, strategic, json or apply (server-side apply).
+
+        Server-side apply creates the object when it is missing and otherwise merges the
+        applied configuration into it (field ownership is not tracked).
+        """
+        kind = _kind(resource)
+        if patch_type not in PATCH_TYPES:
+            raise bad_request(f"unsupported patch type {patch_type!r}")
+        with self._lock:
+            key = self._key(kind, namespace, name)
+            current = self._objects[resource].get(key)
+            if current is None and patch_type == "apply":
+                body = copy.deepcopy(patch)
+                body.setdefault("metadata", {}).setdefault("name", name)
+                return self.create(resource, namespace, body, dry_run=dry_run)
+            if current is None:
+                raise not_found(kind, name)
+            patched = self._patched(current, patch, patch_type)
+            if not isinstance(patched, dict):
+                raise bad_request("the patch did not produce an object")
+            return self.update(resource, namespace, name, patched, subresource, dry_run=dry_run)
+
+    def delete(
+        self,
+        resource: str,
+        namespace: str | None,
+        name: str,
+        *,
+        dry_run: bool = False,
+        orphan: bool = False,
+    ) -> JSON:
+        """Delete and return the last state; dependents (ownerReferences) go too unless `orphan`."""
+        kind = _kind(resource)
+        with self._lock:
+            key = self._key(kind, namespace, name)
+            obj = self._objects[resource].get(key)
+            if obj is None:
+                raise not_found(kind, name)
+            if dry_run:
+                return copy.deepcopy(obj)
+            return self._remove(kind, key, cascade=not orphan)
+
+    # ---- watch -------------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[WatchEvent], None]) -> Callable[[], None]:
+        """Call `callback(event)` on every change from now on; returns the unsubscribe function."""
+        with self._lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def events_since(self, resource_version: int) -> builtins.list[WatchEvent] | None:
+        """Recorded events after `resource_version`; None when they are no longer all kept."""
+        with self._lock:
+            if resource_version >= self._counter:
+                return []
+            oldest = self._history[0].resource_version if self._history else self._counter + 1
+            if resource_version < oldest - 1 and len(self._history) == self._history.maxlen:
+                return None
+            return [event for event in self._history if event.resource_version > resource_version]
+
+    def watch(
+        self, callback: Callable[[WatchEvent], None], since: int
+    ) -> Callable[[], None] | None:
+        """Replay events after `since` to `callback`, then subscribe, atomically."""
+        with self._lock:
+            missed = self.events_since(since)
+            if missed is None:
+                return None
+            for event in missed:
+                callback(event)
+            return self.subscribe(callback)
+
+    # ---- internals ---------------------------------------------------------------------
+
+    @staticmethod
+    def _key(kind: Kind, namespace: str | None, name: str) -> Key:
+        return ((namespace or "default") if kind.namespaced else "", name)
+
+    def _require_namespace(self, namespace: str) -> None:
+        if ("", namespace) not in self._objects["namespaces"]:
+            raise not_found(KINDS["namespaces"], namespace)
+
+    def _new_metadata(self, kind: Kind, namespace: str | None, obj: JSON) -> JSON:
+        meta: JSON = obj.setdefault("metadata", {})
+        body_namespace = meta.get("namespace")
+        if kind.namespaced:
+            if namespace and body_namespace and body_namespace != namespace:
+                raise bad_request(
+                    "the namespace of the provided object does not match the namespace sent "
+                    "on the request"
+                )
+            meta["namespace"] = namespace or body_namespace or "default"
+        else:
+            meta.pop("namespace", None)
+        if not meta.get("name") and meta.get("generateName"):
+            suffix = "".join(uuid.uuid4().hex[i] for i in range(5))
+            meta["name"] = meta["generateName"] + "".join(
+                _GENERATE_ALPHABET[int(c, 16) % len(_GENERATE_ALPHABET)] for c in suffix
+            )
+        obj["apiVersion"], obj["kind"] = kind.api_version, kind.kind
+        meta["uid"] = str(uuid.uuid4())
+        meta["creationTimestamp"] = now_timestamp()
+        for transient in ("resourceVersion", "deletionTimestamp", "selfLink"):
+            meta.pop(transient, None)
+        if kind.tracks_generation:
+            meta["generation"] = 1
+        return meta
+
+    def _check_body_identity(self, kind: Kind, key: Key, obj: JSON) -> None:
+        meta = obj.get("metadata") or {}
+        if meta.get("name") and meta["name"] != key[1]:
+            raise bad_request("the name of the object does not match the name on the URL")
+        if kind.namespaced and meta.get("namespace") and meta["namespace"] != key[0]:
+            raise bad_request(
+                "the namespace of the provided object does not match the namespace sent on "
+                "the request"
+            )
+
+    def _merge_update(self, kind: Kind, old: JSON, new: JSON, subresource: str | None) -> JSON:
+        if subresource not in (None, "status"):
+            raise bad_request(f"unsupported subresource {subresource!r}")
+        if subresource == "status":
+            result = copy.deepcopy(old)
+            result["status"] = new.get("status", {})
+            return result
+        meta = new.setdefault("metadata", {})
+        for kept in ("uid", "creationTimestamp", "name", "namespace", "generation"):
+            if kept in old["metadata"]:
+                meta[kept] = old["metadata"][kept]
+        meta.pop("resourceVersion", None)
+        new["apiVersion"], new["kind"] = kind.api_version, kind.kind
+        if kind.has_status:
+            new["status"] = copy.deepcopy(old.get("status", {}))
+        if kind.tracks_generation and new.get("spec") != old.get("spec"):
+            meta["generation"] = int(old["metadata"].get("generation", 1)) + 1
+        if kind.plural == "namespaces":
+            new.setdefault("spec", copy.deepcopy(old.get("spec", {})))
+        return new
+
+    def _check(self, kind: Kind, new: JSON, old: JSON | None) -> None:
+        errors = validate(kind, new)
+        if not errors and kind.plural == "services":
+            key = self._key(kind, new["metadata"].get("namespace"), new["metadata"]["name"])
+            others = [obj for k, obj in self._objects["services"].items() if k != key]
+            errors = self.services.prepare(new, old, others)
+        if errors:
+            raise invalid(kind, str(new.get("metadata", {}).get("name", "")), errors)
+
+    @staticmethod
+    def _patched(current: JSON, patch: Any, patch_type: str) -> Any:
+        if patch_type == "json":
+            return patching.json_patch(current, patch)
+        if not isinstance(patch, dict):
+            raise bad_request("the patch must be a JSON object")
+        if patch_type == "merge":
+            return patching.merge_patch(current, patch)
+        return patching.strategic_merge_patch(current, patch)
+
+    def _store(self, event_type: str, kind: Kind, key: Key, obj: JSON) -> JSON:
+        self._counter += 1
+        obj["metadata"]["resourceVersion"] = str(self._counter)
+        self._objects[kind.plural][key] = obj
+        self._emit(WatchEvent(event_type, kind.plural, copy.deepcopy(obj)))
+        return copy.deepcopy(obj)
+
+    def _remove(self, kind: Kind, key: Key, *, cascade: bool) -> JSON:
+        obj = self._objects[kind.plural].pop(key)
+        self._counter += 1
+        obj["metadata"]["resourceVersion"] = str(self._counter)
+        self._emit(WatchEvent("DELETED", kind.plural, copy.deepcopy(obj)))
+        if kind.plural == "namespaces":
+            self._remove_namespace_contents(key[1])
+        elif cascade:
+            self._remove_dependents(obj["metadata"]["uid"])
+        return copy.deepcopy(obj)
+
+    def _remove_namespace_contents(self, namespace: str) -> None:
+        for plural, objects in self._objects.items():
+            for key in [k for k in objects if KINDS[plural].namespaced and k[0] == namespace]:
+                if key in objects:
+                    self._remove(KINDS[plural], key, cascade=False)
+
+    def _remove_dependents(self, owner_uid: str) -> None:
+        for plural, objects in self._objects.items():
+            for key, obj in builtins.list(objects.items()):
+                owners = obj["metadata"].get("ownerReferences") or []
+                if key in objects and any(owner.get("uid") == owner_uid for owner in owners):
+                    self._remove(KINDS[plural], key, cascade=True)
+
+    def _emit(self, event: WatchEvent) -> None:
+        self._history.append(event)
+        for callback in builtins.list(self._subscribers):
+            callback(event)

@@ -1,0 +1,145 @@
+"""Field validation with upstream's wording, for the kinds the sandbox stores."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from kubectl_fed.sandbox.apiserver.errors import FieldError, invalid_value, required
+from kubectl_fed.sandbox.apiserver.kinds import Kind
+
+JSON = dict[str, Any]
+
+_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+_DNS1123_SUBDOMAIN = re.compile(
+    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+)
+_DNS1035_LABEL = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+
+_LABEL_MSG = (
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+    "and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', "
+    "regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+)
+_SUBDOMAIN_MSG = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
+    "or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
+    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+)
+_DNS1035_MSG = (
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
+    "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+    "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+)
+
+
+def validate_name(kind: Kind, name: str) -> list[FieldError]:
+    if not name:
+        return [required("metadata.name", "name or generateName is required")]
+    if kind.plural == "namespaces":
+        ok, limit, message = bool(_DNS1123_LABEL.match(name)), 63, _LABEL_MSG
+    elif kind.plural == "services":
+        ok, limit, message = bool(_DNS1035_LABEL.match(name)), 63, _DNS1035_MSG
+    else:
+        ok, limit, message = bool(_DNS1123_SUBDOMAIN.match(name)), 253, _SUBDOMAIN_MSG
+    if len(name) > limit:
+        return [invalid_value("metadata.name", name, f"must be no more than {limit} characters")]
+    return [] if ok else [invalid_value("metadata.name", name, message)]
+
+
+def _containers(spec: Any, field: str) -> list[FieldError]:
+    containers = spec.get("containers") if isinstance(spec, dict) else None
+    if not containers:
+        return [required(f"{field}.containers")]
+    errors = []
+    for index, container in enumerate(containers):
+        if not container.get("name"):
+            errors.append(required(f"{field}.containers[{index}].name"))
+        if not container.get("image"):
+            errors.append(required(f"{field}.containers[{index}].image"))
+    return errors
+
+
+def _validate_pod(obj: JSON) -> list[FieldError]:
+    return _containers(obj.get("spec"), "spec")
+
+
+def _validate_replicaset(obj: JSON) -> list[FieldError]:
+    spec = obj.get("spec") or {}
+    errors: list[FieldError] = []
+    selector = (spec.get("selector") or {}).get("matchLabels")
+    if not selector and not (spec.get("selector") or {}).get("matchExpressions"):
+        errors.append(required("spec.selector"))
+    replicas = spec.get("replicas", 1)
+    if not isinstance(replicas, int) or replicas < 0:
+        errors.append(
+            invalid_value("spec.replicas", replicas, "must be greater than or equal to 0")
+        )
+    template = spec.get("template") or {}
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    if selector and any(labels.get(key) != value for key, value in selector.items()):
+        shown = ",".join(f"{key}={value}" for key, value in sorted(labels.items()))
+        errors.append(
+            FieldError(
+                "spec.template.metadata.labels",
+                "FieldValueInvalid",
+                f"Invalid value: map[string]string{{{shown}}}: `selector` does not match "
+                "template `labels`",
+            )
+        )
+    return errors + _containers(template.get("spec"), "spec.template.spec")
+
+
+def _validate_ingress(obj: JSON) -> list[FieldError]:
+    spec = obj.get("spec") or {}
+    if not spec.get("defaultBackend") and not spec.get("rules"):
+        return [
+            FieldError(
+                "spec",
+                "FieldValueInvalid",
+                'Invalid value: "": either `defaultBackend` or `rules` must be specified',
+            )
+        ]
+    errors = []
+    for i, rule in enumerate(spec.get("rules") or []):
+        for j, path in enumerate(((rule.get("http") or {}).get("paths")) or []):
+            if not path.get("pathType"):
+                errors.append(
+                    required(
+                        f"spec.rules[{i}].http.paths[{j}].pathType", "pathType must be specified"
+                    )
+                )
+            if not path.get("backend"):
+                errors.append(required(f"spec.rules[{i}].http.paths[{j}].backend"))
+    return errors
+
+
+def _validate_event(obj: JSON) -> list[FieldError]:
+    involved = obj.get("involvedObject") or {}
+    return [] if involved.get("kind") or involved.get("name") else [required("involvedObject")]
+
+
+def _validate_ingressclass(obj: JSON) -> list[FieldError]:
+    controller = (obj.get("spec") or {}).get("controller")
+    return [] if controller else [required("spec.controller")]
+
+
+_VALIDATORS: dict[str, Callable[[JSON], list[FieldError]]] = {
+    "pods": _validate_pod,
+    "replicasets": _validate_replicaset,
+    "ingresses": _validate_ingress,
+    "events": _validate_event,
+    "ingressclasses": _validate_ingressclass,
+}
+
+
+def validate(kind: Kind, obj: JSON) -> list[FieldError]:
+    """Every field error of `obj` (its name included), empty when it is valid."""
+    errors = validate_name(kind, str(obj.get("metadata", {}).get("name") or ""))
+    labels = obj.get("metadata", {}).get("labels") or {}
+    for key, value in labels.items():
+        if not isinstance(value, str):
+            errors.append(invalid_value(f"metadata.labels[{key}]", value, "must be a string"))
+    validator = _VALIDATORS.get(kind.plural)
+    return errors + (validator(obj) if validator else [])

@@ -1,0 +1,139 @@
+"""`?watch=true`: a chunked stream of JSON watch events, as kube-apiserver sends them."""
+
+from __future__ import annotations
+
+import json
+import queue
+import select
+import time
+from typing import TYPE_CHECKING, Any
+
+from kubectl_fed.sandbox.apiserver.errors import bad_request, status_body
+from kubectl_fed.sandbox.apiserver.store import WatchEvent
+
+if TYPE_CHECKING:
+    from kubectl_fed.sandbox.apiserver.handler import ApiHandler
+    from kubectl_fed.sandbox.apiserver.routes import ResourcePath
+
+DEFAULT_TIMEOUT_SECONDS = 1800
+POLL_SECONDS = 0.25
+
+
+def _start_version(handler: ApiHandler) -> int | None:
+    """None means "send the current state first" (resourceVersion unset, "" or "0")."""
+    raw = handler.query.get("resourceVersion", "")
+    if raw in ("", "0"):
+        return None
+    try:
+        return int(raw)
+    except ValueError as err:
+        raise bad_request(f"invalid resource version {raw!r}") from err
+
+
+def _timeout(handler: ApiHandler) -> float:
+    raw = handler.query.get("timeoutSeconds")
+    try:
+        return float(raw) if raw else DEFAULT_TIMEOUT_SECONDS
+    except ValueError as err:
+        raise bad_request(f"invalid timeoutSeconds {raw!r}") from err
+
+
+class _Stream:
+    """Writes one watch response: chunked encoding, one JSON event per chunk."""
+
+    def __init__(self, handler: ApiHandler, target: ResourcePath, as_table: bool) -> None:
+        self.handler, self.target, self.as_table = handler, target, as_table
+        self.sent_columns = False
+
+    def start(self) -> None:
+        handler = self.handler
+        handler.send_response(200)
+        content_type = (
+            "application/json;as=Table;v=v1;g=meta.k8s.io" if self.as_table else "application/json"
+        )
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.send_header("Cache-Control", "no-cache, private")
+        handler.end_headers()
+
+    def _object(self, event: WatchEvent) -> dict[str, Any]:
+        if not self.as_table:
+            return event.object
+        # like kube-apiserver, only the first event of a watch carries the column definitions
+        table = self.handler.table(self.target, [event.object], no_headers=self.sent_columns)
+        self.sent_columns = True
+        return table
+
+    def send(self, event_type: str, obj: dict[str, Any]) -> None:
+        data = json.dumps({"type": event_type, "object": obj}).encode() + b"\n"
+        self.handler.wfile.write(f"{len(data):X}\r\n".encode() + data + b"\r\n")
+        self.handler.wfile.flush()
+
+    def send_event(self, event: WatchEvent) -> None:
+        self.send(event.type, self._object(event))
+
+    def finish(self) -> None:
+        self.handler.wfile.write(b"0\r\n\r\n")
+        self.handler.wfile.flush()
+
+
+def _client_gone(handler: ApiHandler) -> bool:
+    """During a watch the client sends nothing; a readable socket means it hung up."""
+    readable, _, _ = select.select([handler.connection], [], [], 0)
+    return bool(readable)
+
+
+def serve_watch(handler: ApiHandler, target: ResourcePath, as_table: bool) -> int:
+    store = handler.cluster.store
+    label_selector = handler.query.get("labelSelector")
+    field_selector = handler.query.get("fieldSelector")
+    matches = store.matcher(label_selector, field_selector)
+    start, timeout = _start_version(handler), _timeout(handler)
+    events: queue.Queue[WatchEvent] = queue.Queue()
+
+    def on_event(event: WatchEvent) -> None:
+        namespace = event.object["metadata"].get("namespace")
+        if event.resource != target.plural or not matches(event.object):
+            return
+        if target.namespace is None or namespace == target.namespace:
+            events.put(event)
+
+    initial: list[dict[str, Any]] = []
+    if start is None:
+        initial, start = store.snapshot(
+            target.plural, target.namespace, label_selector, field_selector
+        )
+    unsubscribe = store.watch(on_event, since=start)
+    stream = _Stream(handler, target, as_table)
+    stream.start()
+    if unsubscribe is None:
+        gone = status_body(410, "Expired", f"too old resource version: {start}")
+        stream.send("ERROR", gone)
+        stream.finish()
+        return 200
+    try:
+        for obj in initial:
+            stream.send_event(WatchEvent("ADDED", target.plural, obj))
+        _pump(handler, stream, events, timeout)
+        stream.finish()
+    finally:
+        unsubscribe()
+    return 200
+
+
+def _pump(
+    handler: ApiHandler, stream: _Stream, events: queue.Queue[WatchEvent], timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not handler.cluster.stopping.is_set():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        try:
+            event = events.get(timeout=min(POLL_SECONDS, remaining))
+        except queue.Empty:
+            if _client_gone(handler):
+                handler.close_connection = True
+                return
+            continue
+        stream.send_event(event)

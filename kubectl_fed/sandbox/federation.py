@@ -1,0 +1,202 @@
+"""Start a federation of simulated clusters in this process: the sandbox's Python API.
+
+    with SandboxFederation.start(clusters=3, directory=tmp_path) as sandbox:
+        sandbox.kubeconfig_path          # one context per cluster, named after its region
+        sandbox.membership_path          # kubectl-fed.yaml, federation "sandbox"
+        cluster = sandbox.cluster("europe-west1")
+        cluster.store.get("configmaps", "kube-system", "ingress-uid")
+        cluster.fail("throttle"); cluster.heal()
+        cluster.requests.writes()        # what was sent to it
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from kubectl_fed.sandbox.apiserver.access import AccessRules
+from kubectl_fed.sandbox.apiserver.faults import DEFAULT_SLOW_SECONDS, Fault
+from kubectl_fed.sandbox.apiserver.requestlog import RequestLog
+from kubectl_fed.sandbox.apiserver.seed import seed
+from kubectl_fed.sandbox.apiserver.server import Acceptor, ApiCluster
+from kubectl_fed.sandbox.apiserver.store import Store
+from kubectl_fed.sandbox.apiserver.tls import SandboxCA
+from kubectl_fed.sandbox.controllers.wiring import Simulation, SimulationOptions
+from kubectl_fed.sandbox.files import (
+    KUBECONFIG_NAME,
+    MEMBERSHIP_NAME,
+    Endpoint,
+    write_kubeconfig,
+    write_membership,
+)
+from kubectl_fed.sandbox.regions import cluster_names
+
+
+class SandboxCluster:
+    """One simulated cluster: its name (= context = region), URL, token, store and faults."""
+
+    def __init__(self, name: str, index: int, api: ApiCluster) -> None:
+        self.name = name
+        self.index = index
+        self._api = api
+
+    @property
+    def region(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return self._api.url
+
+    @property
+    def port(self) -> int:
+        return self._api.port
+
+    @property
+    def token(self) -> str:
+        return self._api.token
+
+    @property
+    def store(self) -> Store:
+        return self._api.store
+
+    @property
+    def requests(self) -> RequestLog:
+        return self._api.requests
+
+    @property
+    def access(self) -> AccessRules:
+        """Deny rules: `cluster.access.deny("create", "ingresses")` -> 403 and a denied review."""
+        return self._api.access
+
+    @property
+    def fault(self) -> Fault | None:
+        return self._api.fault
+
+    def fail(self, mode: str, *, seconds: float = DEFAULT_SLOW_SECONDS, code: int = 503) -> None:
+        """Misbehave: unreachable, slow (`seconds` per request), error (`code`), throttle,
+        unauthorized or forbidden. Raises ValueError for an unknown mode."""
+        self._api.fail(Fault(mode, seconds=seconds, code=code))
+
+    def heal(self) -> None:
+        self._api.heal()
+
+    def __repr__(self) -> str:
+        return f"SandboxCluster({self.name!r}, {self.url!r})"
+
+
+class SandboxFederation:
+    """N simulated clusters sharing one CA, with a kubeconfig and membership file on disk."""
+
+    def __init__(
+        self, directory: Path, owns_directory: bool, simulation: SimulationOptions | None = None
+    ) -> None:
+        self.directory = directory
+        self.ca = SandboxCA()
+        self.clusters: list[SandboxCluster] = []
+        self._acceptor = Acceptor()
+        self._owns_directory = owns_directory
+        self.simulation = Simulation(simulation)  # controllers and the GCE emulator
+        self._stopped = False
+
+    @classmethod
+    def start(
+        cls,
+        clusters: int = 3,
+        directory: Path | None = None,
+        latency_ms: int = 0,
+        simulation: SimulationOptions | None = None,
+    ) -> SandboxFederation:
+        """Start `clusters` clusters on 127.0.0.1 and write DIR/kubeconfig and DIR/kubectl-fed.yaml.
+
+        Without `directory` a temporary one is used and removed by `stop()`.
+        """
+        if clusters < 1:
+            raise ValueError("a sandbox needs at least one cluster")
+        owns = directory is None
+        path = directory or Path(tempfile.mkdtemp(prefix="kubectl-fed-sandbox-"))
+        federation = cls(path, owns, simulation)
+        try:
+            for index, name in enumerate(cluster_names(clusters)):
+                federation._add_cluster(index, name, latency_ms)
+            federation.write_files()
+            federation.simulation.start()
+        except BaseException:
+            federation.stop()
+            raise
+        return federation
+
+    def _add_cluster(self, index: int, name: str, latency_ms: int) -> None:
+        store = Store(cluster_index=index + 1)
+        seed(store, name, name)
+        api = ApiCluster(
+            name, store, secrets.token_urlsafe(32), self.ca.server_context, self._acceptor,
+            latency_ms=latency_ms,
+        )
+        self.clusters.append(SandboxCluster(name, index, api))
+        self.simulation.add(name, store, lambda: getattr(api.fault, "mode", "") != "unreachable")
+
+    @property
+    def kubeconfig_path(self) -> Path:
+        return self.directory / KUBECONFIG_NAME
+
+    @property
+    def membership_path(self) -> Path:
+        return self.directory / MEMBERSHIP_NAME
+
+    @property
+    def names(self) -> list[str]:
+        return [cluster.name for cluster in self.clusters]
+
+    @property
+    def gce_endpoint(self) -> str:
+        """The emulated Compute API (`client_options.api_endpoint`)."""
+        return self.simulation.gce_endpoint
+
+    @property
+    def gcp_project(self) -> str:
+        return self.simulation.gcp_project
+
+    def write_files(self) -> None:
+        endpoints = [Endpoint(c.name, c.url, c.token) for c in self.clusters]
+        write_kubeconfig(self.kubeconfig_path, endpoints, self.ca.ca_pem)
+        write_membership(self.membership_path, self.names)
+
+    def cluster(self, name: str) -> SandboxCluster:
+        for cluster in self.clusters:
+            if cluster.name == name:
+                return cluster
+        raise KeyError(f"no sandbox cluster named {name!r}")
+
+    def set_latency(self, latency_ms: int) -> None:
+        """Delay every request of every cluster by `latency_ms` (for benchmarks)."""
+        for cluster in self.clusters:
+            cluster._api.latency_ms = latency_ms
+
+    def stop(self) -> None:
+        """Stop every server and wait for their threads; idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self.simulation.stop()
+        for cluster in self.clusters:
+            cluster._api.stopping.set()
+        for cluster in self.clusters:
+            cluster._api.stop()
+        self._acceptor.stop()
+        if self._owns_directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self) -> SandboxFederation:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -1,0 +1,65 @@
+"""The files a sandbox writes for its users: a kubeconfig and the kubectl-fed membership file."""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+KUBECONFIG_NAME = "kubeconfig"
+MEMBERSHIP_NAME = "kubectl-fed.yaml"
+FEDERATION_NAME = "sandbox"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    url: str
+    token: str
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read: it holds bearer tokens."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
+    path.chmod(0o600)
+
+
+def kubeconfig_document(endpoints: Sequence[Endpoint], ca_pem: bytes) -> dict[str, object]:
+    ca_data = base64.b64encode(ca_pem).decode()
+    return {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "preferences": {},
+        "current-context": endpoints[0].name if endpoints else "",
+        "clusters": [
+            {"name": e.name, "cluster": {"server": e.url, "certificate-authority-data": ca_data}}
+            for e in endpoints
+        ],
+        "users": [{"name": e.name, "user": {"token": e.token}} for e in endpoints],
+        "contexts": [
+            {"name": e.name, "context": {"cluster": e.name, "user": e.name}} for e in endpoints
+        ],
+    }
+
+
+def write_kubeconfig(path: Path, endpoints: Sequence[Endpoint], ca_pem: bytes) -> None:
+    document = kubeconfig_document(endpoints, ca_pem)
+    _write_private(path, yaml.safe_dump(document, sort_keys=False))
+
+
+def write_membership(path: Path, members: Sequence[str]) -> None:
+    """The membership file format kubectl-fed reads (a federation named `sandbox`)."""
+    document = {
+        "apiVersion": "kubectl-fed/v1",
+        "kind": "FederationConfig",
+        "current": FEDERATION_NAME,
+        "federations": {FEDERATION_NAME: {"members": list(members)}},
+    }
+    _write_private(path, yaml.safe_dump(document, sort_keys=False, default_flow_style=None))
