@@ -22,6 +22,18 @@ pytestmark = pytest.mark.kubectl
 
 BIN = Path(sys.executable).parent
 COMMAND_TIMEOUT = 60
+BASH_COMPLETION = Path("/usr/share/bash-completion/bash_completion")
+KUBECTL_BASH_ASK = r"""
+source "$1"
+source "$2"
+COMP_LINE="$3"
+COMP_POINT=${#COMP_LINE}
+read -r -a COMP_WORDS <<< "$COMP_LINE"
+[[ "$COMP_LINE" == *" " ]] && COMP_WORDS+=("")
+COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+__start_kubectl kubectl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}" 2>/dev/null
+printf '%s\n' "${COMPREPLY[@]}"
+"""
 # Completion gives up on members after 1.5 s; this leaves room for a loaded machine and
 # stays far below the 30 s a stalled member would take.
 STALL_BOUND_SECONDS = 10.0
@@ -115,6 +127,40 @@ def test_kubectl_completes_subcommands_and_flags(kubectl_path: str, env: dict[st
     files = kubectl(kubectl_path, env, "__complete", "fed", "apply", "-f", "")
     assert files.stdout.splitlines() == ["yaml", "yml", "json", ":8"]
     assert "ShellCompDirectiveFilterFileExt" in files.stderr
+
+
+def test_kubectls_own_bash_completion_completes_plugin_arguments(
+    kubectl_path: str, env: dict[str, str], tmp_path: Path
+) -> None:
+    if not BASH_COMPLETION.exists():
+        pytest.skip("bash-completion is not installed")
+    script = tmp_path / "kubectl.bash"
+    script.write_text(kubectl(kubectl_path, env, "completion", "bash").stdout)
+
+    def offered(line: str) -> list[str]:
+        done = subprocess.run(
+            [
+                "bash",
+                "--norc",
+                "-c",
+                KUBECTL_BASH_ASK,
+                "bash",
+                str(BASH_COMPLETION),
+                str(script),
+                line,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return [word for word in done.stdout.splitlines() if word]
+
+    assert offered("kubectl fed get in") == ["ingress", "ingresses", "ing"]
+    assert offered("kubectl fed get ing --output=ya") == ["yaml"]
+    assert "completion" in offered("kubectl fed ")
 
 
 def test_kubectl_fed_get_and_name_completion_against_a_sandbox(
