@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 import pytest
 
 from kubectl_fed.sandbox.apiserver import discovery
+from kubectl_fed.sandbox.federation import SandboxFederation
 
 FULL = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 NO_COLLECTION = [verb for verb in FULL if verb != "deletecollection"]
@@ -194,3 +196,25 @@ def test_aggregated_content_type_is_what_client_go_recognises() -> None:
         "v": "v2",
         "as": "APIGroupDiscoveryList",
     }
+
+
+@pytest.mark.kubectl
+def test_kubectl_discovers_the_served_resources(
+    sandbox: SandboxFederation, fed_env: dict[str, str], kubectl_path: str
+) -> None:
+    """kubectl 1.32 reads aggregated discovery; its resource table matches upstream's."""
+    done = subprocess.run(
+        [kubectl_path, "--context", sandbox.names[0], "api-resources", "--no-headers"],
+        capture_output=True,
+        text=True,
+        env=fed_env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    listed = {line.split()[0]: line.split()[1:] for line in done.stdout.strip().split("\n")}
+    assert set(listed) == set(EXPECTED)
+    for plural, (group_version, kind, namespaced, short, _, _) in EXPECTED.items():
+        assert listed[plural] == [*short, group_version, str(namespaced).lower(), kind]
+    asked = {record.path for record in sandbox.cluster(sandbox.names[0]).requests}
+    assert {"/api", "/apis"} <= asked
+    assert not asked & {"/api/v1", "/apis/apps/v1"}, "kubectl fell back to legacy discovery"

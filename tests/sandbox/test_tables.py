@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from kubectl_fed.sandbox.apiserver import humanize, printers, tables
+from kubectl_fed.sandbox.federation import SandboxFederation
 
 NOW = datetime(2026, 1, 10, 12, 0, 0, tzinfo=UTC)
 Obj = dict[str, Any]
@@ -594,3 +597,63 @@ def test_kinds_without_a_printer_get_the_fallback_table() -> None:
     table = tables.to_table("selfsubjectaccessreviews", [review], now=NOW)
     assert [c["name"] for c in table["columnDefinitions"]] == ["Name", "Created At"]
     assert table["rows"][0]["cells"] == ["r", "2026-01-01T00:00:00Z"]
+
+
+# ---------------------------------------------------------------- the real kubectl, end to end
+
+SHOP = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web, labels: {app: web}}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  tls: [{secretName: shop-cert}]
+  rules:
+  - host: shop.example.com
+    http:
+      paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]
+"""
+
+
+def kubectl(binary: str, env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        [binary, *args], input=stdin, capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.kubectl
+def test_kubectl_get_shows_upstream_columns(
+    sandbox: SandboxFederation, fed_env: dict[str, str], kubectl_path: str
+) -> None:
+    context = ["--context", sandbox.names[0]]
+    created = kubectl(
+        kubectl_path, fed_env, *context, "create", "--validate=false", "-f", "-", stdin=SHOP
+    )
+    assert created.split("\n")[:2] == [
+        "service/web created",
+        "ingress.networking.k8s.io/shop created",
+    ]
+
+    services = kubectl(kubectl_path, fed_env, *context, "get", "svc", "web", "-o", "wide")
+    header, row = (line.split() for line in services.strip().split("\n"))
+    assert header == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR"]
+    assert row[:2] == ["web", "NodePort"] and row[3] == "<none>" and row[6] == "app=web"
+    assert re.fullmatch(r"80:3\d{4}/TCP", row[4]), row
+
+    narrow = kubectl(kubectl_path, fed_env, *context, "get", "svc", "web")
+    assert narrow.split("\n")[0].split() == header[:6]
+
+    ingresses = kubectl(kubectl_path, fed_env, *context, "get", "ingress", "shop")
+    lines = ingresses.strip().split("\n")
+    assert lines[0].split() == ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
+    assert lines[1].startswith("shop ") and "shop.example.com" in lines[1]
+    assert "80, 443" in lines[1]
