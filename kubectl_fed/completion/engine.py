@@ -30,6 +30,7 @@ from kubectl_fed.core.completion import (
     named_kinds,
     positional_role,
     replicaset_kind_candidates,
+    slash_kinds,
     slash_names,
 )
 
@@ -94,10 +95,12 @@ def _argument(
     flags = Flags.from_params(ctx.params)
     if "/" in incomplete and command in SLASH_FORM_COMMANDS:
         kind_alias = incomplete.split("/", 1)[0]
-        names = sources.object_names(flags, named_kinds(kind_alias))
+        names = sources.object_names(flags, slash_kinds(command, kind_alias))
         return slash_names(kind_alias, names, incomplete)
     if role is Role.KINDS:
         return complete_comma_list(kind_candidates(), incomplete)
+    if role is Role.KIND:
+        return complete_values(kind_candidates(), incomplete)
     if role is Role.REPLICASET_KIND:
         return complete_values(replicaset_kind_candidates(), incomplete)
     values = _positional_values(role, typed, flags, sources)

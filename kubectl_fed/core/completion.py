@@ -101,6 +101,14 @@ def kind_candidates(kinds: Sequence[Kind] = KINDS) -> list[Candidate]:
     ]
 
 
+def slash_kinds(command: str, kind_alias: str) -> list[Kind]:
+    """The kinds `KIND/` names for `command`: only ReplicaSets where only they fit."""
+    kinds = named_kinds(kind_alias)
+    if positional_role(command, 0) is Role.REPLICASET_KIND:
+        return [kind for kind in kinds if kind is REPLICASET]
+    return kinds
+
+
 def named_kinds(text: str | None) -> list[Kind]:
     """The kinds a typed `ing,svc` (or `ing/name`) names; unknown aliases are left out."""
     kinds: list[Kind] = []
@@ -118,6 +126,7 @@ class Role(Enum):
     """What a positional argument or an option value stands for."""
 
     KINDS = "kinds"
+    KIND = "kind"
     REPLICASET_KIND = "replicaset kind"
     OBJECT_NAMES = "object names"
     CONTEXTS = "contexts"
@@ -134,7 +143,7 @@ class Role(Enum):
 # Per command: the role of each positional argument; the last one repeats.
 POSITIONAL_ROLES: dict[str, tuple[Role, ...]] = {
     "get": (Role.KINDS, Role.OBJECT_NAMES),
-    "describe": (Role.KINDS, Role.OBJECT_NAMES),
+    "describe": (Role.KIND, Role.OBJECT_NAMES),
     "delete": (Role.KINDS, Role.OBJECT_NAMES),
     "scale": (Role.REPLICASET_KIND, Role.OBJECT_NAMES),
     "rebalance": (Role.REPLICASET_KIND, Role.OBJECT_NAMES),
@@ -152,7 +161,7 @@ OPTION_ROLES: dict[str, Role] = {
 }
 
 # Commands whose object-name arguments may also be typed as KIND/NAME.
-SLASH_FORM_COMMANDS = frozenset({"delete", "describe"})
+SLASH_FORM_COMMANDS = frozenset({"delete", "describe", "scale", "rebalance"})
 
 
 def positional_role(command: str, position: int) -> Role:

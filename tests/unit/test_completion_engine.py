@@ -108,6 +108,17 @@ def test_kinds_and_comma_lists_of_kinds(sources: Sources) -> None:
     assert values(complete(["delete", "r"], sources)) == ["replicaset", "replicasets", "rs"]
 
 
+def test_describe_takes_one_kind_and_scale_only_replicasets(sources: Sources) -> None:
+    assert values(complete(["describe", "in"], sources)) == ["ingress", "ingresses", "ing"]
+    assert values(complete(["describe", "ing,s"], sources)) == []
+    assert values(complete(["scale", ""], sources)) == ["replicaset", "replicasets", "rs"]
+    assert values(complete(["scale", "--replicas", "3", "r"], sources)) == [
+        "replicaset",
+        "replicasets",
+        "rs",
+    ]
+
+
 def test_join_offers_contexts_not_yet_members(sources: Sources) -> None:
     assert values(complete(["join", ""], sources)) == [EKS_CONTEXT, "staging"]
     assert values(complete(["join", "staging", ""], sources)) == [EKS_CONTEXT]

@@ -31,6 +31,23 @@ def ingress(name: str, namespace: str = "default") -> dict[str, Any]:
     }
 
 
+def replicaset(name: str) -> dict[str, Any]:
+    labels = {"app": name}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": name, "namespace": "default"},
+        "spec": {
+            "replicas": 0,
+            "selector": {"matchLabels": labels},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"containers": [{"name": "web", "image": "nginx"}]},
+            },
+        },
+    }
+
+
 @pytest.fixture
 def federation(sandbox: SandboxFederation) -> SandboxFederation:
     """`web` in every member, `eu-only` in europe-west1, `shop-web` in namespace shop of all."""
@@ -39,6 +56,8 @@ def federation(sandbox: SandboxFederation) -> SandboxFederation:
         cluster.store.create("ingresses", "default", ingress("web"))
         cluster.store.create("ingresses", "shop", ingress("shop-web", "shop"))
     sandbox.cluster("europe-west1").store.create("ingresses", "default", ingress("eu-only"))
+    for cluster in sandbox.clusters:
+        cluster.store.create("replicasets", "default", replicaset("web-rs"))
     return sandbox
 
 
@@ -83,6 +102,14 @@ def test_names_of_the_selected_clusters(sources: Sources) -> None:
 def test_kind_slash_name_for_delete(sources: Sources) -> None:
     assert values(complete(["delete", "ing/w"], sources)) == ["ing/web"]
     assert values(complete(["delete", "svc/nginx", "ingress/"], sources)) == ["ingress/web"]
+
+
+def test_describe_scale_and_rebalance_names(sources: Sources) -> None:
+    assert values(complete(["describe", "ing", ""], sources)) == ["web"]
+    assert values(complete(["describe", "ing/w"], sources)) == ["ing/web"]
+    assert values(complete(["scale", "rs", ""], sources)) == ["web-rs"]
+    assert values(complete(["rebalance", "rs/"], sources)) == ["rs/web-rs"]
+    assert values(complete(["scale", "ing/"], sources)) == []
 
 
 def test_namespaces_from_the_first_member(sources: Sources) -> None:
