@@ -193,6 +193,10 @@ def test_service_and_replicaset_describe_and_schema_valid_documents(fed: Fed) ->
     assert [line.split()[:3] for line in section(replicas, "Clusters")[2:]] == [
         [cluster, "2", "2"] for cluster in fed.names
     ]
+    both = fed.run("describe", "svc", "nginx", "nope")
+    assert both.status == 1
+    assert both.out_lines[:6] == service.out_lines[:6]  # up to the ages, which move
+    assert both.err_lines == ['error: services "nope" not found in any member cluster']
     yaml_out = fed.run("describe", "rs", "nginx", "-o", "yaml")
     assert "kind: FederatedObject" in yaml_out.out_lines
 
