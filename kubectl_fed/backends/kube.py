@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kubectl_fed.backends.kube_errors import is_retryable_transport, status_error
+from kubectl_fed.backends.kube_errors import RequestNotSent, is_retryable_transport, status_error
 from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
 from kubectl_fed.core.ports import KubeObject
@@ -166,7 +166,9 @@ class KubeBackend:
         try:
             response = self._send(request, max(end - time.monotonic(), 0.001))
         except ClusterCallError as err:
-            if is_retryable_transport(err) and _repeatable(request):
+            if isinstance(err, RequestNotSent) or (
+                is_retryable_transport(err) and _repeatable(request)
+            ):
                 raise _Retryable(err, None) from None
             if err.reason is Reason.TIMEOUT:  # name the flag's value, not the time left
                 raise ClusterCallError(err.reason, f"no answer within {self._timeout:g}s") from None

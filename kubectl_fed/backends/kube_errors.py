@@ -25,6 +25,7 @@ _BY_STATUS = {
 }
 _VERIFY_FAILED = re.compile(r"certificate verify failed: ([^(\]\n]+)")
 _SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] ([^(\]\n]+)")
+_HANDSHAKE_CUT = ("eof occurred", "unexpected_eof", "connection reset", "broken pipe")
 
 
 def status_error(status: int, body: bytes, phrase: str = "") -> ClusterCallError:
@@ -63,19 +64,28 @@ def transport_error(err: BaseException, timeout: float) -> ClusterCallError:
     if isinstance(err, u3.ReadTimeoutError | TimeoutError):
         return ClusterCallError(Reason.TIMEOUT, f"no answer within {timeout:g}s")
     if isinstance(err, u3.SSLError):
-        return ClusterCallError(Reason.UNREACHABLE, tls_failure(str(err)))
+        return tls_error(str(err))
     if isinstance(err, u3.ProtocolError | ConnectionError):
         return ClusterCallError(Reason.UNREACHABLE, "connection reset by the server")
     return ClusterCallError(Reason.UNREACHABLE, f"request failed: {type(err).__name__}")
 
 
-def tls_failure(text: str) -> str:
+class RequestNotSent(ClusterCallError):
+    """The connection broke before the request went out: repeating it is always safe."""
+
+
+def tls_error(text: str) -> ClusterCallError:
+    """A TLS failure: a certificate problem, or a connection lost during the handshake."""
     verify = _VERIFY_FAILED.search(text)
     if verify:
-        return f"certificate verify failed: {verify.group(1).strip()}"
+        message = f"certificate verify failed: {verify.group(1).strip()}"
+        return ClusterCallError(Reason.UNREACHABLE, message)
+    lowered = text.lower()
+    if any(sign in lowered for sign in _HANDSHAKE_CUT):
+        return RequestNotSent(Reason.UNREACHABLE, "connection lost during the TLS handshake")
     reason = _SSL_REASON.search(text)
     detail = reason.group(1).strip() if reason else "handshake failed"
-    return f"TLS error: {detail}"
+    return ClusterCallError(Reason.UNREACHABLE, f"TLS error: {detail}")
 
 
 def _connect_failure(text: str) -> str:
@@ -89,5 +99,5 @@ def _connect_failure(text: str) -> str:
 
 
 def is_retryable_transport(error: ClusterCallError) -> bool:
-    """Reset connections are worth another try; refused ones and TLS failures are not."""
+    """Reset connections are worth another try; refused ones and certificate failures are not."""
     return error.reason is Reason.UNREACHABLE and error.message.startswith("connection reset")

@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kubectl_fed.backends.kube_errors import tls_failure, transport_error
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.backends.kube_errors import tls_error, transport_error
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
@@ -81,7 +80,7 @@ class ApiClientTransport:
             raw.release_conn()
         except Exception as err:
             if _is_wrapped_tls_error(err):
-                raise ClusterCallError(Reason.UNREACHABLE, tls_failure(str(err))) from None
+                raise tls_error(str(err)) from None
             raise transport_error(err, timeout) from None
         return Response(answer.status, data or b"", dict(raw.headers), str(raw.reason or ""))
 

@@ -510,3 +510,59 @@ def test_debug_trace_names_each_request_never_credentials(
     assert len(lines) == 1
     assert lines[0].startswith("c: GET /version -> 200 (")
     assert TOKEN not in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("error", "reason", "message"),
+    [
+        (
+            "NewConnectionError",
+            Reason.UNREACHABLE,
+            "connection refused",
+        ),
+        ("ReadTimeoutError", Reason.TIMEOUT, "no answer within 3s"),
+        ("ConnectTimeoutError", Reason.UNREACHABLE, "connection timed out after 3s"),
+        ("ProtocolError", Reason.UNREACHABLE, "connection reset by the server"),
+        (
+            "SSLError-verify",
+            Reason.UNREACHABLE,
+            "certificate verify failed: self-signed certificate",
+        ),
+        ("SSLError-eof", Reason.UNREACHABLE, "connection lost during the TLS handshake"),
+    ],
+)
+def test_transport_failures_are_classified(error: str, reason: Reason, message: str) -> None:
+    from urllib3 import exceptions as u3
+
+    from kubectl_fed.backends.kube_errors import transport_error
+
+    samples: dict[str, Exception] = {
+        "NewConnectionError": u3.NewConnectionError(
+            None, "Failed to establish a new connection: [Errno 111] Connection refused"
+        ),
+        "ReadTimeoutError": u3.ReadTimeoutError(None, "/version", "Read timed out."),
+        "ConnectTimeoutError": u3.ConnectTimeoutError("timed out"),
+        "ProtocolError": u3.ProtocolError("Connection aborted.", ConnectionResetError(104)),
+        "SSLError-verify": u3.SSLError(
+            "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+            "self-signed certificate (_ssl.c:1006)"
+        ),
+        "SSLError-eof": u3.SSLError(
+            "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol"
+        ),
+    }
+    classified = transport_error(samples[error], 3.0)
+    assert (classified.reason, classified.message) == (reason, message)
+
+
+def test_a_request_cut_before_it_was_sent_is_repeated_even_for_create() -> None:
+    from kubectl_fed.backends.kube_errors import RequestNotSent
+
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}}
+
+    def cut(request: Request) -> Response:
+        raise RequestNotSent(Reason.UNREACHABLE, "connection lost during the TLS handshake")
+
+    stub = Stub(cut, ok(service))
+    assert stub_backend(stub).create(service) == service
+    assert [r.method for r in stub.requests] == ["POST", "POST"]
