@@ -25,7 +25,7 @@ _BY_STATUS = {
 }
 _VERIFY_FAILED = re.compile(r"certificate verify failed: ([^(\]\n]+)")
 _SSL_REASON = re.compile(r"\[SSL: [A-Z_]+\] ([^(\]\n]+)")
-_HANDSHAKE_CUT = ("eof occurred", "unexpected_eof", "connection reset", "broken pipe")
+_HANDSHAKE_CUT = ("eof", "connection reset", "connection aborted", "broken pipe")
 
 
 def status_error(status: int, body: bytes, phrase: str = "") -> ClusterCallError:
@@ -84,8 +84,8 @@ def tls_error(text: str) -> ClusterCallError:
     if any(sign in lowered for sign in _HANDSHAKE_CUT):
         return RequestNotSent(Reason.UNREACHABLE, "connection lost during the TLS handshake")
     reason = _SSL_REASON.search(text)
-    detail = reason.group(1).strip() if reason else "handshake failed"
-    return ClusterCallError(Reason.UNREACHABLE, f"TLS error: {detail}")
+    detail = reason.group(1) if reason else (text.splitlines() or ["handshake failed"])[-1]
+    return ClusterCallError(Reason.UNREACHABLE, f"TLS error: {detail.strip()[:160]}")
 
 
 def _connect_failure(text: str) -> str:
