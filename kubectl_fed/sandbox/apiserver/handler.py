@@ -95,7 +95,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         self.url_path, self.query_text = split.path.rstrip("/") or "/", split.query
         self.query = {key: values[-1] for key, values in parse_qs(split.query).items()}
-        code = 500
+        code, self.logged = 500, False
         try:
             body = self._read_body()
             self._pause(self.cluster.latency_ms / 1000)
@@ -110,9 +110,13 @@ class ApiHandler(BaseHTTPRequestHandler):
             failure = status_body(500, "InternalError", f"Internal error occurred: {err!r}", {})
             code = self.send_json(500, failure)
         finally:
-            self.cluster.requests.add(
-                RequestRecord(self.command, self.url_path, self.query_text, code)
-            )
+            if not self.logged:
+                self.log_request_status(code)
+
+    def log_request_status(self, code: int) -> None:
+        """Record this request once (a watch records itself as soon as it streams)."""
+        self.logged = True
+        self.cluster.requests.add(RequestRecord(self.command, self.url_path, self.query_text, code))
 
     def _read_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)

@@ -106,6 +106,7 @@ def serve_watch(handler: ApiHandler, target: ResourcePath, as_table: bool) -> in
     unsubscribe = store.watch(on_event, since=start)
     stream = _Stream(handler, target, as_table)
     stream.start()
+    handler.log_request_status(200)
     if unsubscribe is None:
         gone = status_body(410, "Expired", f"too old resource version: {start}")
         stream.send("ERROR", gone)

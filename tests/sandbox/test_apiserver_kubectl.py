@@ -1,0 +1,183 @@
+"""The real kubectl against a sandbox cluster: the columns and verbs users rely on."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kubectl_fed.sandbox.federation import SandboxFederation
+
+pytestmark = pytest.mark.kubectl
+
+CONTEXT = "asia-east1"
+MANIFEST = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080, nodePort: 30080}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  defaultBackend: {service: {name: web, port: {number: 80}}}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web}
+spec:
+  replicas: REPLICAS
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: "nginx:1.27"}]}
+"""
+
+
+class Kubectl:
+    def __init__(self, binary: str, sandbox: SandboxFederation, tmp_path: Path) -> None:
+        self.binary, self.sandbox, self.tmp_path = binary, sandbox, tmp_path
+
+    def command(self, *args: str) -> list[str]:
+        return [
+            self.binary,
+            f"--kubeconfig={self.sandbox.kubeconfig_path}",
+            f"--context={CONTEXT}",
+            *args,
+        ]
+
+    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(self.command(*args), capture_output=True, text=True, timeout=60)
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def manifest(self, replicas: int = 2) -> str:
+        path = self.tmp_path / f"web-{replicas}.yaml"
+        path.write_text(MANIFEST.replace("REPLICAS", str(replicas)))
+        return str(path)
+
+
+@pytest.fixture
+def kubectl(kubectl_path: str, sandbox: SandboxFederation, tmp_path: Path) -> Kubectl:
+    return Kubectl(kubectl_path, sandbox, tmp_path)
+
+
+def header(output: str) -> list[str]:
+    return output.splitlines()[0].split()
+
+
+def test_get_namespaces_and_nodes(kubectl: Kubectl) -> None:
+    namespaces = kubectl("get", "ns").stdout
+    assert header(namespaces) == ["NAME", "STATUS", "AGE"]
+    assert {line.split()[0] for line in namespaces.splitlines()[1:]} >= {
+        "default",
+        "kube-system",
+        "kube-public",
+    }
+    nodes = kubectl("get", "nodes", "-L", "topology.kubernetes.io/zone").stdout
+    assert header(nodes) == ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "ZONE"]
+    assert sorted(line.split()[-1] for line in nodes.splitlines()[1:]) == [
+        "asia-east1-a",
+        "asia-east1-b",
+        "asia-east1-c",
+    ]
+
+
+def test_create_get_describe_apply_delete(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
+    refused = kubectl("create", "-f", kubectl.manifest(), check=False)
+    assert refused.returncode == 1 and "--validate=false" in refused.stderr  # no OpenAPI served
+    created = kubectl("create", "--validate=false", "-f", kubectl.manifest()).stdout
+    assert created.splitlines() == [
+        "service/web created",
+        "ingress.networking.k8s.io/web created",
+        "replicaset.apps/web created",
+    ]
+    store = sandbox.cluster(CONTEXT).store
+
+    services = kubectl("get", "svc", "-o", "wide").stdout
+    assert header(services) == [
+        "NAME",
+        "TYPE",
+        "CLUSTER-IP",
+        "EXTERNAL-IP",
+        "PORT(S)",
+        "AGE",
+        "SELECTOR",
+    ]
+    web = next(line.split() for line in services.splitlines() if line.startswith("web "))
+    assert web[1:3] == ["NodePort", store.get("services", "default", "web")["spec"]["clusterIP"]]
+    assert web[4] == "80:30080/TCP" and web[6] == "app=web"
+
+    ingresses = kubectl("get", "ingress").stdout
+    assert header(ingresses) == ["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"]
+    assert ingresses.splitlines()[1].split()[:3] == ["web", "<none>", "*"]
+    replicasets = kubectl("get", "rs").stdout
+    assert header(replicasets) == ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
+    assert replicasets.splitlines()[1].split()[:2] == ["web", "2"]
+
+    described = kubectl("describe", "ingress", "web").stdout
+    assert "Name:             web" in described
+    assert "Default backend:  web:80" in described
+
+    applied = kubectl(
+        "apply", "--server-side=false", "--validate=false", "-f", kubectl.manifest(replicas=3)
+    )
+    assert "replicaset.apps/web configured" in applied.stdout
+    assert store.get("replicasets", "default", "web")["spec"]["replicas"] == 3
+    assert (
+        "kubectl.kubernetes.io/last-applied-configuration"
+        in (store.get("replicasets", "default", "web")["metadata"]["annotations"])
+    )
+
+    deleted = kubectl("delete", "-f", kubectl.manifest(replicas=3)).stdout
+    assert 'service "web" deleted' in deleted
+    assert store.list("services", "default", field_selector="metadata.name=web") == []
+    assert store.list("replicasets") == [] and store.list("ingresses") == []
+
+
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_get_watch_sees_a_change(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
+    cluster = sandbox.cluster(CONTEXT)
+    watcher = subprocess.Popen(
+        kubectl.command("get", "configmaps", "-w"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[list[str]] = []
+    reader = threading.Thread(
+        target=lambda: lines.extend(line.split() for line in iter(watcher.stdout.readline, ""))
+    )
+    reader.start()
+    try:
+        _wait_for(
+            lambda: any("watch=true" in r.query for r in cluster.requests.records()),
+            "kubectl to start watching",
+        )
+        cluster.store.create(
+            "configmaps", "default", {"metadata": {"name": "seen"}, "data": {"a": "b"}}
+        )
+        cluster.store.patch("configmaps", "default", "seen", {"data": {"a": "c", "d": "e"}})
+        _wait_for(lambda: len(lines) >= 3, "kubectl to print both changes")
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=30)
+        reader.join(timeout=30)
+    assert lines[0] == ["NAME", "DATA", "AGE"]
+    assert [line[:2] for line in lines[1:]] == [["seen", "1"], ["seen", "2"]]
