@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kubectl_fed.completion import engine, main
 from kubectl_fed.completion.engine import complete
 from kubectl_fed.completion.sources import Sources
 from kubectl_fed.core.completion import Completions, Directive
@@ -194,3 +195,28 @@ def test_subcommands_and_flags_never_import_the_kubernetes_client() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_executable_prints_candidates_then_the_directive(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["kubectl_complete-fed", "completion", "z"])
+    main()
+    captured = capsys.readouterr()
+    assert captured.out == "zsh\n:4\n"
+    assert captured.err == ""
+
+
+def test_a_failure_is_the_error_directive_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(words: list[str], sources: Sources) -> Completions:
+        raise RuntimeError("a subcommand module that cannot be imported")
+
+    monkeypatch.delenv("KUBECTL_FED_DEBUG", raising=False)
+    monkeypatch.setattr(engine, "complete", broken)
+    monkeypatch.setattr(sys, "argv", ["kubectl_complete-fed", "get", ""])
+    main()
+    captured = capsys.readouterr()
+    assert captured.out == ":1\n"
+    assert captured.err == ""
