@@ -47,10 +47,15 @@ def _ingress(
     pairs = [*_head(fed), ("Address", _address(status)), ("Shards", _shards(fed, status))]
     if status.default_backend is not None:
         pairs.append(("Default backend", status.default_backend.text))
-    pairs += [("TLS", _tls(status)), ("Rules", []), ("Annotations", annotation_lines(fed.members))]
+    if status.tls:  # kubectl leaves TLS out when there is none
+        pairs.append(("TLS", []))
+    pairs += [("Rules", []), ("Annotations", annotation_lines(fed.members))]
     lines = fields(pairs)
     rules_at = lines.index("Rules:") + 1
     lines[rules_at:rules_at] = _rules(status.rules)
+    if status.tls:
+        tls_at = lines.index("TLS:") + 1
+        lines[tls_at:tls_at] = [INDENT + line for line in _tls(status)]
     lines += cluster_table(status.rows, now)
     if lb is not None:
         lines += load_balancer_lines(lb, [m.cluster for m in fed.members])
@@ -69,7 +74,7 @@ def _address(status: IngressStatus) -> str:
 
 def _shards(fed: FederatedObject, status: IngressStatus | ServiceStatus) -> str:
     total = len(fed.members)
-    text = f"{len(status.healthy)} healthy of {total} members"
+    text = f"{len(status.healthy)} healthy of {total} member{'' if total == 1 else 's'}"
     unhealthy = ", ".join(row.cluster for row in status.unhealthy)
     others = [r.cluster for r in status.rows if r.presence is not Presence.PRESENT]
     parts = [text]
@@ -81,8 +86,6 @@ def _shards(fed: FederatedObject, status: IngressStatus | ServiceStatus) -> str:
 
 
 def _tls(status: IngressStatus) -> list[str]:
-    if not status.tls:
-        return [NONE]
     return [
         f"{tls.secret} terminates {','.join(tls.hosts)}".strip()
         if tls.secret

@@ -16,6 +16,7 @@ from status_fixtures import (
     EU,
     UID,
     US,
+    backend,
     endpoints,
     event,
     ingress,
@@ -82,7 +83,6 @@ def test_ingress_describe_text() -> None:
             "Address:          130.211.5.194",
             "Shards:           1 healthy of 3 members; unhealthy: europe-west1; absent: asia-east1",
             "Default backend:  nginx:80",
-            "TLS:              <none>",
             "Rules:",
             "  Host  Path  Backends",
             "  ----  ----  --------",
@@ -108,6 +108,46 @@ def test_ingress_describe_text() -> None:
             "  us-central1   Normal   CREATE  4m                  loadbalancer-controller  ip: 130.211.5.194",
             "  europe-west1  Warning  Sync    2m (x3 over 4m30s)  loadbalancer-controller  retrying",
         ]
+    )
+
+
+def test_tls_hosts_paths_and_named_ports() -> None:
+    spec = {
+        "tls": [
+            {"hosts": ["foo.example.com"], "secretName": "tls-secret"},
+            {"hosts": ["bar.example.com"]},
+        ],
+        "rules": [
+            {
+                "host": "foo.example.com",
+                "http": {
+                    "paths": [
+                        {"path": "/api", "backend": backend("nginx", "http")},
+                        {"path": "/", "backend": backend("web", 80)},
+                    ]
+                },
+            }
+        ],
+    }
+    fed = fold(INGRESS, "default", "myingress", [ok(US, snapshot(ingress(**spec), ["10.1.0.2"]))])
+    lines = describe_text(fed, NOW).splitlines()
+    assert lines[3:15] == [
+        "Shards:       0 healthy of 1 member; unhealthy: us-central1",
+        "TLS:",
+        "  tls-secret terminates foo.example.com",
+        "  SNI routes bar.example.com",
+        "Rules:",
+        "  Host             Path  Backends",
+        "  ----             ----  --------",
+        "  foo.example.com  /api  nginx:http",
+        "                           us-central1  10.1.0.2:8080",
+        "  foo.example.com  /     web:80",
+        "                           us-central1  <none>",
+        'Annotations:  ingress.kubernetes.io/backends: {"k8s-be-30301--ff1107f83ed600c0":"HEALTHY"}',
+    ]
+    assert (
+        lines[-2]
+        == "  us-central1  130.211.5.194  Unhealthy     1/1        5m   service web not found"
     )
 
 
@@ -158,7 +198,7 @@ def test_disagreeing_members_and_their_separate_load_balancers() -> None:
     assert lines[2] == (
         "Address:          130.211.5.194 (us-central1), 130.211.9.9 (europe-west1): members disagree"
     )
-    assert lines[13] == (
+    assert lines[12] == (
         "                  ingress.kubernetes.io/backends (europe-west1): "
         '{"k8s-be-30301--0123456789abcdef":"HEALTHY"}'
     )
