@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +29,15 @@ def gce() -> Iterator[GceServer]:
     server = GceServer(GceState(PROJECT)).start()
     yield server
     server.stop()
+
+
+def test_stopping_closes_idle_client_connections_and_joins_every_thread() -> None:
+    before = set(threading.enumerate())
+    server = GceServer(GceState(PROJECT)).start()
+    api = client(compute_v1.FirewallsClient, server)
+    assert list(api.list(project=PROJECT)) == []  # leaves a keep-alive connection open
+    server.stop()
+    assert set(threading.enumerate()) - before == set()
 
 
 def client(cls: Any, server: GceServer) -> Any:

@@ -7,8 +7,10 @@ Errors are GCE's JSON error documents, so google-api-core raises its usual excep
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -197,11 +199,34 @@ def _error_document(err: GceError) -> Body:
 
 
 class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+    """Joins its handler threads on close, after cutting the clients' idle keep-alive
+    connections, so stopping the emulator leaves no thread behind."""
+
+    daemon_threads = False
+    block_on_close = True
 
     def __init__(self, router: Router) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.router = router
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class GceServer:
@@ -233,5 +258,6 @@ class GceServer:
         self._server = self._thread = None
         if server is not None and thread is not None:
             server.shutdown()
+            server.close_connections()
             server.server_close()
             thread.join()
