@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from kubectl_fed.core.fanout import fan_out
 from kubectl_fed.core.loadbalancer import (
     BackendService,
     Firewall,
@@ -27,6 +28,7 @@ T = TypeVar("T")
 ENDPOINT_ENV = "KUBECTL_FED_GCE_ENDPOINT"
 PROJECT_ENVS = ("GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
 READ_ONLY_SCOPE = "https://www.googleapis.com/auth/compute.readonly"
+HEALTH_CALLS_AT_ONCE = 8
 
 
 class GceUnavailable(Exception):
@@ -87,8 +89,26 @@ class GceReader:
         checks = tuple(_last(link) for link in service.health_checks)
         for check in checks:
             self._check_health_check(check, int(service.port))
-        groups = tuple(self._group_health(service.name, b.group) for b in service.backends)
+        groups = self._groups_health(service.name, [b.group for b in service.backends])
         return BackendService(service.name, int(service.port), groups, checks)
+
+    def _groups_health(self, service: str, groups: Sequence[str]) -> tuple[GroupHealth, ...]:
+        """getHealth of every instance group at once: one call per group and zone adds up."""
+
+        def health(group: str) -> GroupHealth | GceUnavailable:
+            try:
+                return self._group_health(service, group)
+            except GceUnavailable as err:
+                return err
+
+        workers = max(1, min(HEALTH_CALLS_AT_ONCE, len(groups)))
+        found = []
+        for result in fan_out(groups, health, workers=workers):
+            if isinstance(result.value, GceUnavailable):
+                raise result.value
+            error = result.error.message if result.error else "health unknown"
+            found.append(result.value or GroupHealth(result.cluster, error=error))
+        return tuple(found)
 
     def _group_health(self, service: str, group: str) -> GroupHealth:
         from google.cloud import compute_v1
