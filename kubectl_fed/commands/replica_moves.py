@@ -10,8 +10,7 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.core.kinds import REPLICASET, resolve
 from kubectl_fed.core.plans import DryRun
-from kubectl_fed.core.ports import ClusterBackend
-from kubectl_fed.core.replica_moves import Move, plan_moves, read_member_replicaset
+from kubectl_fed.core.replica_moves import plan_moves, read_member_replicaset, write_move
 from kubectl_fed.core.results import ClusterResult, exit_status
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
@@ -55,7 +54,9 @@ def move_replicas(
     if changes and dry_run is not DryRun.CLIENT:
         by_cluster = {move.cluster: move for move in changes}
         writes = app.fan_out(
-            lambda c: _write(app.backend(c), by_cluster[c], dry_run is DryRun.SERVER),
+            lambda c: write_move(
+                app.backend(c), by_cluster[c], plan.total, dry_run=dry_run is DryRun.SERVER
+            ),
             clusters=list(by_cluster),
         )
     failed = {write.cluster for write in writes if not write.ok}
@@ -68,11 +69,3 @@ def move_replicas(
         click.echo(line, err=True)
     answered = [ClusterResult(read.cluster, value=True) for read in reads if read.ok]
     return exit_status([*answered, *(r for r in results if not r.ok)])
-
-
-def _write(backend: ClusterBackend, move: Move, dry_run: bool) -> None:
-    assert move.obj is not None
-    if move.present:
-        backend.replace(move.obj, dry_run=dry_run)
-    else:
-        backend.create(move.obj, dry_run=dry_run)

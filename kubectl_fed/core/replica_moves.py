@@ -24,9 +24,11 @@ from kubectl_fed.core.replica_shares import (
     spec_replicas,
     with_share,
 )
+from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.errors import FedError
 
 KubeObject = dict[str, Any]
+CONFLICT_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -166,3 +168,23 @@ def _fresh(template: KubeObject) -> KubeObject:
     for field in (*SERVER_METADATA, "ownerReferences", "finalizers"):
         metadata.pop(field, None)
     return obj
+
+
+def write_move(backend: ClusterBackend, move: Move, total: int, *, dry_run: bool = False) -> None:
+    """Send one member's new share. The update is optimistic; the controllers keep
+    updating the ReplicaSet's status, so on a conflict it is re-read and sent again."""
+    assert move.obj is not None
+    if not move.present:
+        backend.create(move.obj, dry_run=dry_run)
+        return
+    obj = move.obj
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            backend.replace(obj, dry_run=dry_run)
+            return
+        except ClusterCallError as err:
+            if err.reason is not Reason.CONFLICT or attempt == CONFLICT_RETRIES - 1:
+                raise
+        metadata = obj.get("metadata") or {}
+        live = backend.get(REPLICASET.plural, metadata.get("namespace"), str(metadata.get("name")))
+        obj = with_share(live, move.after, total)

@@ -8,9 +8,10 @@ import pytest
 
 from kubectl_fed.core.kinds import REPLICASET
 from kubectl_fed.core.reads import Entry
-from kubectl_fed.core.replica_moves import MemberReplicaSet, plan_moves
+from kubectl_fed.core.replica_moves import MemberReplicaSet, plan_moves, write_move
 from kubectl_fed.core.replica_shares import TOTAL_REPLICAS_ANNOTATION, recorded_total
 from kubectl_fed.core.replica_summary import ShareRow, share_rows
+from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.errors import FedError, UsageError
 from kubectl_fed.render.replica_moves import moves_table
 from kubectl_fed.render.replica_summary import share_table
@@ -130,3 +131,47 @@ def test_get_rows_skip_replicasets_not_federated() -> None:
     assert share_table([]) == ""
     bad = share_rows([entry("a", copy(2, prefs="{"))])
     assert [row.planned for row in bad] == [None, 10]
+
+
+class ConflictingMember:
+    """A member whose ReplicaSet changes (status updates) between a read and a write."""
+
+    name = "a"
+
+    def __init__(self, conflicts: int) -> None:
+        self.conflicts = conflicts
+        self.live = copy(2)
+        self.live["metadata"]["resourceVersion"] = "13"
+        self.sent: list[dict[str, Any]] = []
+
+    def replace(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+        self.sent.append(obj)
+        if obj["metadata"]["resourceVersion"] != self.live["metadata"]["resourceVersion"]:
+            raise ClusterCallError(Reason.CONFLICT, "the object has been modified")
+        if self.conflicts:
+            self.conflicts -= 1
+            self.live["metadata"]["resourceVersion"] = str(
+                int(obj["metadata"]["resourceVersion"]) + 1
+            )
+            raise ClusterCallError(Reason.CONFLICT, "the object has been modified")
+        return obj
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict[str, Any]:
+        return self.live
+
+
+def test_a_conflicting_update_is_read_again_and_resent() -> None:
+    member = ConflictingMember(conflicts=1)
+    plan = plan_moves(["a"], answers(a=copy(2)), "ns", "web", total=5)
+    write_move(member, plan.moves[0], plan.total)  # type: ignore[arg-type]
+    assert [obj["metadata"]["resourceVersion"] for obj in member.sent] == ["12", "13", "14"]
+    assert member.sent[-1]["spec"]["replicas"] == 5
+    assert recorded_total(member.sent[-1]) == 5
+
+
+def test_conflicts_give_up_after_a_few_tries() -> None:
+    member = ConflictingMember(conflicts=10)
+    plan = plan_moves(["a"], answers(a=copy(2)), "ns", "web", total=5)
+    with pytest.raises(ClusterCallError):
+        write_move(member, plan.moves[0], plan.total)  # type: ignore[arg-type]
+    assert len(member.sent) == 3
