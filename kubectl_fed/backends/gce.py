@@ -106,8 +106,10 @@ class GceReader:
         for result in fan_out(groups, health, workers=workers):
             if isinstance(result.value, GceUnavailable):
                 raise result.value
-            error = result.error.message if result.error else "health unknown"
-            found.append(result.value or GroupHealth(result.cluster, error=error))
+            if result.error is not None:
+                where = f"{service} in {_last(result.cluster)}"
+                self._problems.append(f"health of backend service {where}: {result.error.message}")
+            found.append(result.value or GroupHealth(result.cluster, error="health unknown"))
         return tuple(found)
 
     def _group_health(self, service: str, group: str) -> GroupHealth:
