@@ -29,6 +29,7 @@ ENDPOINT_ENV = "KUBECTL_FED_GCE_ENDPOINT"
 PROJECT_ENVS = ("GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
 READ_ONLY_SCOPE = "https://www.googleapis.com/auth/compute.readonly"
 HEALTH_CALLS_AT_ONCE = 8
+DEFAULT_ENDPOINT = "compute.googleapis.com"
 
 
 class GceUnavailable(Exception):
@@ -159,7 +160,10 @@ class GceReader:
         except exceptions.RetryError as err:
             raise GceUnavailable(f"the Compute API did not answer: {_first_line(err)}") from None
         except OSError as err:  # requests' connection errors are OSErrors
-            raise GceUnavailable(f"cannot reach the Compute API: {_first_line(err)}") from None
+            where = self._endpoint or DEFAULT_ENDPOINT
+            raise GceUnavailable(
+                f"cannot reach the Compute API at {where} ({type(err).__name__})"
+            ) from None
         return None
 
     def _client(self, name: str) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -209,6 +210,16 @@ def test_service_and_replicaset_describe_and_schema_valid_documents(fed: Fed) ->
     ]
     flagged = fed.run("describe", "ingress", INGRESS, "--gcp-project", fed.sandbox.gcp_project)
     assert section(flagged, "Load balancer")[1] == f"  Project:           {fed.sandbox.gcp_project}"
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    fed.env["KUBECTL_FED_GCE_ENDPOINT"] = closed
+    unreachable = fed.run("describe", "ingress", INGRESS, "--gcp-project", "p")
+    assert (unreachable.status, unreachable.err) == (0, "")
+    assert section(unreachable, "Load balancer") == [
+        f"Load balancer:  not inspected: cannot reach the Compute API at {closed} (ConnectionError)"
+    ]
+    assert field(unreachable, "Shards") == "3 healthy of 3 members"
 
 
 def test_not_found_and_bad_input(fed: Fed) -> None:

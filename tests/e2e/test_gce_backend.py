@@ -113,8 +113,11 @@ def test_an_unreachable_compute_api_is_unavailable_not_a_crash() -> None:
     with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    with pytest.raises(GceUnavailable, match="cannot reach the Compute API"):
+    with pytest.raises(GceUnavailable) as raised:
         reader(f"http://127.0.0.1:{port}").read(refs())
+    assert str(raised.value) == (
+        f"cannot reach the Compute API at http://127.0.0.1:{port} (ConnectionError)"
+    )
 
 
 def test_without_credentials_the_reader_says_so(
