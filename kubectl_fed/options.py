@@ -46,23 +46,58 @@ def global_options(outputs: tuple[str, ...] = OUTPUT_FORMATS) -> Callable[[F], F
             return func(*args, settings=Settings(**values), **kwargs)
 
         options = [
-            click.option("--kubeconfig", type=click.Path(dir_okay=False), default=None,
-                         help="Kubeconfig file (default: $KUBECONFIG or ~/.kube/config)."),
-            click.option("--federation", default=None, metavar="NAME",
-                         help="Saved member set to use (default: the current one)."),
-            click.option("--clusters", default=None, metavar="LIST",
-                         help="Comma list of contexts or globs; '!glob' excludes."),
-            click.option("-n", "--namespace", default=None, help="Namespace (default: the context's)."),
+            click.option(
+                "--kubeconfig",
+                type=click.Path(dir_okay=False),
+                default=None,
+                help="Kubeconfig file (default: $KUBECONFIG or ~/.kube/config).",
+            ),
+            click.option(
+                "--federation",
+                default=None,
+                metavar="NAME",
+                help="Saved member set to use (default: the current one).",
+            ),
+            click.option(
+                "--clusters",
+                default=None,
+                metavar="LIST",
+                help="Comma list of contexts or globs; '!glob' excludes.",
+            ),
+            click.option(
+                "-n", "--namespace", default=None, help="Namespace (default: the context's)."
+            ),
             click.option("-A", "--all-namespaces", is_flag=True, help="All namespaces."),
-            click.option("-o", "--output", type=click.Choice(outputs), default=outputs[0],
-                         show_default=True, help="Output format."),
-            click.option("--request-timeout", type=float, default=DEFAULT_REQUEST_TIMEOUT,
-                         callback=_positive_float, show_default=True, metavar="SECONDS",
-                         help="Per-cluster bound on each call."),
-            click.option("--parallelism", type=click.IntRange(min=1), default=None, metavar="N",
-                         help="Concurrent clusters (default: all, at most 64)."),
-            click.option("--debug", is_flag=True, envvar="KUBECTL_FED_DEBUG",
-                         help="Show tracebacks and request logs (never credentials)."),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Choice(outputs),
+                default=outputs[0],
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option(
+                "--request-timeout",
+                type=float,
+                default=DEFAULT_REQUEST_TIMEOUT,
+                callback=_positive_float,
+                show_default=True,
+                metavar="SECONDS",
+                help="Per-cluster bound on each call.",
+            ),
+            click.option(
+                "--parallelism",
+                type=click.IntRange(min=1),
+                default=None,
+                metavar="N",
+                help="Concurrent clusters (default: all, at most 64).",
+            ),
+            click.option(
+                "--debug",
+                is_flag=True,
+                envvar="KUBECTL_FED_DEBUG",
+                help="Show tracebacks and request logs (never credentials).",
+            ),
         ]
         for option in reversed(options):
             wrapper = option(wrapper)
