@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 KUBECONFIG_NAME = "kubeconfig"
 MEMBERSHIP_NAME = "kubectl-fed.yaml"
 FEDERATION_NAME = "sandbox"
@@ -50,12 +48,16 @@ def kubeconfig_document(endpoints: Sequence[Endpoint], ca_pem: bytes) -> dict[st
 
 
 def write_kubeconfig(path: Path, endpoints: Sequence[Endpoint], ca_pem: bytes) -> None:
+    import yaml
+
     document = kubeconfig_document(endpoints, ca_pem)
     _write_private(path, yaml.safe_dump(document, sort_keys=False))
 
 
 def write_membership(path: Path, members: Sequence[str]) -> None:
     """The membership file format kubectl-fed reads (a federation named `sandbox`)."""
+    import yaml
+
     document = {
         "apiVersion": "kubectl-fed/v1",
         "kind": "FederationConfig",

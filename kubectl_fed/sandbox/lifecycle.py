@@ -1,0 +1,161 @@
+"""Start, inspect, fault and stop a background sandbox (what `kubectl fed sandbox` does)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kubectl_fed.errors import FedError, UsageError
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.sandbox.control import ControlError, call
+from kubectl_fed.sandbox.files import KUBECONFIG_NAME, MEMBERSHIP_NAME
+from kubectl_fed.sandbox.state import (
+    LOG_NAME,
+    SandboxState,
+    process_alive,
+    read_state,
+    remove_state,
+    state_path,
+)
+
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 30.0
+
+
+class NotRunning(FedError):
+    status = ExitStatus.FAILED
+
+
+@dataclass(frozen=True)
+class Started:
+    directory: Path
+    pid: int
+    clusters: list[str]
+
+    @property
+    def kubeconfig(self) -> Path:
+        return self.directory / KUBECONFIG_NAME
+
+    @property
+    def membership(self) -> Path:
+        return self.directory / MEMBERSHIP_NAME
+
+
+def running_state(directory: Path) -> SandboxState | None:
+    """The state of a live sandbox in `directory`; stale state left by a dead one is removed."""
+    state = read_state(directory)
+    if state is None:
+        return None
+    if not process_alive(state.pid):
+        remove_state(directory, logs=False)
+        return None
+    return state
+
+
+def _require_running(directory: Path) -> SandboxState:
+    state = running_state(directory)
+    if state is None:
+        raise NotRunning(
+            f"no sandbox is running in {directory} (start one with: kubectl fed sandbox up)"
+        )
+    return state
+
+
+def _spawn(directory: Path, clusters: int, latency_ms: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "kubectl_fed.sandbox.serve",
+        "--dir",
+        str(directory),
+        "--clusters",
+        str(clusters),
+        "--latency",
+        str(latency_ms),
+    ]
+    with open(directory / LOG_NAME, "ab") as log:
+        return subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
+        )
+
+
+def _last_log_line(directory: Path) -> str:
+    try:
+        lines = (directory / LOG_NAME).read_text().strip().splitlines()
+    except OSError:
+        return ""
+    return lines[-1] if lines else ""
+
+
+def up(directory: Path, clusters: int, latency_ms: int) -> Started:
+    """Start a background sandbox and wait until it is ready."""
+    directory = directory.expanduser().resolve()
+    existing = running_state(directory)
+    if existing is not None:
+        raise FedError(
+            f"a sandbox is already running in {directory} (pid {existing.pid}); "
+            "stop it first with: kubectl fed sandbox down"
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    process = _spawn(directory, clusters, latency_ms)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        state = read_state(directory)
+        if state is not None and state.pid == process.pid:
+            return Started(directory, state.pid, state.clusters)
+        if process.poll() is not None:
+            raise FedError(
+                f"the sandbox process exited: {_last_log_line(directory) or 'no output'}"
+            )
+        time.sleep(0.05)
+    process.terminate()
+    raise FedError(
+        f"the sandbox did not start within {START_TIMEOUT:g}s (see {directory / LOG_NAME})"
+    )
+
+
+def _control(directory: Path, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    state = _require_running(directory)
+    try:
+        return call(state.control_port, state.secret, path, body)
+    except ControlError as err:
+        if err.status in (400, 404):
+            raise UsageError(str(err)) from err
+        raise FedError(str(err)) from err
+
+
+def status(directory: Path) -> tuple[SandboxState, list[dict[str, Any]]]:
+    state = _require_running(directory)
+    return state, list(_control(directory, "/status")["clusters"])
+
+
+def fail(directory: Path, context: str, mode: str, seconds: float | None, code: int | None) -> None:
+    _control(
+        directory, "/fail", {"context": context, "mode": mode, "seconds": seconds, "code": code}
+    )
+
+
+def heal(directory: Path, context: str) -> None:
+    _control(directory, "/heal", {"context": context})
+
+
+def down(directory: Path) -> int:
+    """Stop the sandbox and remove its files; returns the pid it stopped."""
+    directory = directory.expanduser().resolve()
+    state = _require_running(directory)
+    try:
+        call(state.control_port, state.secret, "/stop")
+    except ControlError:
+        os.kill(state.pid, 15)  # the process no longer answers: ask it to stop by signal
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while state_path(directory).exists() and process_alive(state.pid):
+        if time.monotonic() > deadline:
+            raise FedError(f"the sandbox process {state.pid} did not stop within {STOP_TIMEOUT:g}s")
+        time.sleep(0.05)
+    remove_state(directory)
+    return state.pid

@@ -1,0 +1,120 @@
+"""`kubectl fed sandbox up/status/fail/heal/down` as a user runs them (subprocesses)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from kubernetes import client, config
+
+
+def fed(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kubectl_fed", "sandbox", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+@pytest.fixture
+def sandbox_dir(tmp_path: Path) -> Iterator[Path]:
+    directory = tmp_path / "sandbox"
+    try:
+        yield directory
+    finally:
+        fed("down", "--dir", str(directory))
+
+
+def exports(stdout: str) -> dict[str, str]:
+    found = {}
+    for line in stdout.splitlines():
+        assert line.startswith("export "), line
+        name, _, value = line.removeprefix("export ").partition("=")
+        found[name] = shlex.split(value)[0]
+    return found
+
+
+def test_up_status_fail_heal_down(sandbox_dir: Path) -> None:
+    started = fed("up", "--clusters", "2", "--dir", str(sandbox_dir))
+    assert started.returncode == 0, started.stderr
+    variables = exports(started.stdout)
+    assert variables == {
+        "KUBECONFIG": str(sandbox_dir / "kubeconfig"),
+        "KUBECTL_FED_CONFIG": str(sandbox_dir / "kubectl-fed.yaml"),
+    }
+    assert "2 clusters running" in started.stderr
+    membership = yaml.safe_load(Path(variables["KUBECTL_FED_CONFIG"]).read_text())
+    assert membership == {
+        "apiVersion": "kubectl-fed/v1",
+        "kind": "FederationConfig",
+        "current": "sandbox",
+        "federations": {"sandbox": {"members": ["us-central1", "europe-west1"]}},
+    }
+    assert (sandbox_dir / "sandbox-state.json").stat().st_mode & 0o077 == 0
+
+    api = config.new_client_from_config(variables["KUBECONFIG"], context="europe-west1")
+    try:
+        names = [ns.metadata.name for ns in client.CoreV1Api(api).list_namespace().items]
+        assert "kube-system" in names
+        failed = fed("fail", "europe-west1", "--mode", "forbidden", "--dir", str(sandbox_dir))
+        assert failed.returncode == 0, failed.stderr
+        shown = fed("status", "--dir", str(sandbox_dir))
+        rows = [line.split() for line in shown.stdout.splitlines()[1:]]
+        assert rows[0] == ["CLUSTER", "SERVER", "FAULT"]
+        assert [(row[0], row[2]) for row in rows[1:]] == [
+            ("us-central1", "-"),
+            ("europe-west1", "forbidden"),
+        ]
+        with pytest.raises(client.exceptions.ApiException) as err:
+            client.CoreV1Api(api).list_namespace()
+        assert err.value.status == 403
+        assert fed("heal", "europe-west1", "--dir", str(sandbox_dir)).returncode == 0
+        assert "kube-system" in [
+            ns.metadata.name for ns in client.CoreV1Api(api).list_namespace().items
+        ]
+    finally:
+        api.close()
+
+    stopped = fed("down", "--dir", str(sandbox_dir))
+    assert stopped.returncode == 0, stopped.stderr
+    assert "stopped" in stopped.stderr and stopped.stdout == ""
+    assert not sandbox_dir.exists()
+
+
+def test_bad_usage_and_nothing_running(sandbox_dir: Path) -> None:
+    where = ["--dir", str(sandbox_dir)]
+    for args in (["down"], ["status"], ["heal", "us-central1"]):
+        result = fed(*args, *where)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            f"error: no sandbox is running in {sandbox_dir} "
+            "(start one with: kubectl fed sandbox up)"
+        )
+    assert fed("up", "--clusters", "1", *where).returncode == 0
+    twice = fed("up", *where)
+    assert twice.returncode == 1 and twice.stdout == ""
+    assert "a sandbox is already running in" in twice.stderr
+    unknown = fed("fail", "mars-north1", "--mode", "slow", *where)
+    assert unknown.returncode == 2
+    assert "no cluster named 'mars-north1' in the sandbox (clusters: us-central1)" in unknown.stderr
+    bad_mode = fed("fail", "us-central1", "--mode", "flaky", *where)
+    assert bad_mode.returncode == 2 and "'flaky' is not one of" in bad_mode.stderr
+    for result in (twice, unknown, bad_mode):
+        assert "Traceback" not in result.stderr
+
+
+def test_stale_state_of_a_dead_process_is_cleaned(sandbox_dir: Path) -> None:
+    where = ["--dir", str(sandbox_dir)]
+    assert fed("up", "--clusters", "1", *where).returncode == 0
+    state = yaml.safe_load((sandbox_dir / "sandbox-state.json").read_text())
+    os.kill(state["pid"], 9)
+    restarted = fed("up", "--clusters", "1", *where)  # the dead one's state does not block it
+    assert restarted.returncode == 0, restarted.stderr
