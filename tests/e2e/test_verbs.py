@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,16 @@ from verbs_helpers import (
     Fed,
     manifest_file,
     service_yaml,
-    started,
 )
+
+from kubectl_fed.sandbox.federation import SandboxFederation
 
 US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
 
 
 @pytest.fixture
-def fed(tmp_path: Path) -> Iterator[Fed]:
-    yield from started(tmp_path / "sandbox")
+def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
+    return Fed(sandbox, fed_env)
 
 
 def test_create_get_delete_the_guide_examples(fed: Fed) -> None:

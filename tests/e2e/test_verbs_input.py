@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from verbs_helpers import MARKER_LABEL, Fed, manifest_file, service_yaml, started
+from verbs_helpers import MARKER_LABEL, Fed, manifest_file, service_yaml
+
+from kubectl_fed.sandbox.federation import SandboxFederation
 
 US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
-KUBECTL = shutil.which("kubectl")
 
 
 @pytest.fixture
-def fed(tmp_path: Path) -> Iterator[Fed]:
-    yield from started(tmp_path / "sandbox")
+def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
+    return Fed(sandbox, fed_env)
 
 
 BAD_MANIFESTS = {
@@ -107,14 +106,13 @@ def test_delete_by_kind_and_names(fed: Fed, tmp_path: Path) -> None:
 
 
 @pytest.mark.kubectl
-@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
-def test_adopts_an_object_made_with_kubectl(fed: Fed, tmp_path: Path) -> None:
+def test_adopts_an_object_made_with_kubectl(fed: Fed, tmp_path: Path, kubectl_path: str) -> None:
     path = manifest_file(tmp_path, "web.yaml", [service_yaml()])
     kubeconfig = fed.env["KUBECONFIG"] or ""
     # The sandbox serves no OpenAPI document, so kubectl's client-side schema check is off.
     command = ["create", "-f", path, "--validate=false"]
     made = subprocess.run(
-        [str(KUBECTL), "--kubeconfig", kubeconfig, "--context", EU, *command],
+        [kubectl_path, "--kubeconfig", kubeconfig, "--context", EU, *command],
         capture_output=True,
         text=True,
         timeout=60,

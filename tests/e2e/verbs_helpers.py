@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,13 +36,9 @@ class Run:
 class Fed:
     """A started sandbox plus the environment that points kubectl-fed at it."""
 
-    def __init__(self, sandbox: SandboxFederation) -> None:
+    def __init__(self, sandbox: SandboxFederation, env: Mapping[str, str]) -> None:
         self.sandbox = sandbox
-        self.env = {
-            "KUBECONFIG": str(sandbox.kubeconfig_path),
-            "KUBECTL_FED_CONFIG": str(sandbox.membership_path),
-            "KUBECTL_FED_DEBUG": None,
-        }
+        self.env: dict[str, str | None] = {**env, "KUBECTL_FED_DEBUG": None}
 
     @property
     def names(self) -> list[str]:
@@ -79,11 +75,6 @@ class Fed:
     def clear_requests(self) -> None:
         for name in self.names:
             self.sandbox.cluster(name).requests.clear()
-
-
-def started(directory: Path, clusters: int = 3) -> Iterator[Fed]:
-    with SandboxFederation.start(clusters=clusters, directory=directory) as sandbox:
-        yield Fed(sandbox)
 
 
 def manifest_file(directory: Path, name: str, documents: Sequence[str]) -> str:
