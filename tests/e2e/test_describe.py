@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
-from pathlib import Path
 
 import jsonschema
 import pytest
 from describe_helpers import (
+    EXAMPLES,
     INGRESS,
     SCHEMA_PATH,
+    Fed,
     document,
     field,
     load_balancer_health,
     section,
     settled_walkthrough,
-    with_gce,
 )
 from federation_helpers import eventually
-from verbs_helpers import EXAMPLES, Fed
+
+from kubectl_fed.sandbox.federation import SandboxFederation
 
 US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
 RANGES = "130.211.0.0/22, 35.191.0.0/16"
 
 
 @pytest.fixture
-def fed(tmp_path: Path) -> Iterator[Fed]:
-    yield from with_gce(tmp_path / "sandbox")
+def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
+    return Fed(sandbox, fed_env)
 
 
 def test_after_the_walkthrough_one_address_every_shard_healthy_and_the_load_balancer(
