@@ -111,6 +111,7 @@ class KubeConfig:
         from kubernetes.client import ApiClient, Configuration
         from kubernetes.config import kube_config
 
+        _serialize_temp_files(kube_config)
         loader_class: Any = kube_config.KubeConfigLoader  # the client is untyped here
 
         configuration = Configuration()
@@ -150,6 +151,28 @@ def load_kubeconfig(explicit: str | None, environ: Mapping[str, str] | None = No
         raise
     except Exception as err:
         raise UsageError(f"invalid kubeconfig {os.pathsep.join(paths)}: {_short(err)}") from None
+
+
+_TEMP_FILES_LOCK = threading.Lock()
+
+
+def _serialize_temp_files(kube_config: Any) -> None:
+    """Make the client's `*-data` -> temporary file step safe across threads.
+
+    The client records a temporary file's name before writing its content, so a second
+    member built at the same moment from the same certificate data (a CA shared by
+    several clusters) can be handed a still-empty file and fail its TLS setup.
+    """
+    original = kube_config._create_temp_file_with_content
+    if getattr(original, "serialized", False):
+        return
+
+    def serialized(*args: Any, **kwargs: Any) -> Any:
+        with _TEMP_FILES_LOCK:
+            return original(*args, **kwargs)
+
+    serialized.serialized = True  # type: ignore[attr-defined]
+    kube_config._create_temp_file_with_content = serialized
 
 
 def _quiet_insecure_warnings() -> None:

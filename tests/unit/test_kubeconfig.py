@@ -566,3 +566,30 @@ def test_a_request_cut_before_it_was_sent_is_repeated_even_for_create() -> None:
     stub = Stub(cut, ok(service))
     assert stub_backend(stub).create(service) == service
     assert [r.method for r in stub.requests] == ["POST", "POST"]
+
+
+def test_members_sharing_a_ca_get_complete_ca_files_when_built_in_parallel(
+    tmp_path: Path,
+) -> None:
+    import base64
+
+    shared = base64.b64encode(trustme.CA().cert_pem.bytes()).decode()
+    names = [f"member-{index}" for index in range(16)]
+    cluster = {"server": "https://127.0.0.1:1", "certificate-authority-data": shared}
+    document = kubeconfig_doc(*((name, cluster, {"token": TOKEN}) for name in names))
+    config = load_kubeconfig(write(tmp_path / "config", document), {})
+    start = threading.Barrier(len(names), timeout=10)
+    sizes: dict[str, int] = {}
+
+    def build(name: str) -> None:
+        start.wait()
+        client = config.api_client(name, pool_size=1)
+        sizes[name] = Path(client.configuration.ssl_ca_cert).stat().st_size
+
+    threads = [threading.Thread(target=build, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sizes) == sorted(names)
+    assert min(sizes.values()) > 0
