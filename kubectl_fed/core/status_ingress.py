@@ -12,7 +12,6 @@ from kubectl_fed.core.status import (
     Health,
     Member,
     Presence,
-    Shard,
     absent_note,
     created_of,
     forbidden_note,
@@ -55,7 +54,6 @@ class IngressStatus:
     addresses: tuple[tuple[str, str], ...]  # (cluster, address) of members that have one
     pending: tuple[str, ...]  # present members without an address yet
     default_backend: BackendRef | None
-    default_endpoints: tuple[tuple[str, tuple[str, ...]], ...]
     tls: tuple[TlsEntry, ...]
     rules: tuple[IngressRule, ...]
     rows: tuple[ClusterRow, ...]
@@ -76,16 +74,14 @@ class IngressStatus:
 def ingress_status(members: Sequence[Member]) -> IngressStatus:
     spec = (reference(members) or {}).get("spec") or {}
     addresses = tuple(
-        (m.cluster, address) for m in present(members) if (address := ingress_address(m.obj))
+        (m.cluster, address) for m in present(members) if (address := load_balancer_address(m.obj))
     )
     distinct = {address for _, address in addresses}
-    default = _backend(spec.get("defaultBackend"))
     return IngressStatus(
         address=next(iter(distinct)) if len(distinct) == 1 else None,
         addresses=addresses,
-        pending=tuple(m.cluster for m in present(members) if not ingress_address(m.obj)),
-        default_backend=default,
-        default_endpoints=_endpoints(members, default) if default else (),
+        pending=tuple(m.cluster for m in present(members) if not load_balancer_address(m.obj)),
+        default_backend=_backend(spec.get("defaultBackend")),
         tls=tuple(
             TlsEntry(tuple(str(h) for h in t.get("hosts") or []), str(t.get("secretName") or ""))
             for t in spec.get("tls") or []
@@ -93,10 +89,6 @@ def ingress_status(members: Sequence[Member]) -> IngressStatus:
         rules=tuple(_rules(spec, members)),
         rows=tuple(_row(m, distinct) for m in members),
     )
-
-
-def ingress_address(obj: KubeObject | None) -> str:
-    return load_balancer_address(obj)
 
 
 def backend_services(obj: KubeObject | None) -> list[str]:
@@ -152,7 +144,7 @@ def _row(member: Member, addresses: set[str]) -> ClusterRow:
     snapshot = member.snapshot
     names = backend_services(snapshot.obj)
     shard = services_shard(names, snapshot.services, snapshot.endpoints, snapshot.forbidden)
-    address = ingress_address(snapshot.obj)
+    address = load_balancer_address(snapshot.obj)
     notes = [shard.reason] if shard.health is Health.UNHEALTHY else []
     notes += [note] if (note := forbidden_note(snapshot)) else []
     if not address:
@@ -162,6 +154,3 @@ def _row(member: Member, addresses: set[str]) -> ClusterRow:
     return ClusterRow(
         member.cluster, member.presence, address, shard, created_of(snapshot.obj), "; ".join(notes)
     )
-
-
-__all__ = ["BackendRef", "IngressRule", "IngressStatus", "Shard", "TlsEntry", "ingress_status"]
