@@ -12,6 +12,7 @@ from kubectl_fed.core.status import (
     Health,
     Member,
     Presence,
+    Shard,
     absent_note,
     created_of,
     forbidden_note,
@@ -110,7 +111,7 @@ def _row(member: Member, disagreeing: Sequence[PortStatus]) -> ClusterRow:
         mine = dict(port.node_ports).get(member.cluster)
         notes.append(f"port {port.name or port.port}: node port {mine or 'none'} differs")
     if not selector:
-        shard = type(shard)(Health.UNKNOWN, shard.ready, shard.total, "no selector")
+        shard = Shard(Health.UNKNOWN, shard.ready, shard.total, "no selector")
     return ClusterRow(
         member.cluster,
         member.presence,
