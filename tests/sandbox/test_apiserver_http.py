@@ -1,0 +1,150 @@
+"""The sandbox API server over HTTP: routes, auth, Tables, watch streams, the request log."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sandbox_helpers import raw_request
+
+from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
+
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
+
+
+@pytest.fixture
+def cluster(sandbox: SandboxFederation) -> SandboxCluster:
+    return sandbox.clusters[0]
+
+
+def watch_events(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_health_and_version_need_no_token_but_the_api_does(
+    sandbox: SandboxFederation, cluster: SandboxCluster
+) -> None:
+    for path in ("/healthz", "/readyz", "/livez"):
+        response = raw_request(sandbox, cluster, "GET", path, token="")
+        assert (response.status, response.text) == (200, "ok")
+    version = raw_request(sandbox, cluster, "GET", "/version", token="")
+    assert version.status == 200 and version.json()["gitVersion"].startswith("v1.29.")
+    refused = raw_request(sandbox, cluster, "GET", "/api/v1/namespaces", token="")
+    assert refused.status == 401 and refused.json()["reason"] == "Unauthorized"
+    wrong = raw_request(sandbox, cluster, "GET", "/version", token="guess")
+    assert wrong.status == 401
+
+
+def test_discovery_legacy_and_aggregated(
+    sandbox: SandboxFederation, cluster: SandboxCluster
+) -> None:
+    groups = raw_request(sandbox, cluster, "GET", "/apis").json()
+    assert {g["name"] for g in groups["groups"]} >= {"apps", "networking.k8s.io"}
+    core = raw_request(sandbox, cluster, "GET", "/api/v1").json()
+    services = next(r for r in core["resources"] if r["name"] == "services")
+    assert services["shortNames"] == ["svc"] and "watch" in services["verbs"]
+    accept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+    aggregated = raw_request(sandbox, cluster, "GET", "/apis", headers={"Accept": accept})
+    assert aggregated.headers["content-type"] == accept
+    assert aggregated.json()["kind"] == "APIGroupDiscoveryList"
+
+
+def test_openapi_and_unknown_paths_are_not_found(
+    sandbox: SandboxFederation, cluster: SandboxCluster
+) -> None:
+    for path in ("/openapi/v2", "/openapi/v3"):
+        assert raw_request(sandbox, cluster, "GET", path).status == 404
+    unknown = raw_request(sandbox, cluster, "GET", "/api/v1/widgets")
+    assert unknown.status == 404 and unknown.json()["reason"] == "NotFound"
+    assert (
+        raw_request(sandbox, cluster, "PUT", "/api/v1/namespaces/default/configmaps").status == 405
+    )
+
+
+def test_table_responses(sandbox: SandboxFederation, cluster: SandboxCluster) -> None:
+    response = raw_request(
+        sandbox,
+        cluster,
+        "GET",
+        "/api/v1/namespaces/default/services",
+        headers={"Accept": TABLE},
+    )
+    table = response.json()
+    assert response.headers["content-type"].startswith("application/json;as=Table")
+    assert table["kind"] == "Table" and table["metadata"]["resourceVersion"]
+    names = [column["name"] for column in table["columnDefinitions"]]
+    assert names[:6] == ["Name", "Type", "Cluster-IP", "External-IP", "Port(s)", "Age"]
+    assert [row["cells"][0] for row in table["rows"]] == ["kubernetes"]
+    assert table["rows"][0]["object"]["kind"] == "PartialObjectMetadata"
+
+
+def test_delete_answers_a_success_status(
+    sandbox: SandboxFederation, cluster: SandboxCluster
+) -> None:
+    cluster.store.create("configmaps", "default", {"metadata": {"name": "gone"}})
+    response = raw_request(sandbox, cluster, "DELETE", f"{CONFIGMAPS}/gone")
+    body = response.json()
+    assert response.status == 200
+    assert (body["kind"], body["status"], body["details"]["name"]) == ("Status", "Success", "gone")
+    again = raw_request(sandbox, cluster, "DELETE", f"{CONFIGMAPS}/gone")
+    assert again.status == 404 and again.json()["message"] == 'configmaps "gone" not found'
+
+
+def test_watch_from_now_sends_the_current_state_then_ends_at_its_timeout(
+    sandbox: SandboxFederation, cluster: SandboxCluster
+) -> None:
+    cluster.store.create("configmaps", "default", {"metadata": {"name": "a"}})
+    response = raw_request(sandbox, cluster, "GET", f"{CONFIGMAPS}?watch=true&timeoutSeconds=1")
+    assert response.status == 200
+    events = watch_events(response.text)
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [("ADDED", "a")]
+
+
+def test_watch_replays_from_a_resource_version_with_selectors(
+    sandbox: SandboxFederation, cluster: SandboxCluster
+) -> None:
+    start = cluster.store.resource_version
+    cluster.store.create("configmaps", "default", {"metadata": {"name": "a", "labels": {"x": "1"}}})
+    cluster.store.create("configmaps", "default", {"metadata": {"name": "b"}})
+    cluster.store.delete("configmaps", "default", "a")
+    path = f"{CONFIGMAPS}?watch=1&resourceVersion={start}&labelSelector=x%3D1&timeoutSeconds=1"
+    events = watch_events(raw_request(sandbox, cluster, "GET", path).text)
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [
+        ("ADDED", "a"),
+        ("DELETED", "a"),
+    ]
+
+
+def test_watch_as_table_sends_columns_once(
+    sandbox: SandboxFederation, cluster: SandboxCluster
+) -> None:
+    start = cluster.store.resource_version
+    for name in ("a", "b"):
+        cluster.store.create("configmaps", "default", {"metadata": {"name": name}})
+    path = f"{CONFIGMAPS}?watch=true&resourceVersion={start}&timeoutSeconds=1"
+    events = watch_events(
+        raw_request(sandbox, cluster, "GET", path, headers={"Accept": TABLE}).text
+    )
+    tables = [event["object"] for event in events]
+    assert [t["kind"] for t in tables] == ["Table", "Table"]
+    assert tables[0]["columnDefinitions"] and not tables[1]["columnDefinitions"]
+
+
+def test_request_log_tells_reads_from_writes(
+    sandbox: SandboxFederation, cluster: SandboxCluster
+) -> None:
+    raw_request(sandbox, cluster, "GET", CONFIGMAPS)
+    assert cluster.requests.writes() == []
+    raw_request(sandbox, cluster, "POST", CONFIGMAPS, {"metadata": {"name": "x"}})
+    raw_request(sandbox, cluster, "POST", CONFIGMAPS, {"metadata": {"name": "x"}})
+    writes = cluster.requests.writes()
+    assert [(w.method, w.path, w.status) for w in writes] == [
+        ("POST", CONFIGMAPS, 201),
+        ("POST", CONFIGMAPS, 409),
+    ]
+    dry = raw_request(
+        sandbox, cluster, "POST", f"{CONFIGMAPS}?dryRun=All", {"metadata": {"name": "y"}}
+    )
+    assert dry.status == 201 and cluster.requests.records()[-1].query == "dryRun=All"
+    assert [cm["metadata"]["name"] for cm in cluster.store.list("configmaps", "default")] == ["x"]
