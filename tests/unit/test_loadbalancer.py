@@ -90,3 +90,17 @@ def test_firewall_coverage_needs_both_ranges_on_every_node_port() -> None:
         "tcp:30301 from 130.211.0.0/22",
         "tcp:30301 from 35.191.0.0/16",
     )
+
+
+def test_http_and_https_rules_on_one_ip_are_one_load_balancer() -> None:
+    facts = LoadBalancerFacts(
+        project="p",
+        forwarding_rules=(
+            ForwardingRule(f"k8s-fw-default-myingress--{UID}", "130.211.5.194", "80-80"),
+            ForwardingRule(f"k8s-fws-default-myingress--{UID}", "130.211.5.194", "443-443"),
+        ),
+    )
+    view = load_balancer_view(facts, [("us-central1", "130.211.5.194")], {"us-central1": []})
+    assert view.ips == ("130.211.5.194",)
+    assert view.mismatched == ()
+    assert view.firewall is not None and view.firewall.uncovered == ()
