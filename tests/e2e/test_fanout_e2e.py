@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -38,17 +37,9 @@ def fed(*args: str, env: Mapping[str, str]) -> Outcome:
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxFederation]:
-    with SandboxFederation.start(clusters=3, directory=tmp_path / "sandbox") as federation:
-        yield federation
-
-
-@pytest.fixture
-def env(sandbox: SandboxFederation) -> dict[str, str]:
-    return {
-        "KUBECONFIG": str(sandbox.kubeconfig_path),
-        "KUBECTL_FED_CONFIG": str(sandbox.membership_path),
-    }
+def env(fed_env: dict[str, str]) -> dict[str, str]:
+    """The shared `fed_env` (KUBECONFIG and KUBECTL_FED_CONFIG of the `sandbox` fixture)."""
+    return fed_env
 
 
 def wait_for(condition: Callable[[], bool], limit: float = 30.0) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,17 +36,9 @@ def fed(*args: str, env: Mapping[str, str]) -> Outcome:
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxFederation]:
-    with SandboxFederation.start(clusters=3, directory=tmp_path / "sandbox") as federation:
-        yield federation
-
-
-@pytest.fixture
-def env(sandbox: SandboxFederation, tmp_path: Path) -> dict[str, str]:
-    return {
-        "KUBECONFIG": str(sandbox.kubeconfig_path),
-        "KUBECTL_FED_CONFIG": str(sandbox.membership_path),
-    }
+def env(fed_env: dict[str, str]) -> dict[str, str]:
+    """The shared `fed_env` (KUBECONFIG and KUBECTL_FED_CONFIG of the `sandbox` fixture)."""
+    return fed_env
 
 
 def no_requests(sandbox: SandboxFederation) -> bool:
