@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 
 import jsonschema
 import pytest
@@ -58,10 +59,19 @@ def test_after_the_walkthrough_one_address_every_shard_healthy_and_the_load_bala
     assert sorted(created) == sorted(fed.names)
 
 
-def test_a_member_scaled_to_zero_turns_unhealthy_in_both_views(fed: Fed) -> None:
+@pytest.mark.parametrize("through", ["store", pytest.param("kubectl", marks=pytest.mark.kubectl)])
+def test_a_member_scaled_to_zero_turns_unhealthy_in_both_views(
+    fed: Fed, through: str, request: pytest.FixtureRequest
+) -> None:
     settled_walkthrough(fed)
-    store = fed.sandbox.cluster(EU).store
-    store.patch("replicasets", "default", "nginx", {"spec": {"replicas": 0}})
+    if through == "kubectl":  # the member directly, as its own admin would
+        kubectl = request.getfixturevalue("kubectl_path")
+        patch = ["patch", "rs", "nginx", "--type", "merge", "-p", '{"spec":{"replicas":0}}']
+        env = {k: v for k, v in fed.env.items() if v is not None}
+        subprocess.run([kubectl, "--context", EU, *patch], env=env, check=True, capture_output=True)
+    else:
+        store = fed.sandbox.cluster(EU).store
+        store.patch("replicasets", "default", "nginx", {"spec": {"replicas": 0}})
 
     def eu_unhealthy() -> bool:
         doc = document(fed, "ingress", INGRESS)
