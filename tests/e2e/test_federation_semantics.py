@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +24,17 @@ from federation_helpers import (
     replicaset_yaml,
     service_object,
 )
-from verbs_helpers import Fed, manifest_file, started
+from verbs_helpers import Fed, manifest_file
 
 from kubectl_fed.planner import plan
+from kubectl_fed.sandbox.federation import SandboxFederation
 
 WEIGHTS_1_2_2 = {"clusters": {US: {"weight": 1}, EU: {"weight": 2}, ASIA: {"weight": 2}}}
 
 
 @pytest.fixture
-def fed(tmp_path: Path) -> Iterator[Fed]:
-    yield from started(tmp_path / "sandbox")
+def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
+    return Fed(sandbox, fed_env)
 
 
 def node_ports(fed: Fed, cluster: str, name: str) -> list[int]:

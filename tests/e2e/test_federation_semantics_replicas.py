@@ -3,12 +3,12 @@ planner, move off a member that fails and back when it heals, respect capacity."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from federation_helpers import ASIA, EU, US, eventually, replicaset_yaml
-from verbs_helpers import Fed, manifest_file, started
+from verbs_helpers import Fed, manifest_file
 
 from kubectl_fed.planner import plan, scheduled_replicas
 from kubectl_fed.sandbox.controllers.wiring import SimulationOptions
@@ -19,8 +19,8 @@ KEY = "default/web"
 
 
 @pytest.fixture
-def fed(tmp_path: Path) -> Iterator[Fed]:
-    yield from started(tmp_path / "sandbox")
+def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
+    return Fed(sandbox, fed_env)
 
 
 def shares(fed: Fed, name: str = "web") -> dict[str, int]:
@@ -121,7 +121,13 @@ def test_rebalance_caps_a_member_at_its_capacity(
     sandbox_factory: Callable[..., SandboxFederation], tmp_path: Path
 ) -> None:
     options = SimulationOptions(capacities={ASIA: 3}, ready_delay=0)
-    fed = Fed(sandbox_factory(clusters=3, simulation=options))
+    small = sandbox_factory(clusters=3, simulation=options)
+    env = {
+        "KUBECONFIG": str(small.kubeconfig_path),
+        "KUBECTL_FED_CONFIG": str(small.membership_path),
+        "HOME": str(tmp_path / "home"),
+    }
+    fed = Fed(small, env)
     create_web(fed, tmp_path)
     assert eventually(lambda: len(pending(fed, ASIA)) == 1)
     rebalanced = fed.run("rebalance", "rs", "web")
