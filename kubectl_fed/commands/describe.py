@@ -37,7 +37,8 @@ NO_LOAD_BALANCER = "none yet: no member's ingress names a forwarding rule"
 
 @click.command()
 @click.argument("kind", metavar="KIND")
-@click.argument("names", nargs=-1, metavar="NAME…")
+@click.argument("names", nargs=-1, metavar="[NAME…]")
+@click.option("-l", "--selector", default=None, help="Describe every object matching it.")
 @click.option(
     "--gcp-project",
     default=None,
@@ -46,22 +47,32 @@ NO_LOAD_BALANCER = "none yet: no member's ingress names a forwarding rule"
 )
 @global_options(outputs=("table", "json", "yaml"))
 def describe(
-    kind: str, names: Sequence[str], gcp_project: str | None, settings: Settings
+    kind: str,
+    names: Sequence[str],
+    selector: str | None,
+    gcp_project: str | None,
+    settings: Settings,
 ) -> ExitStatus:
     """Show a federated object: its status folded from every member cluster.
 
     Address, shards and rules as kubectl describes them, a row per member cluster,
     the Google Cloud load balancer behind an ingress, and every member's events.
+    Without a name, every object of the kind (matching -l) that some member has.
 
     \b
     Examples:
       kubectl fed describe ingress myingress
       kubectl fed describe svc nginx -o json
       kubectl fed describe rs/nginx
+      kubectl fed describe svc -l app=nginx
     """
-    target, names = _target(kind, names, settings)
+    target, names = _target(kind, names, selector, settings)
     app = App(settings)
     namespace = app.namespace or "default"
+    if not names:
+        names, status = _listed_names(app, target, namespace, selector)
+        if not names:
+            return status
     statuses, outputs = [], []
     for name in names:
         status, text = _describe_one(app, target, namespace, name, gcp_project)
@@ -73,15 +84,39 @@ def describe(
     return _combined(statuses)
 
 
-def _target(kind: str, names: Sequence[str], settings: Settings) -> tuple[Kind, list[str]]:
+def _target(
+    kind: str, names: Sequence[str], selector: str | None, settings: Settings
+) -> tuple[Kind, list[str]]:
     if "/" in kind:
         kind, first = kind.split("/", 1)
         names = [first, *names]
-    if not names or any(not name for name in names):
+    if any(not name for name in names):
         raise UsageError("you must specify the name of the resource to describe")
+    if names and selector:
+        raise UsageError("selectors cannot be used when passing resource names")
     if settings.all_namespaces:
-        raise UsageError("a resource cannot be retrieved by name across all namespaces")
+        raise UsageError("describe works in one namespace: use -n NAMESPACE, not -A")
     return resolve(kind), list(dict.fromkeys(names))
+
+
+def _listed_names(
+    app: App, kind: Kind, namespace: str, selector: str | None
+) -> tuple[list[str], ExitStatus]:
+    """Names of the kind any member has; member failures are reported by each describe,
+    or here when nothing was found."""
+    results = app.fan_out(
+        lambda cluster: [
+            str(obj["metadata"]["name"])
+            for obj in app.backend(cluster).list(kind.plural, namespace, selector)
+        ]
+    )
+    names = sorted({name for result in results for name in result.value or []})
+    if names:
+        return names, ExitStatus.OK
+    status = app.report(results)
+    if status is ExitStatus.OK:
+        click.echo(f"No resources found in {namespace} namespace.", err=True)
+    return [], status
 
 
 def _describe_one(

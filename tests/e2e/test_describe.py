@@ -204,6 +204,13 @@ def test_service_and_replicaset_describe_and_schema_valid_documents(fed: Fed) ->
     assert [line.split()[:3] for line in section(replicas, "Clusters")[2:]] == [
         [cluster, "2", "2"] for cluster in fed.names
     ]
+    every = fed.run("describe", "svc")
+    names = [line.split()[1] for line in every.out_lines if line.startswith("Name:")]
+    assert names == sorted(names) and "nginx" in names
+    selected = fed.run("describe", "svc", "-l", "app=nginx")
+    assert [line for line in selected.out_lines if line.startswith("Name:")] == [
+        "Name:         nginx"
+    ]
     both = fed.run("describe", "svc", "nginx", "nope")
     assert both.status == 1
     assert both.out_lines[:6] == service.out_lines[:6]  # up to the ages, which move
@@ -238,11 +245,15 @@ def test_not_found_and_bad_input(fed: Fed) -> None:
     assert missing.err_lines == [
         'error: ingresses.networking.k8s.io "nope" not found in any member cluster'
     ]
+    nothing = fed.run("describe", "ingress")
+    assert (nothing.status, nothing.out) == (0, "")
+    assert nothing.err_lines == ["No resources found in default namespace."]
     fed.clear_requests()
     for args, message in (
         (("widget", "x"), 'the server doesn\'t have a resource type "widget"'),
-        (("ing",), "you must specify the name of the resource to describe"),
-        (("ing", "x", "-A"), "a resource cannot be retrieved by name across all namespaces"),
+        (("ing/",), "you must specify the name of the resource to describe"),
+        (("ing", "x", "-l", "app=x"), "selectors cannot be used when passing resource names"),
+        (("ing", "x", "-A"), "describe works in one namespace: use -n NAMESPACE, not -A"),
         (("ing", "x", "-o", "wide"), "Invalid value for '-o'"),
     ):
         run = fed.run("describe", *args)
