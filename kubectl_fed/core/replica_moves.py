@@ -51,7 +51,12 @@ def _unschedulable(backend: ClusterBackend, replicaset: KubeObject) -> int:
     metadata = replicaset.get("metadata") or {}
     labels = ((replicaset.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
     selector = ",".join(f"{key}={value}" for key, value in sorted(labels.items())) or None
-    pods = backend.list("pods", metadata.get("namespace"), selector)
+    try:
+        pods = backend.list("pods", metadata.get("namespace"), selector)
+    except ClusterCallError as err:
+        if err.reason is Reason.FORBIDDEN:
+            return 0  # without the right to read pods, no capacity estimate
+        raise
     return sum(1 for pod in pods if _owned_by(pod, metadata.get("uid")) and _is_unschedulable(pod))
 
 

@@ -172,3 +172,19 @@ def test_get_rs_shows_desired_planned_and_the_federated_total(fed: Fed, tmp_path
         ["web", ASIA, "4", "4"],
         ["web", "TOTAL", "13", "10"],
     ]
+
+
+def test_rebalance_without_the_right_to_list_pods_keeps_the_member(
+    fed: Fed, tmp_path: Path
+) -> None:
+    create_web(fed, tmp_path)
+    fed.sandbox.cluster(EU).access.deny("list", "pods")
+    kept = fed.run("rebalance", "rs", "web")
+    assert kept.status == 0, kept.err
+    assert [line.split() for line in kept.out_lines] == [
+        ["CLUSTER", "BEFORE", "AFTER"],
+        [US, "2", "2"],
+        [EU, "4", "4"],
+        [ASIA, "4", "4"],
+        ["TOTAL", "10", "10"],
+    ]
