@@ -312,3 +312,23 @@ def _drain(fd: int, chunks: list[bytes]) -> None:
         if not chunk:
             return
         chunks.append(chunk)
+
+
+def test_a_member_without_gce_is_reported_and_left_alone(fed: Fed, tmp_path: Path) -> None:
+    store = fed.sandbox.cluster(ASIA).store
+    store.delete("configmaps", "kube-system", "ingress-uid")
+    for node in store.list("nodes"):
+        patch = {"spec": {"providerID": f"aws:///ap-east-1a/{node['metadata']['name']}"}}
+        store.patch("nodes", None, node["metadata"]["name"], patch)
+    path = manifest_file(
+        tmp_path, "web.yaml", [node_port_service("web", 80), ingress_yaml("web", "web")]
+    )
+    created = fed.run("create", "-f", path)
+    assert created.status == 0, created.err
+    assert created.err_lines == [
+        f"warning: cluster {ASIA}: ingress controller is not GCE: GLBC UID left alone"
+    ]
+    assert [line.split(":")[0] for line in created.out_lines if "ingress-uid" in line] == [EU]
+    assert store.list("configmaps", "kube-system") == []
+    assert uid_data(fed, EU)["uid"] == uid_data(fed, US)["uid"]
+    assert f"{ASIA}: ingress.networking.k8s.io/web created" in created.out_lines
