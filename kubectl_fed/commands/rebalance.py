@@ -21,10 +21,10 @@ from kubectl_fed.options import global_options
 def rebalance(resources: Sequence[str], dry_run: str, settings: Settings) -> ExitStatus:
     """Split a federated ReplicaSet's replicas again over the members available now.
 
-    Members that cannot be reached get none: their share moves to the others. Members
-    whose pods stay Pending for lack of room get at most what they can run. Once a member
-    is back, rebalancing again returns its share as the preferences say. The total is the
-    one recorded on the members (annotation kubectl-fed.io/total-replicas).
+    Members that cannot be reached get none: their share moves to the others. What a
+    member cannot run (its pods Pending, Unschedulable) is also given to the others. Once
+    a member is back, rebalancing again returns its share as the preferences say. The
+    total is the one recorded on the members (annotation kubectl-fed.io/total-replicas).
 
     \b
     Examples:
