@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import click
 
@@ -73,14 +74,20 @@ def describe(
         names, status = _listed_names(app, target, namespace, selector)
         if not names:
             return status
-    statuses, outputs = [], []
+    statuses, documents, printed = [], [], False
     for name in names:
-        status, text = _describe_one(app, target, namespace, name, gcp_project)
+        status, described = _describe_one(app, target, namespace, name, gcp_project)
         statuses.append(status)
-        if text:
-            outputs.append(text)
-    if outputs:
-        click.echo("\n\n".join(outputs))
+        if described is None:
+            continue
+        if settings.output == "table":  # each as soon as it is read, a blank line apart
+            fed, view = described
+            click.echo(("\n" if printed else "") + describe_text(fed, _now(), view))
+            printed = True
+        else:
+            documents.append(federated_object(*described))
+    if documents:
+        click.echo(_machine(settings.output, documents))
     return _combined(statuses)
 
 
@@ -119,9 +126,12 @@ def _listed_names(
     return [], status
 
 
+Described = tuple[FederatedObject, LoadBalancerView | None]
+
+
 def _describe_one(
     app: App, kind: Kind, namespace: str, name: str, project: str | None
-) -> tuple[ExitStatus, str]:
+) -> tuple[ExitStatus, Described | None]:
     calls = BASE_CALLS + 4
     results = app.fan_out(
         lambda cluster: read_snapshot(app.backend(cluster), kind, namespace, name), calls=calls
@@ -132,17 +142,21 @@ def _describe_one(
         if not interrupted(results) and fed.answered:
             where = "any member cluster" if status is ExitStatus.OK else "any member that answered"
             click.echo(f'error: {kind.qualified_plural} "{name}" not found in {where}', err=True)
-        return (ExitStatus.FAILED if status is not ExitStatus.INTERRUPTED else status), ""
+        return (ExitStatus.FAILED if status is not ExitStatus.INTERRUPTED else status), None
     view = _load_balancer(app, fed, project) if kind == INGRESS else None
-    return status, _render(app.settings.output, fed, view)
+    return status, (fed, view)
 
 
-def _render(output: str, fed: FederatedObject, view: LoadBalancerView | None) -> str:
-    if output == "json":
-        return machine.to_json(federated_object(fed, view))
-    if output == "yaml":
-        return machine.to_yaml(federated_object(fed, view))
-    return describe_text(fed, datetime.now(UTC), view)
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _machine(output: str, documents: list[dict[str, Any]]) -> str:
+    """One FederatedObject, or several in a List as kubectl prints several objects."""
+    document = documents[0]
+    if len(documents) > 1:
+        document = {"apiVersion": "v1", "kind": "List", "metadata": {}, "items": documents}
+    return machine.to_json(document) if output == "json" else machine.to_yaml(document)
 
 
 def _load_balancer(app: App, fed: FederatedObject, flag: str | None) -> LoadBalancerView:

@@ -206,7 +206,12 @@ def test_service_and_replicaset_describe_and_schema_valid_documents(fed: Fed) ->
     ]
     every = fed.run("describe", "svc")
     names = [line.split()[1] for line in every.out_lines if line.startswith("Name:")]
-    assert names == sorted(names) and "nginx" in names
+    assert names == ["kubernetes", "nginx"]
+    assert every.out_lines[every.out_lines.index("Name:         nginx") - 1] == ""
+    listed = json.loads(fed.run("describe", "svc", "-o", "json").out)
+    assert (listed["kind"], len(listed["items"])) == ("List", 2)
+    for item in listed["items"]:
+        jsonschema.validate(item, schema)
     selected = fed.run("describe", "svc", "-l", "app=nginx")
     assert [line for line in selected.out_lines if line.startswith("Name:")] == [
         "Name:         nginx"
