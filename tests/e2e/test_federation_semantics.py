@@ -172,6 +172,13 @@ def test_uid_dry_run_shows_the_change_and_writes_nothing(fed: Fed, tmp_path: Pat
     assert fed.writes() == {cluster: [] for cluster in fed.names}
     assert {cluster: uid_data(fed, cluster)["uid"] for cluster in fed.names} == before
 
+    on_servers = fed.run("create", "-f", path, "--dry-run=server")
+    assert on_servers.status == 0, on_servers.err
+    assert [line.endswith("(server dry run)") for line in on_servers.out_lines] == [True] * 5
+    writes = [write for cluster in fed.names for write in fed.writes()[cluster]]
+    assert writes and all("dryRun=All" in write for write in writes)
+    assert {cluster: uid_data(fed, cluster)["uid"] for cluster in fed.names} == before
+
 
 def test_a_foreign_ingress_blocks_the_uid_change_unless_forced(fed: Fed, tmp_path: Path) -> None:
     first = manifest_file(tmp_path, "first.yaml", [ingress_yaml("first", "web")])
