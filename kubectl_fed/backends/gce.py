@@ -23,6 +23,7 @@ from kubectl_fed.core.loadbalancer import (
     LoadBalancerFacts,
     LoadBalancerRefs,
 )
+from kubectl_fed.core.results import interrupted
 
 T = TypeVar("T")
 ENDPOINT_ENV = "KUBECTL_FED_GCE_ENDPOINT"
@@ -104,7 +105,10 @@ class GceReader:
 
         workers = max(1, min(HEALTH_CALLS_AT_ONCE, len(groups)))
         found = []
-        for result in fan_out(groups, health, workers=workers):
+        results = fan_out(groups, health, workers=workers)
+        if interrupted(results):  # the fan-out caught Ctrl-C: the command must still end
+            raise KeyboardInterrupt
+        for result in results:
             if isinstance(result.value, GceUnavailable):
                 raise result.value
             if result.error is not None:
