@@ -78,6 +78,8 @@ def describe(
     for name in names:
         status, described = _describe_one(app, target, namespace, name, gcp_project)
         statuses.append(status)
+        if status is ExitStatus.INTERRUPTED:
+            break
         if described is None:
             continue
         if settings.output == "table":  # each as soon as it is read, a blank line apart
