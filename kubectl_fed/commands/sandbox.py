@@ -73,6 +73,9 @@ def up(clusters: int, latency: int, directory: Path | None) -> None:
     started = lifecycle.up(_directory(directory), clusters, latency)
     click.echo(f"export KUBECONFIG={shlex.quote(str(started.kubeconfig))}")
     click.echo(f"export KUBECTL_FED_CONFIG={shlex.quote(str(started.membership))}")
+    if started.gce_endpoint:  # the emulated Compute API that `describe`/`doctor` read
+        click.echo(f"export KUBECTL_FED_GCE_ENDPOINT={shlex.quote(started.gce_endpoint)}")
+        click.echo(f"export GOOGLE_CLOUD_PROJECT={shlex.quote(started.gcp_project)}")
     names = ", ".join(started.clusters)
     click.echo(
         f"sandbox: {len(started.clusters)} clusters running (pid {started.pid}): {names}", err=True

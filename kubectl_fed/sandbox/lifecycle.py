@@ -36,6 +36,8 @@ class Started:
     directory: Path
     pid: int
     clusters: list[str]
+    gce_endpoint: str = ""
+    gcp_project: str = ""
 
     @property
     def kubeconfig(self) -> Path:
@@ -107,7 +109,8 @@ def up(directory: Path, clusters: int, latency_ms: int) -> Started:
     while time.monotonic() < deadline:
         state = read_state(directory)
         if state is not None and state.pid == process.pid:
-            return Started(directory, state.pid, state.clusters)
+            gce = (state.gce_endpoint, state.gcp_project)
+            return Started(directory, state.pid, state.clusters, *gce)
         if process.poll() is not None:
             raise FedError(
                 f"the sandbox process exited: {_last_log_line(directory) or 'no output'}"

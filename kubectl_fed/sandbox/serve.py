@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     control = ControlServer(federation, secret, stopping.set)
     control.start()
     try:
-        write_state(directory, SandboxState(os.getpid(), control.port, secret, federation.names))
+        gce = (federation.gce_endpoint, federation.gcp_project)
+        state = SandboxState(os.getpid(), control.port, secret, federation.names, *gce)
+        write_state(directory, state)
         print(f"sandbox ready: {', '.join(federation.names)}", flush=True)
         while not stopping.wait(1.0):
             pass

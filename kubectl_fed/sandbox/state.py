@@ -32,6 +32,8 @@ class SandboxState:
     control_port: int
     secret: str
     clusters: list[str]
+    gce_endpoint: str = ""
+    gcp_project: str = ""
 
 
 def state_path(directory: Path) -> Path:
@@ -51,7 +53,12 @@ def read_state(directory: Path) -> SandboxState | None:
     try:
         raw = json.loads(state_path(directory).read_text())
         return SandboxState(
-            int(raw["pid"]), int(raw["control_port"]), str(raw["secret"]), list(raw["clusters"])
+            int(raw["pid"]),
+            int(raw["control_port"]),
+            str(raw["secret"]),
+            list(raw["clusters"]),
+            str(raw.get("gce_endpoint", "")),
+            str(raw.get("gcp_project", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -46,6 +46,8 @@ def test_up_status_fail_heal_down(sandbox_dir: Path) -> None:
     started = fed("up", "--clusters", "2", "--dir", str(sandbox_dir))
     assert started.returncode == 0, started.stderr
     variables = exports(started.stdout)
+    assert variables.pop("KUBECTL_FED_GCE_ENDPOINT").startswith("http://127.0.0.1:")
+    assert variables.pop("GOOGLE_CLOUD_PROJECT") == "kubectl-fed-sandbox"
     assert variables == {
         "KUBECONFIG": str(sandbox_dir / "kubeconfig"),
         "KUBECTL_FED_CONFIG": str(sandbox_dir / "kubectl-fed.yaml"),
