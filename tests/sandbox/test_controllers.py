@@ -140,7 +140,6 @@ def test_replicas_beyond_capacity_stay_pending_unschedulable(factory: Any) -> No
             return len(core.list_namespaced_pod("default", label_selector="app=nginx").items) == 1
 
         eventually(one_left)
-        rs = apps.read_namespaced_replica_set("nginx", "default")
         eventually(
             lambda: apps.read_namespaced_replica_set("nginx", "default").status.replicas == 1
         )

@@ -265,6 +265,7 @@ def test_uids_decide_whether_clusters_share_one_load_balancer(
         )
         return {h.health_state for h in result.health_status}
 
+    eventually(lambda: us.annotation("backends") == f'{{"{service.name}":"HEALTHY"}}')
     assert health(f"{US}-a") == {"HEALTHY"}
     assert health(f"{EU}-a") == {"UNHEALTHY"}  # no ready pods behind the service there
     sandbox.cluster(US).fail("unreachable")
