@@ -28,6 +28,9 @@ MAX_ATTEMPTS = 3
 FIRST_BACKOFF = 0.2
 MAX_CONFLICT_RETRIES = 3
 APPLY_PATCH = "application/apply-patch+yaml"
+# Creates and updates carry our field manager too, so a later server-side apply owns
+# (and can remove) the fields they wrote.
+FIELD_MANAGER = "kubectl-fed"
 ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 # Answers of a server that does not do server-side apply (fall back to get + replace).
 _NO_APPLY = {405, 415, 501}
@@ -78,13 +81,15 @@ class KubeBackend:
 
     def create(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject:
         res = resource_of(obj)
-        request = Request("POST", res.path(_namespace(obj, res)), _dry(dry_run), obj)
+        query = (("fieldManager", FIELD_MANAGER), *_dry(dry_run))
+        request = Request("POST", res.path(_namespace(obj, res)), query, obj)
         return self._call(request)
 
     def replace(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject:
         res = resource_of(obj)
         path = res.path(_namespace(obj, res), _name(obj))
-        return self._call(Request("PUT", path, _dry(dry_run), obj))
+        query = (("fieldManager", FIELD_MANAGER), *_dry(dry_run))
+        return self._call(Request("PUT", path, query, obj))
 
     def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
         res = resource_of(obj)

@@ -435,6 +435,19 @@ def test_apply_fallback_creates_when_missing() -> None:
     )
     stub_backend(stub).apply(desired, field_manager="kubectl-fed")
     assert [r.method for r in stub.requests] == ["PATCH", "GET", "POST"]
+    assert stub.requests[-1].query == (("fieldManager", "kubectl-fed"),)
+
+
+def test_create_and_replace_name_the_field_manager() -> None:
+    obj = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "n"}}
+    stub = Stub(ok(obj), ok(obj))
+    backend = stub_backend(stub)
+    backend.create(obj, dry_run=True)
+    backend.replace(obj)
+    assert [(r.method, r.query) for r in stub.requests] == [
+        ("POST", (("fieldManager", "kubectl-fed"), ("dryRun", "All"))),
+        ("PUT", (("fieldManager", "kubectl-fed"),)),
+    ]
 
 
 def test_cluster_facts() -> None:
