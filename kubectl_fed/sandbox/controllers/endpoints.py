@@ -30,7 +30,8 @@ class EndpointsController:
                 continue  # endpoints of selector-less services belong to their user
             key = (service["metadata"]["namespace"], service["metadata"]["name"])
             wanted.add(key)
-            self._write(service, endpoint_subsets(service, pods))
+            with contextlib.suppress(ApiError):  # changed meanwhile: the next pass retries
+                self._write(service, endpoint_subsets(service, pods))
         for namespace, name in self._managed - wanted:
             with contextlib.suppress(ApiError):
                 self._store.delete("endpoints", namespace, name)

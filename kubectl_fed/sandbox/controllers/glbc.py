@@ -8,6 +8,7 @@ annotations and its events (ADD, CREATE ip: ..., Translate warnings).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -73,7 +74,8 @@ class GlbcController:
         for ingress in self._store.list("ingresses"):
             if is_gce_ingress(ingress):
                 live.add((ingress["metadata"]["namespace"], ingress["metadata"]["name"]))
-                self._sync(ingress, context)
+                with contextlib.suppress(ApiError):  # changed meanwhile: next pass retries
+                    self._sync(ingress, context)
         for cluster, namespace, name in self._gce.specs():
             if cluster == self._cluster and (namespace, name) not in live:
                 self._gce.release_load_balancer(cluster, namespace, name)

@@ -3,10 +3,12 @@ report them Ready after a delay. Pods that do not fit stay Pending, Unschedulabl
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from typing import Any
 
+from kubectl_fed.sandbox.apiserver.errors import ApiError
 from kubectl_fed.sandbox.apiserver.store import Store, now_timestamp
 from kubectl_fed.sandbox.controllers import nodes as topo
 from kubectl_fed.sandbox.controllers.events import NORMAL, WARNING, EventRecorder
@@ -77,13 +79,14 @@ class PodLifecycle:
             waiting, key=lambda p: (p["metadata"]["creationTimestamp"], p["metadata"]["name"])
         ):
             node = self._choose(nodes, usage, pods, pod)
-            if node is None:
-                self._mark_unschedulable(pod, len(nodes))
-                continue
-            usage[node["metadata"]["name"]] += 1
-            ip = topo.free_pod_ip(node, taken)
-            taken.add(ip)
-            self._bind(pod, node, ip)
+            with contextlib.suppress(ApiError):  # deleted meanwhile: nothing to schedule
+                if node is None:
+                    self._mark_unschedulable(pod, len(nodes))
+                    continue
+                usage[node["metadata"]["name"]] += 1
+                ip = topo.free_pod_ip(node, taken)
+                taken.add(ip)
+                self._bind(pod, node, ip)
 
     @staticmethod
     def _choose(nodes: list[JSON], usage: Counter[str], pods: list[JSON], pod: JSON) -> JSON | None:
@@ -159,7 +162,8 @@ class PodLifecycle:
                 continue
             at = self._ready_at.setdefault(pod["metadata"]["uid"], now + self._ready_delay)
             if at <= now:
-                self._mark_ready(pod)
+                with contextlib.suppress(ApiError):
+                    self._mark_ready(pod)
             else:
                 due = at - now if due is None else min(due, at - now)
         return due

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections import defaultdict
 from typing import Any
 
+from kubectl_fed.sandbox.apiserver.errors import ApiError
 from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.controllers.events import NORMAL, EventRecorder
 from kubectl_fed.sandbox.controllers.pods import controller_uid, is_active, is_ready
@@ -26,11 +28,14 @@ class ReplicaSetController:
             if is_active(pod) and controller_uid(pod):
                 owned[controller_uid(pod)].append(pod)
         for rs in self._store.list("replicasets"):
-            pods = self._scale(rs, owned.pop(rs["metadata"]["uid"], []))
-            self._write_status(rs, pods)
+            with contextlib.suppress(ApiError):  # changed meanwhile: the next pass retries
+                pods = self._scale(rs, owned.pop(rs["metadata"]["uid"], []))
+                self._write_status(rs, pods)
         for orphans in owned.values():  # pods whose ReplicaSet is gone
             for pod in orphans:
-                if _owner_kind(pod) == "ReplicaSet":
+                if _owner_kind(pod) != "ReplicaSet":
+                    continue
+                with contextlib.suppress(ApiError):
                     self._store.delete(
                         "pods", pod["metadata"]["namespace"], pod["metadata"]["name"]
                     )
