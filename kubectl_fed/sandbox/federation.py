@@ -1,12 +1,14 @@
 """Start a federation of simulated clusters in this process: the sandbox's Python API.
 
-    with SandboxFederation.start(clusters=3, directory=tmp_path) as sandbox:
-        sandbox.kubeconfig_path          # one context per cluster, named after its region
-        sandbox.membership_path          # kubectl-fed.yaml, federation "sandbox"
-        cluster = sandbox.cluster("europe-west1")
-        cluster.store.get("configmaps", "kube-system", "ingress-uid")
-        cluster.fail("throttle"); cluster.heal()
-        cluster.requests.writes()        # what was sent to it
+Example (docs/sandbox.md has the whole API)::
+
+with SandboxFederation.start(clusters=3, directory=tmp_path) as sandbox:
+    sandbox.kubeconfig_path          # one context per cluster, named after its region
+    sandbox.membership_path          # kubectl-fed.yaml, federation "sandbox"
+    cluster = sandbox.cluster("europe-west1")
+    cluster.store.get("configmaps", "kube-system", "ingress-uid")
+    cluster.fail("throttle"); cluster.heal()
+    cluster.requests.writes()        # what was sent to it
 """
 
 from __future__ import annotations
@@ -133,7 +135,11 @@ class SandboxFederation:
         store = Store(cluster_index=index + 1)
         seed(store, name, name)
         api = ApiCluster(
-            name, store, secrets.token_urlsafe(32), self.ca.server_context, self._acceptor,
+            name,
+            store,
+            secrets.token_urlsafe(32),
+            self.ca.server_context,
+            self._acceptor,
             latency_ms=latency_ms,
         )
         self.clusters.append(SandboxCluster(name, index, api))
