@@ -46,6 +46,8 @@ def move_replicas(
         raise UsageError("--all-namespaces cannot be used here: name one namespace")
     namespace = app.namespace
     reads = app.fan_out(lambda c: read_member_replicaset(app.backend(c), namespace, name), calls=3)
+    if not any(read.ok for read in reads):  # name every member's failure, not "not found"
+        return app.report(reads, f"{REPLICASET.singular} {namespace}/{name}")
     answers = {read.cluster: read.value for read in reads if read.value is not None}
     plan = plan_moves(app.members, answers, namespace, name, total=total, rebalance=rebalance)
     click.echo(moves_table(plan))
