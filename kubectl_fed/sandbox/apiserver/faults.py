@@ -6,7 +6,17 @@ from dataclasses import dataclass
 
 from kubectl_fed.sandbox.apiserver.errors import ApiError, status_body
 
-FAULT_MODES = ("unreachable", "slow", "error", "throttle", "unauthorized", "forbidden")
+FAULT_MODES = (
+    "unreachable",
+    "slow",
+    "error",
+    "throttle",
+    "unauthorized",
+    "forbidden",
+    "conflict",
+)
+# `conflict` answers every update (PUT, PATCH) with 409 as if the object had just changed.
+UPDATE_METHODS = ("PUT", "PATCH")
 DEFAULT_SLOW_SECONDS = 30.0
 
 
@@ -47,6 +57,15 @@ def throttled() -> ApiError:
         {"retryAfterSeconds": 1},
     )
     return ApiError(body, headers={"Retry-After": "1"})
+
+
+def conflict(path: str) -> ApiError:
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    message = (
+        f'Operation cannot be fulfilled on "{name}": the object has been modified; '
+        "please apply your changes to the latest version and try again"
+    )
+    return ApiError(status_body(409, "Conflict", message, {"name": name}))
 
 
 def server_error(code: int) -> ApiError:

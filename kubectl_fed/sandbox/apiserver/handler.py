@@ -96,6 +96,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         self.url_path, self.query_text = split.path.rstrip("/") or "/", split.query
         self.query = {key: values[-1] for key, values in parse_qs(split.query).items()}
         code, self.logged = 500, False
+        self.cluster.requests.begin()
         try:
             body = self._read_body()
             self._pause(self.cluster.latency_ms / 1000)
@@ -112,6 +113,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         finally:
             if not self.logged:
                 self.log_request_status(code)
+            self.cluster.requests.end()
 
     def log_request_status(self, code: int) -> None:
         """Record this request once (a watch records itself as soon as it streams)."""
@@ -140,6 +142,8 @@ class ApiHandler(BaseHTTPRequestHandler):
             raise faults.unauthorized()
         elif fault.mode == "forbidden":
             raise forbidden_path(self.command.lower(), self.url_path)
+        elif fault.mode == "conflict" and self.command in faults.UPDATE_METHODS:
+            raise faults.conflict(self.url_path)
         elif fault.mode == "unreachable":
             self.close_connection = True
             raise faults.server_error(503)

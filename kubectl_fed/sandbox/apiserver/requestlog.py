@@ -28,6 +28,23 @@ class RequestLog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._records: list[RequestRecord] = []
+        self._in_flight = 0
+        self._idle = threading.Condition(self._lock)
+
+    def begin(self) -> None:
+        """A request arrived; it is in flight until `end()` (a slow one may outlive its client)."""
+        with self._lock:
+            self._in_flight += 1
+
+    def end(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no request is being handled (watches count); False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
     def add(self, record: RequestRecord) -> None:
         with self._lock:
