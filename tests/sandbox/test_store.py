@@ -92,6 +92,26 @@ def test_replicaset_selector_must_match_template(store: Store) -> None:
     assert err.message.startswith('ReplicaSet.apps "web" is invalid: spec.template.metadata.labels')
 
 
+def test_replicaset_selector_is_immutable(store: Store) -> None:
+    rs = {
+        "metadata": {"name": "web"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web", "v": "2"}}, "spec": POD_SPEC},
+        },
+    }
+    store.create("replicasets", "default", rs)
+    err = _error(
+        store.patch,
+        "replicasets",
+        "default",
+        "web",
+        {"spec": {"selector": {"matchLabels": {"v": "2"}}}},
+    )
+    assert err.code == 422 and "spec.selector: Invalid value" in err.message
+    assert err.message.endswith("field is immutable")
+
+
 def test_deleting_an_owner_deletes_its_dependents(store: Store) -> None:
     owner = store.create("configmaps", "default", {"metadata": {"name": "owner"}})
     reference = {

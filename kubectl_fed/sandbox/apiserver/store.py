@@ -39,7 +39,7 @@ from kubectl_fed.sandbox.apiserver.errors import (
 from kubectl_fed.sandbox.apiserver.kinds import KINDS, Kind
 from kubectl_fed.sandbox.apiserver.selectors import field_matcher, label_matcher
 from kubectl_fed.sandbox.apiserver.services import ServiceAllocator
-from kubectl_fed.sandbox.apiserver.validation import validate
+from kubectl_fed.sandbox.apiserver.validation import validate, validate_update
 
 JSON = dict[str, Any]
 Key = tuple[str, str]  # (namespace or "", name)
@@ -336,7 +336,7 @@ class Store:
         return new
 
     def _check(self, kind: Kind, new: JSON, old: JSON | None) -> None:
-        errors = validate(kind, new)
+        errors = validate(kind, new) + (validate_update(kind, new, old) if old else [])
         if not errors and kind.plural == "services":
             key = self._key(kind, new["metadata"].get("namespace"), new["metadata"]["name"])
             others = [obj for k, obj in self._objects["services"].items() if k != key]

@@ -143,3 +143,21 @@ def validate(kind: Kind, obj: JSON) -> list[FieldError]:
             errors.append(invalid_value(f"metadata.labels[{key}]", value, "must be a string"))
     validator = _VALIDATORS.get(kind.plural)
     return errors + (validator(obj) if validator else [])
+
+
+def _selector_text(selector: JSON) -> str:
+    labels = ", ".join(
+        f'"{k}":"{v}"' for k, v in sorted((selector.get("matchLabels") or {}).items())
+    )
+    return f"v1.LabelSelector{{MatchLabels:map[string]string{{{labels}}}}}"
+
+
+def validate_update(kind: Kind, new: JSON, old: JSON) -> list[FieldError]:
+    """Rules that compare an update with the stored object (immutable fields)."""
+    if kind.plural != "replicasets":
+        return []
+    selector = (new.get("spec") or {}).get("selector") or {}
+    if selector == ((old.get("spec") or {}).get("selector") or {}):
+        return []
+    detail = f"Invalid value: {_selector_text(selector)}: field is immutable"
+    return [FieldError("spec.selector", "FieldValueInvalid", detail)]
