@@ -133,7 +133,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         if fault is None:
             return
         if fault.mode == "slow":
-            self._pause(fault.seconds)
+            self.cluster.hold(fault.seconds)
         elif fault.mode == "error":
             raise faults.server_error(fault.code)
         elif fault.mode == "throttle":

@@ -147,6 +147,7 @@ class ApiCluster:
         self.access = AccessRules()
         self.stopping = threading.Event()
         self._fault: Fault | None = None
+        self._released = threading.Event()  # set: requests held by the slow fault go on
         self._lock = threading.Lock()
         self._acceptor = acceptor
         self._server = _TLSServer(self, ApiHandler)
@@ -165,6 +166,7 @@ class ApiCluster:
         """Start misbehaving as `fault` says (replacing any earlier fault)."""
         with self._lock:
             self._restore()
+            self._released = threading.Event()
             self._fault = fault
             if fault.mode == "unreachable":
                 self._acceptor.unregister(self._server)
@@ -176,7 +178,12 @@ class ApiCluster:
         with self._lock:
             self._restore()
 
+    def hold(self, seconds: float) -> None:
+        """Delay a request of the slow fault: `seconds`, or until healed or stopped."""
+        self._released.wait(seconds)
+
     def _restore(self) -> None:
+        self._released.set()
         if self._fault is not None and self._fault.mode == "unreachable":
             self._server.reopen(self.port)
             self._acceptor.register(self._server)
@@ -185,6 +192,7 @@ class ApiCluster:
     def stop(self) -> None:
         """Close the listener and every connection, then wait for their threads."""
         self.stopping.set()
+        self._released.set()
         with self._lock:
             if self._fault is None or self._fault.mode != "unreachable":
                 self._acceptor.unregister(self._server)
