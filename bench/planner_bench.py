@@ -1,6 +1,7 @@
 """Time the replica planner and node-port planner on large federations.
 
-Run: python bench/planner_bench.py  (prints the best of several runs per scenario)
+Run: python bench/planner_bench.py  (prints the best of several runs per scenario);
+bench/run.py times the same scenarios as part of the whole suite.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def _capped_preferences() -> dict[str, Any]:
     return {"rebalance": True, "clusters": entries}
 
 
-def _scenarios() -> dict[str, Callable[[], object]]:
+def scenarios() -> dict[str, Callable[[], object]]:
     capped = _capped_preferences()
     current = {name: (i * 37) % 250 for i, name in enumerate(CLUSTERS)}
     capacity = {name: 50 + (i * 13) % 120 for i, name in enumerate(CLUSTERS)}
@@ -41,7 +42,7 @@ def _service(name: str, ports: list[dict[str, Any]]) -> dict[str, Any]:
     return {"metadata": metadata, "spec": {"type": "NodePort", "ports": ports}}
 
 
-def _node_port_run() -> Callable[[], object]:
+def node_port_run() -> Callable[[], object]:
     members = {
         f"cluster-{c:02d}": [
             _service(f"svc-{i}", [{"port": 80, "nodePort": 30000 + (i * 7 + c) % 2700}])
@@ -60,10 +61,10 @@ def _report(name: str, run: Callable[[], object]) -> None:
 
 def main() -> None:
     print(f"planner: {len(CLUSTERS)} clusters x {TOTAL} replicas (best of 5)")
-    for name, run in _scenarios().items():
+    for name, run in scenarios().items():
         _report(name, run)
     print("node ports: 50 clusters x 2000 Services, 2 new Services (best of 5)")
-    _report("index + plan", _node_port_run())
+    _report("index + plan", node_port_run())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,141 @@
+"""The targets of the performance issue, and the results as a Markdown table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Results = dict[str, Any]
+
+PARALLEL, SEQUENTIAL, ONE = "parallel kubectl", "sequential kubectl", "one kubectl get"
+
+
+def ratios(tools: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Our median over each alternative's median."""
+    ours = tools["kubectl fed"]["median_s"]
+    return {
+        f"vs {tool}": round(ours / summary["median_s"], 3)
+        for tool, summary in tools.items()
+        if tool != "kubectl fed"
+    }
+
+
+def targets(results: Results) -> list[dict[str, Any]]:
+    """Each target of the issue that this run has data for: measured value, limit, met."""
+    found: list[dict[str, Any]] = []
+
+    def add(name: str, measured: float, limit: float, unit: str) -> None:
+        found.append(
+            {
+                "target": name,
+                "measured": measured,
+                "limit": limit,
+                "unit": unit,
+                "met": measured <= limit,
+            }
+        )
+
+    for row in results["get"]:
+        n, latency, tools = row["clusters"], row["latency_ms"], row["tools"]
+        ours, ratio = tools["kubectl fed"], row["ratios"]
+        where = f"get, {n} clusters, {latency} ms"
+        if (n, latency) == (13, 50):
+            add(f"{where}: ours / parallel kubectl", ratio[f"vs {PARALLEL}"], 0.5, "x")
+            add(f"{where}: ours / sequential loop", ratio[f"vs {SEQUENTIAL}"], 0.15, "x")
+        if n == 200:
+            add(f"{where}: wall (median)", ours["median_s"], 3.0, "s")
+            add(f"{where}: ours / parallel kubectl", ratio[f"vs {PARALLEL}"], 0.3, "x")
+            add(f"{where}: peak RSS", ours["peak_rss_mb"], 250.0, "MB")
+        if (n, latency) == (3, 0):
+            add(f"{where}: ours / one kubectl get", ratio[f"vs {ONE}"], 2.5, "x")
+    help_run = results["cold_start"].get("kubectl fed --help")
+    if help_run:
+        add("kubectl fed --help (median)", help_run["median_s"], 0.25, "s")
+    planner = [row for row in results["planner"] if row["name"].startswith("planner")]
+    if planner:
+        slowest = max(planner, key=lambda row: row["median_s"])
+        add(f"slowest {slowest['name']} (median)", slowest["median_s"], 0.2, "s")
+    for row in results["planner"]:
+        if row["name"].startswith("node ports"):
+            add(f"{row['name']} (median)", row["median_s"], 0.5, "s")
+    return found
+
+
+def _time(summary: dict[str, Any]) -> str:
+    spread = f"{summary['min_s']:.3f}-{summary['max_s']:.3f}"
+    return f"{summary['median_s']:.3f} ({spread}, n={summary['runs']})"
+
+
+def markdown(results: Results) -> str:
+    """Every table of the run, with the machine and load it ran under."""
+    meta = results["meta"]
+    lines = [
+        f"# kubectl fed benchmark, {meta['date']}",
+        "",
+        f"Machine: {meta['cpus']} CPUs, {meta['memory_gib']} GiB, {meta['platform']}; "
+        f"Python {meta['python']}; kubectl {meta['kubectl']}.",
+        f"Load average (1/5/15 min) before: {meta['load_before']}, after: {meta['load_after']}.",
+        f"Conditions: {meta['conditions']}",
+        "",
+        "Seconds: median (min-max, n=runs). Ratios: our median / the alternative's median.",
+        "",
+        *_get_table(results["get"]),
+        *_verb_table(results["verbs"]),
+        *_simple_table("Start-up", results["cold_start"]),
+        *_planner_table(results["planner"]),
+        *_target_table(results["targets"]),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _get_table(rows: list[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return []
+    head = "| clusters | latency | kubectl fed | RSS MB | sequential | parallel | one kubectl |"
+    lines = ["## get ingress -A", "", head, "|" + "---|" * 7]
+    for row in rows:
+        tools, ratio = row["tools"], row["ratios"]
+        lines.append(
+            f"| {row['clusters']} | {row['latency_ms']} ms | {_time(tools['kubectl fed'])} "
+            f"| {tools['kubectl fed']['peak_rss_mb']} "
+            + "".join(
+                f"| {_time(tools[tool])} = {ratio[f'vs {tool}']}x "
+                for tool in (SEQUENTIAL, PARALLEL, ONE)
+            )
+            + "|"
+        )
+    return [*lines, ""]
+
+
+def _verb_table(rows: list[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return []
+    verbs = list(rows[0]["verbs"])
+    lines = ["## Verbs (kubectl fed)", "", "| clusters | latency | " + " | ".join(verbs) + " |"]
+    lines.append("|" + "---|" * (len(verbs) + 2))
+    for row in rows:
+        cells = " | ".join(_time(row["verbs"][verb]) for verb in verbs)
+        lines.append(f"| {row['clusters']} | {row['latency_ms']} ms | {cells} |")
+    return [*lines, ""]
+
+
+def _simple_table(title: str, series: dict[str, dict[str, Any]]) -> list[str]:
+    lines = [f"## {title}", "", "| command | seconds | peak RSS MB |", "|---|---|---|"]
+    lines += [f"| {name} | {_time(s)} | {s['peak_rss_mb']} |" for name, s in series.items()]
+    return [*lines, ""]
+
+
+def _planner_table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Planners (in process)", "", "| scenario | seconds |", "|---|---|"]
+    lines += [f"| {row['name']} | {_time(row)} |" for row in rows]
+    return [*lines, ""]
+
+
+def _target_table(rows: list[dict[str, Any]]) -> list[str]:
+    lines = ["## Targets", "", "| target | measured | limit | met |", "|---|---|---|---|"]
+    for row in rows:
+        unit = row["unit"]
+        lines.append(
+            f"| {row['target']} | {row['measured']} {unit} | <= {row['limit']} {unit} "
+            f"| {'yes' if row['met'] else 'NO'} |"
+        )
+    return [*lines, ""]
