@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "delete": "kubectl_fed.commands.delete:delete",
     "scale": "kubectl_fed.commands.scale:scale",
     "rebalance": "kubectl_fed.commands.rebalance:rebalance",
+    "doctor": "kubectl_fed.commands.doctor:doctor",
     "version": "kubectl_fed.commands.version:version",
     "sandbox": "kubectl_fed.commands.sandbox:sandbox",
     "completion": "kubectl_fed.commands.completion:completion",

@@ -1,0 +1,76 @@
+"""Read, from one member, everything `kubectl fed doctor` checks (run inside the fan-out).
+
+The first call (the server version) decides whether the member answers at all; after
+that, a read RBAC refuses (403) is left empty and named in `unreadable`, so one missing
+permission never hides the other checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubectl_fed.core.doctor.facts import WRITE_VERBS, WRITTEN_RESOURCES, MemberFacts
+from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE
+from kubectl_fed.core.member_state import get_or_none
+from kubectl_fed.core.ports import MemberCluster
+from kubectl_fed.core.results import ClusterCallError, Reason
+
+KubeObject = dict[str, Any]
+# Requests of one member's gathering, at most (bounds the fan-out's safety net).
+CALLS = 20
+
+
+def gather_member(backend: MemberCluster, namespace: str | None, server: str) -> MemberFacts:
+    version = backend.server_version()
+    reader = _Tolerant(backend)
+    configmap = reader.read(
+        "configmaps",
+        lambda: get_or_none(backend, "configmaps", UID_CONFIGMAP_NAMESPACE, UID_CONFIGMAP_NAME),
+        None,
+    )
+    return MemberFacts(
+        cluster=backend.name,
+        server=server,
+        version=version,
+        nodes=reader.listed("nodes", None),
+        uid_configmap=configmap,
+        ingresses=reader.listed("ingresses", None),
+        services=reader.listed("services", None),
+        endpoints=reader.listed("endpoints", namespace),
+        replicasets=reader.listed("replicasets", namespace),
+        pods=reader.listed("pods", namespace),
+        quotas=reader.listed("resourcequotas", namespace),
+        denied=tuple(_denied(backend, namespace)),
+        unreadable=tuple(reader.unreadable),
+    )
+
+
+def _denied(backend: MemberCluster, namespace: str | None) -> list[str]:
+    where = f"in {namespace}" if namespace else "in every namespace"
+    asked = [
+        (verb, resource, namespace, where) for resource in WRITTEN_RESOURCES for verb in WRITE_VERBS
+    ]
+    asked.append(("update", "configmaps", UID_CONFIGMAP_NAMESPACE, f"in {UID_CONFIGMAP_NAMESPACE}"))
+    return [
+        f"{verb} {resource} {where}"
+        for verb, resource, ns, where in asked
+        if not backend.access_review(verb, resource, ns)
+    ]
+
+
+class _Tolerant:
+    def __init__(self, backend: MemberCluster) -> None:
+        self._backend = backend
+        self.unreadable: list[str] = []
+
+    def listed(self, plural: str, namespace: str | None) -> tuple[KubeObject, ...]:
+        return tuple(self.read(plural, lambda: self._backend.list(plural, namespace), []))
+
+    def read(self, plural: str, call: Any, default: Any) -> Any:
+        try:
+            return call()
+        except ClusterCallError as err:
+            if err.reason is not Reason.FORBIDDEN:
+                raise
+            self.unreadable.append(plural)
+            return default

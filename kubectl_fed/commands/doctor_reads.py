@@ -1,0 +1,119 @@
+"""What `doctor` reads: the members (contexts checked one by one, so a broken one is a
+failing check, not a usage error), their facts in parallel, and the GCE load balancers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from kubectl_fed.app import App
+from kubectl_fed.core.doctor.connectivity import KUBECONFIG_PREFIX
+from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, choose_target
+from kubectl_fed.core.doctor.gce import gce_checks, not_inspected
+from kubectl_fed.core.doctor.ingress import folded
+from kubectl_fed.core.doctor.model import Check
+from kubectl_fed.core.kinds import INGRESS
+from kubectl_fed.core.loadbalancer import LoadBalancerRefs, refs_of
+from kubectl_fed.core.results import ClusterError, Reason
+from kubectl_fed.core.selection import select_clusters
+from kubectl_fed.errors import UsageError
+
+DEFAULT_NAMESPACE = "default"
+NO_PROJECT = (
+    "Google Cloud not inspected: no project (use --gcp-project, set GOOGLE_CLOUD_PROJECT, "
+    "or name contexts gke_<project>_<zone>_<name>)"
+)
+NO_LOAD_BALANCER = "Google Cloud not inspected: no member's ingress names a forwarding rule yet"
+
+
+def members(app: App) -> tuple[list[str], dict[str, str]]:
+    """The selected members, and why each broken context is broken."""
+    listed = app.federations.members(app.settings.federation)
+    contexts = list(app.kubeconfig.contexts)
+    known = contexts + [name for name in listed or [] if name not in contexts]
+    selected = select_clusters(
+        known,
+        None if listed is None else list(listed),
+        app.settings.clusters,
+        federation=app.federation,
+    )
+    broken = {}
+    for cluster in selected:
+        try:
+            app.kubeconfig.check_context(cluster)
+        except UsageError as err:
+            broken[cluster] = f"{KUBECONFIG_PREFIX}{err}"
+    return selected, broken
+
+
+def namespace_of(app: App, selected: Sequence[str], broken: dict[str, str]) -> str | None:
+    if app.settings.all_namespaces:
+        return None
+    if app.settings.namespace:
+        return app.settings.namespace
+    first = next((c for c in selected if c not in broken), None)
+    context = app.kubeconfig.contexts.get(first) if first else None
+    return (context.namespace if context else None) or DEFAULT_NAMESPACE
+
+
+def gather(app: App, names: Sequence[str]) -> Facts:
+    from kubectl_fed.backends.facts import CALLS, gather_member
+
+    selected, broken = members(app)
+    namespace = namespace_of(app, selected, broken)
+    reachable = [c for c in selected if c not in broken]
+    results = app.fan_out(
+        lambda c: gather_member(app.backend(c), namespace, app.server(c)),
+        clusters=reachable,
+        calls=CALLS,
+    )
+    by_cluster = {r.cluster: r for r in results}
+    facts = []
+    for cluster in selected:
+        if cluster in broken:
+            facts.append(MemberFacts(cluster, error=ClusterError(Reason.INVALID, broken[cluster])))
+            continue
+        result = by_cluster[cluster]
+        if result.value is not None:
+            facts.append(result.value)
+        else:
+            facts.append(MemberFacts(cluster, app.server(cluster), error=result.error))
+    found = tuple(facts)
+    return Facts(found, namespace, choose_target(found, namespace, names), tuple(names))
+
+
+def load_balancer_checks(app: App, facts: Facts, project_flag: str | None) -> list[Check]:
+    checks: list[Check] = []
+    for key in facts.target.ingresses:
+        label = f"ingress {key[0]}/{key[1]}"
+        holders = [m for m in facts.answered if m.find(INGRESS, key) is not None]
+        refs = refs_of([obj for m in holders if (obj := m.find(INGRESS, key)) is not None])
+        if not refs:
+            checks += not_inspected(label, NO_LOAD_BALANCER)
+            continue
+        checks += _inspect(app, facts, key, label, refs, project_flag, [m.cluster for m in holders])
+    return checks
+
+
+def _inspect(
+    app: App,
+    facts: Facts,
+    key: Key,
+    label: str,
+    refs: LoadBalancerRefs,
+    project_flag: str | None,
+    holders: list[str],
+) -> list[Check]:
+    from kubectl_fed.backends.gce import GceReader, GceUnavailable, find_project
+    from kubectl_fed.core.loadbalancer import load_balancer_view
+
+    project = find_project(project_flag, os.environ, [m.cluster for m in facts.members])
+    if project is None:
+        return not_inspected(label, NO_PROJECT)
+    try:
+        lb = GceReader(project, os.environ, app.settings.request_timeout).read(refs)
+    except GceUnavailable as err:
+        return not_inspected(label, f"Google Cloud not inspected: {err}")
+    zones = {m.cluster: m.zones for m in facts.answered}
+    view = load_balancer_view(lb, folded(key, facts).addresses, zones)
+    return gce_checks(label, lb, view, holders)

@@ -1,0 +1,26 @@
+"""Every member and object check, in report order."""
+
+from __future__ import annotations
+
+from kubectl_fed.core.doctor.access import access_checks
+from kubectl_fed.core.doctor.connectivity import connectivity_checks
+from kubectl_fed.core.doctor.facts import Facts
+from kubectl_fed.core.doctor.glbc import glbc_checks
+from kubectl_fed.core.doctor.ingress import ingress_checks
+from kubectl_fed.core.doctor.model import Check
+from kubectl_fed.core.doctor.objects import object_checks
+from kubectl_fed.core.doctor.ports import node_port_checks
+from kubectl_fed.core.doctor.replicas import replica_checks
+
+
+def run_checks(facts: Facts) -> list[Check]:
+    """Checks 1-11 (check 12, Google Cloud, needs its own reads: see `gce`)."""
+    return [
+        *connectivity_checks(facts),
+        *access_checks(facts),
+        *object_checks(facts),
+        *node_port_checks(facts),
+        *glbc_checks(facts),
+        *ingress_checks(facts),
+        *replica_checks(facts),
+    ]

@@ -1,0 +1,162 @@
+"""What doctor reads from every member, as plain data, and the federated objects it checks.
+
+The backend gathers one `MemberFacts` per member (in parallel); a member that could not
+be reached has only `error`. Everything below is derived without I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.results import ClusterError
+from kubectl_fed.core.status_ingress import backend_services
+
+KubeObject = dict[str, Any]
+Key = tuple[str, str]  # (namespace, name)
+# What the federation writes, checked with SelfSubjectAccessReviews: (verb, resource).
+WRITE_VERBS = ("create", "update", "delete")
+WRITTEN_RESOURCES = ("ingresses", "services", "replicasets")
+
+
+def key_of(obj: Mapping[str, Any]) -> Key:
+    metadata = obj.get("metadata") or {}
+    return str(metadata.get("namespace") or "default"), str(metadata.get("name") or "")
+
+
+def object_label(kind: Kind, key: Key) -> str:
+    return f"{kind.singular} {key[0]}/{key[1]}"
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """One member as doctor sees it; lists are None when they could not be read."""
+
+    cluster: str
+    server: str = ""
+    error: ClusterError | None = None  # the member did not answer at all
+    version: str = ""
+    nodes: tuple[KubeObject, ...] = ()
+    uid_configmap: KubeObject | None = None
+    ingresses: tuple[KubeObject, ...] = ()  # every namespace (UID agreement needs them all)
+    services: tuple[KubeObject, ...] = ()  # every namespace (node ports are cluster-wide)
+    endpoints: tuple[KubeObject, ...] = ()
+    replicasets: tuple[KubeObject, ...] = ()
+    pods: tuple[KubeObject, ...] = ()
+    quotas: tuple[KubeObject, ...] = ()
+    denied: tuple[str, ...] = ()  # "create ingresses in default", ...
+    unreadable: tuple[str, ...] = ()  # what RBAC did not let doctor read
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def zones(self) -> list[str]:
+        labels = (((n.get("metadata") or {}).get("labels") or {}) for n in self.nodes)
+        return sorted({str(z) for lab in labels if (z := lab.get("topology.kubernetes.io/zone"))})
+
+    @property
+    def provider_ids(self) -> list[str]:
+        return [str((n.get("spec") or {}).get("providerID") or "") for n in self.nodes]
+
+    def objects(self, kind: Kind) -> tuple[KubeObject, ...]:
+        if kind == INGRESS:
+            return self.ingresses
+        return self.services if kind == SERVICE else self.replicasets
+
+    def find(self, kind: Kind, key: Key) -> KubeObject | None:
+        return next((obj for obj in self.objects(kind) if key_of(obj) == key), None)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The federated objects doctor looks at, by kind, each (namespace, name)."""
+
+    ingresses: tuple[Key, ...] = ()
+    services: tuple[Key, ...] = ()
+    replicasets: tuple[Key, ...] = ()
+
+    def of(self, kind: Kind) -> tuple[Key, ...]:
+        if kind == INGRESS:
+            return self.ingresses
+        return self.services if kind == SERVICE else self.replicasets
+
+
+@dataclass(frozen=True)
+class Facts:
+    members: tuple[MemberFacts, ...]
+    namespace: str | None  # None: every namespace
+    target: Target = field(default_factory=Target)
+    named: tuple[str, ...] = ()  # ingresses asked for on the command line
+
+    @property
+    def answered(self) -> list[MemberFacts]:
+        return [m for m in self.members if m.ok]
+
+    def in_scope(self, obj: Mapping[str, Any]) -> bool:
+        return self.namespace is None or key_of(obj)[0] == self.namespace
+
+
+def federated_keys(members: Sequence[MemberFacts], kind: Kind, namespace: str | None) -> list[Key]:
+    """Every object of `kind` some member holds with the federation markers, sorted."""
+    found = {
+        key_of(obj)
+        for member in members
+        for obj in member.objects(kind)
+        if is_federated(obj) and (namespace is None or key_of(obj)[0] == namespace)
+    }
+    return sorted(found)
+
+
+def choose_target(
+    members: Sequence[MemberFacts], namespace: str | None, names: Sequence[str]
+) -> Target:
+    """With ingress names: those ingresses, their backend Services and the ReplicaSets
+    whose pods those Services select; without: every federated object in scope."""
+    if not names:
+        return Target(
+            tuple(federated_keys(members, INGRESS, namespace)),
+            tuple(federated_keys(members, SERVICE, namespace)),
+            tuple(federated_keys(members, REPLICASET, namespace)),
+        )
+    ns = namespace or "default"
+    ingresses = tuple((ns, name) for name in names)
+    services = sorted(
+        {
+            (ns, service)
+            for member in members
+            for key in ingresses
+            if (ingress := member.find(INGRESS, key)) is not None
+            for service in backend_services(ingress)
+        }
+    )
+    replicasets = sorted(
+        {
+            key_of(rs)
+            for member in members
+            for rs in member.replicasets
+            if key_of(rs)[0] == ns and _selected_by_any(rs, member, services)
+        }
+    )
+    return Target(ingresses, tuple(services), tuple(replicasets))
+
+
+def _selected_by_any(rs: KubeObject, member: MemberFacts, services: Sequence[Key]) -> bool:
+    labels = (((rs.get("spec") or {}).get("template") or {}).get("metadata") or {}).get(
+        "labels"
+    ) or {}
+    for key in services:
+        service = member.find(SERVICE, key)
+        selector = ((service or {}).get("spec") or {}).get("selector") or {}
+        if selector and all(labels.get(k) == v for k, v in selector.items()):
+            return True
+    return False
+
+
+def pods_template_labels(rs: Mapping[str, Any]) -> dict[str, str]:
+    template = (rs.get("spec") or {}).get("template") or {}
+    return dict((template.get("metadata") or {}).get("labels") or {})

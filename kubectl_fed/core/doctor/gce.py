@@ -1,0 +1,141 @@
+"""Check 12: the Google Cloud load balancer behind each federated ingress, as GCE reports it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
+from kubectl_fed.core.loadbalancer import LoadBalancerFacts, LoadBalancerView
+
+RESERVED = ("RESERVED", "IN_USE")
+
+
+def not_inspected(label: str, reason: str) -> list[Check]:
+    return [skipped("gce", reason, obj=label)]
+
+
+def gce_checks(
+    label: str, facts: LoadBalancerFacts, view: LoadBalancerView, members: Sequence[str]
+) -> list[Check]:
+    """`members`: the members holding the ingress, whose instance groups must be in it."""
+    return [
+        _forwarding_rule(label, view),
+        _static_ip(label, facts, view),
+        *_backend_services(label, view, members),
+        *_backend_health(label, view),
+        _firewall(label, view),
+    ]
+
+
+def _forwarding_rule(label: str, view: LoadBalancerView) -> Check:
+    if not view.forwarding_rules:
+        return Check(
+            "gce-forwarding-rule",
+            Status.FAIL,
+            None,
+            label,
+            "no forwarding rule found",
+            "look at GLBC's events: kubectl fed describe ingress " + label.split("/")[-1],
+        )
+    if view.mismatched:
+        off = ", ".join(c for c, _ in view.mismatched)
+        text = "; ".join(f"{a} in {c}" for c, a in view.mismatched)
+        return Check(
+            "gce-forwarding-rule",
+            Status.FAIL,
+            off,
+            label,
+            f"forwarding rule IP {', '.join(view.ips)} is not the ingress address ({text})",
+            "make the GLBC UIDs agree: kubectl fed doctor --fix",
+        )
+    return passed(
+        "gce-forwarding-rule",
+        f"forwarding rule IP {', '.join(view.ips)} is every member's address",
+        obj=label,
+    )
+
+
+def _static_ip(label: str, facts: LoadBalancerFacts, view: LoadBalancerView) -> Check:
+    reserved = {a.ip for a in facts.addresses if a.status in RESERVED}
+    loose = [ip for ip in view.ips if ip not in reserved]
+    if not loose:
+        return passed(
+            "gce-static-ip",
+            f"{', '.join(view.ips) or 'no IP'} reserved as a global static IP",
+            obj=label,
+        )
+    return Check(
+        "gce-static-ip",
+        Status.WARN,
+        None,
+        label,
+        f"{', '.join(loose)} is not a reserved global address: it may change",
+        f"reserve it: gcloud compute addresses create NAME --global --addresses {loose[0]}",
+    )
+
+
+def _backend_services(label: str, view: LoadBalancerView, members: Sequence[str]) -> list[Check]:
+    checks = []
+    for backend in view.backends:
+        covered = {c.cluster for c in backend.clusters if c.total}
+        missing = [m for m in members if m not in covered]
+        if not missing:
+            checks.append(
+                passed(
+                    "gce-backend-services",
+                    f"{backend.name} has every member's instance groups",
+                    obj=label,
+                )
+            )
+            continue
+        checks.append(
+            Check(
+                "gce-backend-services",
+                Status.FAIL,
+                ", ".join(missing),
+                label,
+                f"backend service {backend.name} has no instance group of {', '.join(missing)}",
+                "make node ports and GLBC UIDs agree: kubectl fed doctor --fix",
+            )
+        )
+    return checks
+
+
+def _backend_health(label: str, view: LoadBalancerView) -> list[Check]:
+    checks = []
+    for backend in view.backends:
+        for health in backend.clusters:
+            if health.total and not health.healthy:
+                checks.append(
+                    Check(
+                        "gce-backend-health",
+                        Status.WARN,
+                        health.cluster,
+                        label,
+                        f"backend service {backend.name}: 0/{health.total} instances "
+                        f"healthy in {health.cluster}",
+                        "look at the pods and the health check: "
+                        f"kubectl --context={health.cluster} get pods,endpoints",
+                    )
+                )
+    if not checks:
+        checks.append(
+            passed("gce-backend-health", "every member's instances are healthy", obj=label)
+        )
+    return checks
+
+
+def _firewall(label: str, view: LoadBalancerView) -> Check:
+    if view.firewall is None or view.firewall.ok:
+        return passed(
+            "gce-firewall", "firewall admits the health checkers to every node port", obj=label
+        )
+    return Check(
+        "gce-firewall",
+        Status.FAIL,
+        None,
+        label,
+        f"no firewall rule admits {', '.join(view.firewall.uncovered)}",
+        "gcloud compute firewall-rules create k8s-health-checks --allow tcp:30000-32767 "
+        "--source-ranges 130.211.0.0/22,35.191.0.0/16",
+    )

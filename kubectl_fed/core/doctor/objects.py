@@ -1,0 +1,105 @@
+"""Check 4: every federated object in every member, conforming, and not shadowed."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from kubectl_fed.core.doctor.facts import Facts, Key, object_label
+from kubectl_fed.core.doctor.model import Check, Status, passed
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.markers import is_federated
+
+KINDS = (INGRESS, SERVICE, REPLICASET)
+# Set per member by the API server (or the per-member replica share): never drift.
+_SERVICE_SERVER_FIELDS = ("clusterIP", "clusterIPs", "healthCheckNodePort")
+
+
+def comparable_spec(kind: Kind, obj: Mapping[str, Any]) -> str:
+    spec: dict[str, Any] = copy.deepcopy(dict(obj.get("spec") or {}))
+    if kind == REPLICASET:
+        spec.pop("replicas", None)
+    if kind == SERVICE:
+        for field in _SERVICE_SERVER_FIELDS:
+            spec.pop(field, None)
+        for port in spec.get("ports") or []:
+            port.pop("nodePort", None)  # the node-ports check owns those
+    return json.dumps(spec, sort_keys=True)
+
+
+def presence(kind: Kind, key: Key, facts: Facts) -> Check:
+    label = object_label(kind, key)
+    holders = [m.cluster for m in facts.answered if m.find(kind, key) is not None]
+    missing = [m.cluster for m in facts.answered if m.find(kind, key) is None]
+    if not missing:
+        return passed("presence", f"in every member that answered ({len(holders)})", obj=label)
+    source = holders[0] if holders else "another member"
+    return Check(
+        "presence",
+        Status.FAIL,
+        ", ".join(missing),
+        label,
+        f"missing in {', '.join(missing)}; present in {', '.join(holders) or 'none'}",
+        f"kubectl fed doctor --fix (recreates it from {source}'s copy), "
+        f"or: kubectl fed apply -f <its manifest>",
+    )
+
+
+def drift(kind: Kind, key: Key, facts: Facts) -> Check:
+    label = object_label(kind, key)
+    specs = {
+        m.cluster: comparable_spec(kind, obj) for m in facts.answered if (obj := m.find(kind, key))
+    }
+    if len(set(specs.values())) <= 1:
+        return passed("drift", "the same spec in every member that has it", obj=label)
+    votes: dict[str, int] = {}
+    for spec in specs.values():
+        votes[spec] = votes.get(spec, 0) + 1
+    common = max(votes, key=lambda spec: votes[spec])  # first seen wins a tie
+    reference = next(c for c, spec in specs.items() if spec == common)
+    drifted = [c for c, spec in specs.items() if spec != common]
+    return Check(
+        "drift",
+        Status.WARN,
+        ", ".join(drifted),
+        label,
+        f"spec in {', '.join(drifted)} differs from {reference}'s",
+        f"kubectl fed apply -f <its manifest> (makes every member conform); compare: "
+        f"kubectl --context={drifted[0]} -n {key[0]} get {kind.singular} {key[1]} -o yaml",
+    )
+
+
+def shadow(kind: Kind, key: Key, facts: Facts) -> Check:
+    label = object_label(kind, key)
+    unmarked = [
+        m.cluster
+        for m in facts.answered
+        if (obj := m.find(kind, key)) is not None and not is_federated(obj)
+    ]
+    if not unmarked:
+        return passed("shadow", "every member's copy carries the federation markers", obj=label)
+    first = unmarked[0]
+    return Check(
+        "shadow",
+        Status.WARN,
+        ", ".join(unmarked),
+        label,
+        f"a {kind.singular} not made by kubectl-fed has the federated name "
+        f"in {', '.join(unmarked)}",
+        f"kubectl fed apply -f <its manifest> adopts it; or remove it: "
+        f"kubectl --context={first} -n {key[0]} delete {kind.singular} {key[1]}",
+    )
+
+
+def object_checks(facts: Facts) -> list[Check]:
+    checks = []
+    for kind in KINDS:
+        for key in facts.target.of(kind):
+            checks += [
+                presence(kind, key, facts),
+                drift(kind, key, facts),
+                shadow(kind, key, facts),
+            ]
+    return checks

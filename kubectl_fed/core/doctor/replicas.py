@@ -1,0 +1,127 @@
+"""Check 11: each federated ReplicaSet split as the planner says, over available members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, key_of, object_label
+from kubectl_fed.core.doctor.model import Check, Status, passed
+from kubectl_fed.core.kinds import REPLICASET
+from kubectl_fed.core.replica_moves import (
+    MemberReplicaSet,
+    ReplicaPlan,
+    plan_moves,
+    read_member_replicaset,
+)
+from kubectl_fed.core.replica_shares import recorded_total, spec_replicas
+from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.errors import FedError
+
+KubeObject = dict[str, Any]
+
+
+class _FactsReader:
+    """What `read_member_replicaset` asks a member for, answered from gathered facts,
+    so doctor judges a split exactly as `rebalance` would plan it."""
+
+    def __init__(self, member: MemberFacts) -> None:
+        self.name = member.cluster
+        self._member = member
+
+    def get(self, kind: str, namespace: str | None, name: str) -> KubeObject:
+        found = self._member.find(REPLICASET, (namespace or "default", name))
+        if found is None:
+            raise ClusterCallError(Reason.NOT_FOUND, f"{kind} {name} not found")
+        return found
+
+    def list(
+        self, kind: str, namespace: str | None, label_selector: str | None = None
+    ) -> list[KubeObject]:
+        return [pod for pod in self._member.pods if key_of(pod)[0] == namespace]
+
+
+def replica_plan(key: Key, facts: Facts) -> tuple[ReplicaPlan, dict[str, MemberReplicaSet]] | None:
+    answers = {
+        m.cluster: read_member_replicaset(_FactsReader(m), *key)  # type: ignore[arg-type]
+        for m in facts.answered
+    }
+    members = [m.cluster for m in facts.members]
+    try:
+        return plan_moves(members, answers, *key, rebalance=True), answers
+    except FedError:  # no member has it, or its preferences are invalid
+        return None
+
+
+def rebalance_fix(key: Key) -> str:
+    namespace = f" -n {key[0]}" if key[0] != "default" else ""
+    return f"kubectl fed rebalance rs {key[1]}{namespace}"
+
+
+def replica_split(key: Key, plan: ReplicaPlan) -> Check:
+    label = object_label(REPLICASET, key)
+    off = [m for m in plan.moves if m.reachable and m.changes]
+    if not off:
+        split = "/".join(str(m.after) for m in plan.moves if m.reachable)
+        return passed("replica-split", f"{plan.total} replicas split {split} as planned", obj=label)
+    text = ", ".join(
+        f"{m.cluster} {m.before if m.before is not None else 0} (planned {m.after})" for m in off
+    )
+    return Check(
+        "replica-split",
+        Status.WARN,
+        ", ".join(m.cluster for m in off),
+        label,
+        f"split differs from the planner's for {plan.total} replicas: {text}",
+        rebalance_fix(key),
+    )
+
+
+def replicas_unavailable(key: Key, facts: Facts) -> Check:
+    label = object_label(REPLICASET, key)
+    down = [m.cluster for m in facts.members if not m.ok]
+    copies = [obj for m in facts.answered if (obj := m.find(REPLICASET, key)) is not None]
+    total = next((t for obj in copies if (t := recorded_total(obj)) is not None), None)
+    running = sum(spec_replicas(obj) for obj in copies)
+    if not down or total is None or running >= total:
+        return passed(
+            "replicas-unavailable", "no replicas planned on unavailable members", obj=label
+        )
+    return Check(
+        "replicas-unavailable",
+        Status.WARN,
+        ", ".join(down),
+        label,
+        f"{total - running} of {total} replicas are planned on unavailable members "
+        f"({', '.join(down)})",
+        rebalance_fix(key),
+    )
+
+
+def pods_pending(key: Key, answers: dict[str, MemberReplicaSet]) -> list[Check]:
+    label = object_label(REPLICASET, key)
+    pending = [a for a in answers.values() if a.unschedulable > 0]
+    if not pending:
+        return [passed("pods-pending", "no pod Pending for lack of capacity", obj=label)]
+    return [
+        Check(
+            "pods-pending",
+            Status.WARN,
+            a.cluster,
+            label,
+            f"{a.unschedulable} pod(s) Pending, Unschedulable: not enough capacity in {a.cluster}",
+            f"{rebalance_fix(key)} (moves them to members with room), or add nodes",
+        )
+        for a in pending
+    ]
+
+
+def replica_checks(facts: Facts) -> list[Check]:
+    checks: list[Check] = []
+    for key in facts.target.replicasets:
+        planned = replica_plan(key, facts)
+        if planned is None:
+            continue
+        plan, answers = planned
+        checks += [replica_split(key, plan), replicas_unavailable(key, facts)]
+        checks += pods_pending(key, answers)
+    return checks
