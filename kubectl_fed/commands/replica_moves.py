@@ -69,5 +69,10 @@ def move_replicas(
     results = [*(read for read in reads if not read.ok), *writes]
     for line in error_lines(results, f"{REPLICASET.singular} {namespace}/{name}"):
         click.echo(line, err=True)
-    answered = [ClusterResult(read.cluster, value=True) for read in reads if read.ok]
+    # a member whose write failed counts once, as a failure, not also as answered
+    answered = [
+        ClusterResult(read.cluster, value=True)
+        for read in reads
+        if read.ok and read.cluster not in failed
+    ]
     return exit_status([*answered, *(r for r in results if not r.ok)])
