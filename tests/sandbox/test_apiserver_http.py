@@ -116,6 +116,19 @@ def test_watch_replays_from_a_resource_version_with_selectors(
     ]
 
 
+def test_objects_entering_or_leaving_a_watched_selection(
+    sandbox: SandboxFederation, cluster: SandboxCluster
+) -> None:
+    start = cluster.store.resource_version
+    cluster.store.create("configmaps", "default", {"metadata": {"name": "a"}})
+    cluster.store.patch("configmaps", "default", "a", {"metadata": {"labels": {"x": "1"}}})
+    cluster.store.patch("configmaps", "default", "a", {"data": {"k": "v"}})
+    cluster.store.patch("configmaps", "default", "a", {"metadata": {"labels": {"x": "2"}}})
+    path = f"{CONFIGMAPS}?watch=1&resourceVersion={start}&labelSelector=x%3D1&timeoutSeconds=1"
+    events = watch_events(raw_request(sandbox, cluster, "GET", path).text)
+    assert [e["type"] for e in events] == ["ADDED", "MODIFIED", "DELETED"]
+
+
 def test_watch_as_table_sends_columns_once(
     sandbox: SandboxFederation, cluster: SandboxCluster
 ) -> None:

@@ -50,11 +50,15 @@ _GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 @dataclass(frozen=True)
 class WatchEvent:
-    """One change: `type` is ADDED, MODIFIED or DELETED; `object` is the new (or last) state."""
+    """One change: `type` is ADDED, MODIFIED or DELETED; `object` is the new (or last) state.
+
+    `old_object` is the state before a MODIFIED change (None for the other types).
+    """
 
     type: str
     resource: str
     object: JSON
+    old_object: JSON | None = None
 
     @property
     def resource_version(self) -> int:
@@ -177,7 +181,7 @@ class Store:
             self._check(kind, new, old)
             if dry_run:
                 return new
-            return self._store("MODIFIED", kind, key, new)
+            return self._store("MODIFIED", kind, key, new, old)
 
     def patch(
         self,
@@ -354,11 +358,14 @@ class Store:
             return patching.merge_patch(current, patch)
         return patching.strategic_merge_patch(current, patch)
 
-    def _store(self, event_type: str, kind: Kind, key: Key, obj: JSON) -> JSON:
+    def _store(
+        self, event_type: str, kind: Kind, key: Key, obj: JSON, old: JSON | None = None
+    ) -> JSON:
         self._counter += 1
         obj["metadata"]["resourceVersion"] = str(self._counter)
         self._objects[kind.plural][key] = obj
-        self._emit(WatchEvent(event_type, kind.plural, copy.deepcopy(obj)))
+        # `old` was just replaced in the store and is never changed again: no copy needed
+        self._emit(WatchEvent(event_type, kind.plural, copy.deepcopy(obj), old))
         return copy.deepcopy(obj)
 
     def _remove(self, kind: Kind, key: Key, *, cascade: bool) -> JSON:

@@ -6,6 +6,7 @@ import json
 import queue
 import select
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kubectl_fed.sandbox.apiserver.errors import bad_request, status_body
@@ -83,6 +84,16 @@ def _client_gone(handler: ApiHandler) -> bool:
     return bool(readable)
 
 
+def _as_seen(event: WatchEvent, matches: Callable[[dict[str, Any]], bool]) -> WatchEvent | None:
+    """The event a selective watcher sees: an object entering or leaving its selection
+    is ADDED or DELETED for it, as kube-apiserver's watch cache reports it."""
+    now = matches(event.object)
+    before = event.old_object is not None and matches(event.old_object)
+    if event.type != "MODIFIED" or event.old_object is None or now == before:
+        return event if now else None
+    return WatchEvent("ADDED" if now else "DELETED", event.resource, event.object)
+
+
 def serve_watch(handler: ApiHandler, target: ResourcePath, as_table: bool) -> int:
     store = handler.cluster.store
     label_selector = handler.query.get("labelSelector")
@@ -93,10 +104,13 @@ def serve_watch(handler: ApiHandler, target: ResourcePath, as_table: bool) -> in
 
     def on_event(event: WatchEvent) -> None:
         namespace = event.object["metadata"].get("namespace")
-        if event.resource != target.plural or not matches(event.object):
+        if event.resource != target.plural:
             return
-        if target.namespace is None or namespace == target.namespace:
-            events.put(event)
+        if target.namespace is not None and namespace != target.namespace:
+            return
+        seen = _as_seen(event, matches)
+        if seen is not None:
+            events.put(seen)
 
     initial: list[dict[str, Any]] = []
     if start is None:
