@@ -79,7 +79,7 @@ def _kind(resource: str) -> Kind:
 class Store:
     """All objects of one cluster. `cluster_index` picks its service network (10.<i>.0.0/16)."""
 
-    def __init__(self, cluster_index: int = 0, *, history: int = 5000) -> None:
+    def __init__(self, cluster_index: int = 0, *, history: int = 1000) -> None:
         self._lock = threading.RLock()
         self._objects: dict[str, dict[Key, JSON]] = {plural: {} for plural in KINDS}
         self._counter = 0
