@@ -211,3 +211,34 @@ def test_different_uids_get_separate_resources_and_addresses(gce: GceServer) -> 
         gce.state.sync_load_balancer(
             spec("asia-east1", "uidc", "asia-east1", static_ip_name=a.static_ip)
         )
+
+
+def test_list_filters_and_pages_like_gce(gce: GceServer) -> None:
+    for cluster, uid in (("us-central1", "uida"), ("europe-west1", "uidb")):
+        gce.state.sync_load_balancer(spec(cluster, uid, cluster, tls_secrets=("tls",)))
+    api = client(compute_v1.GlobalForwardingRulesClient, gce)
+
+    def names(**request: Any) -> list[str]:
+        listed = api.list(
+            request=compute_v1.ListGlobalForwardingRulesRequest(project=PROJECT, **request)
+        )
+        return [rule.name for rule in listed]
+
+    assert names(filter="name eq k8s-fws-.*") == [
+        "k8s-fws-default-myingress--uida",
+        "k8s-fws-default-myingress--uidb",
+    ]
+    assert names(filter="name ne .*--uida") == [
+        "k8s-fw-default-myingress--uidb",
+        "k8s-fws-default-myingress--uidb",
+    ]
+    assert names(filter='name = "k8s-fw-default-myingress--uida"') == [
+        "k8s-fw-default-myingress--uida"
+    ]
+    first_page = api.list(
+        request=compute_v1.ListGlobalForwardingRulesRequest(project=PROJECT, max_results=3)
+    )
+    assert len(first_page.items) == 3 and first_page.next_page_token
+    assert len(names(max_results=1)) == 4  # the pager follows nextPageToken
+    with pytest.raises(exceptions.BadRequest, match="filter"):
+        names(filter="creationTimestamp > 2020")

@@ -15,8 +15,9 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
+from kubectl_fed.sandbox.gce.listing import InvalidQuery, ListQuery
 from kubectl_fed.sandbox.gce.resources import GLOBAL, KINDS, Body
 from kubectl_fed.sandbox.gce.state import GceState
 
@@ -56,17 +57,22 @@ class Router:
         self.state = state
 
     def handle(self, method: str, path: str, body: Body) -> Body:
-        match = PATH.match(urlsplit(path).path)
+        url = urlsplit(path)
+        match = PATH.match(url.path)
         if match is None:
-            raise GceError(HTTPStatus.NOT_FOUND, f"Unknown path {urlsplit(path).path}", "notFound")
+            raise GceError(HTTPStatus.NOT_FOUND, f"Unknown path {url.path}", "notFound")
         parts = match.groupdict()
         if parts["project"] != self.state.project:
             raise not_found(f"projects/{parts['project']}")
+        try:
+            query = ListQuery.parse(parse_qs(url.query))
+        except InvalidQuery as err:
+            raise GceError(HTTPStatus.BAD_REQUEST, str(err), "invalid") from None
         if parts["aggregated"]:
-            return self._aggregated(method, parts["agg"])
-        return self._scoped(method, parts, body)
+            return self._aggregated(method, parts["agg"], query)
+        return self._scoped(method, parts, body, query)
 
-    def _scoped(self, method: str, parts: dict[str, Any], body: Body) -> Body:
+    def _scoped(self, method: str, parts: dict[str, Any], body: Body, query: ListQuery) -> Body:
         collection, name, verb = parts["collection"], parts["name"], parts["verb"]
         scope = parts["zone"] or GLOBAL
         if collection not in KINDS or (collection in ZONAL) != (scope != GLOBAL):
@@ -76,31 +82,37 @@ class Router:
             return self._verb(collection, name, verb, scope, body)
         _expect(method, "GET")
         if name is None:
-            return self._list(collection, scope)
+            return self._list(collection, scope, query)
         found = self.state.get_resource(collection, name, scope)
         if found is None:
             raise not_found(self._where(collection, name, scope))
         return found
 
-    def _list(self, collection: str, scope: str) -> Body:
+    def _list(self, collection: str, scope: str, query: ListQuery) -> Body:
         where = GLOBAL if scope == GLOBAL else f"zones/{scope}"
-        return {
+        items, next_page = query.page(self.state.list_resources(collection, scope))
+        listed = {
             "kind": f"compute#{KINDS[collection]}List",
             "id": f"projects/{self.state.project}/{where}/{collection}",
-            "items": self.state.list_resources(collection, scope),
+            "items": items,
             "selfLink": f"{self.state.links.base}/projects/{self.state.project}/{where}/"
             f"{collection}",
         }
+        return {**listed, "nextPageToken": next_page} if next_page else listed
 
-    def _aggregated(self, method: str, collection: str) -> Body:
+    def _aggregated(self, method: str, collection: str, query: ListQuery) -> Body:
+        """Aggregated lists filter but do not page (every scope fits in one answer here)."""
         _expect(method, "GET")
         if collection not in AGGREGATED:
             raise not_found(f"projects/{self.state.project}/aggregated/{collection}")
-        scopes = self.state.aggregated(collection)
+        scopes = {
+            scope: [item for item in items if query.matches(item)]
+            for scope, items in self.state.aggregated(collection).items()
+        }
         return {
             "kind": f"compute#{KINDS[collection]}AggregatedList",
             "id": f"projects/{self.state.project}/aggregated/{collection}",
-            "items": {scope: {collection: items} for scope, items in scopes.items()},
+            "items": {scope: {collection: items} for scope, items in scopes.items() if items},
         }
 
     def _verb(self, collection: str, name: str, verb: str, scope: str, body: Body) -> Body:
