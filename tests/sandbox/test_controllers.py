@@ -211,3 +211,15 @@ def test_zones_are_configurable_and_controllers_stop_with_the_sandbox(tmp_path: 
         sandbox.stop()
     names = [t.name for t in threading.enumerate()]
     assert not [n for n in names if n.startswith(("controllers-", "gce-emulator"))], names
+
+
+def test_settle_returns_once_the_controllers_have_nothing_left_to_do(factory: Any) -> None:
+    sandbox = factory(ready_delay=0)
+    store = sandbox.cluster(CLUSTER).store
+    store.create("replicasets", "default", replica_set("quick", 3))
+    store.create("services", "default", service("quick"))
+    assert sandbox.simulation.settle(timeout=20)
+    status = store.get("replicasets", "default", "quick")["status"]
+    assert (status["replicas"], status["readyReplicas"]) == (3, 3)
+    (subset,) = store.get("endpoints", "default", "quick")["subsets"]
+    assert len(subset["addresses"]) == 3

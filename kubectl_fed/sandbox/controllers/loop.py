@@ -38,6 +38,7 @@ class ControllerLoop:
         self._stopping = threading.Event()
         self._idle = threading.Condition()
         self._passes = 0
+        self._last_quiet_pass = -1
         self._unsubscribe: Callable[[], None] | None = None
         self._watched = frozenset().union(*(r.resources for r in reconcilers))
         self._thread = threading.Thread(target=self._run, name=f"controllers-{name}", daemon=True)
@@ -58,11 +59,12 @@ class ControllerLoop:
         self._wake.set()
 
     def settle(self, timeout: float = 10.0) -> bool:
-        """Wait until a full pass has run after this call (for tests and start-up)."""
+        """Wait for a pass, begun after this call, that changed nothing: the controllers
+        have then acted on everything written so far. Timers (readiness) are not awaited."""
         with self._idle:
-            target = self._passes + 2  # the pass running now may predate the call
+            first = self._passes + 2  # the pass running now may predate the call
             self.poke()
-            return self._idle.wait_for(lambda: self._passes >= target, timeout)
+            return self._idle.wait_for(lambda: self._last_quiet_pass >= first, timeout)
 
     def _on_event(self, event: WatchEvent) -> None:
         if event.resource in self._watched:
@@ -71,9 +73,12 @@ class ControllerLoop:
     def _run(self) -> None:
         while not self._stopping.is_set():
             self._wake.clear()
+            version = self._store.resource_version
             due = self._pass()
             with self._idle:
                 self._passes += 1
+                if self._store.resource_version == version:
+                    self._last_quiet_pass = self._passes
                 self._idle.notify_all()
             wait = self._resync if due is None else max(0.0, min(due, self._resync))
             self._wake.wait(wait)
