@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -242,3 +245,23 @@ def test_list_filters_and_pages_like_gce(gce: GceServer) -> None:
     assert len(names(max_results=1)) == 4  # the pager follows nextPageToken
     with pytest.raises(exceptions.BadRequest, match="filter"):
         names(filter="creationTimestamp > 2020")
+
+
+def test_writes_and_unknown_paths_are_gce_error_documents(gce: GceServer) -> None:
+    def call(method: str, path: str, body: bytes = b"") -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(f"{gce.endpoint}{path}", data=body or None, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+
+    base = f"/compute/v1/projects/{PROJECT}"
+    status, document = call("POST", f"{base}/global/forwardingRules", b"{}")
+    assert status == 405 and document["error"]["errors"][0]["reason"] == "methodNotAllowed"
+    status, document = call("GET", "/compute/v1/nothing")
+    assert status == 404 and document["error"]["code"] == 404
+    status, document = call("GET", f"{base}/zones/us-central1-a/forwardingRules")
+    assert status == 404  # forwarding rules read here are global, not zonal
+    status, document = call("POST", f"{base}/global/backendServices/x/getHealth", b"{not json")
+    assert status == 400 and document["error"]["errors"][0]["reason"] == "parseError"
