@@ -9,37 +9,26 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-import yaml
-
 from kubectl_fed.sandbox.apiserver import discovery, faults
-from kubectl_fed.sandbox.apiserver.access import forbidden, forbidden_path
+from kubectl_fed.sandbox.apiserver.access import forbidden_path
 from kubectl_fed.sandbox.apiserver.errors import (
     ApiError,
     bad_request,
-    method_not_allowed,
     path_not_found,
     status_body,
-    unsupported_media_type,
 )
 from kubectl_fed.sandbox.apiserver.requestlog import RequestRecord
 from kubectl_fed.sandbox.apiserver.routes import ResourcePath, parse_resource_path
 from kubectl_fed.sandbox.apiserver.seed import KUBERNETES_VERSION
 from kubectl_fed.sandbox.apiserver.tables import to_table
-from kubectl_fed.sandbox.apiserver.watch import serve_watch
+from kubectl_fed.sandbox.apiserver.verbs import ResourceVerbs
 
 if TYPE_CHECKING:
     from kubectl_fed.sandbox.apiserver.server import ApiCluster, _TLSServer
 
 JSON = dict[str, Any]
-TABLE_CONTENT_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io"
 HEALTH_PATHS = ("/healthz", "/livez", "/readyz")
 ANONYMOUS_PATHS = (*HEALTH_PATHS, "/version")
-PATCH_TYPES = {
-    "application/merge-patch+json": "merge",
-    "application/strategic-merge-patch+json": "strategic",
-    "application/json-patch+json": "json",
-    "application/apply-patch+yaml": "apply",
-}
 VERSION = {
     "major": "1",
     "minor": "29",
@@ -51,25 +40,6 @@ VERSION = {
     "compiler": "gc",
     "platform": "linux/amd64",
 }
-
-
-def _verb(method: str, target: ResourcePath, watch: bool) -> str:
-    if target.name is None:
-        verbs = {
-            "GET": "watch" if watch else "list",
-            "POST": "create",
-            "DELETE": "deletecollection",
-        }
-    else:
-        verbs = {"GET": "get", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
-    verb = verbs.get(method)
-    if verb is None or not target.info.allows(verb):
-        raise method_not_allowed()
-    return verb
-
-
-def list_kind(kind: str) -> str:
-    return f"{kind}List"
 
 
 class ApiHandler(BaseHTTPRequestHandler):
@@ -174,9 +144,10 @@ class ApiHandler(BaseHTTPRequestHandler):
         target = parse_resource_path(path)
         if target is None:
             raise path_not_found()
+        verbs = ResourceVerbs(self)
         if target.plural == "selfsubjectaccessreviews":
-            return self._access_review(body)
-        return self._resource(target, body)
+            return verbs.access_review(body)
+        return verbs.serve(target, body)
 
     def _discovery(self, path: str) -> int | None:
         if path in ("/api", "/apis"):
@@ -202,170 +173,21 @@ class ApiHandler(BaseHTTPRequestHandler):
             raise path_not_found()
         return self.send_json(200, found)
 
-    def _access_review(self, body: bytes) -> int:
-        if self.command != "POST":
-            raise method_not_allowed()
-        review = self._json_body(body)
-        attributes = (review.get("spec") or {}).get("resourceAttributes") or {}
-        allowed = self.cluster.access.allowed(
-            str(attributes.get("verb", "")),
-            str(attributes.get("resource", "")),
-            attributes.get("namespace") or None,
-        )
-        review.setdefault("metadata", {})["creationTimestamp"] = None
-        review["apiVersion"], review["kind"] = "authorization.k8s.io/v1", "SelfSubjectAccessReview"
-        review["status"] = {"allowed": allowed}
-        if allowed:
-            review["status"]["reason"] = 'RBAC: allowed by ClusterRoleBinding "sandbox-admin"'
-        return self.send_json(201, review)
-
-    def _resource(self, target: ResourcePath, body: bytes) -> int:
-        watch = self.query.get("watch") in ("true", "1")
-        verb = _verb(self.command, target, watch)
-        if not self.cluster.access.allowed(verb, target.plural, target.namespace):
-            raise forbidden(verb, target.plural, target.info.group, target.namespace, target.name)
-        dry_run = self.query.get("dryRun") == "All"
-        if verb == "watch":
-            return serve_watch(self, target, self._wants_table())
-        if verb == "list":
-            return self._list(target)
-        if verb == "get":
-            obj = self.cluster.store.get(target.plural, target.namespace, str(target.name))
-            return self._send_object(200, target, obj)
-        if verb == "create":
-            obj = self.cluster.store.create(
-                target.plural, target.namespace, self._json_body(body), dry_run=dry_run
-            )
-            return self._send_object(201, target, obj)
-        if verb == "update":
-            obj = self.cluster.store.update(
-                target.plural,
-                target.namespace,
-                str(target.name),
-                self._json_body(body),
-                target.subresource,
-                dry_run=dry_run,
-            )
-            return self._send_object(200, target, obj)
-        if verb == "patch":
-            return self._patch(target, body, dry_run)
-        if verb == "delete":
-            return self._delete(target, body, dry_run)
-        return self._delete_collection(target, dry_run)
-
-    # ---- verbs -------------------------------------------------------------------------
-
-    def _list(self, target: ResourcePath) -> int:
-        items, version = self.cluster.store.snapshot(
-            target.plural,
-            target.namespace,
-            self.query.get("labelSelector"),
-            self.query.get("fieldSelector"),
-        )
-        if self._wants_table():
-            table = self.table(target, items)
-            table["metadata"] = {"resourceVersion": str(version)}
-            return self.send_json(200, table, content_type=TABLE_CONTENT_TYPE)
-        for item in items:
-            item.pop("apiVersion", None)
-            item.pop("kind", None)
-        document = {
-            "kind": list_kind(target.info.kind),
-            "apiVersion": target.info.group_version,
-            "metadata": {"resourceVersion": str(version)},
-            "items": items,
-        }
-        return self.send_json(200, document)
-
-    def _patch(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
-        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-        patch_type = PATCH_TYPES.get(content_type)
-        if patch_type is None:
-            raise unsupported_media_type(content_type)
-        if patch_type == "apply":
-            try:
-                patch = yaml.safe_load(body.decode() or "{}")
-            except yaml.YAMLError as err:
-                raise bad_request(f"error decoding YAML: {err}") from err
-        else:
-            patch = self._json_value(body)
-        store, name = self.cluster.store, str(target.name)
-        existed = self._exists(target)
-        obj = store.patch(
-            target.plural,
-            target.namespace,
-            name,
-            patch,
-            patch_type,
-            target.subresource,
-            dry_run=dry_run,
-        )
-        return self._send_object(200 if existed else 201, target, obj)
-
-    def _exists(self, target: ResourcePath) -> bool:
-        try:
-            self.cluster.store.get(target.plural, target.namespace, str(target.name))
-        except ApiError:
-            return False
-        return True
-
-    def _delete(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
-        options = self._json_body(body) if body.strip() else {}
-        policy = options.get("propagationPolicy") or self.query.get("propagationPolicy")
-        dry_run = dry_run or options.get("dryRun") == ["All"]
-        obj = self.cluster.store.delete(
-            target.plural,
-            target.namespace,
-            str(target.name),
-            dry_run=dry_run,
-            orphan=policy == "Orphan",
-        )
-        details: JSON = {"name": target.name, "kind": target.plural, "uid": obj["metadata"]["uid"]}
-        if target.info.group:
-            details["group"] = target.info.group
-        status = {
-            "kind": "Status",
-            "apiVersion": "v1",
-            "metadata": {},
-            "status": "Success",
-            "details": details,
-        }
-        return self.send_json(200, status)
-
-    def _delete_collection(self, target: ResourcePath, dry_run: bool) -> int:
-        store = self.cluster.store
-        items = store.list(
-            target.plural,
-            target.namespace,
-            self.query.get("labelSelector"),
-            self.query.get("fieldSelector"),
-        )
-        for item in items:
-            meta = item["metadata"]
-            store.delete(target.plural, meta.get("namespace"), meta["name"], dry_run=dry_run)
-        document = {
-            "kind": list_kind(target.info.kind),
-            "apiVersion": target.info.group_version,
-            "metadata": {},
-            "items": items,
-        }
-        return self.send_json(200, document)
-
     # ---- bodies ------------------------------------------------------------------------
 
-    def _json_value(self, body: bytes) -> Any:
+    def json_value(self, body: bytes) -> Any:
         try:
             return json.loads(body or b"null")
         except ValueError as err:
             raise bad_request(f"the request body is not valid JSON: {err}") from err
 
-    def _json_body(self, body: bytes) -> JSON:
-        value = self._json_value(body)
+    def json_body(self, body: bytes) -> JSON:
+        value = self.json_value(body)
         if not isinstance(value, dict):
             raise bad_request("the request body must be a JSON object")
         return value
 
-    def _wants_table(self) -> bool:
+    def wants_table(self) -> bool:
         accept = self.headers.get("Accept") or ""
         first = accept.split(",")[0]
         return "as=Table" in first.replace(" ", "")
@@ -381,11 +203,6 @@ class ApiHandler(BaseHTTPRequestHandler):
             )
         except ValueError as err:
             raise bad_request(str(err)) from err
-
-    def _send_object(self, code: int, target: ResourcePath, obj: JSON) -> int:
-        if self._wants_table() and self.command == "GET":
-            return self.send_json(code, self.table(target, [obj]), content_type=TABLE_CONTENT_TYPE)
-        return self.send_json(code, obj)
 
     # ---- output ------------------------------------------------------------------------
 
