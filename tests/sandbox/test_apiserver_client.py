@@ -433,3 +433,22 @@ def test_selfsubjectaccessreview_allows_unless_denied(
         'cannot create resource \\"ingresses\\" in API group \\"networking.k8s.io\\"'
         in err.value.body
     )
+
+
+def test_scale_subresource(sandbox: SandboxFederation, api: client.ApiClient) -> None:
+    apps = client.AppsV1Api(api)
+    _, body = MANIFESTS["replicasets"]
+    apps.create_namespaced_replica_set("default", {"metadata": {"name": "web"}, **body})
+    scale = apps.read_namespaced_replica_set_scale("web", "default")
+    assert (scale.spec.replicas, scale.status.selector) == (2, "app=web")
+    patched = apps.patch_namespaced_replica_set_scale("web", "default", {"spec": {"replicas": 7}})
+    assert patched.spec.replicas == 7
+    stored = sandbox.cluster(CONTEXT).store.get("replicasets", "default", "web")
+    assert stored["spec"]["replicas"] == 7
+    stale = {
+        "metadata": {"name": "web", "resourceVersion": scale.metadata.resource_version},
+        "spec": {"replicas": 1},
+    }
+    with pytest.raises(ApiException) as err:
+        apps.replace_namespaced_replica_set_scale("web", "default", stale)
+    assert err.value.status == 409

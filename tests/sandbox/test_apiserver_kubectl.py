@@ -181,3 +181,12 @@ def test_get_watch_sees_a_change(kubectl: Kubectl, sandbox: SandboxFederation) -
         reader.join(timeout=30)
     assert lines[0] == ["NAME", "DATA", "AGE"]
     assert [line[:2] for line in lines[1:]] == [["seen", "1"], ["seen", "2"]]
+
+
+def test_scale_through_the_scale_subresource(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
+    kubectl("create", "--validate=false", "-f", kubectl.manifest())
+    assert kubectl("scale", "rs", "web", "--replicas=4").stdout.strip() == (
+        "replicaset.apps/web scaled"
+    )
+    stored = sandbox.cluster(CONTEXT).store.get("replicasets", "default", "web")
+    assert stored["spec"]["replicas"] == 4 and stored["metadata"]["generation"] == 2

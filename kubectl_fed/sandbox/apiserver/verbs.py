@@ -14,6 +14,7 @@ from kubectl_fed.sandbox.apiserver.errors import (
     unsupported_media_type,
 )
 from kubectl_fed.sandbox.apiserver.routes import ResourcePath
+from kubectl_fed.sandbox.apiserver.scale import ScaleSubresource
 from kubectl_fed.sandbox.apiserver.watch import serve_watch
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ class ResourceVerbs:
         if not self.handler.cluster.access.allowed(verb, target.plural, target.namespace):
             raise forbidden(verb, target.plural, target.info.group, target.namespace, target.name)
         dry_run = self.handler.query.get("dryRun") == "All"
+        if target.subresource == "scale":
+            return self._scale(target, verb, body, dry_run)
         if verb == "watch":
             return serve_watch(self.handler, target, self.handler.wants_table())
         if verb == "list":
@@ -127,18 +130,33 @@ class ResourceVerbs:
         }
         return self.handler.send_json(200, document)
 
-    def _patch(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
+    def _decode_patch(self, body: bytes) -> tuple[Any, str]:
         content_type = (self.handler.headers.get("Content-Type") or "").split(";")[0].strip()
         patch_type = PATCH_TYPES.get(content_type)
         if patch_type is None:
             raise unsupported_media_type(content_type)
-        if patch_type == "apply":
-            try:
-                patch = yaml.safe_load(body.decode() or "{}")
-            except yaml.YAMLError as err:
-                raise bad_request(f"error decoding YAML: {err}") from err
-        else:
-            patch = self.handler.json_value(body)
+        if patch_type != "apply":
+            return self.handler.json_value(body), patch_type
+        try:
+            return yaml.safe_load(body.decode() or "{}"), patch_type
+        except yaml.YAMLError as err:
+            raise bad_request(f"error decoding YAML: {err}") from err
+
+    def _scale(self, target: ResourcePath, verb: str, body: bytes, dry_run: bool) -> int:
+        scale = ScaleSubresource(self.handler.cluster.store, target.namespace, str(target.name))
+        if verb == "get":
+            return self.handler.send_json(200, scale.get())
+        if verb == "update":
+            return self.handler.send_json(
+                200, scale.update(self.handler.json_body(body), dry_run=dry_run)
+            )
+        if verb != "patch":
+            raise method_not_allowed()
+        patch, patch_type = self._decode_patch(body)
+        return self.handler.send_json(200, scale.patch(patch, patch_type, dry_run=dry_run))
+
+    def _patch(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
+        patch, patch_type = self._decode_patch(body)
         store, name = self.handler.cluster.store, str(target.name)
         existed = self._exists(target)
         obj = store.patch(
