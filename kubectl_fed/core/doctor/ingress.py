@@ -153,9 +153,9 @@ def readiness_probe(key: Key, facts: Facts) -> Check:
     differing = []
     for member in facts.answered:
         for name in backend_services(member.find(INGRESS, key)):
-            differing.append(
-                (name, member.cluster, probe_paths(member, member.find(SERVICE, (key[0], name))))
-            )
+            service = member.find(SERVICE, (key[0], name))
+            if service is not None:  # a missing Service is the presence check's
+                differing.append((name, member.cluster, probe_paths(member, service)))
     by_service: dict[str, dict[tuple[str, ...], list[str]]] = {}
     for name, cluster, paths in differing:
         by_service.setdefault(name, {}).setdefault(paths, []).append(cluster)

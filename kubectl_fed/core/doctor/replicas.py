@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, key_of, object_label
-from kubectl_fed.core.doctor.model import Check, Status, passed
+from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import REPLICASET
 from kubectl_fed.core.replica_moves import (
     MemberReplicaSet,
@@ -59,6 +59,10 @@ def rebalance_fix(key: Key) -> str:
 
 def replica_split(key: Key, plan: ReplicaPlan) -> Check:
     label = object_label(REPLICASET, key)
+    if not all(m.reachable for m in plan.moves):
+        return skipped(
+            "replica-split", "some members are unavailable: see replicas-unavailable", obj=label
+        )
     off = [m for m in plan.moves if m.reachable and m.changes]
     if not off:
         split = "/".join(str(m.after) for m in plan.moves if m.reachable)
