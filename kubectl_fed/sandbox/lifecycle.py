@@ -94,6 +94,15 @@ def _last_log_line(directory: Path) -> str:
     return lines[-1] if lines else ""
 
 
+def _refuse_foreign_files(directory: Path) -> None:
+    """`down` removes these files again: never take over ones the sandbox did not write."""
+    for name in (KUBECONFIG_NAME, MEMBERSHIP_NAME):
+        if (directory / name).exists():
+            raise UsageError(
+                f"{directory / name} exists and was not written by a sandbox; choose another --dir"
+            )
+
+
 def up(directory: Path, clusters: int, latency_ms: int) -> Started:
     """Start a background sandbox and wait until it is ready."""
     directory = directory.expanduser().resolve()
@@ -103,6 +112,7 @@ def up(directory: Path, clusters: int, latency_ms: int) -> Started:
             f"a sandbox is already running in {directory} (pid {existing.pid}); "
             "stop it first with: kubectl fed sandbox down"
         )
+    _refuse_foreign_files(directory)
     directory.mkdir(parents=True, exist_ok=True)
     process = _spawn(directory, clusters, latency_ms)
     deadline = time.monotonic() + START_TIMEOUT

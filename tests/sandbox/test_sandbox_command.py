@@ -120,3 +120,15 @@ def test_stale_state_of_a_dead_process_is_cleaned(sandbox_dir: Path) -> None:
     os.kill(state["pid"], 9)
     restarted = fed("up", "--clusters", "1", *where)  # the dead one's state does not block it
     assert restarted.returncode == 0, restarted.stderr
+
+
+def test_up_never_takes_over_files_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "kubectl-fed.yaml").write_text("mine\n")
+    refused = fed("up", "--dir", str(tmp_path))
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.strip() == (
+        f"error: {tmp_path / 'kubectl-fed.yaml'} exists and was not written by a sandbox; "
+        "choose another --dir"
+    )
+    assert (tmp_path / "kubectl-fed.yaml").read_text() == "mine\n"
+    assert not (tmp_path / "sandbox-state.json").exists()
