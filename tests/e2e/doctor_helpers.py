@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from click.testing import CliRunner
 from describe_helpers import Fed
+
+from kubectl_fed.cli import main
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "doctor-report.schema.json").read_text())
 
@@ -36,3 +39,15 @@ def doctor(fed: Fed, *args: str) -> Report:
     document = json.loads(run.out)
     jsonschema.validate(document, SCHEMA)
     return Report(run.status, document["checks"], run.err)
+
+
+def answered(fed: Fed, answers: str, *args: str) -> tuple[int, str, str]:
+    """Run `kubectl fed doctor ARGS` answering its questions with `answers`."""
+    runner = CliRunner()
+    with runner.isolation(input=answers, env=fed.env) as (out, err, _):
+        try:
+            main(["doctor", *args])
+            status = 0
+        except SystemExit as exit_:
+            status = exit_.code if isinstance(exit_.code, int) else 1
+        return status, out.getvalue().decode(), err.getvalue().decode()

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from describe_helpers import INGRESS, Fed, settled_walkthrough, walkthrough
-from doctor_helpers import Report, doctor
+from doctor_helpers import Report, answered, doctor
 from federation_helpers import eventually, ingress_object
 
 from kubectl_fed.sandbox.apiserver.store import now_timestamp
@@ -101,6 +101,12 @@ def test_node_ports_uid_quota_access_and_a_missing_object_then_fix(fed: Fed) -> 
     assert "31999 in europe-west1" in check["message"]
     assert f"kubectl --context={EU} -n default patch service nginx --type=json" in check["fix"]
     assert ids(report) - GCE_EFFECTS == {"node-ports"}
+    status, _, err = answered(fed, "n\n", "--fix")
+    assert (
+        status == 1 and "fix: set node port 31999 of service default/nginx port http in" not in err
+    )
+    assert "skipped: set node port" in err and "[y/N]" in err
+    assert eu.get("services", "default", "nginx")["spec"]["ports"][0]["nodePort"] == 31999
     fix_and_settle(fed, "set node port")
     ports = {
         fed.sandbox.cluster(c).store.get("services", "default", "nginx")["spec"]["ports"][0][

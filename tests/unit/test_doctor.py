@@ -1,0 +1,212 @@
+"""doctor's pure parts: naming connectivity failures, the checks on hand-made facts, output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from kubectl_fed.cli import main
+from kubectl_fed.core.doctor.access import quota
+from kubectl_fed.core.doctor.checks import run_checks
+from kubectl_fed.core.doctor.connectivity import diagnose
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, choose_target
+from kubectl_fed.core.doctor.model import Check, Status, report_status, summary_line
+from kubectl_fed.core.doctor.repairs import fresh_copy, plan_repairs
+from kubectl_fed.core.kinds import INGRESS, SERVICE
+from kubectl_fed.core.results import ClusterError, Reason
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.render.doctor import document, table
+
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "doctor-report.schema.json").read_text())
+MARKED = {"app.kubernetes.io/managed-by": "kubectl-fed"}
+UIDS = {"a": "uid-1", "b": "uid-1"}
+
+
+def service(node_port: int, name: str = "web") -> dict[str, Any]:
+    return {
+        "metadata": {"name": name, "namespace": "default", "labels": MARKED, "uid": "u"},
+        "spec": {
+            "type": "NodePort",
+            "clusterIP": "10.0.0.1",
+            "selector": {"app": name},
+            "ports": [{"name": "http", "port": 80, "protocol": "TCP", "nodePort": node_port}],
+        },
+    }
+
+
+def member(cluster: str, *services: dict[str, Any], **extra: Any) -> MemberFacts:
+    configmap = {"data": {"uid": UIDS.get(cluster, "uid-x"), "provider-uid": f"p-{cluster}"}}
+    options: dict[str, Any] = {"uid_configmap": configmap, "services": services, **extra}
+    return MemberFacts(cluster, f"https://{cluster}", version="v1.29.0", **options)
+
+
+def facts(*members: MemberFacts) -> Facts:
+    return Facts(members, "default", choose_target(members, "default", []))
+
+
+@pytest.mark.parametrize(
+    ("reason", "message", "expected"),
+    [
+        (Reason.UNREACHABLE, "cannot resolve the server's host name", "DNS: "),
+        (Reason.UNREACHABLE, "connection refused", "connection refused: "),
+        (
+            Reason.UNREACHABLE,
+            "certificate verify failed: unable to get local issuer certificate",
+            "TLS: the server's certificate is signed by an unknown authority",
+        ),
+        (
+            Reason.UNREACHABLE,
+            "certificate verify failed: Hostname mismatch, certificate is not valid for 'x'",
+            "TLS: the server's certificate does not name the server address",
+        ),
+        (
+            Reason.UNREACHABLE,
+            "certificate verify failed: certificate has expired",
+            "TLS: the server's certificate has expired",
+        ),
+        (Reason.UNAUTHORIZED, "Unauthorized", "401 Unauthorized: "),
+        (Reason.TIMEOUT, "no answer within 10s", "timeout: no answer within 10s"),
+        (Reason.UNREACHABLE, "connection timed out after 10s", "timeout: "),
+        (Reason.INVALID, "kubeconfig: context 'x': no user 'y'", "kubeconfig: context 'x'"),
+    ],
+)
+def test_each_connectivity_failure_is_named(reason: Reason, message: str, expected: str) -> None:
+    cause, fix = diagnose(ClusterError(reason, message))
+    assert cause.startswith(expected) and fix
+
+
+def test_node_port_mismatches_are_each_listed_with_a_common_free_port() -> None:
+    found = facts(member("a", service(30080)), member("b", service(30090)))
+    checks = [c for c in run_checks(found) if c.id == "node-ports"]
+    assert [(c.status, c.cluster, c.object) for c in checks] == [
+        (Status.FAIL, "b", "service default/web")
+    ]
+    assert checks[0].message == "port http: node ports differ: 30080 in a; 30090 in b"
+    assert '"path":"/spec/ports/0/nodePort","value":30080' in (checks[0].fix or "")
+    (repair,) = plan_repairs(found)
+    assert repair.title == "set node port 30080 of service default/web port http in b"
+    assert [(w.cluster, w.obj["spec"]["ports"][0]["nodePort"]) for w in repair.writes] == [
+        ("b", 30080)
+    ]
+
+
+def test_a_node_port_held_by_another_service_is_not_proposed() -> None:
+    other = service(30080, name="other")
+    other["metadata"]["labels"] = {}  # not federated: its node port is simply taken
+    found = facts(member("a", service(30080)), member("b", service(30090), other))
+    (check,) = [c for c in run_checks(found) if c.id == "node-ports"]
+    assert check.cluster == "a" and "(sets 30090 in a)" in (check.fix or "")
+
+
+def test_quota_headroom_against_what_the_member_still_needs() -> None:
+    needed = {
+        "metadata": {"name": "q"},
+        "status": {"hard": {"services": "1"}, "used": {"services": "1"}},
+    }
+    found = facts(member("a", service(30080)), member("b", quotas=(needed,)))
+    check = quota(found.members[1], found)
+    assert (check.status, check.message) == (Status.FAIL, "services needs 1 more, 0 left (quota q)")
+    full = quota(MemberFacts("a", services=(service(30080),), quotas=(needed,)), found)
+    assert (full.status, full.message) == (Status.WARN, "services has no room left (quota q)")
+
+
+def test_uids_disagreeing_are_agreed_unless_an_unmanaged_ingress_would_break() -> None:
+    ingress = {"metadata": {"name": "web", "namespace": "default", "labels": MARKED}, "spec": {}}
+    found = facts(member("a", ingresses=(ingress,)), member("c", ingresses=(ingress,)))
+    (check,) = [c for c in run_checks(found) if c.id == "glbc-uid"]
+    assert (check.status, check.cluster) == (Status.FAIL, "c")
+    assert "uid-1 in a; uid-x in c" in check.message
+    assert [r.title for r in plan_repairs(found)] == [
+        "set GLBC UID uid-1 in kube-system/ingress-uid of c"
+    ]
+    theirs = {"metadata": {"name": "theirs", "namespace": "default"}, "spec": {}}
+    mine = {"metadata": {"name": "mine", "namespace": "default"}, "spec": {}}
+    risky = facts(member("a", ingresses=(ingress, mine)), member("c", ingresses=(ingress, theirs)))
+    (check,) = [c for c in run_checks(risky) if c.id == "glbc-uid"]
+    assert "by hand" in (check.fix or "") and plan_repairs(risky) == []
+
+
+def test_a_recreated_ingress_shares_the_leaders_static_ip() -> None:
+    live = {
+        "metadata": {
+            "name": "web",
+            "uid": "1",
+            "resourceVersion": "9",
+            "annotations": {"ingress.kubernetes.io/static-ip": "k8s-fw-x", "a": "b"},
+        },
+        "status": {"loadBalancer": {}},
+    }
+    fresh = fresh_copy(INGRESS, live)
+    assert fresh == {
+        "metadata": {
+            "name": "web",
+            "annotations": {"a": "b", "kubernetes.io/ingress.global-static-ip-name": "k8s-fw-x"},
+        }
+    }
+    assert "clusterIP" not in fresh_copy(SERVICE, service(30080))["spec"]
+
+
+def test_unreachable_members_fail_connectivity_and_membership_and_skip_the_rest() -> None:
+    down = MemberFacts(
+        "b", "https://b", error=ClusterError(Reason.UNREACHABLE, "connection refused")
+    )
+    checks = run_checks(facts(member("a", service(30080)), down))
+    by_id = {(c.id, c.cluster): c.status for c in checks}
+    assert by_id[("connectivity", "b")] is Status.FAIL
+    assert by_id[("membership", "b")] is Status.FAIL
+    assert by_id[("authorization", "b")] is Status.SKIP
+    assert by_id[("connectivity", "a")] is Status.PASS
+    assert report_status(checks) is ExitStatus.FAILED
+
+
+def test_exit_status_and_summary() -> None:
+    warn = Check("drift", Status.WARN, "a", "service default/web", "differs", "apply")
+    ok = Check("presence", Status.PASS, None, "service default/web", "everywhere")
+    skip = Check("gce", Status.SKIP, None, None, "no project")
+    assert report_status([ok, warn]) is ExitStatus.OK
+    assert report_status([ok, warn], strict=True) is ExitStatus.FAILED
+    assert summary_line([ok, warn, skip]) == "1 passed, 1 warning, 0 failed, 1 skipped"
+
+
+def test_table_is_grouped_aligned_and_shows_fixes_only_for_problems() -> None:
+    checks = [
+        Check("connectivity", Status.PASS, "us-central1", None, "reachable"),
+        Check("node-ports", Status.FAIL, "a", "service default/web", "differ", "kubectl x"),
+        Check("glbc-uid", Status.PASS, None, None, "agree", "unused"),
+    ]
+    assert table(checks).splitlines() == [
+        "  STATUS  CHECK         CLUSTER      OBJECT               MESSAGE",
+        "Connectivity:",
+        "  PASS    connectivity  us-central1  -                    reachable",
+        "Shared load balancer:",
+        "  FAIL    node-ports    a            service default/web  differ",
+        "          fix: kubectl x",
+        "  PASS    glbc-uid      -            -                    agree",
+        "",
+        "2 passed, 0 warnings, 1 failed, 0 skipped",
+    ]
+    report = document(checks, "prod", "default")
+    jsonschema.validate(report, SCHEMA)
+    assert report["summary"] == {"passed": 2, "warnings": 0, "failed": 1, "skipped": 0}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--yes"], "error: --yes only goes with --fix"),
+        (["web", "-A"], "error: name ingresses in one namespace: use -n NAMESPACE, not -A"),
+        (["ingress/web"], "error: INGRESS is an ingress name (no kind/ prefix)"),
+        (["-o", "yaml"], "error: Invalid value for '-o' / '--output'"),
+    ],
+)
+def test_bad_usage_is_exit_2_before_any_request(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["doctor", *args, "--kubeconfig", "/nonexistent/kubeconfig"])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
