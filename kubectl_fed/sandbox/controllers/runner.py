@@ -15,7 +15,7 @@ from kubectl_fed.sandbox.controllers.replicaset import ReplicaSetController
 from kubectl_fed.sandbox.gce import GceState
 
 DEFAULT_READY_DELAY = 0.2
-DEFAULT_RESYNC = 1.0
+DEFAULT_RESYNC = 5.0  # store events drive the passes; this only bounds a missed retry
 
 
 @dataclass(frozen=True)
