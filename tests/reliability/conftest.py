@@ -1,0 +1,46 @@
+"""A sandbox shared by a whole module, and the figures printed at the end of the session."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from kubectl_fed.sandbox.federation import SandboxFederation
+from reliability.helpers import STATS, World
+
+MATRIX_FILE = "test_fault_matrix.py::test_fault_case"
+_matrix: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """A 3-cluster sandbox for every test of a module (tests restore what they change)."""
+    directory = tmp_path_factory.mktemp("sandbox")
+    sandbox = SandboxFederation.start(clusters=3, directory=directory / "files")
+    try:
+        yield World(sandbox, directory / "home")
+    finally:
+        sandbox.stop()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if MATRIX_FILE not in report.nodeid:
+        return
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        _matrix[report.outcome] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _matrix and not any(STATS.values()):
+        return
+    run = sum(_matrix.values())
+    terminalreporter.section("reliability")
+    terminalreporter.write_line(
+        f"fault matrix: {run} cases, {_matrix['passed']} passed, "
+        f"{_matrix['failed']} failed, {_matrix['skipped']} skipped"
+    )
+    figures = ", ".join(f"{value} {name}" for name, value in STATS.items())
+    terminalreporter.write_line(f"reliability figures: {figures}")
