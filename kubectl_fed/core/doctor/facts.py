@@ -97,9 +97,6 @@ class Facts:
     def answered(self) -> list[MemberFacts]:
         return [m for m in self.members if m.ok]
 
-    def in_scope(self, obj: Mapping[str, Any]) -> bool:
-        return self.namespace is None or key_of(obj)[0] == self.namespace
-
 
 def federated_keys(members: Sequence[MemberFacts], kind: Kind, namespace: str | None) -> list[Key]:
     """Every object of `kind` some member holds with the federation markers, sorted."""
@@ -146,9 +143,7 @@ def choose_target(
 
 
 def _selected_by_any(rs: KubeObject, member: MemberFacts, services: Sequence[Key]) -> bool:
-    labels = (((rs.get("spec") or {}).get("template") or {}).get("metadata") or {}).get(
-        "labels"
-    ) or {}
+    labels = pods_template_labels(rs)
     for key in services:
         service = member.find(SERVICE, key)
         selector = ((service or {}).get("spec") or {}).get("selector") or {}

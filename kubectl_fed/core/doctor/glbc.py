@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts, key_of
@@ -203,7 +202,3 @@ def glbc_checks(facts: Facts) -> list[Check]:
         *(pre_agreement_ingress(m) for m in facts.members),
         zone_uid_clash(facts),
     ]
-
-
-def members_named(facts: Facts, clusters: Sequence[str]) -> list[MemberFacts]:
-    return [m for m in facts.members if m.cluster in clusters]
