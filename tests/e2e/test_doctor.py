@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from describe_helpers import INGRESS, Fed, settled_walkthrough, walkthrough
 from doctor_helpers import Report, answered, doctor
 from federation_helpers import eventually, ingress_object
@@ -25,6 +26,7 @@ ING = f"ingress default/{INGRESS}"
 SVC = "service default/nginx"
 RS = "replicaset default/nginx"
 UID_CONFIGMAP = "configmap kube-system/ingress-uid"
+MEMBER_CHECKS = {"authorization", "quota", "ingress-controller", "pre-agreement-ingress"}
 # What a member whose load balancer is off also shows on the Google Cloud side.
 GCE_EFFECTS = {
     "gce-backend-services",
@@ -188,6 +190,22 @@ def test_unreachable_unauthorized_and_untrusted_members_are_named(fed: Fed, tmp_
     untrusted = [c for c in report.checks if c["id"] == "connectivity"]
     assert [c["status"] for c in untrusted] == ["fail"] * 3
     assert all("signed by an unknown authority" in c["message"] for c in untrusted)
+
+    config = yaml.safe_load(fed.sandbox.kubeconfig_path.read_text())
+    config["users"] = [u for u in config["users"] if u["name"] != ASIA]
+    other.write_text(yaml.safe_dump(config))
+    report = doctor(fed)
+    incomplete = report.one("connectivity", "fail")
+    assert incomplete["cluster"] == ASIA
+    assert incomplete["message"].startswith("cannot talk to the API server: kubeconfig: context")
+    assert "complete the context in kubeconfig" in incomplete["fix"]
+    skips = {(c["id"], c["cluster"]) for c in report.checks if c["status"] == "skip"}
+    assert skips == {(check, ASIA) for check in MEMBER_CHECKS} | {("replica-split", None)}
+    assert report.problems - {(check, "skip", cluster) for check, cluster in skips} == {
+        ("connectivity", "fail", ASIA),
+        ("membership", "fail", ASIA),
+        ("replicas-unavailable", "warn", ASIA),
+    }
 
 
 def test_empty_shards_probe_paths_and_pending_pods_then_rebalance(fed: Fed) -> None:
