@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Start a local 3-cluster sandbox federation, look at every member with the real kubectl,
-# then stop it (also on failure or Ctrl-C).
+# The README walkthrough on a local 3-cluster sandbox federation: start it, create the
+# Federated Ingress guide's service, replica set and ingress with `kubectl fed`, look at
+# them through kubectl-fed and through the real kubectl on every member, then stop it
+# (also on failure or Ctrl-C).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 SANDBOX_DIR="$(mktemp -d "${TMPDIR:-/tmp}/kubectl-fed-demo.XXXXXX")"
 export KUBECTL_FED_SANDBOX_DIR="$SANDBOX_DIR/sandbox"
@@ -14,27 +17,49 @@ trap cleanup EXIT
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
+# Through kubectl when it is installed (plugin discovery), else the plugin directly.
+if command -v kubectl >/dev/null 2>&1; then
+  fed() { kubectl fed "$@"; }
+else
+  fed() { kubectl-fed "$@"; }
+fi
+
 step 'eval "$(kubectl fed sandbox up --clusters 3)"'
 eval "$(kubectl-fed sandbox up --clusters 3)"
 
-step "kubectl fed sandbox status"
-kubectl-fed sandbox status
+step "kubectl fed clusters"
+fed clusters
 
-if ! command -v kubectl >/dev/null 2>&1; then
-  echo "kubectl is not installed: skipping the per-cluster kubectl views" >&2
-  exit 0
-fi
+step "kubectl fed create -f examples/services/nginx.yaml -f examples/myreplicaset.yaml"
+fed create -f examples/services/nginx.yaml -f examples/myreplicaset.yaml
 
-# the members in federation order, as the membership file lists them
-members=$(python -c 'import os, yaml
+step "kubectl fed create -f examples/myingress.yaml"
+fed create -f examples/myingress.yaml
+
+step "kubectl fed get ingress,service,replicaset"
+fed get ingress,service,replicaset
+
+if command -v kubectl >/dev/null 2>&1; then
+  members=$(python -c 'import os, yaml
 config = yaml.safe_load(open(os.environ["KUBECTL_FED_CONFIG"]))
 print(" ".join(config["federations"][config["current"]]["members"]))')
-for context in $members; do
-  step "kubectl --context=$context get ns,nodes"
-  kubectl --context="$context" get ns,nodes
-  step "kubectl --context=$context get svc -A"
-  kubectl --context="$context" get svc -A
-done
+  for context in $members; do
+    step "kubectl --context=$context get ingress myingress"
+    kubectl --context="$context" get ingress myingress
+    step "kubectl --context=$context get services nginx"
+    kubectl --context="$context" get services nginx
+  done
+else
+  echo "kubectl is not installed: skipping the per-member kubectl views" >&2
+fi
+
+step "kubectl fed describe ingress myingress"
+fed describe ingress myingress
+
+if kubectl-fed doctor --help >/dev/null 2>&1; then
+  step "kubectl fed doctor"
+  fed doctor
+fi
 
 step "kubectl fed sandbox down"
 kubectl-fed sandbox down
