@@ -87,6 +87,8 @@ def load_balancer_checks(app: App, facts: Facts, project_flag: str | None) -> li
     for key in facts.target.ingresses:
         label = f"ingress {key[0]}/{key[1]}"
         holders = [m for m in facts.answered if m.find(INGRESS, key) is not None]
+        if not holders:
+            continue  # the presence check says so
         refs = refs_of([obj for m in holders if (obj := m.find(INGRESS, key)) is not None])
         if not refs:
             checks += not_inspected(label, NO_LOAD_BALANCER)

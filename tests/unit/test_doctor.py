@@ -210,3 +210,11 @@ def test_bad_usage_is_exit_2_before_any_request(
         main(["doctor", *args, "--kubeconfig", "/nonexistent/kubeconfig"])
     assert exit_.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_ingress_found_nowhere_is_one_failing_presence_check() -> None:
+    members = (member("a"), member("b"))
+    found = Facts(members, "default", choose_target(members, "default", ["nosuch"]))
+    checks = [c for c in run_checks(found) if c.object == "ingress default/nosuch"]
+    assert [(c.id, c.status, c.cluster) for c in checks] == [("presence", Status.FAIL, None)]
+    assert checks[0].fix == "check the name and namespace: kubectl fed get ingresses -n default"

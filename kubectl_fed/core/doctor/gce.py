@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
-from kubectl_fed.core.loadbalancer import LoadBalancerFacts, LoadBalancerView
+from kubectl_fed.core.loadbalancer import ClusterHealth, LoadBalancerFacts, LoadBalancerView
 
 RESERVED = ("RESERVED", "IN_USE")
 
@@ -22,7 +22,7 @@ def gce_checks(
         _forwarding_rule(label, view),
         _static_ip(label, facts, view),
         *_backend_services(label, view, members),
-        *_backend_health(label, view),
+        *_backend_health(label, view, members),
         _firewall(label, view),
     ]
 
@@ -101,11 +101,13 @@ def _backend_services(label: str, view: LoadBalancerView, members: Sequence[str]
     return checks
 
 
-def _backend_health(label: str, view: LoadBalancerView) -> list[Check]:
+def _backend_health(label: str, view: LoadBalancerView, members: Sequence[str]) -> list[Check]:
     checks = []
     for backend in view.backends:
         for health in backend.clusters:
-            if health.total and not health.healthy:
+            if health.total and not health.healthy and health.cluster not in members:
+                checks.append(_unknown_zones(label, backend.name, health))
+            elif health.total and not health.healthy:
                 checks.append(
                     Check(
                         "gce-backend-health",
@@ -123,6 +125,18 @@ def _backend_health(label: str, view: LoadBalancerView) -> list[Check]:
             passed("gce-backend-health", "every member's instances are healthy", obj=label)
         )
     return checks
+
+
+def _unknown_zones(label: str, backend: str, health: ClusterHealth) -> Check:
+    """Instance groups in zones of no member that answered (e.g. an unreachable one)."""
+    return Check(
+        "gce-backend-health",
+        Status.WARN,
+        None,
+        label,
+        f"backend service {backend}: 0/{health.total} instances healthy in {health.cluster}",
+        "those zones belong to no member that answered: see the connectivity checks",
+    )
 
 
 def _firewall(label: str, view: LoadBalancerView) -> Check:

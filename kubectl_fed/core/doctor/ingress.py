@@ -8,6 +8,7 @@ from typing import Any
 from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, key_of, object_label
 from kubectl_fed.core.doctor.facts import pods_template_labels as template_labels
 from kubectl_fed.core.doctor.model import Check, Status, passed
+from kubectl_fed.core.doctor.objects import held
 from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.nodeports import NODE_PORT_TYPES
 from kubectl_fed.core.status import Member, Snapshot
@@ -182,6 +183,8 @@ def readiness_probe(key: Key, facts: Facts) -> Check:
 def ingress_checks(facts: Facts) -> list[Check]:
     checks: list[Check] = []
     for key in facts.target.ingresses:
+        if not held(INGRESS, key, facts):
+            continue
         status = folded(key, facts)
         checks.append(address(key, status))
         checks += shards(key, status)

@@ -29,12 +29,26 @@ def comparable_spec(kind: Kind, obj: Mapping[str, Any]) -> str:
     return json.dumps(spec, sort_keys=True)
 
 
+def held(kind: Kind, key: Key, facts: Facts) -> bool:
+    """Some member that answered has the object (else only its absence is reported)."""
+    return any(m.find(kind, key) is not None for m in facts.answered)
+
+
 def presence(kind: Kind, key: Key, facts: Facts) -> Check:
     label = object_label(kind, key)
     holders = [m.cluster for m in facts.answered if m.find(kind, key) is not None]
     missing = [m.cluster for m in facts.answered if m.find(kind, key) is None]
     if not missing:
         return passed("presence", f"in every member that answered ({len(holders)})", obj=label)
+    if not holders:
+        return Check(
+            "presence",
+            Status.FAIL,
+            None,
+            label,
+            f"no member that answered has {kind.singular} {key[1]} in namespace {key[0]}",
+            f"check the name and namespace: kubectl fed get {kind.plural} -n {key[0]}",
+        )
     source = holders[0] if holders else "another member"
     return Check(
         "presence",
@@ -97,9 +111,7 @@ def object_checks(facts: Facts) -> list[Check]:
     checks = []
     for kind in KINDS:
         for key in facts.target.of(kind):
-            checks += [
-                presence(kind, key, facts),
-                drift(kind, key, facts),
-                shadow(kind, key, facts),
-            ]
+            checks.append(presence(kind, key, facts))
+            if held(kind, key, facts):
+                checks += [drift(kind, key, facts), shadow(kind, key, facts)]
     return checks
