@@ -14,7 +14,7 @@ from kubectl_fed.core.doctor.ingress import folded
 from kubectl_fed.core.doctor.model import Check
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.loadbalancer import LoadBalancerRefs, refs_of
-from kubectl_fed.core.results import ClusterError, Reason
+from kubectl_fed.core.results import ClusterError, Reason, interrupted
 from kubectl_fed.core.selection import select_clusters
 from kubectl_fed.errors import UsageError
 
@@ -67,6 +67,8 @@ def gather(app: App, names: Sequence[str]) -> Facts:
         clusters=reachable,
         calls=CALLS,
     )
+    if interrupted(results):
+        raise KeyboardInterrupt  # reported as "interrupted", exit 130
     by_cluster = {r.cluster: r for r in results}
     facts = []
     for cluster in selected:

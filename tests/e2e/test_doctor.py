@@ -134,6 +134,7 @@ def test_node_ports_uid_quota_access_and_a_missing_object_then_fix(fed: Fed) -> 
     status = {**quota, "status": {"hard": {"services": "2"}, "used": {"services": "2"}}}
     asia.update("resourcequotas", "default", "small", status, subresource="status")
     fed.sandbox.cluster(EU).access.deny("delete", "services")
+    fed.sandbox.cluster(US).access.deny("list", "resourcequotas")
     report = doctor(fed)
     assert report.status == 1
     assert report.one("presence", "fail")["cluster"] == ASIA
@@ -147,10 +148,16 @@ def test_node_ports_uid_quota_access_and_a_missing_object_then_fix(fed: Fed) -> 
         "not allowed to delete services in default",
     )
     assert f"kubectl --context={EU} auth can-i delete services -n default" in denied["fix"]
+    unread = report.one("authorization", "warn")
+    assert (unread["cluster"], unread["message"].split(":")[0]) == (
+        US,
+        "not allowed to read resourcequotas",
+    )
     assert ids(report) - GCE_EFFECTS - {"shards"} == {"presence", "quota", "authorization"}
     fixed = fed.run("doctor", "--fix", "--yes")
     assert "fixed: create service default/nginx in asia-east1 from us-central1's copy" in fixed.err
     fed.sandbox.cluster(EU).access.clear()
+    fed.sandbox.cluster(US).access.clear()
     asia.delete("resourcequotas", "default", "small")
     assert eventually(lambda: healthy(fed)), doctor(fed).problems
 

@@ -218,3 +218,10 @@ def test_an_ingress_found_nowhere_is_one_failing_presence_check() -> None:
     checks = [c for c in run_checks(found) if c.object == "ingress default/nosuch"]
     assert [(c.id, c.status, c.cluster) for c in checks] == [("presence", Status.FAIL, None)]
     assert checks[0].fix == "check the name and namespace: kubectl fed get ingresses -n default"
+
+
+def test_reads_refused_by_rbac_are_a_warning_naming_them() -> None:
+    limited = member("a", unreadable=("pods", "resourcequotas"))
+    (check,) = [c for c in run_checks(facts(limited)) if c.id == "authorization"]
+    assert (check.status, check.cluster) == (Status.WARN, "a")
+    assert check.message.startswith("not allowed to read pods, resourcequotas")

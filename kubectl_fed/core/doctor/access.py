@@ -23,6 +23,17 @@ _QUOTA_KEYS: dict[str, tuple[str, ...]] = {
 def authorization(member: MemberFacts) -> Check:
     if not member.ok:
         return skipped("authorization", UNREACHABLE, member.cluster)
+    if not member.denied and member.unreadable:
+        return Check(
+            "authorization",
+            Status.WARN,
+            member.cluster,
+            None,
+            f"not allowed to read {', '.join(member.unreadable)}: the checks using them "
+            "see nothing there",
+            f"ask the cluster admin for read access (check: kubectl --context={member.cluster} "
+            f"auth can-i list {member.unreadable[0]} -A)",
+        )
     if not member.denied:
         return passed(
             "authorization",
