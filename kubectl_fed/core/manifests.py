@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_fed.core import validation
-from kubectl_fed.core.kinds import Kind, by_api_kind, kind_named, supported_kinds_text
+from kubectl_fed.core.kinds import REPLICASET, Kind, by_api_kind, kind_named, supported_kinds_text
+from kubectl_fed.core.preferences import preferences_of
 from kubectl_fed.errors import UsageError
 
 # Set by the API server; a manifest copied from `get -o yaml` must not send them back.
@@ -26,6 +27,11 @@ SERVER_METADATA = (
     "managedFields",
     "selfLink",
 )
+
+# kube-apiserver refuses request bodies above 3 MiB; an object expanding to more values
+# than this is an alias bomb or a mistake, never a Service, Ingress or ReplicaSet.
+MAX_DOCUMENT_BYTES = 3 * 1024 * 1024
+MAX_VALUES = 100_000
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,8 @@ def load(
             seen[manifest.key] = origin
             manifests.append(manifest)
     if not manifests:
-        raise UsageError(f"no objects passed to {verb}")
+        where = f"{sources[0].label}: " if len(sources) == 1 else ""
+        raise UsageError(f"{where}no objects passed to {verb}")
     return manifests
 
 
@@ -88,7 +95,32 @@ def _documents(source: Source) -> Iterator[tuple[str, dict[str, Any]]]:
         origin = f"{source.label}: document {number}"
         if not isinstance(document, dict):
             raise UsageError(f"{origin}: expected an object, got {type(document).__name__}")
+        _check_size(origin, document)
         yield from _expand(origin, document)
+
+
+def _check_size(origin: str, document: dict[str, Any]) -> None:
+    """Refuse what no API server accepts, before expanding it: YAML alias bombs ("billion
+    laughs", self-referencing anchors) and documents beyond the request size limit."""
+    values, pending = 0, [document]
+    while pending:
+        value = pending.pop()
+        values += 1
+        if values > MAX_VALUES:
+            raise UsageError(
+                f"{origin}: too large once YAML aliases are expanded "
+                f"(more than {MAX_VALUES} values)"
+            )
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    size = len(json.dumps(document, default=str))
+    if size > MAX_DOCUMENT_BYTES:
+        raise UsageError(
+            f"{origin}: {size} bytes is more than an API server accepts "
+            f"({MAX_DOCUMENT_BYTES} bytes)"
+        )
 
 
 def _parse(source: Source) -> list[Any]:
@@ -138,6 +170,11 @@ def _manifest(
     problem = validation.spec_problem(kind, obj.get("spec"))
     if problem:
         raise UsageError(f"{origin}: {kind.singular} {namespace}/{name}: {problem}")
+    if kind == REPLICASET:
+        try:
+            preferences_of(obj)
+        except UsageError as err:
+            raise UsageError(f"{origin}: {err}") from None
     return Manifest(kind, namespace, str(name), _clean(obj, namespace), origin)
 
 

@@ -143,8 +143,8 @@ def test_server_fields_are_dropped() -> None:
             SERVICE_DOC + "---\n" + SERVICE_DOC,
             "in.yaml: document 2: duplicate service default/web (also in in.yaml: document 1)",
         ),
-        ("", "no objects passed to create"),
-        ("---\n---\n", "no objects passed to create"),
+        ("", "in.yaml: no objects passed to create"),
+        ("---\n---\n", "in.yaml: no objects passed to create"),
     ],
 )
 def test_bad_manifests_are_usage_errors(text: str, expected: str) -> None:
