@@ -85,6 +85,10 @@ def test_the_walkthrough_passes_every_check_in_table_and_json(fed: Fed) -> None:
     assert all(row[column - 2 : column] == "  " and row[column] != " " for row in rows)
     named = doctor(fed, INGRESS)
     assert named.status == 0 and {c["object"] for c in named.checks} >= {ING, SVC, RS}
+    everywhere = fed.run("doctor", "-A", "-o", "json")
+    assert everywhere.status == 0 and '"namespace": null' in everywhere.out
+    nothing = fed.run("doctor", "--fix", "--yes")
+    assert (nothing.status, nothing.err) == (0, "doctor: nothing --fix can repair safely\n")
     fed.env["GOOGLE_CLOUD_PROJECT"] = None
     no_project = doctor(fed)
     assert no_project.problems == {("gce", "skip", None)}
