@@ -146,6 +146,9 @@ def test_node_ports_uid_quota_access_and_a_missing_object_then_fix(fed: Fed) -> 
     quota_check = report.one("quota", "fail")
     assert quota_check["cluster"] == ASIA
     assert "services needs 1 more, 0 left (quota small)" in quota_check["message"]
+    assert quota_check["fix"].endswith(
+        f"kubectl --context={ASIA} -n default edit resourcequota small"
+    )
     denied = report.one("authorization", "fail")
     assert (denied["cluster"], denied["message"]) == (
         EU,

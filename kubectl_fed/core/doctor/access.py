@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_fed.core.doctor.facts import Facts, MemberFacts
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, key_of
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
 from kubectl_fed.core.replica_shares import recorded_total, spec_replicas
@@ -58,33 +58,33 @@ def quota(member: MemberFacts, facts: Facts) -> Check:
     if not member.ok:
         return skipped("quota", UNREACHABLE, member.cluster)
     needs = _needs(member, facts)
-    short, full = [], []
+    short: list[tuple[str, tuple[str, str]]] = []
+    full: list[tuple[str, tuple[str, str]]] = []
     for quota_obj in member.quotas:
-        name = str((quota_obj.get("metadata") or {}).get("name") or "")
+        namespace, name = key_of(quota_obj)
         for kind, keys in _QUOTA_KEYS.items():
             for key in keys:
                 room = _headroom(quota_obj, key)
-                if room is None:
-                    continue
-                if needs.get(kind, 0) > room:
-                    short.append(f"{key} needs {needs[kind]} more, {room} left (quota {name})")
-                elif room <= 0 and _uses(kind, facts):
-                    full.append(f"{key} has no room left (quota {name})")
-    if short:
-        return Check(
-            "quota", Status.FAIL, member.cluster, None, "; ".join(short), _quota_fix(member)
-        )
-    if full:
-        return Check(
-            "quota", Status.WARN, member.cluster, None, "; ".join(full), _quota_fix(member)
-        )
+                where = (namespace, name)
+                if room is not None and needs.get(kind, 0) > room:
+                    short.append(
+                        (f"{key} needs {needs[kind]} more, {room} left (quota {name})", where)
+                    )
+                elif room is not None and room <= 0 and _uses(kind, facts):
+                    full.append((f"{key} has no room left (quota {name})", where))
+    for status, found in ((Status.FAIL, short), (Status.WARN, full)):
+        if found:
+            message = "; ".join(text for text, _ in found)
+            return Check(
+                "quota", status, member.cluster, None, message, _quota_fix(member, found[0][1])
+            )
     return passed("quota", "ResourceQuota leaves room for the federated objects", member.cluster)
 
 
-def _quota_fix(member: MemberFacts) -> str:
-    return (
-        f"raise the quota: kubectl --context={member.cluster} edit resourcequota -n NAMESPACE NAME"
-    )
+def _quota_fix(member: MemberFacts, quota_key: tuple[str, str]) -> str:
+    namespace, name = quota_key
+    command = f"kubectl --context={member.cluster} -n {namespace} edit resourcequota {name}"
+    return f"raise the quota: {command}"
 
 
 def _headroom(quota_obj: Mapping[str, Any], key: str) -> int | None:

@@ -149,17 +149,21 @@ def _containers(rs: KubeObject) -> list[KubeObject]:
     return list((template.get("spec") or {}).get("containers") or [])
 
 
-def readiness_probe(key: Key, facts: Facts) -> Check:
-    label = object_label(INGRESS, key)
-    differing = []
+def paths_by_service(key: Key, facts: Facts) -> dict[str, dict[tuple[str, ...], list[str]]]:
+    """Backend Service -> readiness-probe paths -> the members whose pods have them."""
+    found: dict[str, dict[tuple[str, ...], list[str]]] = {}
     for member in facts.answered:
         for name in backend_services(member.find(INGRESS, key)):
             service = member.find(SERVICE, (key[0], name))
             if service is not None:  # a missing Service is the presence check's
-                differing.append((name, member.cluster, probe_paths(member, service)))
-    by_service: dict[str, dict[tuple[str, ...], list[str]]] = {}
-    for name, cluster, paths in differing:
-        by_service.setdefault(name, {}).setdefault(paths, []).append(cluster)
+                paths = probe_paths(member, service)
+                found.setdefault(name, {}).setdefault(paths, []).append(member.cluster)
+    return found
+
+
+def readiness_probe(key: Key, facts: Facts) -> Check:
+    label = object_label(INGRESS, key)
+    by_service = paths_by_service(key, facts)
     odd = {name: groups for name, groups in by_service.items() if len(groups) > 1}
     if not odd:
         return passed(
