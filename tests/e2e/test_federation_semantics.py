@@ -273,8 +273,9 @@ def test_invalid_preferences_are_exit_2_before_any_request(fed: Fed, tmp_path: P
     refused = fed.run("create", "-f", path)
     assert refused.status == 2
     assert refused.err_lines == [
-        "error: replicaset default/web: invalid federation.kubernetes.io/replica-set-preferences "
-        "annotation: not valid JSON: Expecting value: line 1 column 14 (char 13)"
+        f"error: {path}: document 1: replicaset default/web: invalid "
+        "federation.kubernetes.io/replica-set-preferences annotation: not valid JSON: "
+        "Expecting value: line 1 column 14 (char 13)"
     ]
     assert all(not fed.sandbox.cluster(c).requests.records() for c in fed.names)
 
