@@ -264,6 +264,11 @@ class _Planner:
         )
 
     def _request(self, index: int, port: Mapping[str, Any], node_port: int) -> None:
+        if not self.port_range.low <= node_port <= self.port_range.high:
+            raise UsageError(
+                f"service {self.me[0]}/{self.me[1]}: port {port_label(port)}: nodePort "
+                f"{node_port} is outside the node port range {self.port_range} of the members"
+            )
         protocol = (node_port, port.get("protocol") or "TCP")
         if protocol in self.chosen_with_protocol:
             where = f"service {self.me[0]}/{self.me[1]}"

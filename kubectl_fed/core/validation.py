@@ -105,6 +105,25 @@ def _service_problem(spec: dict[str, Any]) -> str | None:
         problem = _port_problem(port if isinstance(port, dict) else {}, len(ports))
         if problem:
             return f"spec.ports[{index}].{problem}"
+    return _node_ports_problem(service_type, ports)
+
+
+def _node_ports_problem(service_type: str, ports: list[dict[str, Any]]) -> str | None:
+    """As the API server: no nodePort on a ClusterIP service, none given to two ports."""
+    seen: set[tuple[int, str]] = set()
+    for index, port in enumerate(ports):
+        node_port = port.get("nodePort")
+        if not node_port:
+            continue
+        if service_type == "ClusterIP":
+            return (
+                f"spec.ports[{index}].nodePort: Forbidden: "
+                "may not be used when `type` is 'ClusterIP'"
+            )
+        key = (node_port, str(port.get("protocol", "TCP")))
+        if key in seen:
+            return f"spec.ports[{index}].nodePort: Duplicate value: {node_port}"
+        seen.add(key)
     return None
 
 
