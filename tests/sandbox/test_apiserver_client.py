@@ -320,8 +320,8 @@ def test_server_side_apply_creates_then_merges(
         "data": {"a": "1"},
     }
     resource.server_side_apply(body=manifest, namespace="default", field_manager="kubectl-fed")
-    manifest["data"] = {"b": "2"}
-    resource.server_side_apply(body=manifest, namespace="default", field_manager="kubectl-fed")
+    manifest["data"] = {"b": "2"}  # another manager's apply adds to what kubectl-fed applied
+    resource.server_side_apply(body=manifest, namespace="default", field_manager="other")
     stored = sandbox.cluster(CONTEXT).store.get("configmaps", "default", "applied")
     assert stored["data"] == {"a": "1", "b": "2"}
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kubectl_fed.sandbox.apiserver import patching
+from kubectl_fed.sandbox.apiserver import ownership, patching
 from kubectl_fed.sandbox.apiserver.defaults import default_on_create
 from kubectl_fed.sandbox.apiserver.errors import (
     already_exists,
@@ -43,6 +43,7 @@ from kubectl_fed.sandbox.apiserver.validation import validate, validate_update
 
 JSON = dict[str, Any]
 Key = tuple[str, str]  # (namespace or "", name)
+Owners = Callable[[JSON | None, JSON, ownership.Managers], ownership.Managers]
 
 PATCH_TYPES = ("merge", "strategic", "json", "apply")
 _GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -76,6 +77,13 @@ def _kind(resource: str) -> Kind:
     return kind
 
 
+def _updated_by(field_manager: str | None) -> Owners:
+    def owners(old: JSON | None, new: JSON, managers: ownership.Managers) -> ownership.Managers:
+        return ownership.after_update(old, new, managers, field_manager)
+
+    return owners
+
+
 class Store:
     """All objects of one cluster. `cluster_index` picks its service network (10.<i>.0.0/16)."""
 
@@ -85,6 +93,7 @@ class Store:
         self._counter = 0
         self._history: deque[WatchEvent] = deque(maxlen=history)
         self._subscribers: list[Callable[[WatchEvent], None]] = []
+        self._managers: dict[tuple[str, Key], ownership.Managers] = {}
         self.services = ServiceAllocator(cluster_index)
 
     # ---- reads -------------------------------------------------------------------------
@@ -130,6 +139,12 @@ class Store:
             ]
             return items, self._counter
 
+    def managers(self, resource: str, namespace: str | None, name: str) -> ownership.Managers:
+        """Which fields of an object each (field manager, operation) owns."""
+        kind = _kind(resource)
+        with self._lock:
+            return dict(self._managers.get((resource, self._key(kind, namespace, name)), {}))
+
     @staticmethod
     def matcher(label_selector: str | None, field_selector: str | None) -> Callable[[JSON], bool]:
         """One predicate for a label selector and a field selector (either may be None)."""
@@ -139,22 +154,34 @@ class Store:
     # ---- writes ------------------------------------------------------------------------
 
     def create(
-        self, resource: str, namespace: str | None, obj: JSON, *, dry_run: bool = False
+        self,
+        resource: str,
+        namespace: str | None,
+        obj: JSON,
+        *,
+        dry_run: bool = False,
+        field_manager: str | None = None,
     ) -> JSON:
-        kind = _kind(resource)
+        """Create; `field_manager` owns the fields of the new object."""
+        owners = _updated_by(field_manager)
+        return self._create(_kind(resource), namespace, obj, owners, dry_run=dry_run)
+
+    def _create(
+        self, kind: Kind, namespace: str | None, obj: JSON, owners: Owners, *, dry_run: bool
+    ) -> JSON:
         new = copy.deepcopy(obj)
         with self._lock:
             meta = self._new_metadata(kind, namespace, new)
             key = self._key(kind, meta.get("namespace"), meta["name"])
             if kind.namespaced:
                 self._require_namespace(key[0])
-            default_on_create(resource, new)
+            default_on_create(kind.plural, new)
             self._check(kind, new, None)
-            if key in self._objects[resource]:
+            if key in self._objects[kind.plural]:
                 raise already_exists(kind, meta["name"])
             if dry_run:
                 return new
-            return self._store("ADDED", kind, key, new)
+            return self._store("ADDED", kind, key, new, owners=owners(None, new, {}))
 
     def update(
         self,
@@ -165,12 +192,31 @@ class Store:
         subresource: str | None = None,
         *,
         dry_run: bool = False,
+        field_manager: str | None = None,
     ) -> JSON:
-        """Replace an object (PUT); a `metadata.resourceVersion` in `obj` must be current."""
-        kind = _kind(resource)
+        """Replace an object (PUT); a `metadata.resourceVersion` in `obj` must be current.
+
+        `field_manager` takes ownership of the fields the update changes.
+        """
+        owners = _updated_by(field_manager)
+        return self._update(
+            _kind(resource), namespace, name, obj, subresource, owners, dry_run=dry_run
+        )
+
+    def _update(
+        self,
+        kind: Kind,
+        namespace: str | None,
+        name: str,
+        obj: JSON,
+        subresource: str | None,
+        owners: Owners,
+        *,
+        dry_run: bool,
+    ) -> JSON:
         with self._lock:
             key = self._key(kind, namespace, name)
-            old = self._objects[resource].get(key)
+            old = self._objects[kind.plural].get(key)
             if old is None:
                 raise not_found(kind, name)
             self._check_body_identity(kind, key, obj)
@@ -181,7 +227,8 @@ class Store:
             self._check(kind, new, old)
             if dry_run:
                 return new
-            return self._store("MODIFIED", kind, key, new, old)
+            managers = owners(old, new, self._managers.get((kind.plural, key), {}))
+            return self._store("MODIFIED", kind, key, new, old, owners=managers)
 
     def patch(
         self,
@@ -193,11 +240,15 @@ class Store:
         subresource: str | None = None,
         *,
         dry_run: bool = False,
+        field_manager: str | None = None,
+        force: bool = False,
     ) -> JSON:
         """PATCH with `patch_type` merge, strategic, json or apply (server-side apply).
 
-        Server-side apply creates the object when it is missing and otherwise merges the
-        applied configuration into it (field ownership is not tracked).
+        Server-side apply creates the object when it is missing; otherwise it merges the
+        applied configuration in and removes what `field_manager` applied before and omits
+        now (see `ownership`). A change to a field another manager owns is a 409 Conflict
+        unless `force`.
         """
         kind = _kind(resource)
         if patch_type not in PATCH_TYPES:
@@ -205,16 +256,50 @@ class Store:
         with self._lock:
             key = self._key(kind, namespace, name)
             current = self._objects[resource].get(key)
-            if current is None and patch_type == "apply":
-                body = copy.deepcopy(patch)
-                body.setdefault("metadata", {}).setdefault("name", name)
-                return self.create(resource, namespace, body, dry_run=dry_run)
+            if patch_type == "apply" and subresource is None:
+                manager = field_manager or ""
+                return self._apply(kind, key, current, patch, manager, force, dry_run=dry_run)
             if current is None:
                 raise not_found(kind, name)
             patched = self._patched(current, patch, patch_type)
             if not isinstance(patched, dict):
                 raise bad_request("the patch did not produce an object")
-            return self.update(resource, namespace, name, patched, subresource, dry_run=dry_run)
+            return self.update(
+                resource,
+                namespace,
+                name,
+                patched,
+                subresource,
+                dry_run=dry_run,
+                field_manager=field_manager,
+            )
+
+    def _apply(
+        self,
+        kind: Kind,
+        key: Key,
+        current: JSON | None,
+        config: Any,
+        manager: str,
+        force: bool,
+        *,
+        dry_run: bool,
+    ) -> JSON:
+        if not isinstance(config, dict):
+            raise bad_request("the applied configuration must be an object")
+        managers = self._managers.get((kind.plural, key), {})
+        applied = ownership.apply(
+            current, config, managers, manager, force=force, api_version=kind.api_version
+        )
+
+        def owners(old: JSON | None, new: JSON, _: ownership.Managers) -> ownership.Managers:
+            return ownership.settle(applied.managers, new)
+
+        if current is None:
+            body = applied.object
+            body.setdefault("metadata", {}).setdefault("name", key[1])
+            return self._create(kind, key[0] or None, body, owners, dry_run=dry_run)
+        return self._update(kind, key[0], key[1], applied.object, None, owners, dry_run=dry_run)
 
     def delete(
         self,
@@ -359,17 +444,29 @@ class Store:
         return patching.strategic_merge_patch(current, patch)
 
     def _store(
-        self, event_type: str, kind: Kind, key: Key, obj: JSON, old: JSON | None = None
+        self,
+        event_type: str,
+        kind: Kind,
+        key: Key,
+        obj: JSON,
+        old: JSON | None = None,
+        *,
+        owners: ownership.Managers,
     ) -> JSON:
         self._counter += 1
         obj["metadata"]["resourceVersion"] = str(self._counter)
         self._objects[kind.plural][key] = obj
+        if owners:
+            self._managers[(kind.plural, key)] = owners
+        else:
+            self._managers.pop((kind.plural, key), None)
         # `old` was just replaced in the store and is never changed again: no copy needed
         self._emit(WatchEvent(event_type, kind.plural, copy.deepcopy(obj), old))
         return copy.deepcopy(obj)
 
     def _remove(self, kind: Kind, key: Key, *, cascade: bool) -> JSON:
         obj = self._objects[kind.plural].pop(key)
+        self._managers.pop((kind.plural, key), None)
         self._counter += 1
         obj["metadata"]["resourceVersion"] = str(self._counter)
         self._emit(WatchEvent("DELETED", kind.plural, copy.deepcopy(obj)))

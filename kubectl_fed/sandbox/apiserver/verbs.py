@@ -13,6 +13,7 @@ from kubectl_fed.sandbox.apiserver.errors import (
     method_not_allowed,
     unsupported_media_type,
 )
+from kubectl_fed.sandbox.apiserver.ownership import missing_field_manager
 from kubectl_fed.sandbox.apiserver.routes import ResourcePath
 from kubectl_fed.sandbox.apiserver.scale import ScaleSubresource
 from kubectl_fed.sandbox.apiserver.watch import serve_watch
@@ -89,7 +90,11 @@ class ResourceVerbs:
             return self._send_object(200, target, obj)
         if verb == "create":
             obj = self.handler.cluster.store.create(
-                target.plural, target.namespace, self.handler.json_body(body), dry_run=dry_run
+                target.plural,
+                target.namespace,
+                self.handler.json_body(body),
+                dry_run=dry_run,
+                field_manager=self._field_manager(),
             )
             return self._send_object(201, target, obj)
         if verb == "update":
@@ -100,6 +105,7 @@ class ResourceVerbs:
                 self.handler.json_body(body),
                 target.subresource,
                 dry_run=dry_run,
+                field_manager=self._field_manager(),
             )
             return self._send_object(200, target, obj)
         if verb == "patch":
@@ -155,8 +161,15 @@ class ResourceVerbs:
         patch, patch_type = self._decode_patch(body)
         return self.handler.send_json(200, scale.patch(patch, patch_type, dry_run=dry_run))
 
+    def _field_manager(self) -> str | None:
+        """`?fieldManager=`, else the User-Agent's product name, as upstream defaults it."""
+        agent = (self.handler.headers.get("User-Agent") or "").split("/")[0].strip()
+        return self.handler.query.get("fieldManager") or agent or None
+
     def _patch(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
         patch, patch_type = self._decode_patch(body)
+        if patch_type == "apply" and not self.handler.query.get("fieldManager"):
+            raise missing_field_manager()
         store, name = self.handler.cluster.store, str(target.name)
         existed = self._exists(target)
         obj = store.patch(
@@ -167,6 +180,8 @@ class ResourceVerbs:
             patch_type,
             target.subresource,
             dry_run=dry_run,
+            field_manager=self._field_manager(),
+            force=self.handler.query.get("force") in ("true", "1"),
         )
         return self._send_object(200 if existed else 201, target, obj)
 
