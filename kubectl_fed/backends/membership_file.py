@@ -27,7 +27,7 @@ def read_membership(path: str) -> FederationConfig:
             document = yaml.safe_load(handle)
     except FileNotFoundError:
         return FederationConfig()
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         first_line = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise UsageError(f"membership file {path}: {first_line}") from None
     return parse_federation_config(document, f"membership file {path}")
