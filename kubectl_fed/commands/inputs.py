@@ -30,13 +30,22 @@ def read_sources(
 
 def _read(path: str, stdin: TextIO, recursive: bool) -> list[Source]:
     if path == "-":
-        return [Source("-", stdin.read())]
+        return [Source("-", _read_stdin(stdin))]
     location = Path(path)
     if location.is_dir():
         return [_read_file(file) for file in _manifest_files(location, recursive)]
     if not location.exists():
         raise UsageError(f'the path "{path}" does not exist')
     return [_read_file(location)]
+
+
+def _read_stdin(stdin: TextIO) -> str:
+    """Standard input as UTF-8, strictly (a text stream may hide bad bytes as surrogates)."""
+    raw = getattr(stdin, "buffer", None)
+    try:
+        return raw.read().decode("utf-8") if raw is not None else stdin.read()
+    except UnicodeDecodeError as err:
+        raise UsageError(f"-: cannot read: {err}") from None
 
 
 def _manifest_files(folder: Path, recursive: bool) -> list[Path]:
