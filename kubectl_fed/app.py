@@ -20,6 +20,8 @@ from kubectl_fed.core.membership import FederationConfig
 from kubectl_fed.core.results import ClusterResult, exit_status
 from kubectl_fed.core.selection import select_clusters
 from kubectl_fed.core.settings import Settings
+from kubectl_fed.core.validation import namespace_problem
+from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_lines, interrupted_summary
 
@@ -106,6 +108,9 @@ class App:
         if self.settings.all_namespaces:
             return None
         if self.settings.namespace:
+            problem = namespace_problem(self.settings.namespace)
+            if problem:
+                raise UsageError(f"--namespace: {problem}")
             return self.settings.namespace
         first = self.kubeconfig.contexts[self.members[0]]
         return first.namespace or DEFAULT_NAMESPACE
