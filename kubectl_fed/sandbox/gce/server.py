@@ -38,6 +38,9 @@ PATH = re.compile(
     r"(?:/(?P<name>[^/]+)(?:/(?P<verb>[A-Za-z]+))?)?)$"
 )
 
+# How often serve_forever looks for a shutdown request: stopping a sandbox waits this long.
+SHUTDOWN_POLL_INTERVAL = 0.05
+
 
 class GceError(Exception):
     def __init__(self, status: HTTPStatus, message: str, reason: str) -> None:
@@ -260,7 +263,10 @@ class GceServer:
     def start(self) -> GceServer:
         self._server = _Server(Router(self.state))
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="gce-emulator", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": SHUTDOWN_POLL_INTERVAL},
+            name="gce-emulator",
+            daemon=True,
         )
         self._thread.start()
         return self
