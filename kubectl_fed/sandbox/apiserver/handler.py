@@ -45,6 +45,9 @@ VERSION = {
 class ApiHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 300  # an idle keep-alive connection is closed after five minutes
+    # Headers and body are two writes: with Nagle's algorithm the body would wait for the
+    # client's delayed ACK (~40 ms per response). Real API servers send without delay.
+    disable_nagle_algorithm = True
     server: _TLSServer
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -85,8 +88,16 @@ class ApiHandler(BaseHTTPRequestHandler):
                 self.log_request_status(code)
             self.cluster.requests.end()
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Called by send_response: record the request before any byte of its answer leaves,
+        so a client that has its answer also finds it in the request log."""
+        if not getattr(self, "logged", True):  # only within _handle
+            self.log_request_status(int(code))
+
     def log_request_status(self, code: int) -> None:
         """Record this request once (a watch records itself as soon as it streams)."""
+        if self.logged:
+            return
         self.logged = True
         self.cluster.requests.add(RequestRecord(self.command, self.url_path, self.query_text, code))
 
