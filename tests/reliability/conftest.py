@@ -38,9 +38,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         return
     run = sum(_matrix.values())
     terminalreporter.section("reliability")
-    terminalreporter.write_line(
-        f"fault matrix: {run} cases, {_matrix['passed']} passed, "
-        f"{_matrix['failed']} failed, {_matrix['skipped']} skipped"
-    )
+    if run:
+        terminalreporter.write_line(
+            f"fault matrix: {run} cases, {_matrix['passed']} passed, "
+            f"{_matrix['failed']} failed, {_matrix['skipped']} skipped"
+        )
     figures = ", ".join(f"{value} {name}" for name, value in STATS.items())
     terminalreporter.write_line(f"reliability figures: {figures}")

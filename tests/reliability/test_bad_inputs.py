@@ -1,0 +1,243 @@
+"""Bad input of every kind: exit 2, one error line naming the input and the problem, no
+traceback, and not one request to any member (checked in the servers' request logs).
+
+The manifests are files under corpus/ (each listed in CORPUS with the words its error
+line must hold); inputs too big or too odd to keep in the repository are made here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reliability.helpers import STATS, Run, World, run_cli, service_yaml, write
+
+CORPUS_DIR = Path(__file__).parent / "corpus"
+
+# corpus file -> (extra flags, words the one error line holds besides the file name)
+CORPUS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "malformed.yaml": ((), ("invalid YAML", "line 4")),
+    "malformed.json": ((), ("invalid JSON",)),
+    "tab-indented.yaml": ((), ("invalid YAML",)),
+    "binary.yaml": ((), ("cannot read", "utf-8")),
+    "latin1.yaml": ((), ("cannot read", "utf-8")),
+    "empty.yaml": ((), ("no objects passed",)),
+    "comments-only.yaml": ((), ("no objects passed",)),
+    "scalar.yaml": ((), ("document 1", "expected an object")),
+    "array.json": ((), ("document 1", "expected an object")),
+    "unknown-kind.yaml": ((), ("document 1", "Deployment", "not federated")),
+    "old-apiversion.yaml": ((), ("document 1", "networking.k8s.io/v1")),
+    "missing-kind.yaml": ((), ("document 1", "apiVersion and kind are required")),
+    "missing-name.yaml": ((), ("document 1", "metadata.name: Required value")),
+    "invalid-name.yaml": ((), ("document 1", "Web_App", "RFC 1123")),
+    "name-too-long.yaml": ((), ("document 1", "no more than 63 characters")),
+    "name-not-string.yaml": ((), ("document 1", "metadata.name: Invalid value")),
+    "invalid-namespace.yaml": ((), ("document 1", "metadata.namespace: Invalid value")),
+    "namespace-conflict.yaml": (("-n", "staging"), ("document 1", "does not match")),
+    "duplicate.yaml": ((), ("document 2", "duplicate service default/web")),
+    "duplicate-in-list.json": ((), ("item 2", "duplicate service default/web")),
+    "list-without-items.yaml": ((), ("document 1", "without an items list")),
+    "python-tag.yaml": ((), ("invalid YAML", "python/object/apply")),
+    "custom-tag.yaml": ((), ("invalid YAML", "!Ref")),
+    "billion-laughs.yaml": ((), ("document 1", "aliases")),
+    "billion-laughs-in-spec.yaml": ((), ("document 1", "aliases")),
+    "nodeport-out-of-range.yaml": ((), ("nodePort 80", "30000-32767")),
+    "nodeport-too-large.yaml": ((), ("document 1", "nodePort: Invalid value: 70000")),
+    "nodeport-not-a-number.yaml": ((), ("document 1", "nodePort: Invalid value")),
+    "nodeport-on-clusterip.yaml": ((), ("document 1", "nodePort: Forbidden")),
+    "nodeport-duplicate.yaml": ((), ("document 1", "nodePort: Duplicate value: 30080")),
+    "port-zero.yaml": ((), ("document 1", "port: Invalid value: 0")),
+    "port-name-string.yaml": ((), ("document 1", "port: Invalid value: 'http'")),
+    "port-unnamed-multiple.yaml": ((), ("document 1", "name: Required value")),
+    "service-type-unknown.yaml": ((), ("document 1", 'spec.type: Unsupported value: "Magic"')),
+    "prefs-bad-json.yaml": ((), ("document 1", "replica-set-preferences", "not valid JSON")),
+    "prefs-negative-weight.yaml": ((), ("document 1", "weight: must not be negative")),
+    "prefs-min-over-max.yaml": ((), ("document 1", "greater than maxReplicas")),
+    "prefs-unknown-field.yaml": ((), ("document 1", "unknown field clusters.*.weigth")),
+    "prefs-not-object.yaml": ((), ("document 1", "expected a JSON object")),
+    "prefs-rebalance-string.yaml": ((), ("document 1", "rebalance: expected true or false")),
+    "prefs-no-clusters.yaml": ((), ("document 1", '"clusters" is required')),
+    "selector-mismatch.yaml": ((), ("document 1", "does not match template")),
+    "selector-bad-operator.yaml": ((), ("document 1", "selector")),
+    "selector-empty.yaml": ((), ("document 1", "spec.selector: Required value")),
+    "replicas-negative.yaml": ((), ("document 1", "spec.replicas: Invalid value: -2")),
+    "ingress-no-backend.yaml": ((), ("document 1", "defaultBackend")),
+    "ingress-bad-pathtype.yaml": ((), ("document 1", "pathType: Unsupported value")),
+    "spec-not-object.yaml": ((), ("document 1", "spec: Required value")),
+    "metadata-not-object.yaml": ((), ("document 1", "metadata is required")),
+    "second-document-bad.yaml": ((), ("document 2", "Bad.Name")),
+}
+# Node ports taken by members are only known once read: these may read (GET), never write.
+NEEDS_MEMBER_READS = {"nodeport-out-of-range.yaml"}
+
+
+def refused(world: World, run: Run, *words: str, reads_allowed: bool = False) -> str:
+    """The run is exit 2 with one error line holding `words`; no request reached a member."""
+    assert run.status == 2, run.err
+    errors = [line for line in run.err_lines if line.startswith("error:")]
+    assert len(errors) == 1, run.err
+    for word in words:
+        assert word in errors[0], errors[0]
+    requests = [record for c in world.sandbox.clusters for record in c.requests]
+    if reads_allowed:
+        assert all(record.method == "GET" for record in requests), requests
+    else:
+        assert requests == []
+    STATS["bad inputs"] += 1
+    return errors[0]
+
+
+@pytest.fixture
+def clean(world: World) -> World:
+    world.clear_requests()
+    return world
+
+
+def test_the_corpus_table_lists_every_file() -> None:
+    assert sorted(CORPUS) == sorted(path.name for path in CORPUS_DIR.iterdir())
+
+
+@pytest.mark.parametrize("verb", ["create", "apply"])
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_corpus_manifest_is_refused(clean: World, name: str, verb: str) -> None:
+    flags, words = CORPUS[name]
+    path = CORPUS_DIR / name
+    run = clean.run(verb, "-f", str(path), *flags)
+    where = name if name in NEEDS_MEMBER_READS else str(path)  # the file, else the object
+    line = refused(clean, run, *words, reads_allowed=name in NEEDS_MEMBER_READS)
+    assert where in line or "service default/web" in line
+
+
+def test_a_huge_document_is_refused_before_sending(clean: World, tmp_path: Path) -> None:
+    manifest: dict[str, object] = {"apiVersion": "v1", "kind": "Service"}
+    manifest["metadata"] = {"name": "web", "annotations": {"notes": "x" * (4 * 1024 * 1024)}}
+    manifest["spec"] = {"ports": [{"port": 80}]}
+    path = write(tmp_path, "huge.json", json.dumps(manifest))
+    refused(clean, clean.run("create", "-f", path), path, "document 1", "bytes")
+
+
+def test_a_document_with_too_many_values_is_refused(clean: World, tmp_path: Path) -> None:
+    ips = "".join(f"\n    - 10.0.{i // 250}.{i % 250}" for i in range(120_000))
+    text = service_yaml("web") + f"  externalIPs:{ips}\n"
+    path = write(tmp_path, "wide.yaml", text)
+    refused(clean, clean.run("create", "-f", path), path, "too large")
+
+
+def test_a_self_referencing_anchor_is_refused(clean: World, tmp_path: Path) -> None:
+    text = service_yaml("web") + "  externalIPs: &loop [*loop]\n"
+    path = write(tmp_path, "loop.yaml", text)
+    refused(clean, clean.run("apply", "-f", path), path, "aliases")
+
+
+def test_yaml_tags_never_run_code(clean: World, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = service_yaml("web").replace(
+        "name: web\n", f"name: !!python/object/apply:os.system ['touch {marker}']\n", 1
+    )
+    path = write(tmp_path, "tag.yaml", text)
+    refused(clean, clean.run("create", "-f", path), path, "invalid YAML")
+    assert not marker.exists()
+
+
+def test_binary_standard_input_is_refused(clean: World) -> None:
+    run = clean.run("create", "-f", "-", stdin=b"\xff\xfe\x00\x01kind: Service")
+    refused(clean, run, "-: cannot read")
+
+
+def test_a_folder_without_manifests_is_refused(clean: World, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a manifest")
+    refused(clean, clean.run("apply", "-f", str(tmp_path)), "no objects passed to apply")
+
+
+FLAG_CASES: list[tuple[tuple[str, ...], str]] = [
+    (("get", "svc", "-l", "app in (a"), "invalid label selector"),
+    (("get", "svc", "-l", "=web"), "invalid label selector"),
+    (("get", "rs", "-l", "tier!!front"), "invalid label selector"),
+    (("describe", "svc", "-l", "app in ()"), "invalid label selector"),
+    (("get", "svc", "-n", "Bad Namespace"), "--namespace"),
+    (("get", "deployments"), 'resource type "deployments"'),
+    (("get", "svc", "--request-timeout", "0"), "--request-timeout"),
+    (("get", "svc", "--request-timeout", "soon"), "--request-timeout"),
+    (("get", "svc", "--parallelism", "0"), "--parallelism"),
+    (("get", "svc", "-o", "xml"), "--output"),
+    (("scale", "rs", "web", "--replicas", "-1"), "--replicas"),
+    (("scale", "svc", "web", "--replicas", "1"), "replicasets only"),
+    (("rebalance", "rs"), "takes one ReplicaSet"),
+    (("delete", "svc"), "no name was specified"),
+    (("get", "svc", "--clusters", "mars-north1"), "no context 'mars-north1'"),
+    (("get", "svc", "--clusters", "!*"), "selects no cluster"),
+    (("get", "svc", "--federation", "elsewhere"), "no federation 'elsewhere'"),
+    (("get", "svc", "--kubeconfig", "/no/such/kubeconfig"), "no such file"),
+    (("create", "-f", "/no/such/manifest.yaml"), "does not exist"),
+    (("create", "-f", str(CORPUS_DIR / "duplicate.yaml"), "-A"), "--all-namespaces"),
+    (("create", "-f", "-", "--node-port-range", "5-1"), "invalid node port range"),
+    (("apply", "-f", "-", "--dry-run=maybe"), "--dry-run"),
+    (("join", "mars-north1"), "no context 'mars-north1'"),
+]
+
+
+@pytest.mark.parametrize(("args", "words"), FLAG_CASES, ids=[" ".join(a) for a, _ in FLAG_CASES])
+def test_bad_flags_are_refused(clean: World, args: tuple[str, ...], words: str) -> None:
+    refused(clean, clean.run(*args, stdin=service_yaml("web")), words)
+
+
+def _kubeconfigs(world: World) -> dict[str, tuple[str, str]]:
+    """name -> (kubeconfig text, words of the error line)."""
+    good = world.sandbox.kubeconfig_path.read_text()
+    return {
+        "broken-yaml": ("apiVersion: v1\nkind: Config\nclusters: [\n", "invalid kubeconfig"),
+        "binary": ("\x00\x01\x02", "invalid kubeconfig"),
+        "empty": ("", "invalid kubeconfig"),
+        "unknown-cluster": (
+            good.replace("cluster: us-central1", "cluster: nowhere", 1),
+            "no cluster 'nowhere'",
+        ),
+        "missing-ca-file": (
+            good.replace(
+                "certificate-authority-data:", "certificate-authority: /no/ca.crt\n    x:", 1
+            ),
+            "/no/ca.crt: no such file",
+        ),
+        "no-server": (good.replace("server: https", "address: https", 1), "has no server"),
+        "unknown-user": (good.replace("user: us-central1", "user: nobody", 1), "no user"),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "broken-yaml",
+        "binary",
+        "empty",
+        "unknown-cluster",
+        "missing-ca-file",
+        "no-server",
+        "unknown-user",
+    ],
+)
+def test_broken_kubeconfigs_are_refused(clean: World, tmp_path: Path, name: str) -> None:
+    text, words = _kubeconfigs(clean)[name]
+    path = write(tmp_path, "kubeconfig", text)
+    refused(clean, clean.run("get", "svc", "--kubeconfig", path), words)
+
+
+MEMBERSHIP_HEADER = b"apiVersion: kubectl-fed/v1\nkind: FederationConfig\ncurrent: sandbox\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"federations: [\n", "membership file"),
+        (b"\xff\x00\xfe", "membership file"),
+        (MEMBERSHIP_HEADER + b"federations: {sandbox: {members: [mars-north1]}}\n", "mars-north1"),
+    ],
+)
+def test_broken_membership_files_are_refused(
+    clean: World, tmp_path: Path, content: bytes, words: str
+) -> None:
+    path = tmp_path / "kubectl-fed.yaml"
+    path.write_bytes(content)
+    env = {**clean.env, "KUBECTL_FED_CONFIG": str(path)}
+    refused(clean, run_cli(["get", "svc"], env), words)
