@@ -163,6 +163,21 @@ def test_create_twice_is_already_exists(core: client.CoreV1Api) -> None:
     assert 'configmaps \\"cm\\" already exists' in err.value.body
 
 
+def test_delete_answers_as_the_official_client_expects(core: client.CoreV1Api) -> None:
+    service = {"metadata": {"name": "gone"}, "spec": {"ports": [{"port": 80}]}}
+    core.create_namespaced_service("default", service)
+    core.create_namespaced_config_map("default", {"metadata": {"name": "gone"}})
+    deleted = core.delete_namespaced_service("gone", "default")
+    assert isinstance(deleted, client.V1Service) and deleted.metadata.name == "gone"
+    status = core.api_client.sanitize_for_serialization(
+        core.delete_namespaced_config_map("gone", "default")
+    )
+    assert (status["kind"], status["status"]) == ("Status", "Success")
+    with pytest.raises(ApiException) as err:
+        core.read_namespaced_service("gone", "default")
+    assert err.value.status == 404
+
+
 def test_missing_namespace_is_not_found(core: client.CoreV1Api) -> None:
     with pytest.raises(ApiException) as err:
         core.create_namespaced_config_map("nowhere", {"metadata": {"name": "cm"}})

@@ -30,6 +30,10 @@ PATCH_TYPES = {
     "application/apply-patch+yaml": "apply",
 }
 
+# Kinds whose DELETE answers with the deleted object, as kube-apiserver does (and as the
+# official clients expect: delete_namespaced_service returns a V1Service); others get a Status.
+RETURN_DELETED_OBJECT = frozenset({"pods", "services"})
+
 
 def _verb(method: str, target: ResourcePath, watch: bool) -> str:
     if target.name is None:
@@ -203,6 +207,8 @@ class ResourceVerbs:
             dry_run=dry_run,
             orphan=policy == "Orphan",
         )
+        if target.plural in RETURN_DELETED_OBJECT:
+            return self.handler.send_json(200, obj)
         details: JSON = {"name": target.name, "kind": target.plural, "uid": obj["metadata"]["uid"]}
         if target.info.group:
             details["group"] = target.info.group
