@@ -3,7 +3,9 @@ desired / current / ready / available replicas against the planner's split.
 
 The total is the `kubectl-fed.io/total-replicas` annotation when members carry it (the
 federation's `spec.replicas` as written), else the sum of the members' `spec.replicas`.
-The planned split is what create/apply would write now (`replica_shares.plan_shares`).
+The planned split is what `rebalance rs` would set now over the members that answered
+(`replica_shares.plan_shares` with rebalance on), the same split `get rs` and doctor's
+replica-split check compare against.
 """
 
 from __future__ import annotations
@@ -70,7 +72,9 @@ def replicaset_status(members: Sequence[Member]) -> ReplicaSetStatus:
     error = ""
     if copies and copies[0].obj is not None:
         try:
-            planned = plan_shares(copies[0].obj, answered, total=total, current=current).shares
+            planned = plan_shares(
+                copies[0].obj, answered, total=total, current=current, rebalance=True
+            ).shares
         except UsageError as err:
             error = str(err)
     return ReplicaSetStatus(

@@ -172,6 +172,18 @@ def test_a_member_off_its_planned_share_is_reported() -> None:
     assert status.preferences == prefs
 
 
+def test_planned_is_the_rebalanced_split_even_when_preferences_keep_shares() -> None:
+    """After a member returns, shares kept by `rebalance: false` show as drift, as in get rs."""
+    prefs = '{"clusters": {"*": {"weight": 1}}}'
+    status = replicaset_status(
+        ok(US, Snapshot(replicaset(3, 3, total=6, prefs=prefs))),
+        ok(EU, Snapshot(replicaset(3, 3, total=6, prefs=prefs))),
+        ok(ASIA, Snapshot(replicaset(0, 0, total=6, prefs=prefs))),
+    )
+    assert [m.planned for m in status.members] == [2, 2, 2]
+    assert status.drifted == [US, EU, ASIA]
+
+
 def test_an_unreachable_member_gets_no_share_and_the_total_falls_back_to_the_sum() -> None:
     status = replicaset_status(
         ok(US, Snapshot(replicaset(3, 3, total=None))),
