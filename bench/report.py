@@ -83,6 +83,7 @@ def markdown(results: Results) -> str:
         *_simple_table("Start-up", results["cold_start"]),
         *_planner_table(results["planner"]),
         *_target_table(results["targets"]),
+        *_failure_lines(results.get("failures", [])),
     ]
     return "\n".join(lines) + "\n"
 
@@ -138,4 +139,14 @@ def _target_table(rows: list[dict[str, Any]]) -> list[str]:
             f"| {row['target']} | {row['measured']} {unit} | <= {row['limit']} {unit} "
             f"| {'yes' if row['met'] else 'NO'} |"
         )
+    return [*lines, ""]
+
+
+def _failure_lines(rows: list[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return []
+    lines = ["## Failed measurements", ""]
+    lines += [
+        f"- {row['clusters']} clusters, {row['latency_ms']} ms: {row['error']}" for row in rows
+    ]
     return [*lines, ""]

@@ -26,7 +26,7 @@ from typing import Any
 
 from federation_suite import Setting, Tools, get_comparison, seed_ingresses, verb_timings
 from machine import describe_machine, load_average
-from measure import Series
+from measure import BenchError, Series
 from offline_suite import cold_start, planner_timings
 from report import markdown, ratios, targets
 
@@ -90,6 +90,7 @@ def sandbox_tools(tools: Tools, sandbox: SandboxFederation) -> Tools:
 def measure_federations(tools: Tools, args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     get_rows: list[dict[str, Any]] = []
     verb_rows: list[dict[str, Any]] = []
+    failures: list[dict[str, Any]] = []
     for count in args.clusters:
         _progress(f"starting {count} sandbox clusters")
         directory = scratch / f"sandbox-{count}"
@@ -99,13 +100,18 @@ def measure_federations(tools: Tools, args: argparse.Namespace, scratch: Path) -
             for latency in args.latency:
                 sandbox.set_latency(latency)
                 setting = Setting(count, latency, args.runs)
-                _progress(f"{count} clusters, {latency} ms: get ingress -A")
-                compared = _summaries(get_comparison(here, sandbox, setting))
-                get_rows.append({**_where(setting), "tools": compared, "ratios": ratios(compared)})
-                _progress(f"{count} clusters, {latency} ms: create, describe, delete")
-                verbs = verb_timings(here, sandbox, setting, doctor="doctor" in COMMANDS)
-                verb_rows.append({**_where(setting), "verbs": _summaries(verbs)})
-    return {"get": get_rows, "verbs": verb_rows}
+                try:
+                    _progress(f"{count} clusters, {latency} ms: get ingress -A")
+                    compared = _summaries(get_comparison(here, sandbox, setting))
+                    row = {**_where(setting), "tools": compared, "ratios": ratios(compared)}
+                    get_rows.append(row)
+                    _progress(f"{count} clusters, {latency} ms: create, describe, delete")
+                    verbs = verb_timings(here, sandbox, setting, doctor="doctor" in COMMANDS)
+                    verb_rows.append({**_where(setting), "verbs": _summaries(verbs)})
+                except BenchError as err:  # keep the other measurements
+                    failures.append({**_where(setting), "error": str(err)})
+                    _progress(f"{count} clusters, {latency} ms: FAILED: {err}")
+    return {"get": get_rows, "verbs": verb_rows, "failures": failures}
 
 
 def _where(setting: Setting) -> dict[str, int]:

@@ -37,6 +37,7 @@ def test_bench_runs_on_two_clusters_once(tmp_path: Path, kubectl_path: str) -> N
     assert done.returncode == 0, done.stderr
     [result_file] = tmp_path.glob("*.json")
     results = json.loads(result_file.read_text())
+    assert results["failures"] == []
     [get_row] = results["get"]
     assert (get_row["clusters"], get_row["latency_ms"]) == (2, 0)
     assert list(get_row["tools"]) == GET_TOOLS
