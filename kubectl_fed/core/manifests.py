@@ -167,7 +167,7 @@ def _manifest(
     if problem:
         raise UsageError(f"{origin}: {kind.singular}: {problem}")
     namespace = _namespace(origin, metadata.get("namespace"), namespace_flag, default_namespace)
-    problem = validation.spec_problem(kind, obj.get("spec"))
+    problem = validation.shape_problem(kind, obj) or validation.spec_problem(kind, obj.get("spec"))
     if problem:
         raise UsageError(f"{origin}: {kind.singular} {namespace}/{name}: {problem}")
     if kind == REPLICASET:

@@ -57,6 +57,82 @@ def namespace_problem(namespace: object) -> str | None:
     return f'metadata.namespace: Invalid value: "{namespace}": {problem}' if problem else None
 
 
+# Where an object's fields must be maps, lists or maps of strings (the API's types), parents
+# first; checked before the rules below read them.
+_STRING_MAP = "map of strings"
+_COMMON_SHAPES = (
+    ("metadata.labels", _STRING_MAP),
+    ("metadata.annotations", _STRING_MAP),
+)
+_SHAPES: dict[str, tuple[tuple[str, object], ...]] = {
+    INGRESS.kind: (
+        ("spec.defaultBackend", dict),
+        ("spec.tls", list),
+        ("spec.tls[]", dict),
+        ("spec.rules", list),
+        ("spec.rules[]", dict),
+        ("spec.rules[].http", dict),
+        ("spec.rules[].http.paths", list),
+        ("spec.rules[].http.paths[]", dict),
+        ("spec.rules[].http.paths[].backend", dict),
+        ("spec.rules[].http.paths[].backend.service", dict),
+    ),
+    SERVICE.kind: (
+        ("spec.selector", _STRING_MAP),
+        ("spec.ports", list),
+        ("spec.ports[]", dict),
+    ),
+    REPLICASET.kind: (
+        ("spec.selector", dict),
+        ("spec.selector.matchLabels", _STRING_MAP),
+        ("spec.selector.matchExpressions", list),
+        ("spec.selector.matchExpressions[]", dict),
+        ("spec.selector.matchExpressions[].values", list),
+        ("spec.template", dict),
+        ("spec.template.metadata", dict),
+        ("spec.template.metadata.labels", _STRING_MAP),
+        ("spec.template.spec", dict),
+        ("spec.template.spec.containers", list),
+    ),
+}
+
+_WANTED: dict[object, str] = {dict: "an object", list: "a list", _STRING_MAP: "a map of strings"}
+
+
+def shape_problem(kind: Kind, obj: Mapping[str, Any]) -> str | None:
+    """The first field that is not of its API type (a map where a list is due, ...)."""
+    for path, expected in (*_COMMON_SHAPES, *_SHAPES[kind.kind]):
+        for where, value in _values_at(obj, path):
+            if value is None or _has_shape(value, expected):
+                continue
+            return f"{where}: Invalid value: must be {_WANTED[expected]}"
+    return None
+
+
+def _has_shape(value: object, expected: object) -> bool:
+    if expected == _STRING_MAP:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    return isinstance(value, dict if expected is dict else list)
+
+
+def _values_at(obj: object, path: str) -> list[tuple[str, object]]:
+    """(concrete path, value) for `path`, where `name[]` walks every item of a list."""
+    found: list[tuple[str, object]] = [("", obj)]
+    for part in path.split("."):
+        step: list[tuple[str, object]] = []
+        name = part.removesuffix("[]")
+        for where, value in found:
+            child = value.get(name) if isinstance(value, dict) else None
+            here = f"{where}.{name}" if where else name
+            if part.endswith("[]"):
+                items = child if isinstance(child, list) else []
+                step.extend((f"{here}[{index}]", item) for index, item in enumerate(items))
+            elif child is not None:
+                step.append((here, child))
+        found = step
+    return found
+
+
 def spec_problem(kind: Kind, spec: object) -> str | None:
     if not isinstance(spec, dict):
         return "spec: Required value"
