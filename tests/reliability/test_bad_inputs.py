@@ -68,6 +68,12 @@ CORPUS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "spec-not-object.yaml": ((), ("document 1", "spec: Required value")),
     "metadata-not-object.yaml": ((), ("document 1", "metadata is required")),
     "second-document-bad.yaml": ((), ("document 2", "Bad.Name")),
+    "template-metadata-not-object.yaml": ((), ("spec.template.metadata: Invalid value",)),
+    "labels-not-strings.yaml": ((), ("metadata.labels: Invalid value: must be a map of strings",)),
+    "ingress-paths-not-list.yaml": (
+        (),
+        ("spec.rules[0].http.paths: Invalid value: must be a list",),
+    ),
 }
 # Node ports taken by members are only known once read: these may read (GET), never write.
 NEEDS_MEMBER_READS = {"nodeport-out-of-range.yaml"}
