@@ -270,3 +270,88 @@ def test_kubectl_server_side_apply_removes_a_dropped_label(
     assert second.returncode == 0, second.stderr
 
     assert stored(sandbox, "services")["metadata"]["labels"] == {"app": "web"}
+
+
+# ---- metadata.managedFields -----------------------------------------------------------------
+
+
+def test_managed_fields_are_served_and_a_patch_can_move_ownership(
+    sandbox: SandboxFederation,
+) -> None:
+    cluster = sandbox.cluster(CONTEXT)
+    body = service([HTTP, HTTPS])
+    assert (
+        raw_request(sandbox, cluster, "POST", f"{SERVICES}?fieldManager=tool", body).status == 201
+    )
+    assert apply_raw(sandbox, service([HTTP]), "fieldManager=tool").status == 200
+
+    live = raw_request(sandbox, cluster, "GET", f"{SERVICES}/web").json()
+    entries = live["metadata"]["managedFields"]
+    assert [(e["manager"], e["operation"], e["fieldsType"]) for e in entries] == [
+        ("tool", "Apply", "FieldsV1"),
+        ("tool", "Update", "FieldsV1"),
+    ]
+    assert entries[0]["fieldsV1"] == {
+        "f:spec": {
+            "f:ports": {'k:{"port":80,"protocol":"TCP"}': {".": {}, "f:name": {}, "f:port": {}}},
+            "f:selector": {"f:app": {}},
+        }
+    }
+    # What kubectl does when it moves client-side fields to its apply: one entry owns all.
+    migrated = [{**entries[0], "fieldsV1": _union(entries[0]["fieldsV1"], entries[1]["fieldsV1"])}]
+    operations = [
+        {
+            "op": "test",
+            "path": "/metadata/resourceVersion",
+            "value": live["metadata"]["resourceVersion"],
+        },
+        {"op": "replace", "path": "/metadata/managedFields", "value": migrated},
+    ]
+    patched = raw_request(
+        sandbox,
+        cluster,
+        "PATCH",
+        f"{SERVICES}/web",
+        json.dumps(operations),
+        headers={"Content-Type": "application/json-patch+json"},
+    )
+    assert patched.status == 200, patched.text
+    assert [e["operation"] for e in patched.json()["metadata"]["managedFields"]] == ["Apply"]
+
+    assert apply_raw(sandbox, service([HTTP]), "fieldManager=tool").status == 200
+    assert port_numbers(stored(sandbox, "services")) == [80]
+
+
+def _union(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(left)
+    for key, value in right.items():
+        merged[key] = _union(merged.get(key, {}), value)
+    return merged
+
+
+@pytest.mark.kubectl
+def test_kubectl_server_side_apply_after_a_client_side_apply_takes_its_fields_over(
+    sandbox: SandboxFederation, kubectl_path: str, tmp_path: Path
+) -> None:
+    def apply(labels: dict[str, str], *flags: str) -> None:
+        path = tmp_path / "web.yaml"
+        path.write_text(yaml.safe_dump(service([HTTP], labels)))
+        command = [
+            kubectl_path,
+            f"--kubeconfig={sandbox.kubeconfig_path}",
+            f"--context={CONTEXT}",
+            "apply",
+            "--validate=false",
+            *flags,
+            "-f",
+            str(path),
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+
+    apply({"app": "web", "stage": "canary"}, "--server-side=false")
+    apply({"app": "web"}, "--server-side")
+
+    assert stored(sandbox, "services")["metadata"]["labels"] == {"app": "web"}
+    managers = sandbox.cluster(CONTEXT).store.managers("services", "default", "web")
+    assert ("kubectl-client-side-apply", "Update") not in managers

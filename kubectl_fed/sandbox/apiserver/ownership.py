@@ -247,6 +247,7 @@ def apply(
 ) -> Applied:
     """Server-side apply of `config` by `manager` to `live` (None: the object is created)."""
     config = without_nulls(config)
+    (config.get("metadata") or {}).pop("managedFields", None)
     applied, me = field_set(config), (manager, APPLY)
     others = {owner: fields for owner, fields in managers.items() if owner != me}
     conflicts = _conflicts(live or {}, config, applied, others)
@@ -287,6 +288,67 @@ def settle(managers: Managers, obj: JSON) -> Managers:
     present = field_set(obj)
     kept = {owner: fields & present for owner, fields in managers.items()}
     return {owner: fields for owner, fields in kept.items() if fields}
+
+
+# ---- metadata.managedFields ---------------------------------------------------------------
+
+
+def encode(managers: Managers, api_version: str) -> list[JSON]:
+    """`metadata.managedFields` entries (FieldsV1), Apply entries first."""
+    order = sorted(managers, key=lambda owner: (owner[1] != APPLY, owner))
+    return [
+        {
+            "manager": manager,
+            "operation": operation,
+            "apiVersion": api_version,
+            "fieldsType": "FieldsV1",
+            "fieldsV1": _fields_v1(managers[(manager, operation)]),
+        }
+        for manager, operation in order
+    ]
+
+
+def _fields_v1(fields: FieldSet) -> JSON:
+    tree: JSON = {}
+    for path in sorted(fields):
+        node = tree
+        for element in path:
+            node = node.setdefault(element, {})
+    for path in fields:
+        node = tree
+        for element in path:
+            node = node[element]
+        if node:  # a member with fields of its own (a list item) says so with "."
+            node["."] = {}
+    return tree
+
+
+def decode(entries: Any) -> Managers | None:
+    """Managers from request `managedFields`: None (keep the live ones) when absent, empty
+    or malformed; `[{}]` clears them, as upstream."""
+    if not isinstance(entries, list) or not entries:
+        return None
+    if entries == [{}]:
+        return {}
+    managers: Managers = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("fieldsV1"), dict):
+            return None
+        owner = (str(entry.get("manager", "")), str(entry.get("operation", UPDATE)))
+        paths: set[Path] = set()
+        _members(entry["fieldsV1"], (), paths)
+        managers[owner] = managers.get(owner, frozenset()) | paths
+    return managers
+
+
+def _members(node: JSON, path: Path, out: set[Path]) -> None:
+    for element, child in node.items():
+        if element == ".":
+            out.add(path)
+        elif isinstance(child, dict) and child:
+            _members(child, (*path, element), out)
+        else:
+            out.add((*path, element))
 
 
 # ---- errors ---------------------------------------------------------------------------------

@@ -145,6 +145,17 @@ class Store:
         with self._lock:
             return dict(self._managers.get((resource, self._key(kind, namespace, name)), {}))
 
+    def with_managed_fields(self, resource: str, obj: JSON) -> JSON:
+        """`obj` with the `metadata.managedFields` the API serves (the store keeps them apart)."""
+        kind, meta = _kind(resource), obj.get("metadata") or {}
+        with self._lock:
+            managers = self._managers.get(
+                (resource, self._key(kind, meta.get("namespace"), str(meta.get("name"))))
+            )
+        if managers:
+            meta["managedFields"] = ownership.encode(managers, kind.api_version)
+        return obj
+
     @staticmethod
     def matcher(label_selector: str | None, field_selector: str | None) -> Callable[[JSON], bool]:
         """One predicate for a label selector and a field selector (either may be None)."""
@@ -170,6 +181,7 @@ class Store:
         self, kind: Kind, namespace: str | None, obj: JSON, owners: Owners, *, dry_run: bool
     ) -> JSON:
         new = copy.deepcopy(obj)
+        requested = ownership.decode(new.get("metadata", {}).pop("managedFields", None))
         with self._lock:
             meta = self._new_metadata(kind, namespace, new)
             key = self._key(kind, meta.get("namespace"), meta["name"])
@@ -181,7 +193,7 @@ class Store:
                 raise already_exists(kind, meta["name"])
             if dry_run:
                 return new
-            return self._store("ADDED", kind, key, new, owners=owners(None, new, {}))
+            return self._store("ADDED", kind, key, new, owners=owners(None, new, requested or {}))
 
     def update(
         self,
@@ -223,11 +235,14 @@ class Store:
             wanted_version = (obj.get("metadata") or {}).get("resourceVersion")
             if wanted_version and str(wanted_version) != old["metadata"]["resourceVersion"]:
                 raise conflict(kind, name)
-            new = self._merge_update(kind, old, copy.deepcopy(obj), subresource)
+            body = copy.deepcopy(obj)
+            requested = ownership.decode(body.get("metadata", {}).pop("managedFields", None))
+            new = self._merge_update(kind, old, body, subresource)
             self._check(kind, new, old)
             if dry_run:
                 return new
-            managers = owners(old, new, self._managers.get((kind.plural, key), {}))
+            live = self._managers.get((kind.plural, key), {})
+            managers = owners(old, new, live if requested is None or subresource else requested)
             return self._store("MODIFIED", kind, key, new, old, owners=managers)
 
     def patch(
@@ -261,6 +276,8 @@ class Store:
                 return self._apply(kind, key, current, patch, manager, force, dry_run=dry_run)
             if current is None:
                 raise not_found(kind, name)
+            # a patch may edit metadata.managedFields too, as upstream
+            current = self.with_managed_fields(resource, copy.deepcopy(current))
             patched = self._patched(current, patch, patch_type)
             if not isinstance(patched, dict):
                 raise bad_request("the patch did not produce an object")

@@ -132,6 +132,7 @@ class ResourceVerbs:
         for item in items:
             item.pop("apiVersion", None)
             item.pop("kind", None)
+            self.handler.cluster.store.with_managed_fields(target.plural, item)
         document = {
             "kind": list_kind(target.info.kind),
             "apiVersion": target.info.group_version,
@@ -245,4 +246,6 @@ class ResourceVerbs:
             return self.handler.send_json(
                 code, self.handler.table(target, [obj]), content_type=TABLE_CONTENT_TYPE
             )
-        return self.handler.send_json(code, obj)
+        return self.handler.send_json(
+            code, self.handler.cluster.store.with_managed_fields(target.plural, obj)
+        )
