@@ -23,8 +23,8 @@ from kubectl_fed.core.results import ClusterCallError, ClusterError, ClusterResu
 
 T = TypeVar("T")
 
-INTERRUPTED_RUNNING = "interrupted while waiting for the cluster; the call may still complete"
-INTERRUPTED_PENDING = "interrupted before the call was sent"
+INTERRUPTED_RUNNING = "the call was sent and may still complete: its outcome is unknown"
+INTERRUPTED_PENDING = "the call was never sent"
 
 
 def _run_one(operation: Callable[[str], T], cluster: str) -> ClusterResult[T]:

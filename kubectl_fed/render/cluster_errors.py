@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from kubectl_fed.core.fanout import INTERRUPTED_PENDING
 from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
 
 _WORDS = {
@@ -36,12 +37,16 @@ def error_lines(results: Sequence[ClusterResult[Any]], subject: str | None = Non
 
 
 def interrupted_summary(results: Sequence[ClusterResult[Any]]) -> str | None:
-    """The Ctrl-C line: "interrupted: done on a, b; not finished on c"."""
-    pending = [r.cluster for r in results if r.error and r.error.reason is Reason.INTERRUPTED]
-    if not pending:
+    """The Ctrl-C line: "interrupted: done on a; unknown on b (...); pending on c (...)"."""
+    stopped = [r for r in results if r.error and r.error.reason is Reason.INTERRUPTED]
+    if not stopped:
         return None
-    done = [r.cluster for r in results if r.cluster not in pending]
-    return (
-        f"interrupted: done on {', '.join(done) or 'no cluster'}; "
-        f"not finished on {', '.join(pending)}"
-    )
+    pending = [r.cluster for r in stopped if r.error and r.error.message == INTERRUPTED_PENDING]
+    unknown = [r.cluster for r in stopped if r.cluster not in pending]
+    done = [r.cluster for r in results if r not in stopped]
+    parts = [f"done on {', '.join(done) or 'no cluster'}"]
+    if unknown:
+        parts.append(f"unknown on {', '.join(unknown)} (sent, may still complete)")
+    if pending:
+        parts.append(f"pending on {', '.join(pending)} (never sent)")
+    return "interrupted: " + "; ".join(parts)
