@@ -181,7 +181,7 @@ class Store:
         self, kind: Kind, namespace: str | None, obj: JSON, owners: Owners, *, dry_run: bool
     ) -> JSON:
         new = copy.deepcopy(obj)
-        requested = ownership.decode(new.get("metadata", {}).pop("managedFields", None))
+        requested = ownership.decode((new.get("metadata") or {}).pop("managedFields", None))
         with self._lock:
             meta = self._new_metadata(kind, namespace, new)
             key = self._key(kind, meta.get("namespace"), meta["name"])
@@ -236,7 +236,7 @@ class Store:
             if wanted_version and str(wanted_version) != old["metadata"]["resourceVersion"]:
                 raise conflict(kind, name)
             body = copy.deepcopy(obj)
-            requested = ownership.decode(body.get("metadata", {}).pop("managedFields", None))
+            requested = ownership.decode((body.get("metadata") or {}).pop("managedFields", None))
             new = self._merge_update(kind, old, body, subresource)
             self._check(kind, new, old)
             if dry_run:
