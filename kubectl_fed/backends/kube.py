@@ -28,8 +28,9 @@ MAX_ATTEMPTS = 3
 FIRST_BACKOFF = 0.2
 MAX_CONFLICT_RETRIES = 3
 APPLY_PATCH = "application/apply-patch+yaml"
-# Creates and updates carry our field manager too, so a later server-side apply owns
-# (and can remove) the fields they wrote.
+# Creates and updates name our field manager too, so managedFields shows who wrote them.
+# (An apply does not remove what such an Update entry owns: that is why `create` of a
+# federated object goes through server-side apply, see core/writes.py.)
 FIELD_MANAGER = "kubectl-fed"
 ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 # Answers of a server that does not do server-side apply (fall back to get + replace).
@@ -91,10 +92,13 @@ class KubeBackend:
         query = (("fieldManager", FIELD_MANAGER), *_dry(dry_run))
         return self._call(Request("PUT", path, query, obj))
 
-    def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
+    def apply(
+        self, obj: KubeObject, *, field_manager: str, dry_run: bool = False, force: bool = True
+    ) -> KubeObject:
         res = resource_of(obj)
         path = res.path(_namespace(obj, res), _name(obj))
-        query = (("fieldManager", field_manager), ("force", "true"), *_dry(dry_run))
+        forcing = (("force", "true"),) if force else ()
+        query = (("fieldManager", field_manager), *forcing, *_dry(dry_run))
         try:
             return self._call(Request("PATCH", path, query, obj, APPLY_PATCH))
         except _NoServerSideApply:

@@ -221,11 +221,6 @@ def test_kubectl_fed_reapply_with_a_changed_port(
         assert [(p["port"], p["targetPort"]) for p in live["spec"]["ports"]] == [(8080, 8080)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kubectl-fed creates with POST (an Update entry of its field manager); a real "
-    "API server's apply does not remove what that entry owns, so the old port stays",
-)
 def test_kubectl_fed_create_then_apply_with_a_changed_port(
     sandbox: SandboxFederation, fed_env: dict[str, str], tmp_path: Path
 ) -> None:

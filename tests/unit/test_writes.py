@@ -74,11 +74,14 @@ class MemoryBackend:
     def replace(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
         raise AssertionError("not used")
 
-    def apply(self, obj: dict[str, Any], *, field_manager: str, dry_run: bool = False) -> Any:
+    def apply(
+        self, obj: dict[str, Any], *, field_manager: str, dry_run: bool = False, force: bool = True
+    ) -> Any:
         self._check()
         assert field_manager == "kubectl-fed"
         key = self._key(obj)
-        self.calls.append(("apply", key, dry_run))
+        # `create` writes through an apply without force: recorded as the create it is
+        self.calls.append(("apply" if force else "create", key, dry_run))
         if not dry_run:
             self.objects[key] = copy.deepcopy(obj)
         return obj
