@@ -19,7 +19,7 @@ from kubectl_fed.core.status import ClusterRow, Member, MergedEvent, Presence
 from kubectl_fed.core.status_ingress import IngressStatus
 from kubectl_fed.core.status_replicaset import ReplicaSetStatus
 from kubectl_fed.core.status_service import ServiceStatus
-from kubectl_fed.render.machine import API_VERSION
+from kubectl_fed.render.machine import API_VERSION, without_managed_fields
 
 Document = dict[str, Any]
 
@@ -150,7 +150,7 @@ def _cluster(fed: FederatedObject, member: Member) -> Document:
         message = f'{fed.kind.qualified_plural} "{fed.name}" not found'
         entry["error"] = {"reason": "NotFound", "message": message}
     else:
-        entry["object"] = member.obj
+        entry["object"] = member.obj and without_managed_fields(member.obj)
         entry["status"] = _row_of(fed, member.cluster)
         entry["events"] = [_event(e) for e in fed.events if e.cluster == member.cluster]
     return entry

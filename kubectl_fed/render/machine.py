@@ -26,11 +26,22 @@ class ItemError:
     message: str
 
 
+def without_managed_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """The object as `kubectl get -o json|yaml` shows it: managedFields left out."""
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict) or "managedFields" not in metadata:
+        return obj
+    shown = {key: value for key, value in metadata.items() if key != "managedFields"}
+    return {**obj, "metadata": shown}
+
+
 def federated_list(items: Sequence[Item], errors: Sequence[ItemError]) -> dict[str, Any]:
     return {
         "apiVersion": API_VERSION,
         "kind": "FederatedList",
-        "items": [{"cluster": item.cluster, "object": item.obj} for item in items],
+        "items": [
+            {"cluster": item.cluster, "object": without_managed_fields(item.obj)} for item in items
+        ],
         "errors": [
             {"cluster": error.cluster, "reason": error.reason.value, "message": error.message}
             for error in errors

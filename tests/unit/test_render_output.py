@@ -82,3 +82,11 @@ def test_outcome_lines_object_by_object() -> None:
         "ingress.networking.k8s.io/myingress",
         "service/nginx",
     ]
+
+
+def test_machine_output_leaves_managed_fields_out_as_kubectl_does() -> None:
+    managed = [{"manager": "kubectl-fed", "operation": "Apply"}]
+    obj = {"kind": "Service", "metadata": {"name": "web", "managedFields": managed}}
+    document = machine.federated_list([machine.Item("us-central1", obj)], [])
+    assert document["items"][0]["object"] == {"kind": "Service", "metadata": {"name": "web"}}
+    assert obj["metadata"]["managedFields"] == managed  # the member's copy is untouched
