@@ -228,6 +228,9 @@ def _replicaset_problem(spec: dict[str, Any]) -> str | None:
         selector.get("matchLabels") or selector.get("matchExpressions")
     ):
         return "spec.selector: Required value"
+    problem = _expressions_problem(selector.get("matchExpressions") or [])
+    if problem:
+        return problem
     template = spec.get("template") or {}
     labels = (template.get("metadata") or {}).get("labels") or {}
     if not selector_matches(selector, labels):
@@ -243,6 +246,21 @@ def _replicaset_problem(spec: dict[str, Any]) -> str | None:
             return f"spec.template.spec.containers[{index}].name: Required value"
         if not container.get("image"):
             return f"spec.template.spec.containers[{index}].image: Required value"
+    return None
+
+
+def _expressions_problem(expressions: list[dict[str, Any]]) -> str | None:
+    for index, expression in enumerate(expressions):
+        where = f"spec.selector.matchExpressions[{index}]"
+        operator, values = expression.get("operator"), expression.get("values") or []
+        if operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            return f'{where}.operator: Invalid value: "{operator}": not a valid selector operator'
+        if operator in ("In", "NotIn") and not values:
+            return (
+                f"{where}.values: Required value: must be specified when `operator` is {operator}"
+            )
+        if operator in ("Exists", "DoesNotExist") and values:
+            return f"{where}.values: Forbidden: may not be specified when `operator` is {operator}"
     return None
 
 

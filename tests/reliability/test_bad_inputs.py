@@ -60,7 +60,7 @@ CORPUS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "prefs-rebalance-string.yaml": ((), ("document 1", "rebalance: expected true or false")),
     "prefs-no-clusters.yaml": ((), ("document 1", '"clusters" is required')),
     "selector-mismatch.yaml": ((), ("document 1", "does not match template")),
-    "selector-bad-operator.yaml": ((), ("document 1", "selector")),
+    "selector-bad-operator.yaml": ((), ("document 1", '"Near": not a valid selector operator')),
     "selector-empty.yaml": ((), ("document 1", "spec.selector: Required value")),
     "replicas-negative.yaml": ((), ("document 1", "spec.replicas: Invalid value: -2")),
     "ingress-no-backend.yaml": ((), ("document 1", "defaultBackend")),
