@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from measure import BenchError, Outcome, Series, run_once
+from measure import BenchError, Outcome, Series, peak_rss_mb, run_once
 
 from kubectl_fed.sandbox.federation import SandboxFederation
 
@@ -123,6 +123,7 @@ def get_comparison(tools: Tools, sandbox: SandboxFederation, setting: Setting) -
         tool: _series(setting.runs_for(cost), run, _expect_lines(lines), warm_up=index < 2)
         for index, (tool, cost, run, lines) in enumerate(plans)
     }
+    timings["kubectl fed"].peak_rss_mb = peak_rss_mb([*tools.fed, "get", "ingress", "-A"], env)
     return {tool: timings[tool] for tool in GET_TOOLS}
 
 

@@ -1,19 +1,32 @@
-"""Run one command line as a child process and measure its wall time and peak memory."""
+"""Run one command line as a child process and measure its wall time, or its peak memory."""
 
 from __future__ import annotations
 
-import os
-import resource
 import statistics
 import subprocess
+import sys
 import tempfile
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # No single command of the suite should get near this; a hung one fails the run.
 COMMAND_TIMEOUT_S = 600.0
+
+# Linux starts a forked child's peak RSS at its parent's size, so a child forked from
+# this (large) process would report at least our size. This small launcher forks the
+# command instead and writes the command's own peak RSS (KiB) to the file in argv[1].
+_RSS_LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
 
 
 class BenchError(RuntimeError):
@@ -23,20 +36,18 @@ class BenchError(RuntimeError):
 @dataclass(frozen=True)
 class Outcome:
     seconds: float
-    peak_rss_kb: int
     stdout: str
 
 
 @dataclass
 class Series:
-    """Several runs of one command: wall seconds and peak RSS of each."""
+    """Several timed runs of one command, and its peak RSS when measured."""
 
     seconds: list[float] = field(default_factory=list)
-    peak_rss_kb: list[int] = field(default_factory=list)
+    peak_rss_mb: float | None = None
 
     def add(self, outcome: Outcome) -> None:
         self.seconds.append(outcome.seconds)
-        self.peak_rss_kb.append(outcome.peak_rss_kb)
 
     @property
     def median(self) -> float:
@@ -49,7 +60,7 @@ class Series:
             "min_s": round(min(self.seconds), 4),
             "max_s": round(max(self.seconds), 4),
             "samples_s": [round(value, 4) for value in self.seconds],
-            "peak_rss_mb": round(max(self.peak_rss_kb) / 1024, 1),
+            "peak_rss_mb": self.peak_rss_mb,
         }
 
 
@@ -59,41 +70,33 @@ def run_once(
     stdin: str | None = None,
     ok_status: tuple[int, ...] = (0,),
 ) -> Outcome:
-    """Run `argv` to completion; raise BenchError unless its exit status is in `ok_status`.
+    """Run `argv` to completion (output into pipes, as in a shell pipeline); its wall time.
 
-    Output goes to temporary files so that `os.wait4` can reap the child and hand back
-    its own resource usage (peak RSS of that child and of the children it waited for).
+    Raises BenchError unless its exit status is in `ok_status`.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
             list(argv),
             env=dict(env),
-            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
+            input=stdin.encode() if stdin is not None else None,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            capture_output=True,
+            timeout=COMMAND_TIMEOUT_S,
         )
-        if stdin is not None and child.stdin is not None:
-            child.stdin.write(stdin.encode())
-            child.stdin.close()
-        status, usage = _wait(child)
-        seconds = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if status not in ok_status:
-        last = stderr.strip().splitlines()[-1:] or ["(no stderr)"]
-        raise BenchError(f"{' '.join(argv[:6])} exited {status}: {last[0]}")
-    return Outcome(seconds, usage.ru_maxrss, stdout)
+    except subprocess.TimeoutExpired:
+        message = f"{' '.join(argv[:6])} did not finish in {COMMAND_TIMEOUT_S:.0f} s"
+        raise BenchError(message) from None
+    seconds = time.perf_counter() - started
+    if done.returncode not in ok_status:
+        last = done.stderr.decode().strip().splitlines()[-1:] or ["(no stderr)"]
+        raise BenchError(f"{' '.join(argv[:6])} exited {done.returncode}: {last[0]}")
+    return Outcome(seconds, done.stdout.decode())
 
 
-def _wait(child: subprocess.Popen[bytes]) -> tuple[int, resource.struct_rusage]:
-    """Block until the child ends (a timer kills it if it hangs); its status and usage."""
-    killer = threading.Timer(COMMAND_TIMEOUT_S, child.kill)
-    killer.start()
-    try:
-        _, status, usage = os.wait4(child.pid, 0)
-    finally:
-        killer.cancel()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, usage
+def peak_rss_mb(argv: Sequence[str], env: Mapping[str, str]) -> float:
+    """One more run of `argv`, through the launcher: the command's peak RSS in MiB."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "maxrss"
+        run_once([sys.executable, "-c", _RSS_LAUNCHER, str(report), *argv], env)
+        return round(int(report.read_text()) / 1024, 1)

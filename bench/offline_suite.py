@@ -7,7 +7,7 @@ import timeit
 from collections.abc import Callable
 
 from federation_suite import Tools
-from measure import BenchError, Outcome, Series, run_once
+from measure import BenchError, Outcome, Series, peak_rss_mb, run_once
 from planner_bench import CLUSTERS, TOTAL, node_port_run, scenarios
 
 
@@ -26,6 +26,7 @@ def cold_start(tools: Tools, runs: int) -> dict[str, Series]:
             outcome = run_once(argv, tools.env)
             _expect_output(outcome, name)
             series.add(outcome)
+        series.peak_rss_mb = peak_rss_mb(argv, tools.env)
         timings[name] = series
     return timings
 

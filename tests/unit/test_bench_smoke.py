@@ -42,6 +42,7 @@ def test_bench_runs_on_two_clusters_once(tmp_path: Path, kubectl_path: str) -> N
     assert (get_row["clusters"], get_row["latency_ms"]) == (2, 0)
     assert list(get_row["tools"]) == GET_TOOLS
     assert all(tool["runs"] == 1 and tool["median_s"] > 0 for tool in get_row["tools"].values())
+    assert get_row["tools"]["kubectl fed"]["peak_rss_mb"] > 10
     assert set(get_row["ratios"]) == {f"vs {tool}" for tool in GET_TOOLS[1:]}
     [verb_row] = results["verbs"]
     assert {"create -f examples", "describe ingress", "delete -f examples"} <= set(
