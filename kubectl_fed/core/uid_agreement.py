@@ -77,13 +77,15 @@ def agree_on_uid(
 
 def _uid_state(state: MemberState, written: set[tuple[str, str]]) -> MemberUidState:
     """The member as the agreement sees it; copies of the Ingresses being written are
-    adopted or updated by this run, so they never block the change."""
+    adopted or updated by this run, so they never block the change. Copies kubectl-fed
+    already made still count for the UID in use: after a run that missed a member, the
+    others' load balancers are named after it and must keep it."""
     controller = classify_controller(state.uid_configmap, state.node_provider_ids)
     member = MemberUidState.from_objects(state.cluster, controller, state.uid_configmap)
     refs = tuple(
         ref
         for ref in map(IngressRef.from_object, state.ingresses)
-        if (ref.namespace, ref.name) not in written
+        if ref.federated or (ref.namespace, ref.name) not in written
     )
     return dataclasses.replace(member, ingresses=refs)
 
