@@ -176,16 +176,19 @@ def plan_uid_agreement(
     *,
     force: bool = False,
     ingress: tuple[str, str] | None = None,
+    preferred: tuple[str, str] | None = None,
 ) -> UidPlan:
     """Decide the shared GLBC UID and what to do in each member.
 
     `ingress` is the (namespace, name) of the Ingress about to be written: a copy of it
-    already in a member is being adopted, so it never blocks the change.
+    already in a member is being adopted, so it never blocks the change. `preferred`
+    (UID, member) is the UID of kubectl-fed's own copies of it: the target when no other
+    GCE ingress names one.
     """
     in_use = _uids_in_use(members)
     if len(in_use) > 1:
         return _disagreement(members, in_use)
-    target, origin = _target(members, in_use)
+    target, origin = _target(members, in_use, preferred)
     if target is None:
         return _no_uid(members)
     decisions = tuple(_decide(member, target, origin, force, ingress) for member in members)
@@ -202,11 +205,15 @@ def _uids_in_use(members: Sequence[MemberUidState]) -> dict[str, list[str]]:
 
 
 def _target(
-    members: Sequence[MemberUidState], in_use: dict[str, list[str]]
+    members: Sequence[MemberUidState],
+    in_use: dict[str, list[str]],
+    preferred: tuple[str, str] | None = None,
 ) -> tuple[str | None, str]:
     if in_use:
         uid, clusters = next(iter(in_use.items()))
         return uid, f"used by the GCE ingresses in {', '.join(clusters)}"
+    if preferred is not None:
+        return preferred[0], f"used by kubectl-fed's copy of the ingress in {preferred[1]}"
     for member in members:
         if member.controller is Controller.GCE and member.uid is not None:
             return member.uid, f"the first member's ({member.cluster})"

@@ -50,11 +50,12 @@ def agree_on_uid(
 ) -> UidAgreement:
     """`written`: (namespace, name) of the Ingresses this run writes."""
     members = [_uid_state(state, written) for state in states]
-    plan = plan_uid_agreement(members, force=force)
+    preferred = _uid_of_own_copies(states, written)
+    plan = plan_uid_agreement(members, force=force, preferred=preferred)
     result = UidAgreement(plan)
     if plan.refusal is not None and force:
         members, result.warnings = _forced(members)
-        plan = result.plan = plan_uid_agreement(members, force=True)
+        plan = result.plan = plan_uid_agreement(members, force=True, preferred=preferred)
     if not plan.ok:
         result.errors.extend(plan.errors())
         if plan.refusal is not None and not force:
@@ -77,17 +78,29 @@ def agree_on_uid(
 
 def _uid_state(state: MemberState, written: set[tuple[str, str]]) -> MemberUidState:
     """The member as the agreement sees it; copies of the Ingresses being written are
-    adopted or updated by this run, so they never block the change. Copies kubectl-fed
-    already made still count for the UID in use: after a run that missed a member, the
-    others' load balancers are named after it and must keep it."""
+    adopted or updated by this run, so they never block the change."""
     controller = classify_controller(state.uid_configmap, state.node_provider_ids)
     member = MemberUidState.from_objects(state.cluster, controller, state.uid_configmap)
     refs = tuple(
         ref
         for ref in map(IngressRef.from_object, state.ingresses)
-        if ref.federated or (ref.namespace, ref.name) not in written
+        if (ref.namespace, ref.name) not in written
     )
     return dataclasses.replace(member, ingresses=refs)
+
+
+def _uid_of_own_copies(
+    states: Sequence[MemberState], written: set[tuple[str, str]]
+) -> tuple[str, str] | None:
+    """(UID, member) of the first member holding kubectl-fed's GCE copy of an Ingress being
+    written: after a run that missed some members, the others' load balancers are named
+    after that UID, so the missed members must take it, not the other way round."""
+    for state in states:
+        member = _uid_state(state, set())
+        own = [r for r in member.gce_ingresses if r.federated and (r.namespace, r.name) in written]
+        if own and member.uid is not None:
+            return member.uid, member.cluster
+    return None
 
 
 def _winner(members: Sequence[MemberUidState]) -> str | None:
