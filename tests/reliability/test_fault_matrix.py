@@ -40,8 +40,8 @@ REASONS = {
     "forbidden": "forbidden",
     "conflict": "conflict",
 }
-UPDATE_ONLY = {"conflict"}
-_NO_RUN = Run(0, "", "", 0.0)  # faults that reads, creates and deletes never meet
+UPDATE_ONLY = {"conflict"}  # faults that reads and deletes never meet
+_NO_RUN = Run(0, "", "", 0.0)  # for checks on the servers alone
 
 
 @dataclass
