@@ -1,4 +1,4 @@
-"""A sandbox shared by a whole module, and the figures printed at the end of the session."""
+"""A sandbox shared by a whole module, and the figures printed at the end of the test run."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from kubectl_fed.sandbox.federation import SandboxFederation
 
 # Secrets that must never be printed, registered by the tests that create them.
 _SECRETS: set[str] = set()
-# Figures for the end-of-session summary (tests/reliability/conftest.py).
+# Figures for the summary at the end of the test run (tests/reliability/conftest.py).
 STATS: dict[str, int] = {"outputs checked": 0, "bad inputs": 0, "property examples": 0}
 
 
