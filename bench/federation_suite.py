@@ -69,6 +69,19 @@ def _expect_lines(count: int) -> Callable[[Outcome], None]:
     return check
 
 
+def _expect_names(clusters: int) -> Callable[[Outcome], None]:
+    """Every seeded ingress once per cluster. (Parallel kubectl processes share one pipe, and
+    their lines can run into each other, so lines are not counted.)"""
+
+    def check(outcome: Outcome) -> None:
+        for _, name in SEEDED_INGRESSES:
+            found = outcome.stdout.count(f"{name} ")
+            if found != clusters:
+                raise BenchError(f"expected {name} from {clusters} clusters, got {found}")
+
+    return check
+
+
 def _series(
     runs: int, run: Callable[[], Outcome], check: Callable[[Outcome], None], warm_up: bool = True
 ) -> Series:
@@ -91,38 +104,40 @@ def get_comparison(tools: Tools, sandbox: SandboxFederation, setting: Setting) -
     kubectl = [tools.kubectl]
     xargs = ["xargs", "-P", str(len(names)), "-I{}", tools.kubectl, "--context", "{}"]
     contexts = "\n".join(names) + "\n"
-    # (tool, cost, run, expected output lines); kubectl fed and parallel kubectl get an
-    # untimed warm-up run (the latter fills kubectl's discovery cache for every context).
-    plans: list[tuple[str, str, Callable[[], Outcome], int]] = [
+    # (tool, cost, run, output check); kubectl fed and parallel kubectl get an untimed
+    # warm-up run (the latter fills kubectl's discovery cache for every context).
+    plans: list[tuple[str, str, Callable[[], Outcome], Callable[[Outcome], None]]] = [
         (
             "kubectl fed",
             "cheap",
             lambda: run_once([*tools.fed, "get", "ingress", "-A"], env),
-            len(names) * len(SEEDED_INGRESSES) + 1,
+            _expect_lines(len(names) * len(SEEDED_INGRESSES) + 1),
         ),
         (
             "parallel kubectl",
             "parallel",
             lambda: run_once([*xargs, "get", "ingress", "-A"], env, stdin=contexts),
-            len(names) * per_cluster,
+            _expect_names(len(names)),
         ),
         (
             "sequential kubectl",
             "sequential",
             lambda: run_once(["sh", "-c", SEQUENTIAL_LOOP, tools.kubectl, *names], env),
-            len(names) * per_cluster,
+            _expect_lines(len(names) * per_cluster),
         ),
         (
             "one kubectl get",
             "cheap",
             lambda: run_once([*kubectl, "--context", names[0], "get", "ingress", "-A"], env),
-            per_cluster,
+            _expect_lines(per_cluster),
         ),
     ]
-    timings = {
-        tool: _series(setting.runs_for(cost), run, _expect_lines(lines), warm_up=index < 2)
-        for index, (tool, cost, run, lines) in enumerate(plans)
-    }
+    timings: dict[str, Series] = {}
+    for index, (tool, cost, run, check) in enumerate(plans):
+        try:
+            timings[tool] = _series(setting.runs_for(cost), run, check, warm_up=index < 2)
+        except BenchError as err:
+            raise BenchError(f"{tool}: {err}") from None
     timings["kubectl fed"].peak_rss_mb = peak_rss_mb([*tools.fed, "get", "ingress", "-A"], env)
     return {tool: timings[tool] for tool in GET_TOOLS}
 
