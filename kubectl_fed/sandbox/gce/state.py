@@ -44,6 +44,7 @@ class GceState:
         self._addresses: dict[str, str] = {}  # address name -> IP
         self._identity: dict[tuple[str, str, str], tuple[int, str]] = {}
         self._reachable: dict[str, Reachability] = {}
+        self._edits: dict[tuple[str, str, str], Body | None] = {}  # (collection, scope, name)
         self._ids = itertools.count(1_000_000_000_000_000_001, 7919)
 
     # --- the controllers' side -------------------------------------------------------
@@ -74,6 +75,20 @@ class GceState:
     def specs(self) -> dict[tuple[str, str, str], LoadBalancerSpec]:
         with self._lock:
             return dict(self._specs)
+
+    # --- changes made behind GLBC's back (fault injection) ----------------------------
+
+    def edit_resource(
+        self, collection: str, name: str, fields: Body | None, scope: str = GLOBAL
+    ) -> None:
+        """Change one resource as someone in the console would: `fields` replace its
+        top-level fields (None deletes it) until `undo_edits`; GLBC does not put it back."""
+        with self._lock:
+            self._edits[(collection, scope, name)] = fields
+
+    def undo_edits(self) -> None:
+        with self._lock:
+            self._edits.clear()
 
     # --- the REST server's side ------------------------------------------------------
 
@@ -138,10 +153,19 @@ class GceState:
 
     def _inventory(self) -> Inventory:
         inventory = derive(self._specs.values(), self._addresses, self.links)
+        self._apply_edits(inventory)
         live = {(c, s, n) for (c, s), table in inventory.tables.items() for n in table}
         for key in set(self._identity) - live:
             del self._identity[key]
         return inventory
+
+    def _apply_edits(self, inventory: Inventory) -> None:
+        for (collection, scope, name), fields in self._edits.items():
+            table = inventory.tables.get((collection, scope), {})
+            if name in table and fields is None:
+                del table[name]
+            elif name in table and fields is not None:
+                table[name] = {**table[name], **fields}
 
     def _render(self, collection: str, scope: str, body: Body) -> Body:
         name = body["name"]
