@@ -30,7 +30,8 @@ _GLOBAL_NAMES = (
 )
 
 
-def _positive_float(ctx: click.Context, param: click.Parameter, value: float) -> float:
+def positive_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """Click callback for a duration flag: zero or negative is a usage error."""
     if value <= 0:
         raise click.BadParameter("must be a positive number of seconds")
     return value
@@ -80,7 +81,7 @@ def global_options(outputs: tuple[str, ...] = OUTPUT_FORMATS) -> Callable[[F], F
                 "--request-timeout",
                 type=float,
                 default=DEFAULT_REQUEST_TIMEOUT,
-                callback=_positive_float,
+                callback=positive_seconds,
                 show_default=True,
                 metavar="SECONDS",
                 help="Per-cluster bound on each call.",

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from kubectl_fed.core.nodeports import DEFAULT_NODE_PORT_RANGE, PortRange
+from kubectl_fed.options import positive_seconds
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_WAIT_TIMEOUT = 300.0
@@ -26,12 +27,6 @@ class FederationFlags:
 
 def _port_range(ctx: click.Context, param: click.Parameter, value: str) -> PortRange:
     return PortRange.parse(value)
-
-
-def _positive(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    if value <= 0:
-        raise click.BadParameter("must be a positive number of seconds")
-    return value
 
 
 def federation_flags(func: F) -> F:
@@ -67,7 +62,7 @@ def federation_flags(func: F) -> F:
             "--wait-timeout",
             type=float,
             default=DEFAULT_WAIT_TIMEOUT,
-            callback=_positive,
+            callback=positive_seconds,
             show_default=True,
             metavar="SECONDS",
             help="How long to wait for the first member's ingress address.",
