@@ -102,6 +102,18 @@ def test_a_node_port_held_by_another_service_is_not_proposed() -> None:
     assert check.cluster == "a" and "(sets 30090 in a)" in (check.fix or "")
 
 
+def test_a_cluster_ip_copy_is_no_node_port_mismatch_and_no_repair() -> None:
+    cluster_ip = service(30080)
+    cluster_ip["spec"]["type"] = "ClusterIP"
+    del cluster_ip["spec"]["ports"][0]["nodePort"]
+    found = facts(member("a", service(30080)), member("b", cluster_ip))
+    checks = [c for c in run_checks(found) if c.id == "node-ports"]
+    assert [(c.status, c.message) for c in checks] == [
+        (Status.PASS, "the same node ports in every member")
+    ]
+    assert plan_repairs(found) == []
+
+
 def test_quota_headroom_against_what_the_member_still_needs() -> None:
     needed = {
         "metadata": {"name": "q"},

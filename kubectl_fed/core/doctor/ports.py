@@ -22,8 +22,13 @@ KubeObject = dict[str, Any]
 
 
 def copies(key: Key, facts: Facts) -> dict[str, KubeObject]:
-    """The Service as each answering member has it, member order."""
-    return {m.cluster: obj for m in facts.answered if (obj := m.find(SERVICE, key)) is not None}
+    """The Service as each answering member has it, member order, where it has node ports:
+    a ClusterIP copy can hold none (the backend-type check names it), so it is left out."""
+    return {
+        m.cluster: obj
+        for m in facts.answered
+        if (obj := m.find(SERVICE, key)) is not None and needs_node_ports(obj)
+    }
 
 
 def common_node_port(key: Key, mismatch: NodePortMismatch, index: NodePortIndex) -> int | None:
@@ -64,7 +69,7 @@ def patch_command(cluster: str, key: Key, position: int, node_port: int) -> str:
 def node_ports(key: Key, facts: Facts, index: NodePortIndex) -> list[Check]:
     label = object_label(SERVICE, key)
     members = copies(key, facts)
-    if not members or not any(needs_node_ports(obj) for obj in members.values()):
+    if not members:
         return []
     mismatches = node_port_mismatches(members)
     if not mismatches:
