@@ -123,21 +123,24 @@ def backend_type(key: Key, facts: Facts) -> Check:
     )
 
 
-def probe_paths(member: MemberFacts, service: KubeObject | None) -> tuple[str, ...]:
-    """Readiness-probe HTTP paths of the pod templates this Service selects."""
+def probe_paths(member: MemberFacts, service: KubeObject | None) -> tuple[str, ...] | None:
+    """Readiness-probe HTTP paths of the pod templates this Service selects; None when it
+    selects no ReplicaSet in this member (a missing one is the presence check's)."""
     selector = ((service or {}).get("spec") or {}).get("selector") or {}
     if not selector:
         return ()
     paths = set()
+    selected = False
     for rs in member.replicasets:
         labels = template_labels(rs)
         if key_of(rs)[0] != key_of(service or {})[0] or not _matches(selector, labels):
             continue
+        selected = True
         for container in _containers(rs):
             http = (container.get("readinessProbe") or {}).get("httpGet")
             if http is not None:
                 paths.add(str(http.get("path") or "/"))
-    return tuple(sorted(paths))
+    return tuple(sorted(paths)) if selected else None
 
 
 def _matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
@@ -155,8 +158,8 @@ def paths_by_service(key: Key, facts: Facts) -> dict[str, dict[tuple[str, ...], 
     for member in facts.answered:
         for name in backend_services(member.find(INGRESS, key)):
             service = member.find(SERVICE, (key[0], name))
-            if service is not None:  # a missing Service is the presence check's
-                paths = probe_paths(member, service)
+            paths = probe_paths(member, service) if service is not None else None
+            if paths is not None:  # a missing Service or ReplicaSet is the presence check's
                 found.setdefault(name, {}).setdefault(paths, []).append(member.cluster)
     return found
 
