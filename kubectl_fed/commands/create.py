@@ -6,27 +6,16 @@ from collections.abc import Sequence
 
 import click
 
-from kubectl_fed.commands.federated_write import write_federated
-from kubectl_fed.commands.federation_flags import FederationFlags, federation_flags
-from kubectl_fed.commands.writing import (
-    MUTATING_OUTPUTS,
-    adoption_options,
-    dry_run_option,
-    filename_options,
-    write_options,
-)
+from kubectl_fed.commands.federated_write import federated_write_options, write_federated
+from kubectl_fed.commands.federation_flags import FederationFlags
+from kubectl_fed.commands.writing import write_options
 from kubectl_fed.core.plans import Verb
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.exit_status import ExitStatus
-from kubectl_fed.options import global_options
 
 
 @click.command()
-@filename_options(required=True)
-@dry_run_option
-@adoption_options
-@federation_flags
-@global_options(MUTATING_OUTPUTS)
+@federated_write_options
 def create(
     filenames: Sequence[str],
     recursive: bool,

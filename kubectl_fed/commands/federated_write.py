@@ -12,15 +12,22 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.federation_flags import FederationFlags
+from kubectl_fed.commands.federation_flags import FederationFlags, federation_flags
 from kubectl_fed.commands.rollout_writes import Results, write_in_phases
-from kubectl_fed.commands.writing import load_manifests, report
+from kubectl_fed.commands.writing import (
+    MUTATING_OUTPUTS,
+    adoption_options,
+    dry_run_option,
+    filename_options,
+    load_manifests,
+    report,
+)
 from kubectl_fed.core.federate import FederationPlan, plan_federation
 from kubectl_fed.core.glbc_uid import UidAction
 from kubectl_fed.core.ingress_rollout import plan_rollouts
@@ -34,9 +41,25 @@ from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.writes import WriteOptions, desired_by_member
 from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.options import global_options
 from kubectl_fed.render.cluster_errors import error_line
 
+F = TypeVar("F", bound=Callable[..., Any])
 KubeObject = dict[str, Any]
+
+
+def federated_write_options(func: F) -> F:
+    """The flags of create and apply, which take the same ones, in their --help order."""
+    decorators: tuple[Callable[[F], F], ...] = (
+        filename_options(required=True),
+        dry_run_option,
+        adoption_options,
+        federation_flags,
+        global_options(MUTATING_OUTPUTS),
+    )
+    for decorate in reversed(decorators):
+        func = decorate(func)
+    return func
 
 
 def write_federated(
