@@ -1,4 +1,4 @@
-"""What create, apply and delete share: -f and --dry-run flags, the write flow, its output."""
+"""What create, apply and delete share: -f and --dry-run flags, reading -f, the outcome lines."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.inputs import read_sources
 from kubectl_fed.core.manifests import Manifest, load
-from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.plans import DryRun, Outcome, Verb
 from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.writes import WriteOptions, desired_by_member, outcomes_status, write_member
+from kubectl_fed.core.writes import WriteOptions, outcomes_status
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import interrupted_summary
@@ -68,25 +67,6 @@ def load_manifests(
         default_namespace=app.namespace or "default",
         verb=verb,
     )
-
-
-def write(
-    settings: Settings, filenames: Sequence[str], recursive: bool, options: WriteOptions
-) -> ExitStatus:
-    """create / apply: every manifest to every selected member, one line per outcome."""
-    app = App(settings)
-    manifests = load_manifests(app, filenames, options.verb.value, recursive)
-    federation = app.federation or DEFAULT_FEDERATION
-    options = WriteOptions(
-        options.verb, options.dry_run, options.adopt, options.create_namespace, federation
-    )
-    per_member = desired_by_member(manifests, app.members, federation)
-    calls = 3 * len(manifests) + 2
-    results = app.fan_out(
-        lambda cluster: write_member(app.backend(cluster), per_member[cluster], options),
-        calls=calls,
-    )
-    return report(results, options.dry_run, settings)
 
 
 def report(
