@@ -14,7 +14,6 @@ from typing import Any
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 MANAGED_BY_VALUE = "kubectl-fed"
 FEDERATION_ANNOTATION = "kubectl-fed.io/federation"
-DEFAULT_FEDERATION = "default"
 
 # Fields the API server or controllers own; they never make an object non-conforming.
 _IGNORED_METADATA = (
