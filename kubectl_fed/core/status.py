@@ -87,6 +87,20 @@ class ClusterRow:
     note: str = ""
 
 
+class ShardedStatus:
+    """What ingress and service statuses share: one `ClusterRow` per member, with its shard."""
+
+    rows: tuple[ClusterRow, ...]
+
+    @property
+    def healthy(self) -> list[str]:
+        return [r.cluster for r in self.rows if r.shard.health is Health.HEALTHY]
+
+    @property
+    def unhealthy(self) -> list[ClusterRow]:
+        return [r for r in self.rows if r.shard.health is Health.UNHEALTHY]
+
+
 @dataclass(frozen=True)
 class MergedEvent:
     cluster: str

@@ -12,6 +12,7 @@ from kubectl_fed.core.status import (
     Health,
     Member,
     Presence,
+    ShardedStatus,
     absent_note,
     created_of,
     forbidden_note,
@@ -49,7 +50,7 @@ class TlsEntry:
 
 
 @dataclass(frozen=True)
-class IngressStatus:
+class IngressStatus(ShardedStatus):
     address: str | None  # the members' common address; None when none or disagreeing
     addresses: tuple[tuple[str, str], ...]  # (cluster, address) of members that have one
     pending: tuple[str, ...]  # present members without an address yet
@@ -61,14 +62,6 @@ class IngressStatus:
     @property
     def agreed(self) -> bool:
         return len({address for _, address in self.addresses}) <= 1
-
-    @property
-    def healthy(self) -> list[str]:
-        return [r.cluster for r in self.rows if r.shard.health is Health.HEALTHY]
-
-    @property
-    def unhealthy(self) -> list[ClusterRow]:
-        return [r for r in self.rows if r.shard.health is Health.UNHEALTHY]
 
 
 def ingress_status(members: Sequence[Member]) -> IngressStatus:

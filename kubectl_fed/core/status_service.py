@@ -13,6 +13,7 @@ from kubectl_fed.core.status import (
     Member,
     Presence,
     Shard,
+    ShardedStatus,
     absent_note,
     created_of,
     forbidden_note,
@@ -45,19 +46,11 @@ class PortStatus:
 
 
 @dataclass(frozen=True)
-class ServiceStatus:
+class ServiceStatus(ShardedStatus):
     type: str
     selector: dict[str, str]
     ports: tuple[PortStatus, ...]
     rows: tuple[ClusterRow, ...]
-
-    @property
-    def healthy(self) -> list[str]:
-        return [r.cluster for r in self.rows if r.shard.health is Health.HEALTHY]
-
-    @property
-    def unhealthy(self) -> list[ClusterRow]:
-        return [r for r in self.rows if r.shard.health is Health.UNHEALTHY]
 
 
 def service_status(members: Sequence[Member]) -> ServiceStatus:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from kubectl_fed.core.federated import FederatedObject
 from kubectl_fed.core.loadbalancer import LoadBalancerView
-from kubectl_fed.core.status import Presence
+from kubectl_fed.core.status import Presence, ShardedStatus
 from kubectl_fed.core.status_ingress import IngressRule, IngressStatus
 from kubectl_fed.core.status_service import PortStatus, ServiceStatus
 from kubectl_fed.render.describe_common import (
@@ -72,7 +72,7 @@ def _address(status: IngressStatus) -> str:
     return f"{shown}: members disagree"
 
 
-def _shards(fed: FederatedObject, status: IngressStatus | ServiceStatus) -> str:
+def _shards(fed: FederatedObject, status: ShardedStatus) -> str:
     total = len(fed.members)
     text = f"{len(status.healthy)} healthy of {total} member{'' if total == 1 else 's'}"
     unhealthy = ", ".join(row.cluster for row in status.unhealthy)
