@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
+from kubectl_fed.core.member_state import get_or_none
 from kubectl_fed.core.ports import MemberCluster
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.core.status import Snapshot
@@ -21,7 +22,7 @@ BASE_CALLS = 3
 def read_snapshot(backend: MemberCluster, kind: Kind, namespace: str, name: str) -> Snapshot:
     """The object decides: without it the member simply lacks it. What else RBAC refuses
     (events, nodes, endpoints, ...) is left out and named in `forbidden`."""
-    obj = _get_or_none(backend, kind.plural, namespace, name)
+    obj = get_or_none(backend, kind.plural, namespace, name)
     if obj is None:
         return Snapshot(None)
     reader = _Tolerant(backend, namespace)
@@ -56,7 +57,7 @@ class _Tolerant:
         found = {}
         for name in names:
             try:
-                obj = _get_or_none(self._backend, plural, self._namespace, name)
+                obj = get_or_none(self._backend, plural, self._namespace, name)
             except ClusterCallError as err:
                 obj = self._refused(err, plural, None)
             if obj is not None:
@@ -77,17 +78,6 @@ def _service_names(kind: Kind, obj: KubeObject) -> list[str]:
     if kind == SERVICE:
         return [str(obj["metadata"]["name"])]
     return []
-
-
-def _get_or_none(
-    backend: MemberCluster, plural: str, namespace: str, name: str
-) -> KubeObject | None:
-    try:
-        return backend.get(plural, namespace, name)
-    except ClusterCallError as err:
-        if err.reason is Reason.NOT_FOUND:
-            return None
-        raise
 
 
 def _about(event: KubeObject, kind: Kind, obj: KubeObject) -> bool:
