@@ -1,0 +1,236 @@
+"""doctor end to end, the checks test_doctor.py leaves out: a shared provider-uid, a
+ClusterIP backend, an ingress without a default backend, the Google Cloud load balancer
+changed behind GLBC's back, and a federated ReplicaSet deleted from one member.
+
+As there: break one thing, doctor names it (cluster, object, fix) while every other
+check passes, then `--fix --yes` repairs what it can, or the printed fix is followed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from describe_helpers import EXAMPLES, INGRESS, Fed, settled_walkthrough
+from doctor_helpers import doctor
+from federation_helpers import eventually
+
+from kubectl_fed.core.markers import is_federated
+from kubectl_fed.sandbox.federation import SandboxFederation
+from kubectl_fed.sandbox.gce import GceState
+
+US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
+ING = f"ingress default/{INGRESS}"
+UID_CONFIGMAP = "configmap kube-system/ingress-uid"
+NOTHING_TO_FIX = "doctor: nothing --fix can repair safely\n"
+# An IP of the emulator's pools that it never hands out first.
+ELSEWHERE = "198.51.100.250"
+ROUTED = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: routed
+  annotations:
+    kubernetes.io/ingress.class: gce
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: nginx
+                port:
+                  number: 80
+"""
+DEFAULT_BACKEND = """  defaultBackend:
+    service:
+      name: nginx
+      port:
+        number: 80
+"""
+
+
+@pytest.fixture
+def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
+    settled_walkthrough(Fed(sandbox, fed_env))
+    return Fed(sandbox, fed_env)
+
+
+def problems(fed: Fed) -> set[tuple[str, str, str | None]]:
+    return doctor(fed).problems
+
+
+def healthy(fed: Fed) -> bool:
+    report = doctor(fed)
+    return report.status == 0 and not report.problems
+
+
+def kubectl(fed: Fed, path: str, *args: str) -> None:
+    """The real kubectl, on the sandbox's kubeconfig."""
+    env = {k: v for k, v in fed.env.items() if v is not None}
+    done = subprocess.run([path, *args], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def nothing_to_fix(fed: Fed) -> None:
+    run = fed.run("doctor", "--fix", "--yes")
+    assert (run.status, run.err) == (1, NOTHING_TO_FIX)
+
+
+def annotation(fed: Fed, key: str) -> str:
+    ingress = fed.sandbox.cluster(US).store.get("ingresses", "default", INGRESS)
+    return str(ingress["metadata"]["annotations"][f"ingress.kubernetes.io/{key}"])
+
+
+def without_groups_of(gce: GceState, backend: str, region: str) -> dict[str, Any]:
+    """The backend service's `backends` with no instance group in `region`'s zones."""
+    found = gce.get_resource("backendServices", backend)
+    assert found is not None
+    kept = [b for b in found["backends"] if f"/zones/{region}-" not in b["group"]]
+    assert 0 < len(kept) < len(found["backends"])
+    return {"backends": kept}
+
+
+@pytest.mark.kubectl
+def test_a_shared_provider_uid_and_a_cluster_ip_backend(fed: Fed, kubectl_path: str) -> None:
+    def set_provider_uid(value: str) -> None:
+        patch = json.dumps({"data": {"provider-uid": value}})
+        uid_configmap = ("-n", "kube-system", "patch", "configmap", "ingress-uid", "-p", patch)
+        kubectl(fed, kubectl_path, f"--context={ASIA}", *uid_configmap)
+
+    us = fed.sandbox.cluster(US).store.get("configmaps", "kube-system", "ingress-uid")
+    shared = us["data"]["provider-uid"]
+    set_provider_uid(shared)
+    report = doctor(fed)
+    check = report.one("provider-uid", "fail")
+    assert (report.status, check["cluster"], check["object"]) == (1, f"{US}, {ASIA}", UID_CONFIGMAP)
+    assert f"provider-uid {shared} is shared by {US}, {ASIA}" in check["message"]
+    assert f"kubectl --context={ASIA} -n kube-system edit configmap ingress-uid" in check["fix"]
+    assert report.problems == {("provider-uid", "fail", f"{US}, {ASIA}")}
+    nothing_to_fix(fed)
+    set_provider_uid("0a1b2c3d4e5f6071")
+    assert eventually(lambda: healthy(fed)), problems(fed)
+
+    to_cluster_ip = [
+        {"op": "replace", "path": "/spec/type", "value": "ClusterIP"},
+        {"op": "remove", "path": "/spec/ports/0/nodePort"},
+        {"op": "remove", "path": "/spec/externalTrafficPolicy"},
+    ]
+    patch = ("patch", "service", "nginx", "--type=json", "-p", json.dumps(to_cluster_ip))
+    kubectl(fed, kubectl_path, f"--context={EU}", *patch)
+    report = doctor(fed)
+    check = report.one("backend-type", "fail")
+    assert (report.status, check["cluster"], check["object"]) == (1, EU, ING)
+    assert check["message"].startswith(f"service nginx is ClusterIP in {EU}: GLBC builds no")
+    assert check["fix"].startswith("set spec.type: NodePort in service nginx's manifest")
+    # The copy differs from the others (drift) but has no node port to disagree on.
+    assert {p for p in report.problems if not p[0].startswith("gce-")} == {
+        ("backend-type", "fail", EU),
+        ("drift", "warn", EU),
+    }
+    nothing_to_fix(fed)
+    applied = fed.run("apply", "-f", str(EXAMPLES / "services"))
+    assert applied.status == 0, applied.err
+    assert eventually(lambda: healthy(fed)), problems(fed)
+
+
+def test_an_ingress_without_a_default_backend(fed: Fed, tmp_path: Path) -> None:
+    manifest = tmp_path / "routed.yaml"
+    manifest.write_text(ROUTED)
+    created = fed.run("create", "-f", str(manifest))
+    assert created.status == 0, created.err
+    routed = ("default-backend", "warn", None)
+    assert eventually(lambda: problems(fed) == {routed}), problems(fed)
+    report = doctor(fed)
+    check = report.one("default-backend", "warn")
+    assert (report.status, check["object"]) == (0, "ingress default/routed")
+    assert check["message"].startswith("no default backend: unmatched requests go to")
+    assert check["fix"] == (
+        "add spec.defaultBackend to the manifest, then: kubectl fed apply -f <its manifest>"
+    )
+    assert fed.run("doctor", "--strict").status == 1
+    manifest.write_text(ROUTED + DEFAULT_BACKEND)
+    applied = fed.run("apply", "-f", str(manifest))
+    assert applied.status == 0, applied.err
+    assert eventually(lambda: healthy(fed)), problems(fed)
+
+
+def test_the_load_balancer_changed_behind_glbcs_back(fed: Fed) -> None:
+    gce = fed.sandbox.simulation.gce
+    rule, address = annotation(fed, "forwarding-rule"), annotation(fed, "static-ip")
+    (backend,) = json.loads(annotation(fed, "backends"))
+    ip = fed.sandbox.cluster(US).store.get("ingresses", "default", INGRESS)["status"]
+    ip = ip["loadBalancer"]["ingress"][0]["ip"]
+
+    gce.edit_resource("addresses", address, None)
+    report = doctor(fed)
+    check = report.one("gce-static-ip", "warn")
+    assert (report.status, check["object"], check["cluster"]) == (0, ING, None)
+    assert check["message"] == f"{ip} is not a reserved global address: it may change"
+    assert check["fix"].endswith(f"gcloud compute addresses create NAME --global --addresses {ip}")
+    assert report.problems == {("gce-static-ip", "warn", None)}
+    gce.undo_edits()
+
+    gce.edit_resource("forwardingRules", rule, {"IPAddress": ELSEWHERE})
+    gce.edit_resource("addresses", address, {"address": ELSEWHERE})
+    report = doctor(fed)
+    check = report.one("gce-forwarding-rule", "fail")
+    everyone = f"{US}, {EU}, {ASIA}"
+    assert (report.status, check["object"], check["cluster"]) == (1, ING, everyone)
+    shown = "; ".join(f"{ip} in {c}" for c in fed.names)
+    assert (
+        check["message"] == f"forwarding rule IP {ELSEWHERE} is not the ingress address ({shown})"
+    )
+    assert report.problems == {("gce-forwarding-rule", "fail", everyone)}
+    gce.undo_edits()
+
+    gce.edit_resource("backendServices", backend, without_groups_of(gce, backend, EU))
+    report = doctor(fed)
+    check = report.one("gce-backend-services", "fail")
+    assert (report.status, check["object"], check["cluster"]) == (1, ING, EU)
+    assert check["message"] == f"backend service {backend} has no instance group of {EU}"
+    assert report.problems == {("gce-backend-services", "fail", EU)}
+    gce.undo_edits()
+
+    for firewall in gce.list_resources("firewalls"):
+        gce.edit_resource("firewalls", firewall["name"], {"sourceRanges": ["10.128.0.0/9"]})
+    report = doctor(fed)
+    check = report.one("gce-firewall", "fail")
+    assert (report.status, check["object"], check["cluster"]) == (1, ING, None)
+    port = backend.split("-")[2]
+    assert check["message"] == (
+        f"no firewall rule admits tcp:{port} from 130.211.0.0/22, tcp:{port} from 35.191.0.0/16"
+    )
+    assert check["fix"].startswith("gcloud compute firewall-rules create k8s-health-checks")
+    assert report.problems == {("gce-firewall", "fail", None)}
+    nothing_to_fix(fed)
+    gce.undo_edits()
+    assert healthy(fed), problems(fed)
+
+
+def test_a_replicaset_deleted_from_one_member_is_recreated_by_fix(fed: Fed) -> None:
+    fed.sandbox.cluster(ASIA).store.delete("replicasets", "default", "nginx")
+    report = doctor(fed)
+    check = report.one("presence", "fail")
+    assert (report.status, check["cluster"], check["object"]) == (
+        1,
+        ASIA,
+        "replicaset default/nginx",
+    )
+    assert check["message"] == f"missing in {ASIA}; present in {US}, {EU}"
+    assert check["fix"].startswith("kubectl fed doctor --fix (recreates it from")
+    # Its pods going away empties the member's shard, as seen by GCE too.
+    consequences = {("shards", "warn", ASIA), ("gce-backend-health", "warn", ASIA)}
+    assert report.problems - consequences == {
+        ("presence", "fail", ASIA),
+        ("replica-split", "warn", ASIA),
+    }
+    fixed = fed.run("doctor", "--fix", "--yes")
+    assert f"fixed: rebalance replicaset default/nginx: {ASIA} 2" in fixed.err, fixed.err
+    recreated = fed.sandbox.cluster(ASIA).store.get("replicasets", "default", "nginx")
+    assert recreated["spec"]["replicas"] == 2 and is_federated(recreated)
+    assert eventually(lambda: healthy(fed)), problems(fed)
