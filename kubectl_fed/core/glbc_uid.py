@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kubectl_fed.core.markers import is_federated
+
 KubeObject = dict[str, Any]
 UID_CONFIGMAP_NAMESPACE = "kube-system"
 UID_CONFIGMAP_NAME = "ingress-uid"
 UID_KEY = "uid"
 PROVIDER_UID_KEY = "provider-uid"
-MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
-MANAGED_BY_VALUE = "kubectl-fed"
 INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 GCE_INGRESS_CLASSES = frozenset({"gce", "gce-internal"})
 _LISTED_INGRESSES = 5
@@ -52,11 +52,10 @@ class IngressRef:
     @classmethod
     def from_object(cls, ingress: Mapping[str, Any]) -> IngressRef:
         metadata = ingress.get("metadata") or {}
-        labels = metadata.get("labels") or {}
         return cls(
             namespace=metadata.get("namespace") or "default",
             name=metadata.get("name") or "",
-            federated=labels.get(MANAGED_BY_LABEL) == MANAGED_BY_VALUE,
+            federated=is_federated(ingress),
             gce=is_gce_ingress(ingress),
         )
 

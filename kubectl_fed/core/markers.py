@@ -9,6 +9,7 @@ adopted (or refused with `--no-adopt`).
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
@@ -40,7 +41,7 @@ def mark(obj: dict[str, Any], federation: str) -> dict[str, Any]:
     return marked
 
 
-def is_federated(obj: dict[str, Any]) -> bool:
+def is_federated(obj: Mapping[str, Any]) -> bool:
     """Whether a member's object was written by kubectl-fed (any federation)."""
     labels = (obj.get("metadata") or {}).get("labels") or {}
     return bool(labels.get(MANAGED_BY_LABEL) == MANAGED_BY_VALUE)
