@@ -185,6 +185,11 @@ def test_the_load_balancer_changed_behind_glbcs_back(fed: Fed) -> None:
     assert (
         check["message"] == f"forwarding rule IP {ELSEWHERE} is not the ingress address ({shown})"
     )
+    assert check["fix"] == (
+        "if the GLBC UIDs differ: kubectl fed doctor --fix; if they agree, GLBC restores it on "
+        f"its next sync, else see its events: kubectl --context={US} -n default describe "
+        f"ingress {INGRESS}"
+    )
     assert report.problems == {("gce-forwarding-rule", "fail", everyone)}
     gce.undo_edits()
 
@@ -193,6 +198,8 @@ def test_the_load_balancer_changed_behind_glbcs_back(fed: Fed) -> None:
     check = report.one("gce-backend-services", "fail")
     assert (report.status, check["object"], check["cluster"]) == (1, ING, EU)
     assert check["message"] == f"backend service {backend} has no instance group of {EU}"
+    assert check["fix"].startswith("if the node ports or GLBC UIDs differ: kubectl fed doctor")
+    assert check["fix"].endswith(f"kubectl --context={EU} -n default describe ingress {INGRESS}")
     assert report.problems == {("gce-backend-services", "fail", EU)}
     gce.undo_edits()
 

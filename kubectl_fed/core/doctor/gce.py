@@ -46,7 +46,7 @@ def _forwarding_rule(label: str, view: LoadBalancerView) -> Check:
             off,
             label,
             f"forwarding rule IP {', '.join(view.ips)} is not the ingress address ({text})",
-            "make the GLBC UIDs agree: kubectl fed doctor --fix",
+            _after_agreement("GLBC UIDs differ", label, view.mismatched[0][0]),
         )
     return passed(
         "gce-forwarding-rule",
@@ -95,10 +95,20 @@ def _backend_services(label: str, view: LoadBalancerView, members: Sequence[str]
                 ", ".join(missing),
                 label,
                 f"backend service {backend.name} has no instance group of {', '.join(missing)}",
-                "make node ports and GLBC UIDs agree: kubectl fed doctor --fix",
+                _after_agreement("node ports or GLBC UIDs differ", label, missing[0]),
             )
         )
     return checks
+
+
+def _after_agreement(disagreement: str, label: str, cluster: str) -> str:
+    """With UIDs and node ports agreed, GLBC (not --fix) rebuilds what it owns."""
+    namespace, name = label.split(" ", 1)[-1].split("/", 1)
+    return (
+        f"if the {disagreement}: kubectl fed doctor --fix; if they agree, GLBC restores it on "
+        f"its next sync, else see its events: kubectl --context={cluster} -n {namespace} "
+        f"describe ingress {name}"
+    )
 
 
 def _backend_health(label: str, view: LoadBalancerView, members: Sequence[str]) -> list[Check]:
