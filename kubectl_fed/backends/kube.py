@@ -22,16 +22,13 @@ from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
 from kubectl_fed.core.ports import KubeObject
 from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.writes import FIELD_MANAGER
 
 Names = list[str]  # `list` is shadowed by KubeBackend.list inside the class body
 MAX_ATTEMPTS = 3
 FIRST_BACKOFF = 0.2
 MAX_CONFLICT_RETRIES = 3
 APPLY_PATCH = "application/apply-patch+yaml"
-# Creates and updates name our field manager too, so managedFields shows who wrote them.
-# (An apply does not remove what such an Update entry owns: that is why `create` of a
-# federated object goes through server-side apply, see core/writes.py.)
-FIELD_MANAGER = "kubectl-fed"
 ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 # Answers of a server that does not do server-side apply (fall back to get + replace).
 _NO_APPLY = {405, 415, 501}
@@ -79,6 +76,9 @@ class KubeBackend:
             query["continue"] = token
 
     # -- writes -----------------------------------------------------------------
+    # Creates and updates name our field manager (FIELD_MANAGER) too, so managedFields shows
+    # who wrote them. (An apply does not remove what such an Update entry owns: that is why
+    # `create` of a federated object goes through server-side apply, see core/writes.py.)
 
     def create(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject:
         res = resource_of(obj)
