@@ -16,6 +16,7 @@ from typing import Any
 from kubectl_fed.core.kinds import NAMESPACE
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.markers import mark
+from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb, decide
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.prepare import prepare
@@ -47,7 +48,7 @@ class WriteOptions:
     dry_run: DryRun = DryRun.NONE
     adopt: bool = True
     create_namespace: bool = False
-    federation: str = "default"
+    federation: str = DEFAULT_FEDERATION
 
 
 def desired_by_member(
