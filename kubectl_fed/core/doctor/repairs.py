@@ -134,7 +134,9 @@ def _rebalance_repairs(facts: Facts) -> list[Repair]:
         plan = planned[0]
         moves = [m for m in plan.moves if m.changes]
         if moves:
-            split = ", ".join(f"{m.cluster} {m.after}" for m in moves)
+            split = ", ".join(
+                f"{m.cluster} {m.after}{'' if m.present else ' (recreated)'}" for m in moves
+            )
             title = f"rebalance {object_label(REPLICASET, key)}: {split}"
             writes = tuple(Write(m.cluster, "move", move=m, total=plan.total) for m in moves)
             repairs.append(Repair(title, writes))
