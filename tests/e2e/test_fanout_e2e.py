@@ -8,32 +8,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 import pytest
-from click.testing import CliRunner
+from inprocess_helpers import fed
 
-from kubectl_fed.cli import main
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: int
-    stdout: str
-    stderr: str
-
-
-def fed(*args: str, env: Mapping[str, str]) -> Outcome:
-    """`kubectl fed ARGS` in-process, through the real `main` and its exit statuses."""
-    status = 0
-    with CliRunner().isolation(env=dict(env)) as (stdout, stderr, _):
-        try:
-            main(list(args))
-        except SystemExit as exit_:
-            status = int(exit_.code or 0)
-    return Outcome(status, stdout.getvalue().decode(), stderr.getvalue().decode())
 
 
 @pytest.fixture

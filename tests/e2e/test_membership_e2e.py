@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from inprocess_helpers import fed
 
-from kubectl_fed.cli import main
 from kubectl_fed.sandbox.federation import SandboxFederation
 
 ALL = ["us-central1", "europe-west1", "asia-east1"]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: int
-    stdout: str
-    stderr: str
-
-
-def fed(*args: str, env: Mapping[str, str]) -> Outcome:
-    """`kubectl fed ARGS` in-process, through the real `main` and its exit statuses."""
-    status = 0
-    with CliRunner().isolation(env=dict(env)) as (stdout, stderr, _):
-        try:
-            main(list(args))
-        except SystemExit as exit_:
-            status = int(exit_.code or 0)
-    return Outcome(status, stdout.getvalue().decode(), stderr.getvalue().decode())
 
 
 @pytest.fixture
