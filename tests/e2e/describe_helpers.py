@@ -2,70 +2,33 @@
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
+import verbs_helpers
 from federation_helpers import eventually
+from verbs_helpers import EXAMPLES, Run
 
-from kubectl_fed.cli import main
 from kubectl_fed.sandbox.federation import SandboxFederation
 
 INGRESS = "myingress"
-EXAMPLES = Path(__file__).parents[2] / "examples"
 SCHEMA_PATH = Path(__file__).parents[2] / "docs" / "federated-object.schema.json"
 
 
-@dataclass(frozen=True)
-class Run:
-    status: int
-    out: str
-    err: str
-
-    @property
-    def out_lines(self) -> list[str]:
-        return self.out.splitlines()
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-
-class Fed:
+class Fed(verbs_helpers.Fed):
     """The CLI, in process, pointed at a started sandbox and its GCE emulator."""
 
     def __init__(self, sandbox: SandboxFederation, env: Mapping[str, str]) -> None:
-        self.sandbox = sandbox
-        self.env: dict[str, str | None] = {
-            **env,
-            "KUBECTL_FED_DEBUG": None,
-            "KUBECTL_FED_GCE_ENDPOINT": sandbox.gce_endpoint,
-            "GOOGLE_CLOUD_PROJECT": sandbox.gcp_project,
-            "CLOUDSDK_CORE_PROJECT": None,
-        }
-
-    @property
-    def names(self) -> list[str]:
-        return self.sandbox.names
-
-    def run(self, *args: str) -> Run:
-        runner = CliRunner()
-        with runner.isolation(env=self.env) as (out, err, _):
-            try:
-                main(list(args))
-                status = 0
-            except SystemExit as exit_:
-                status = exit_.code if isinstance(exit_.code, int) else 1
-            gc.collect()  # close the run's kept-alive connections, as a process exit would
-            return Run(status, out.getvalue().decode(), err.getvalue().decode())
-
-    def clear_requests(self) -> None:
-        for name in self.names:
-            self.sandbox.cluster(name).requests.clear()
+        super().__init__(sandbox, env)
+        self.env.update(
+            {
+                "KUBECTL_FED_GCE_ENDPOINT": sandbox.gce_endpoint,
+                "GOOGLE_CLOUD_PROJECT": sandbox.gcp_project,
+                "CLOUDSDK_CORE_PROJECT": None,
+            }
+        )
 
 
 def walkthrough(fed: Fed) -> None:
