@@ -1,16 +1,20 @@
-"""Clients for the sandbox tests: the official kubernetes client and raw HTTPS requests."""
+"""Clients for the sandbox tests (kubernetes client, raw HTTPS requests), and polling."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import ssl
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from kubernetes import client, config
 
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
+
+T = TypeVar("T")
 
 
 def api_client(sandbox: SandboxFederation, context: str) -> client.ApiClient:
@@ -65,3 +69,15 @@ def raw_request(
 
 def unverified_context() -> ssl.SSLContext:
     return ssl.create_default_context()
+
+
+def eventually(probe: Callable[[], T | None], timeout: float = 20.0) -> T:
+    """Poll until `probe` returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s: {probe.__doc__ or probe}")
+        time.sleep(0.05)

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from kubernetes import client, config
+from kubernetes import client
+from sandbox_helpers import api_client, eventually
 
 from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
 
-T = TypeVar("T")
 CLUSTER = "us-central1"
-
-
-def eventually(probe: Callable[[], T | None], timeout: float = 20.0) -> T:
-    """Poll until `probe` returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = probe()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s: {probe.__doc__ or probe}")
-        time.sleep(0.05)
 
 
 def start(tmp_path: Path, **options: Any) -> SandboxFederation:
@@ -37,20 +24,19 @@ def start(tmp_path: Path, **options: Any) -> SandboxFederation:
 
 
 @pytest.fixture
-def factory(tmp_path: Path) -> Iterator[Callable[..., SandboxFederation]]:
-    started: list[SandboxFederation] = []
+def factory(
+    sandbox_factory: Callable[..., SandboxFederation],
+) -> Callable[..., SandboxFederation]:
+    """`factory(**simulation_options)`: a one-cluster sandbox, stopped after the test."""
 
     def make(**options: Any) -> SandboxFederation:
-        started.append(start(tmp_path / str(len(started)), **options))
-        return started[-1]
+        return sandbox_factory(clusters=1, simulation=SimulationOptions(**options))
 
-    yield make
-    for sandbox in started:
-        sandbox.stop()
+    return make
 
 
 def api(sandbox: SandboxFederation) -> client.ApiClient:
-    return config.new_client_from_config(str(sandbox.kubeconfig_path), context=CLUSTER)
+    return api_client(sandbox, CLUSTER)
 
 
 def replica_set(name: str, replicas: int) -> dict[str, Any]:

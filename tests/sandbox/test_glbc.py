@@ -6,49 +6,32 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import compute_v1
-from kubernetes import client, config
+from kubernetes import client
+from sandbox_helpers import api_client, eventually
 
 from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
 
-T = TypeVar("T")
 US, EU = "us-central1", "europe-west1"
 STATIC_IP = "kubernetes.io/ingress.global-static-ip-name"
 
 
-def eventually(probe: Callable[[], T | None], timeout: float = 20.0) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = probe()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s: {probe.__doc__ or probe}")
-        time.sleep(0.05)
-
-
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[SandboxFederation]:
-    federation = SandboxFederation.start(
-        clusters=2, directory=tmp_path, simulation=SimulationOptions(ready_delay=0)
-    )
-    yield federation
-    federation.stop()
+def sandbox(sandbox_factory: Callable[..., SandboxFederation]) -> SandboxFederation:
+    return sandbox_factory(clusters=2, simulation=SimulationOptions(ready_delay=0))
 
 
 class Member:
     """Typed API handles on one sandbox cluster, over HTTPS with its kubeconfig context."""
 
     def __init__(self, sandbox: SandboxFederation, context: str) -> None:
-        self.api = config.new_client_from_config(str(sandbox.kubeconfig_path), context=context)
+        self.api = api_client(sandbox, context)
         self.core = client.CoreV1Api(self.api)
         self.apps = client.AppsV1Api(self.api)
         self.net = client.NetworkingV1Api(self.api)
