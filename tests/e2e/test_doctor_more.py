@@ -1,6 +1,7 @@
 """doctor end to end, the checks test_doctor.py leaves out: a shared provider-uid, a
-ClusterIP backend, an ingress without a default backend, the Google Cloud load balancer
-changed behind GLBC's back, and a federated ReplicaSet deleted from one member.
+ClusterIP backend, a member without GLBC's ConfigMap, an ingress without a default
+backend, the Google Cloud load balancer changed behind GLBC's back, and a federated
+ReplicaSet deleted from one member.
 
 As there: break one thing, doctor names it (cluster, object, fix) while every other
 check passes, then `--fix --yes` repairs what it can, or the printed fix is followed.
@@ -76,9 +77,9 @@ def kubectl(fed: Fed, path: str, *args: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def nothing_to_fix(fed: Fed) -> None:
+def nothing_to_fix(fed: Fed, status: int = 1) -> None:
     run = fed.run("doctor", "--fix", "--yes")
-    assert (run.status, run.err) == (1, NOTHING_TO_FIX)
+    assert (run.status, run.err) == (status, NOTHING_TO_FIX)
 
 
 def annotation(fed: Fed, key: str) -> str:
@@ -138,7 +139,29 @@ def test_a_shared_provider_uid_and_a_cluster_ip_backend(fed: Fed, kubectl_path: 
     assert eventually(lambda: healthy(fed)), problems(fed)
 
 
-def test_an_ingress_without_a_default_backend(fed: Fed, tmp_path: Path) -> None:
+def test_a_member_without_glbc_and_an_ingress_without_a_default_backend(
+    fed: Fed, tmp_path: Path
+) -> None:
+    eu = fed.sandbox.cluster(EU).store
+    configmap = eu.get("configmaps", "kube-system", "ingress-uid")
+    eu.delete("configmaps", "kube-system", "ingress-uid")
+    report = doctor(fed)
+    check = report.one("ingress-controller", "warn")
+    assert (report.status, check["cluster"], check["object"]) == (0, EU, None)
+    assert check["message"] == (
+        "ingress controller unknown: no kube-system/ingress-uid ConfigMap: "
+        "this member cannot share the global load balancer"
+    )
+    assert check["fix"].endswith(f"or unjoin it: kubectl fed unjoin {EU}")
+    not_gce = ("pre-agreement-ingress", "skip", EU)
+    assert report.problems == {("ingress-controller", "warn", EU), not_gce}
+    assert report.one("pre-agreement-ingress", "skip")["message"] == "ingress controller not GCE"
+    nothing_to_fix(fed, status=0)
+    assert fed.run("doctor", "--strict").status == 1
+    data = configmap["data"]
+    eu.create("configmaps", "kube-system", {"metadata": {"name": "ingress-uid"}, "data": data})
+    assert eventually(lambda: healthy(fed)), problems(fed)
+
     manifest = tmp_path / "routed.yaml"
     manifest.write_text(ROUTED)
     created = fed.run("create", "-f", str(manifest))
