@@ -12,7 +12,7 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.core.federated import FederatedObject, fold
 from kubectl_fed.core.kinds import INGRESS, Kind, resolve
-from kubectl_fed.core.label_selector import selector_problem
+from kubectl_fed.core.label_selector import check_selector
 from kubectl_fed.core.loadbalancer import (
     LoadBalancerView,
     load_balancer_view,
@@ -102,11 +102,7 @@ def _target(
         names = [first, *names]
     if any(not name for name in names):
         raise UsageError("you must specify the name of the resource to describe")
-    if names and selector:
-        raise UsageError("selectors cannot be used when passing resource names")
-    problem = selector_problem(selector) if selector else None
-    if problem:
-        raise UsageError(problem)
+    check_selector(selector, names)
     if settings.all_namespaces:
         raise UsageError("describe works in one namespace: use -n NAMESPACE, not -A")
     return resolve(kind), list(dict.fromkeys(names))

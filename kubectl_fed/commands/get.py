@@ -10,7 +10,7 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.get_summary import check_summary, show_summary
 from kubectl_fed.core.kinds import resolve_list
-from kubectl_fed.core.label_selector import selector_problem
+from kubectl_fed.core.label_selector import check_selector
 from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
 from kubectl_fed.core.replica_summary import share_rows
 from kubectl_fed.core.results import ClusterResult, Reason
@@ -74,11 +74,7 @@ def get(
 def _query(kinds: str, names: Sequence[str], selector: str | None, settings: Settings) -> Query:
     if names and settings.all_namespaces:
         raise UsageError("a resource cannot be retrieved by name across all namespaces")
-    if names and selector:
-        raise UsageError("selectors cannot be used when passing resource names")
-    problem = selector_problem(selector) if selector else None
-    if problem:
-        raise UsageError(problem)
+    check_selector(selector, names)
     return Query(tuple(resolve_list(kinds)), tuple(dict.fromkeys(names)), None, selector)
 
 

@@ -9,6 +9,9 @@ values are empty or label values.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from kubectl_fed.errors import UsageError
 
 _NAME = r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?"
 _NAME_RE = re.compile(_NAME)
@@ -16,6 +19,15 @@ _PREFIX_RE = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-
 _SET_RE = re.compile(r"(?P<key>[^\s!=<>(),]+)\s+(?P<op>in|notin)\s*\((?P<values>[^()]*)\)")
 _COMPARE_RE = re.compile(r"(?P<key>[^\s!=<>(),]+)\s*(?P<op>==|=|!=|<|>)\s*(?P<value>[^\s!=<>(),]*)")
 _EXISTS_RE = re.compile(r"(?P<bang>!?)\s*(?P<key>[^\s!=<>(),]+)")
+
+
+def check_selector(selector: str | None, names: Sequence[str]) -> None:
+    """`-l` as get and describe take it: never with names, and well formed (else exit 2)."""
+    if names and selector:
+        raise UsageError("selectors cannot be used when passing resource names")
+    problem = selector_problem(selector) if selector else None
+    if problem:
+        raise UsageError(problem)
 
 
 def selector_problem(selector: str) -> str | None:
