@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
+from cli_helpers import Run, run_cli
 
-from kubectl_fed.cli import main
 from kubectl_fed.sandbox.federation import SandboxFederation
 
 EXAMPLES = Path(__file__).parent.parent.parent / "examples"
 MARKER_LABEL = "app.kubernetes.io/managed-by"
 MARKER_ANNOTATION = "kubectl-fed.io/federation"
-
-
-@dataclass(frozen=True)
-class Run:
-    status: int
-    out: str
-    err: str
-
-    @property
-    def out_lines(self) -> list[str]:
-        return self.out.splitlines()
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
 
 
 class Fed:
@@ -45,17 +27,7 @@ class Fed:
         return self.sandbox.names
 
     def run(self, *args: str, stdin: str | None = None) -> Run:
-        runner = CliRunner()
-        with runner.isolation(input=stdin, env=self.env) as (out, err, _):
-            try:
-                main(list(args))
-                status = 0
-            except SystemExit as exit_:
-                status = exit_.code if isinstance(exit_.code, int) else 1
-            # The run's API clients are unreachable now; collecting them closes their
-            # kept-alive connections, as the end of a `kubectl fed` process would.
-            gc.collect()
-            return Run(status, out.getvalue().decode(), err.getvalue().decode())
+        return run_cli(args, self.env, stdin)
 
     def objects(self, cluster: str, plural: str, namespace: str = "default") -> dict[str, Any]:
         """Name -> object of one kind in one member, read from the server's store."""

@@ -6,7 +6,6 @@ owns it; a change to a field another manager owns is a 409 unless `force=true`.
 
 from __future__ import annotations
 
-import gc
 import json
 import subprocess
 from collections.abc import Iterator
@@ -15,11 +14,10 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from cli_helpers import run_cli
 from kubernetes import client, dynamic
 from sandbox_helpers import Response, api_client, raw_request
 
-from kubectl_fed.cli import main
 from kubectl_fed.sandbox.federation import SandboxFederation
 
 CONTEXT = "europe-west1"
@@ -189,15 +187,8 @@ def test_fields_an_update_wrote_are_not_removed_by_the_same_managers_apply(
 
 
 def fed(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    runner = CliRunner()
-    with runner.isolation(env={**env, "KUBECTL_FED_DEBUG": None}) as (out, err, _):
-        try:
-            main(list(args))
-            status = 0
-        except SystemExit as exit_:
-            status = exit_.code if isinstance(exit_.code, int) else 1
-        gc.collect()  # closes the run's kept-alive connections, as a process exit would
-        return status, out.getvalue().decode(), err.getvalue().decode()
+    run = run_cli(args, {**env, "KUBECTL_FED_DEBUG": None})
+    return run.status, run.out, run.err
 
 
 def service_file(tmp_path: Path, port: int) -> str:
