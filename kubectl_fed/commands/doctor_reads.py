@@ -10,6 +10,7 @@ from kubectl_fed.app import App
 from kubectl_fed.core.doctor.connectivity import KUBECONFIG_PREFIX
 from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, choose_target
 from kubectl_fed.core.doctor.gce import gce_checks, not_inspected
+from kubectl_fed.core.doctor.gce_firewall import glbc_firewall_rule
 from kubectl_fed.core.doctor.ingress import folded
 from kubectl_fed.core.doctor.model import Check
 from kubectl_fed.core.kinds import INGRESS
@@ -120,4 +121,6 @@ def _inspect(
         return not_inspected(label, f"Google Cloud not inspected: {err}")
     zones = {m.cluster: m.zones for m in facts.answered}
     view = load_balancer_view(lb, folded(key, facts).addresses, zones)
-    return gce_checks(label, lb, view, holders)
+    configmaps = {m.cluster: m.uid_configmap for m in facts.answered}
+    rules = {c: rule for c in holders if (rule := glbc_firewall_rule(configmaps.get(c)))}
+    return gce_checks(label, lb, view, holders, rules)

@@ -226,6 +226,17 @@ def test_the_load_balancer_changed_behind_glbcs_back(fed: Fed) -> None:
     assert report.problems == {("gce-backend-services", "fail", EU)}
     gce.undo_edits()
 
+    eu_uids = fed.sandbox.cluster(EU).store.get("configmaps", "kube-system", "ingress-uid")
+    eu_rule = f"k8s-fw-l7--{eu_uids['data']['provider-uid']}"
+    gce.edit_resource("firewalls", eu_rule, None)  # the others' rules target their own nodes
+    report = doctor(fed)
+    check = report.one("gce-firewall", "warn")
+    assert (report.status, check["object"], check["cluster"]) == (0, ING, EU)
+    assert check["message"].startswith(f"GLBC's firewall rule for {EU} ({eu_rule}) is missing")
+    assert f"kubectl --context={EU} -n default describe ingress {INGRESS}" in check["fix"]
+    assert report.problems == {("gce-firewall", "warn", EU)}
+    gce.undo_edits()
+
     for firewall in gce.list_resources("firewalls"):
         gce.edit_resource("firewalls", firewall["name"], {"sourceRanges": ["10.128.0.0/9"]})
     report = doctor(fed)

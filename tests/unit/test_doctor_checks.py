@@ -14,9 +14,18 @@ from kubectl_fed.core.doctor.access import quota
 from kubectl_fed.core.doctor.checks import run_checks
 from kubectl_fed.core.doctor.connectivity import diagnose
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts, choose_target
+from kubectl_fed.core.doctor.gce_firewall import firewall_check, glbc_firewall_rule
 from kubectl_fed.core.doctor.model import Check, Status, report_status, summary_line
 from kubectl_fed.core.doctor.repairs import fresh_copy, plan_repairs
 from kubectl_fed.core.kinds import INGRESS, SERVICE
+from kubectl_fed.core.loadbalancer import (
+    BackendService,
+    Firewall,
+    GroupHealth,
+    InstanceHealth,
+    LoadBalancerFacts,
+    load_balancer_view,
+)
 from kubectl_fed.core.results import ClusterError, Reason
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.doctor import document, table
@@ -237,3 +246,23 @@ def test_reads_refused_by_rbac_are_a_warning_naming_them() -> None:
     (check,) = [c for c in run_checks(facts(limited)) if c.id == "authorization"]
     assert (check.status, check.cluster) == (Status.WARN, "a")
     assert check.message.startswith("not allowed to read pods, resourcequotas")
+
+
+def test_each_member_needs_its_own_glbc_firewall_rule_for_its_node_ports() -> None:
+    def group(zone: str) -> GroupHealth:
+        return GroupHealth(f"zones/{zone}/instanceGroups/ig", (InstanceHealth("i", "HEALTHY"),))
+
+    ranges = ("130.211.0.0/22", "35.191.0.0/16")
+    services = (BackendService("be-30080", 30080, (group("a-1"),)),)
+    services += (BackendService("be-30090", 30090, (group("b-1"),)),)
+    rules = {"a": glbc_firewall_rule({"data": {"uid": "u", "provider-uid": "pa"}}) or ""}
+    rules["b"] = glbc_firewall_rule({"data": {"uid": "u"}}) or ""
+    assert rules == {"a": "k8s-fw-l7--pa", "b": "k8s-fw-l7--u"}
+    only_a = (Firewall("k8s-fw-l7--pa", ranges, ("30080", "30090")),)
+    lb = LoadBalancerFacts("p", backend_services=services, firewalls=only_a)
+    view = load_balancer_view(lb, [], {"a": ["a-1"], "b": ["b-1"]})
+    check = firewall_check("ingress default/web", lb, view, rules)
+    assert (check.status, check.cluster) == (Status.WARN, "b")
+    both = (*only_a, Firewall("k8s-fw-l7--u", ranges, ("30090",)))  # b's own port is enough
+    lb = LoadBalancerFacts("p", backend_services=services, firewalls=both)
+    assert firewall_check("ingress default/web", lb, view, rules).status is Status.PASS

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from kubectl_fed.core.doctor.gce_firewall import firewall_check
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.loadbalancer import ClusterHealth, LoadBalancerFacts, LoadBalancerView
 
@@ -15,15 +16,20 @@ def not_inspected(label: str, reason: str) -> list[Check]:
 
 
 def gce_checks(
-    label: str, facts: LoadBalancerFacts, view: LoadBalancerView, members: Sequence[str]
+    label: str,
+    facts: LoadBalancerFacts,
+    view: LoadBalancerView,
+    members: Sequence[str],
+    glbc_rules: Mapping[str, str] | None = None,
 ) -> list[Check]:
-    """`members`: the members holding the ingress, whose instance groups must be in it."""
+    """`members`: the members holding the ingress, whose instance groups must be in it;
+    `glbc_rules`: the firewall rule each of their GLBCs keeps."""
     return [
         _forwarding_rule(label, view),
         _static_ip(label, facts, view),
         *_backend_services(label, view, members),
         *_backend_health(label, view, members),
-        _firewall(label, view),
+        firewall_check(label, facts, view, glbc_rules or {}),
     ]
 
 
@@ -146,20 +152,4 @@ def _unknown_zones(label: str, backend: str, health: ClusterHealth) -> Check:
         label,
         f"backend service {backend}: 0/{health.total} instances healthy in {health.cluster}",
         "those zones belong to no member that answered: see the connectivity checks",
-    )
-
-
-def _firewall(label: str, view: LoadBalancerView) -> Check:
-    if view.firewall is None or view.firewall.ok:
-        return passed(
-            "gce-firewall", "firewall admits the health checkers to every node port", obj=label
-        )
-    return Check(
-        "gce-firewall",
-        Status.FAIL,
-        None,
-        label,
-        f"no firewall rule admits {', '.join(view.firewall.uncovered)}",
-        "gcloud compute firewall-rules create k8s-health-checks --allow tcp:30000-32767 "
-        "--source-ranges 130.211.0.0/22,35.191.0.0/16",
     )
