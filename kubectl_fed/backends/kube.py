@@ -20,6 +20,8 @@ from typing import Any
 from kubectl_fed.backends.kube_errors import RequestNotSent, is_retryable_transport, status_error
 from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
+from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE, UID_KEY
+from kubectl_fed.core.member_state import get_or_none
 from kubectl_fed.core.ports import KubeObject
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.core.writes import FIELD_MANAGER
@@ -137,13 +139,8 @@ class KubeBackend:
         return sorted(zones)
 
     def ingress_uid(self) -> str | None:
-        try:
-            configmap = self.get("configmaps", "kube-system", "ingress-uid")
-        except ClusterCallError as err:
-            if err.reason is Reason.NOT_FOUND:
-                return None
-            raise
-        uid = (configmap.get("data") or {}).get("uid")
+        configmap = get_or_none(self, "configmaps", UID_CONFIGMAP_NAMESPACE, UID_CONFIGMAP_NAME)
+        uid = ((configmap or {}).get("data") or {}).get(UID_KEY)
         return str(uid) if uid is not None else None
 
     def access_review(self, verb: str, resource_name: str, namespace: str | None) -> bool:
