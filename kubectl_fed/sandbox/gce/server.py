@@ -160,6 +160,7 @@ def _expect(method: str, allowed: str) -> None:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no delayed-ACK stall
     server: _Server
 
     def do_GET(self) -> None:
