@@ -1,7 +1,7 @@
 """doctor end to end, the checks test_doctor.py leaves out: a shared provider-uid, a
 ClusterIP backend, a member without GLBC's ConfigMap, an ingress without a default
 backend, the Google Cloud load balancer changed behind GLBC's back, and a federated
-ReplicaSet deleted from one member.
+ReplicaSet deleted from one member; and a member's copy on a load balancer of its own.
 
 As there: break one thing, doctor names it (cluster, object, fix) while every other
 check passes, then `--fix --yes` repairs what it can, or the printed fix is followed.
@@ -19,6 +19,8 @@ from describe_helpers import EXAMPLES, INGRESS, Fed, settled_walkthrough
 from doctor_helpers import doctor
 from federation_helpers import eventually
 
+from kubectl_fed.core.doctor.repairs import fresh_copy
+from kubectl_fed.core.kinds import INGRESS as INGRESS_KIND
 from kubectl_fed.core.markers import is_federated
 from kubectl_fed.sandbox.federation import SandboxFederation
 from kubectl_fed.sandbox.gce import GceState
@@ -281,4 +283,38 @@ def test_a_replicaset_deleted_from_one_member_is_recreated_by_fix(fed: Fed) -> N
     assert f"fixed: rebalance replicaset default/nginx: {ASIA} 2 (recreated)\n" in fixed.err
     recreated = fed.sandbox.cluster(ASIA).store.get("replicasets", "default", "nginx")
     assert recreated["spec"]["replicas"] == 2 and is_federated(recreated)
+    assert eventually(lambda: healthy(fed)), problems(fed)
+
+
+def test_a_copy_on_its_own_load_balancer_then_the_printed_fix(fed: Fed) -> None:
+    asia = fed.sandbox.cluster(ASIA).store
+    asia.patch("configmaps", "kube-system", "ingress-uid", {"data": {"uid": "0123456789abcdef"}})
+    odd = fresh_copy(INGRESS_KIND, asia.get("ingresses", "default", INGRESS))
+    annotations = odd["metadata"]["annotations"]
+    odd["metadata"]["annotations"] = {k: v for k, v in annotations.items() if "static-ip" not in k}
+    asia.delete("ingresses", "default", INGRESS)
+    asia.create("ingresses", "default", odd)  # GLBC gives it a load balancer of its own
+    split = ("ingress-address", "fail", ASIA)
+    assert eventually(lambda: split in problems(fed)), problems(fed)
+    report = doctor(fed)
+    check = report.one("ingress-address", "fail")
+    assert (check["object"], check["message"].split(" (")[0]) == (
+        ING,
+        "members show different addresses",
+    )
+    assert check["fix"].endswith(
+        f"kubectl --context={ASIA} -n default delete ingress {INGRESS} && kubectl fed doctor --fix"
+    )
+    separate = {
+        ("gce-backend-services", "fail", ASIA),
+        ("gce-backend-services", "fail", f"{US}, {EU}"),
+    }
+    assert report.problems == {("glbc-uid", "fail", ASIA), split, *separate}
+    fixed = fed.run("doctor", "--fix", "--yes")
+    assert "fixed: set GLBC UID" in fixed.err, fixed.err
+    asia.delete("ingresses", "default", INGRESS)
+    fixed = fed.run("doctor", "--fix", "--yes")
+    assert f"fixed: create ingress default/{INGRESS} in {ASIA} from {US}'s copy" in fixed.err
+    recreated = asia.get("ingresses", "default", INGRESS)["metadata"]["annotations"]
+    assert "kubernetes.io/ingress.global-static-ip-name" in recreated
     assert eventually(lambda: healthy(fed)), problems(fed)
