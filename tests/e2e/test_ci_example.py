@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,11 @@ pytestmark = pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not in
 
 
 def run_step(manifests: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # the step calls kubectl-fed by name: the one installed beside this interpreter
+    scripts = str(Path(sys.executable).parent)
     return subprocess.run(
         ["bash", str(SCRIPT), str(manifests)],
-        env=env,
+        env={**env, "PATH": os.pathsep.join([scripts, env.get("PATH", "")])},
         capture_output=True,
         text=True,
         timeout=120,
