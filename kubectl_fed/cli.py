@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         sys.exit(ExitStatus.INTERRUPTED)
+    except click.exceptions.NoArgsIsHelpError as err:
+        # `kubectl fed` (or a command group) alone: its help, as kubectl prints its own
+        click.echo(err.ctx.get_help() if err.ctx is not None else cli.get_help(click.Context(cli)))
+        sys.exit(ExitStatus.OK)
     except click.UsageError as err:
         if err.ctx is not None:
             click.echo(err.ctx.get_usage(), err=True)
