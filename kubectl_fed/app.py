@@ -26,7 +26,7 @@ from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_lines, interrupted_summary
 
 if TYPE_CHECKING:
-    from kubectl_fed.backends.kube_transport import ApiClientTransport
+    from kubectl_fed.backends.kube_transport import ClosableTransport
     from kubectl_fed.backends.kubeconfig import KubeConfig
     from kubectl_fed.core.ports import MemberCluster
 
@@ -43,7 +43,7 @@ class App:
         self.settings = settings
         self._environ = os.environ if environ is None else environ
         self._backends: dict[str, MemberCluster] = {}
-        self._transports: list[ApiClientTransport] = []
+        self._transports: list[ClosableTransport] = []
         self._lock = threading.Lock()
         context = click.get_current_context(silent=True)
         if context is not None:  # connections are closed when the command ends
@@ -129,11 +129,9 @@ class App:
 
     def _new_backend(self, cluster: str) -> MemberCluster:
         from kubectl_fed.backends.kube import KubeBackend
-        from kubectl_fed.backends.kube_transport import ApiClientTransport
 
-        kubeconfig = self.kubeconfig
-        transport = ApiClientTransport(
-            lambda: kubeconfig.api_client(cluster, pool_size=CONNECTIONS_PER_CLUSTER)
+        transport = self.kubeconfig.transport(
+            cluster, pool_size=CONNECTIONS_PER_CLUSTER, environ=self._environ
         )
         self._transports.append(transport)
         return KubeBackend(

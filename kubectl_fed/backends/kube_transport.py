@@ -1,8 +1,9 @@
 """One HTTP exchange with an API server, as data in and data out.
 
-`Request` is built by `KubeBackend` (pure); `ApiClientTransport` sends it through the
-official client's `ApiClient` (auth headers, TLS, urllib3 pool). Tests can substitute
-any callable with the same signature.
+`Request` is built by `KubeBackend` (pure); `HttpTransport` (kube_http.py) sends it for
+contexts with plain credentials, `ApiClientTransport` through the official client's
+`ApiClient` (exec plugins, auth providers, proxies). Tests can substitute any callable
+with the same signature.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ class Response:
 class Transport(Protocol):
     def __call__(self, request: Request, timeout: float) -> Response:
         """Send `request`; raise ClusterCallError when no HTTP answer came back."""
+        ...
+
+
+class ClosableTransport(Transport, Protocol):
+    def close(self) -> None:
+        """Close idle connections; the transport may still be used afterwards."""
         ...
 
 

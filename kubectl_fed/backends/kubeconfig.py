@@ -1,10 +1,15 @@
-"""Kubeconfig through the official client: parsed once per run, one ApiClient per context.
+"""Kubeconfig: parsed once per run, one transport per member context.
 
 Files: `--kubeconfig PATH`, else `$KUBECONFIG` (colon-separated, merged as kubectl does:
-the first file defining a name wins, missing files are skipped), else ~/.kube/config.
-Contexts are checked up front (cluster and user entries, referenced files) so a broken
-kubeconfig is a usage error before any request; credentials (tokens, exec plugins,
-client certificates) are only evaluated when a member's client is built.
+the first file defining a name, or setting current-context, wins; missing files are
+skipped), else ~/.kube/config. Contexts are checked up front (cluster and user entries,
+referenced files) so a broken kubeconfig is a usage error before any request; credentials
+(tokens, exec plugins, client certificates) are only evaluated when a member is first
+called.
+
+A context whose credentials are plain data is served by `HttpTransport` (standard
+library HTTP, see `kube_http.py`); any other (exec plugins, auth providers, proxies,
+settings we do not know) by the official client, which implements them all.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from kubectl_fed import __version__
@@ -25,12 +29,40 @@ from kubectl_fed.errors import UsageError
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
 
+    from kubectl_fed.backends.kube_http import HttpTarget
+    from kubectl_fed.backends.kube_transport import ClosableTransport
+
 DEFAULT_KUBECONFIG = "~/.kube/config"
 USER_AGENT = f"kubectl-fed/{__version__}"
+_KINDS = ("cluster", "user", "context")
 _FILE_KEYS = {
     "cluster": ("certificate-authority",),
     "user": ("client-certificate", "client-key", "tokenFile"),
 }
+# Settings HttpTransport implements; a context with any other goes to the official client.
+_PLAIN_CLUSTER_KEYS = {
+    "server",
+    "certificate-authority",
+    "certificate-authority-data",
+    "insecure-skip-tls-verify",
+    "tls-server-name",
+    "extensions",
+}
+_PLAIN_USER_KEYS = {
+    "token",
+    "tokenFile",
+    "client-certificate",
+    "client-certificate-data",
+    "client-key",
+    "client-key-data",
+    "username",
+    "password",
+    "extensions",
+}
+# The official client honours these proxy settings; HttpTransport does not do proxies.
+_PROXY_VARIABLES = tuple(
+    name for base in ("https_proxy", "http_proxy", "all_proxy") for name in (base, base.upper())
+)
 
 
 @dataclass(frozen=True)
@@ -56,25 +88,35 @@ def kubeconfig_paths(explicit: str | None, environ: Mapping[str, str]) -> list[s
     return [default] if os.path.isfile(default) else []
 
 
+@dataclass(frozen=True)
+class _Entry:
+    body: dict[str, Any]  # the entry's `cluster`, `user` or `context` mapping
+    path: str  # the kubeconfig file that defined it: relative file names start there
+
+
 class KubeConfig:
     """The merged kubeconfig of this run; `contexts` keeps kubeconfig order."""
 
-    def __init__(self, merged: Any, paths: list[str]) -> None:
-        self._merged = merged  # kubernetes' ConfigNode, kept for the client loader
-        self.paths = paths
-        self.current_context: str | None = merged.value.get("current-context") or None
-        # kind -> name -> the entry as merged (its `.path` is the file that defined it)
-        self._entries = {kind: _by_name(merged.value, f"{kind}s") for kind in _FILE_KEYS}
+    def __init__(self, documents: list[tuple[str, dict[str, Any]]]) -> None:
+        self.paths = [path for path, _ in documents]
+        self.current_context: str | None = next(
+            (str(doc["current-context"]) for _, doc in documents if doc.get("current-context")),
+            None,
+        )
+        self._entries: dict[str, dict[str, _Entry]] = {kind: {} for kind in _KINDS}
+        for path, document in documents:
+            for kind in _KINDS:
+                for raw in document.get(f"{kind}s") or []:
+                    self._entries[kind].setdefault(_name(raw), _Entry(_inner(raw, kind), path))
         self.contexts: dict[str, ContextInfo] = {}
-        for name, raw in _by_name(merged.value, "contexts").items():
-            body = _value(raw).get("context") or {}
-            cluster = self._body("cluster", str(body.get("cluster", "")))
+        for name, entry in self._entries["context"].items():
+            cluster = str(entry.body.get("cluster", ""))
             self.contexts[name] = ContextInfo(
                 name=name,
-                cluster=str(body.get("cluster", "")),
-                server=str(cluster.get("server", "")),
-                namespace=body.get("namespace") or None,
-                user=body.get("user") or None,
+                cluster=cluster,
+                server=str(self._body("cluster", cluster).get("server", "")),
+                namespace=entry.body.get("namespace") or None,
+                user=entry.body.get("user") or None,
             )
 
     def check_context(self, name: str) -> ContextInfo:
@@ -93,22 +135,73 @@ class KubeConfig:
             self._check_files(name, "user", info.user)
         return info
 
-    def _body(self, kind: str, name: str) -> dict[str, Any]:
-        raw = self._entries[kind].get(name)
-        return dict(_value(raw).get(kind) or {}) if raw is not None else {}
+    def _body(self, kind: str, name: str | None) -> dict[str, Any]:
+        entry = self._entries[kind].get(name or "")
+        return dict(entry.body) if entry is not None else {}
 
     def _check_files(self, context: str, kind: str, entry_name: str) -> None:
         """Files an entry names exist, relative to the kubeconfig file that defines it."""
-        body = self._body(kind, entry_name)
-        defined_in = getattr(self._entries[kind][entry_name], "path", None) or self.paths[0]
-        for key in _FILE_KEYS[kind]:
-            if body.get(key) and not body.get(f"{key}-data"):
-                path = os.path.join(os.path.dirname(defined_in), os.path.expanduser(str(body[key])))
-                if not os.path.isfile(path):
-                    raise UsageError(f"context {context!r}: {kind} {key} {body[key]}: no such file")
+        for key, path in self._files(kind, entry_name).items():
+            if not os.path.isfile(path):
+                value = self._body(kind, entry_name)[key]
+                raise UsageError(f"context {context!r}: {kind} {key} {value}: no such file")
+
+    def _files(self, kind: str, name: str | None) -> dict[str, str]:
+        """The entry's file settings (those without `-data`), as absolute paths."""
+        entry = self._entries[kind].get(name or "")
+        if entry is None:
+            return {}
+        base = os.path.dirname(entry.path)
+        return {
+            key: os.path.join(base, os.path.expanduser(str(entry.body[key])))
+            for key in _FILE_KEYS[kind]
+            if entry.body.get(key) and not entry.body.get(f"{key}-data")
+        }
+
+    # -- transports ---------------------------------------------------------------------
+
+    def transport(
+        self, context: str, *, pool_size: int, environ: Mapping[str, str]
+    ) -> ClosableTransport:
+        """How requests reach `context`'s API server; nothing is evaluated until the first."""
+        from kubectl_fed.backends.kube_http import HttpTransport
+        from kubectl_fed.backends.kube_transport import ApiClientTransport
+
+        target = self.http_target(context, environ)
+        if target is not None:
+            return HttpTransport(target, pool_size=pool_size, user_agent=USER_AGENT)
+        return ApiClientTransport(lambda: self.api_client(context, pool_size=pool_size))
+
+    def http_target(self, context: str, environ: Mapping[str, str]) -> HttpTarget | None:
+        """The context as plain data, or None when it needs the official client."""
+        from kubectl_fed.backends.kube_http import FileOrData, HttpTarget
+
+        info = self.contexts[context]
+        cluster, user = self._body("cluster", info.cluster), self._body("user", info.user)
+        if set(cluster) - _PLAIN_CLUSTER_KEYS or set(user) - _PLAIN_USER_KEYS:
+            return None
+        if any(environ.get(name) for name in _PROXY_VARIABLES):
+            return None
+        files = {**self._files("cluster", info.cluster), **self._files("user", info.user)}
+
+        def source(entry: dict[str, Any], key: str) -> FileOrData:
+            return FileOrData(files.get(key), _text(entry.get(f"{key}-data")))
+
+        return HttpTarget(
+            server=info.server,
+            ca=source(cluster, "certificate-authority"),
+            insecure=str(cluster.get("insecure-skip-tls-verify", "")).lower() == "true",
+            tls_server_name=_text(cluster.get("tls-server-name")),
+            token=_text(user.get("token")),
+            token_file=files.get("tokenFile"),
+            client_certificate=source(user, "client-certificate"),
+            client_key=source(user, "client-key"),
+            username=_text(user.get("username")),
+            password=_text(user.get("password")),
+        )
 
     def api_client(self, context: str, *, pool_size: int) -> ApiClient:
-        """A new ApiClient for `context` (evaluates its credentials: may run an exec plugin)."""
+        """A new official ApiClient for `context` (evaluates its credentials: may run a plugin)."""
         from kubernetes.client import ApiClient, Configuration
         from kubernetes.config import kube_config
 
@@ -119,7 +212,9 @@ class KubeConfig:
         with _captured_client_errors() as errors:
             try:
                 loader = loader_class(
-                    config_dict=self._merged, active_context=context, config_base_path=None
+                    config_dict=self._single_context(context),
+                    active_context=context,
+                    config_base_path=self._base_path(context),
                 )
                 loader.load_and_set(configuration)
             except Exception as err:
@@ -134,43 +229,51 @@ class KubeConfig:
         client.user_agent = USER_AGENT
         return client
 
+    def _single_context(self, context: str) -> dict[str, Any]:
+        """A kubeconfig of just `context`, its files made absolute, for the official loader."""
+        info = self.contexts[context]
+        document: dict[str, Any] = {
+            "current-context": context,
+            "contexts": [{"name": context, "context": self._body("context", context)}],
+            "clusters": [],
+            "users": [],
+        }
+        for kind, name in (("cluster", info.cluster), ("user", info.user)):
+            if name is not None and name in self._entries[kind]:
+                body = {**self._body(kind, name), **self._files(kind, name)}
+                document[f"{kind}s"].append({"name": name, kind: body})
+        return document
+
+    def _base_path(self, context: str) -> str:
+        """Where the user's entry was defined: the official client runs exec plugins there."""
+        info = self.contexts[context]
+        entry = self._entries["user"].get(info.user or "") or self._entries["context"][context]
+        return os.path.dirname(entry.path)
+
 
 def load_kubeconfig(explicit: str | None, environ: Mapping[str, str] | None = None) -> KubeConfig:
     """Parse the kubeconfig once; missing or broken files are a UsageError."""
-    from kubernetes.config import kube_config
-
-    _parse_with_libyaml(kube_config)
-    merger_class: Any = kube_config.KubeConfigMerger  # the client is untyped here
     paths = kubeconfig_paths(explicit, os.environ if environ is None else environ)
     if not paths:
         raise UsageError("no kubeconfig found: set --kubeconfig or $KUBECONFIG")
     try:
-        merger = merger_class(os.pathsep.join(paths))
-        if merger.config is None or not isinstance(merger.config.value, dict):
-            raise ValueError("no configuration found")
-        return KubeConfig(merger.config, paths)
-    except UsageError:
-        raise
+        return KubeConfig([(path, _read_document(path)) for path in paths])
     except Exception as err:
         raise UsageError(f"invalid kubeconfig {os.pathsep.join(paths)}: {_short(err)}") from None
 
 
-def _parse_with_libyaml(kube_config: Any) -> None:
-    """Have the client parse kubeconfig files with libyaml's loader when PyYAML has it.
-
-    Its pure-Python `safe_load` costs about 0.8 ms per context: 0.16 s for a 200-context
-    kubeconfig, against 0.015 s with libyaml.
-    """
+def _read_document(path: str) -> dict[str, Any]:
+    """One kubeconfig file, with libyaml's loader when PyYAML has it (about 50x faster)."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", None)
-    if loader is None or getattr(kube_config.yaml, "libyaml", False):
-        return
-    kube_config.yaml = SimpleNamespace(
-        safe_load=lambda stream: yaml.load(stream, Loader=loader),
-        safe_dump=yaml.safe_dump,
-        libyaml=True,
-    )
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(path, encoding="utf-8") as stream:
+        document = yaml.load(stream, Loader=loader)
+    if document is None:
+        raise ValueError(f"{path} is empty")
+    if not isinstance(document, dict):
+        raise ValueError(f"{path} is not a kubeconfig mapping")
+    return document
 
 
 _TEMP_FILES_LOCK = threading.Lock()
@@ -201,15 +304,21 @@ def _quiet_insecure_warnings() -> None:
     urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
 
-def _value(node: Any) -> dict[str, Any]:
-    value = getattr(node, "value", node)
-    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+def _name(raw: Any) -> str:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
         raise ValueError("every cluster, user and context needs a name")
-    return value
+    return str(raw["name"])
 
 
-def _by_name(config: dict[str, Any], key: str) -> dict[str, Any]:
-    return {_value(raw)["name"]: raw for raw in config.get(key) or []}
+def _inner(raw: dict[str, Any], kind: str) -> dict[str, Any]:
+    body = raw.get(kind) or {}
+    if not isinstance(body, dict):
+        raise ValueError(f"{kind} {raw['name']!r} is not a mapping")
+    return body
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 def _short(err: Exception) -> str:

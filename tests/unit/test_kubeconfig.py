@@ -21,7 +21,7 @@ import yaml
 
 from kubectl_fed.app import App
 from kubectl_fed.backends.kube import KubeBackend
-from kubectl_fed.backends.kube_transport import ApiClientTransport, Request, Response
+from kubectl_fed.backends.kube_transport import ApiClientTransport, Request, Response, Transport
 from kubectl_fed.backends.kubeconfig import KubeConfig, load_kubeconfig
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.core.settings import Settings
@@ -66,6 +66,22 @@ def test_kubeconfig_env_is_merged_first_file_wins(tmp_path: Path) -> None:
     assert list(config.contexts) == ["a", "b"]
     assert config.contexts["a"].server == "https://a:1"
     assert config.contexts["b"].namespace == "ns-b"
+    assert config.current_context == "a"  # the first file that sets it, as kubectl reads it
+
+
+def test_relative_files_start_at_the_file_that_defines_the_entry(tmp_path: Path) -> None:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "ca.pem").write_text("ca")
+    (tmp_path / "team" / "token").write_text("tok")
+    first = write(tmp_path / "a", kubeconfig_doc(("a", {"server": "https://a:1"}, {})))
+    cluster = {"server": "https://b:1", "certificate-authority": "ca.pem"}
+    second = write(tmp_path / "team" / "b", kubeconfig_doc(("b", cluster, {"tokenFile": "token"})))
+    config = load_kubeconfig(None, {"KUBECONFIG": f"{first}:{second}"})
+    assert config.check_context("b").server == "https://b:1"
+    target = config.http_target("b", {})
+    assert target is not None
+    assert target.ca.path == str(tmp_path / "team" / "ca.pem")
+    assert target.token_file == str(tmp_path / "team" / "token")
 
 
 def test_explicit_kubeconfig_must_exist(tmp_path: Path) -> None:
@@ -172,11 +188,20 @@ def client_common_name(connection: Any) -> str:
     return str(subject.get("commonName", ""))
 
 
-def backend_for(tmp_path: Path, cluster: dict[str, Any], user: dict[str, Any]) -> KubeBackend:
+def backend_for(
+    tmp_path: Path, cluster: dict[str, Any], user: dict[str, Any], *, official: bool = False
+) -> KubeBackend:
+    """A backend for one context, through the transport the kubeconfig picks for it, or
+    (`official`) through the official client whatever the context holds."""
     config = load_kubeconfig(write(tmp_path / "config", kubeconfig_doc(("c", cluster, user))), {})
     config.check_context("c")
-    transport = ApiClientTransport(lambda: config.api_client("c", pool_size=2))
+    transport: Transport = ApiClientTransport(lambda: config.api_client("c", pool_size=2))
+    if not official:
+        transport = config.transport("c", pool_size=2, environ={})
     return KubeBackend("c", transport, request_timeout=5)
+
+
+both_transports = pytest.mark.parametrize("official", [False, True], ids=["http", "official"])
 
 
 def ca_data(server: Server) -> str:
@@ -185,16 +210,20 @@ def ca_data(server: Server) -> str:
     return base64.b64encode(server.ca.cert_pem.bytes()).decode()
 
 
-def test_token_and_ca_data_round_trip(tmp_path: Path, https_server: Server) -> None:
+@both_transports
+def test_token_and_ca_data_round_trip(tmp_path: Path, https_server: Server, official: bool) -> None:
     cluster = {"server": https_server.url, "certificate-authority-data": ca_data(https_server)}
-    backend = backend_for(tmp_path, cluster, {"token": TOKEN})
+    backend = backend_for(tmp_path, cluster, {"token": TOKEN}, official=official)
     assert backend.server_version() == "v1.32.0"
     assert backend.server_version() == "v1.32.0"
     assert https_server.seen[0]["authorization"] == f"Bearer {TOKEN}"
     assert https_server.seen[0]["user-agent"].startswith("kubectl-fed/")
 
 
-def test_client_certificate_authenticates(tmp_path: Path, https_server: Server) -> None:
+@both_transports
+def test_client_certificate_authenticates(
+    tmp_path: Path, https_server: Server, official: bool
+) -> None:
     import base64
 
     identity = https_server.ca.issue_cert("alice@example.com", common_name="alice")
@@ -204,7 +233,7 @@ def test_client_certificate_authenticates(tmp_path: Path, https_server: Server) 
         "client-key": "alice.key",  # relative to the kubeconfig file
     }
     cluster = {"server": https_server.url, "certificate-authority-data": ca_data(https_server)}
-    assert backend_for(tmp_path, cluster, user).server_version() == "v1.32.0"
+    assert backend_for(tmp_path, cluster, user, official=official).server_version() == "v1.32.0"
     assert https_server.seen[0]["client-cn"] == "alice"
     assert "authorization" not in https_server.seen[0]
 
@@ -246,10 +275,13 @@ def test_failing_exec_plugin_is_unauthorized(tmp_path: Path, https_server: Serve
     assert https_server.seen == []
 
 
+@both_transports
 def test_untrusted_certificate_is_unreachable_saying_why(
-    tmp_path: Path, https_server: Server
+    tmp_path: Path, https_server: Server, official: bool
 ) -> None:
-    backend = backend_for(tmp_path, {"server": https_server.url}, {"token": TOKEN})
+    backend = backend_for(
+        tmp_path, {"server": https_server.url}, {"token": TOKEN}, official=official
+    )
     with pytest.raises(ClusterCallError) as caught:
         backend.server_version()
     assert caught.value.reason is Reason.UNREACHABLE
@@ -257,13 +289,19 @@ def test_untrusted_certificate_is_unreachable_saying_why(
     assert TOKEN not in caught.value.message
 
 
-def test_insecure_skip_tls_verify_is_honoured(tmp_path: Path, https_server: Server) -> None:
+@both_transports
+def test_insecure_skip_tls_verify_is_honoured(
+    tmp_path: Path, https_server: Server, official: bool
+) -> None:
     cluster = {"server": https_server.url, "insecure-skip-tls-verify": True}
-    assert backend_for(tmp_path, cluster, {"token": TOKEN}).server_version() == "v1.32.0"
+    backend = backend_for(tmp_path, cluster, {"token": TOKEN}, official=official)
+    assert backend.server_version() == "v1.32.0"
 
 
-def test_connection_refused(tmp_path: Path) -> None:
-    backend = backend_for(tmp_path, {"server": "https://127.0.0.1:1"}, {"token": TOKEN})
+@both_transports
+def test_connection_refused(tmp_path: Path, official: bool) -> None:
+    cluster = {"server": "https://127.0.0.1:1"}
+    backend = backend_for(tmp_path, cluster, {"token": TOKEN}, official=official)
     with pytest.raises(ClusterCallError) as caught:
         backend.server_version()
     assert (caught.value.reason, caught.value.message) == (Reason.UNREACHABLE, "connection refused")
@@ -479,9 +517,9 @@ def test_kubeconfig_is_parsed_once_per_app(tmp_path: Path, monkeypatch: pytest.M
     calls: list[str | None] = []
     real = KubeConfig.__init__
 
-    def counting(self: KubeConfig, merged: Any, paths: list[str]) -> None:
-        calls.append(paths[0])
-        real(self, merged, paths)
+    def counting(self: KubeConfig, documents: list[tuple[str, dict[str, Any]]]) -> None:
+        calls.append(documents[0][0])
+        real(self, documents)
 
     monkeypatch.setattr(KubeConfig, "__init__", counting)
     app = App(Settings(kubeconfig=path, clusters="a"), {"KUBECTL_FED_CONFIG": str(tmp_path / "f")})
@@ -517,7 +555,7 @@ def test_debug_trace_names_each_request_never_credentials(
     config = load_kubeconfig(
         write(tmp_path / "config", kubeconfig_doc(("c", cluster, {"token": TOKEN}))), {}
     )
-    transport = ApiClientTransport(lambda: config.api_client("c", pool_size=2))
+    transport = config.transport("c", pool_size=2, environ={})
     backend = KubeBackend("c", transport, request_timeout=5, trace=lines.append)
     backend.server_version()
     assert len(lines) == 1
