@@ -8,18 +8,15 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.get_summary import check_summary, show_summary
-from kubectl_fed.core.kinds import resolve_list
+from kubectl_fed.core.kinds import REPLICASET, resolve_list
 from kubectl_fed.core.label_selector import check_selector
 from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
-from kubectl_fed.core.replica_summary import share_rows
 from kubectl_fed.core.results import ClusterResult, Reason
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
 from kubectl_fed.render import machine
-from kubectl_fed.render.replica_summary import share_table
 from kubectl_fed.render.tables import render_tables
 
 WATCH_INTERVAL_SECONDS = 2.0
@@ -58,12 +55,16 @@ def get(
     if watch and settings.output not in ("table", "wide"):
         raise UsageError("--watch prints table rows: use -o table or -o wide")
     if summary:
+        from kubectl_fed.commands.get_summary import check_summary
+
         check_summary(settings.output, watch)
     query = _query(kinds, names, selector, settings)
     app = App(settings)
     query = Query(query.kinds, query.names, app.namespace, query.selector)
     results = _read(app, query)
     if summary:
+        from kubectl_fed.commands.get_summary import show_summary
+
         return show_summary(app, query, results)
     status = _show(app, query, results)
     if watch:
@@ -104,12 +105,20 @@ def _show(app: App, query: Query, results: list[ClusterResult[list[Found]]]) -> 
 
 def _print_tables(app: App, query: Query, view: View) -> None:
     text = _tables(app, query, view.entries)
-    shares = share_table(share_rows(view.entries), all_namespaces=query.namespace is None)
+    shares = _share_table(query, view) if REPLICASET in query.kinds else ""
     if text:
         click.echo(f"{text}\n\n{shares}" if shares else text)
     elif not query.names:
         where = f" in {query.namespace} namespace" if query.namespace is not None else ""
         click.echo(f"No resources found{where}.", err=True)
+
+
+def _share_table(query: Query, view: View) -> str:
+    """ReplicaSets' desired and planned shares (imported only when ReplicaSets are shown)."""
+    from kubectl_fed.core.replica_summary import share_rows
+    from kubectl_fed.render.replica_summary import share_table
+
+    return share_table(share_rows(view.entries), all_namespaces=query.namespace is None)
 
 
 def _tables(app: App, query: Query, entries: Sequence[Entry], headers: bool = True) -> str:
