@@ -11,8 +11,7 @@ from typing import Any
 
 from kubectl_fed.core.doctor.facts import WRITE_VERBS, WRITTEN_RESOURCES, MemberFacts
 from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE
-from kubectl_fed.core.member_state import get_or_none
-from kubectl_fed.core.ports import MemberCluster
+from kubectl_fed.core.ports import MemberCluster, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 KubeObject = dict[str, Any]

@@ -20,11 +20,9 @@ from typing import Any
 from kubectl_fed.backends.kube_errors import RequestNotSent, is_retryable_transport, status_error
 from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
-from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE, UID_KEY
-from kubectl_fed.core.member_state import get_or_none
-from kubectl_fed.core.ports import KubeObject
+from kubectl_fed.core.markers import FIELD_MANAGER
+from kubectl_fed.core.ports import KubeObject, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
-from kubectl_fed.core.writes import FIELD_MANAGER
 
 Names = list[str]  # `list` is shadowed by KubeBackend.list inside the class body
 MAX_ATTEMPTS = 3
@@ -139,6 +137,8 @@ class KubeBackend:
         return sorted(zones)
 
     def ingress_uid(self) -> str | None:
+        from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE, UID_KEY
+
         configmap = get_or_none(self, "configmaps", UID_CONFIGMAP_NAMESPACE, UID_CONFIGMAP_NAME)
         uid = ((configmap or {}).get("data") or {}).get(UID_KEY)
         return str(uid) if uid is not None else None

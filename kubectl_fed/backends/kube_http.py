@@ -18,7 +18,6 @@ import json
 import os
 import select
 import ssl
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -262,6 +261,8 @@ def _as_file(source: FileOrData, written: list[str]) -> str:
     if not source.data:
         assert source.path is not None
         return source.path
+    import tempfile
+
     handle, path = tempfile.mkstemp(prefix="kubectl-fed-", suffix=".pem")  # mode 0600
     written.append(path)
     with os.fdopen(handle, "wb") as out:

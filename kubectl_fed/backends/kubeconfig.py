@@ -14,16 +14,12 @@ settings we do not know) by the official client, which implements them all.
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kubectl_fed import __version__
-from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.errors import UsageError
 
 if TYPE_CHECKING:
@@ -202,32 +198,15 @@ class KubeConfig:
 
     def api_client(self, context: str, *, pool_size: int) -> ApiClient:
         """A new official ApiClient for `context` (evaluates its credentials: may run a plugin)."""
-        from kubernetes.client import ApiClient, Configuration
-        from kubernetes.config import kube_config
+        from kubectl_fed.backends.kube_official import official_client
 
-        _serialize_temp_files(kube_config)
-        loader_class: Any = kube_config.KubeConfigLoader  # the client is untyped here
-
-        configuration = Configuration()
-        with _captured_client_errors() as errors:
-            try:
-                loader = loader_class(
-                    config_dict=self._single_context(context),
-                    active_context=context,
-                    config_base_path=self._base_path(context),
-                )
-                loader.load_and_set(configuration)
-            except Exception as err:
-                raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {err}") from None
-        if errors and not configuration.api_key and not configuration.cert_file:
-            raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {errors[-1]}")
-        if not configuration.verify_ssl:
-            _quiet_insecure_warnings()  # the kubeconfig asked for it, as kubectl allows
-        configuration.connection_pool_maxsize = pool_size
-        configuration.retries = False  # retries are ours (backends/kube.py), not urllib3's
-        client = ApiClient(configuration)
-        client.user_agent = USER_AGENT
-        return client
+        return official_client(
+            self._single_context(context),
+            context,
+            base_path=self._base_path(context),
+            pool_size=pool_size,
+            user_agent=USER_AGENT,
+        )
 
     def _single_context(self, context: str) -> dict[str, Any]:
         """A kubeconfig of just `context`, its files made absolute, for the official loader."""
@@ -276,34 +255,6 @@ def _read_document(path: str) -> dict[str, Any]:
     return document
 
 
-_TEMP_FILES_LOCK = threading.Lock()
-
-
-def _serialize_temp_files(kube_config: Any) -> None:
-    """Make the client's `*-data` -> temporary file step safe across threads.
-
-    The client records a temporary file's name before writing its content, so a second
-    member built at the same moment from the same certificate data (a CA shared by
-    several clusters) can be handed a still-empty file and fail its TLS setup.
-    """
-    original = kube_config._create_temp_file_with_content
-    if getattr(original, "serialized", False):
-        return
-
-    def serialized(*args: Any, **kwargs: Any) -> Any:
-        with _TEMP_FILES_LOCK:
-            return original(*args, **kwargs)
-
-    serialized.serialized = True  # type: ignore[attr-defined]
-    kube_config._create_temp_file_with_content = serialized
-
-
-def _quiet_insecure_warnings() -> None:
-    import urllib3
-
-    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-
-
 def _name(raw: Any) -> str:
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
         raise ValueError("every cluster, user and context needs a name")
@@ -323,30 +274,3 @@ def _text(value: Any) -> str | None:
 
 def _short(err: Exception) -> str:
     return str(err).splitlines()[0] if str(err) else type(err).__name__
-
-
-class _ThreadErrors(logging.Handler):
-    """Collects the kubernetes client's logged errors (it logs, not raises, exec failures)."""
-
-    local = threading.local()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        sink = getattr(self.local, "sink", None)
-        if sink is not None and record.levelno >= logging.ERROR:
-            sink.append(record.getMessage().splitlines()[0])
-
-
-_HANDLER = _ThreadErrors()
-
-
-@contextmanager
-def _captured_client_errors() -> Iterator[list[str]]:
-    root = logging.getLogger()
-    if _HANDLER not in root.handlers:
-        root.addHandler(_HANDLER)
-    sink: list[str] = []
-    _ThreadErrors.local.sink = sink
-    try:
-        yield sink
-    finally:
-        _ThreadErrors.local.sink = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 
 import yaml
@@ -24,7 +23,7 @@ def read_membership(path: str) -> FederationConfig:
     """The saved federations; a missing file means none yet."""
     try:
         with open(path, encoding="utf-8") as handle:
-            document = yaml.safe_load(handle)
+            document = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         return FederationConfig()
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
@@ -35,6 +34,8 @@ def read_membership(path: str) -> FederationConfig:
 
 def write_membership(path: str, config: FederationConfig) -> None:
     """Replace the file in one step, so a crash never leaves half a file behind."""
+    import tempfile  # only joins and unjoins write: reads stay lighter without it
+
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, exist_ok=True)
     text = yaml.safe_dump(config.to_document(), sort_keys=False, default_flow_style=None)

@@ -16,7 +16,6 @@ from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
-from kubectl_fed.render import machine
 from kubectl_fed.render.tables import render_tables
 
 WATCH_INTERVAL_SECONDS = 2.0
@@ -87,13 +86,8 @@ def _read(app: App, query: Query) -> list[ClusterResult[list[Found]]]:
 def _show(app: App, query: Query, results: list[ClusterResult[list[Found]]]) -> ExitStatus:
     view = assemble(results, query)
     output = app.settings.output
-    if output in ("json", "yaml"):
-        document = machine.view_document(results, view, app.members)
-        click.echo(machine.to_json(document) if output == "json" else machine.to_yaml(document))
-    elif output == "name":
-        refs = [e.kind.ref(e.name) for e in view.entries if e.obj is not None]
-        if refs:
-            click.echo(machine.names(refs))
+    if output in ("json", "yaml", "name"):
+        _print_machine_output(app, results, view)
     else:
         _print_tables(app, query, view)
     status = app.report(results)
@@ -101,6 +95,19 @@ def _show(app: App, query: Query, results: list[ClusterResult[list[Found]]]) -> 
         missing = f'{target.kind.qualified_plural} "{target.name}"'
         click.echo(f"error: {missing} not found in any member cluster", err=True)
     return ExitStatus.FAILED if view.not_found and status is ExitStatus.OK else status
+
+
+def _print_machine_output(app: App, results: list[ClusterResult[list[Found]]], view: View) -> None:
+    from kubectl_fed.render import machine  # JSON/YAML only: tables do without it
+
+    output = app.settings.output
+    if output == "name":
+        refs = [e.kind.ref(e.name) for e in view.entries if e.obj is not None]
+        if refs:
+            click.echo(machine.names(refs))
+        return
+    document = machine.view_document(results, view, app.members)
+    click.echo(machine.to_json(document) if output == "json" else machine.to_yaml(document))
 
 
 def _print_tables(app: App, query: Query, view: View) -> None:

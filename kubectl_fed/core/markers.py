@@ -15,6 +15,8 @@ from typing import Any
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
 MANAGED_BY_VALUE = "kubectl-fed"
 FEDERATION_ANNOTATION = "kubectl-fed.io/federation"
+# managedFields name the tool as the manager of the fields it writes
+FIELD_MANAGER = "kubectl-fed"
 
 # Fields the API server or controllers own; they never make an object non-conforming.
 _IGNORED_METADATA = (

@@ -15,7 +15,7 @@ from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPAC
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.nodeports import needs_node_ports
-from kubectl_fed.core.ports import ClusterBackend
+from kubectl_fed.core.ports import ClusterBackend, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 KubeObject = dict[str, Any]
@@ -74,17 +74,6 @@ def read_member_state(backend: ClusterBackend, needs: Needs) -> MemberState:
         if live is not None:
             replicasets[(namespace, name)] = live
     return MemberState(backend.name, services, configmap, ingresses, provider_ids, replicasets)
-
-
-def get_or_none(
-    backend: ClusterBackend, plural: str, namespace: str | None, name: str
-) -> KubeObject | None:
-    try:
-        return backend.get(plural, namespace, name)
-    except ClusterCallError as err:
-        if err.reason is Reason.NOT_FOUND:
-            return None
-        raise
 
 
 def _provider_ids(backend: ClusterBackend) -> list[str]:

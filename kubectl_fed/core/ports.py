@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from kubectl_fed.core.results import ClusterCallError, Reason
+
 KubeObject = dict[str, Any]
 
 
@@ -69,3 +71,15 @@ class ClusterInfo(Protocol):
 
 class MemberCluster(ClusterBackend, ClusterInfo, Protocol):
     """Everything one member offers: what `App.backend(cluster)` returns."""
+
+
+def get_or_none(
+    backend: ClusterBackend, plural: str, namespace: str | None, name: str
+) -> KubeObject | None:
+    """The object, or None when the member has no such object."""
+    try:
+        return backend.get(plural, namespace, name)
+    except ClusterCallError as err:
+        if err.reason is Reason.NOT_FOUND:
+            return None
+        raise

@@ -16,8 +16,7 @@ from typing import Any
 
 from kubectl_fed.core.kinds import REPLICASET
 from kubectl_fed.core.manifests import SERVER_METADATA
-from kubectl_fed.core.member_state import get_or_none
-from kubectl_fed.core.ports import ClusterBackend
+from kubectl_fed.core.ports import ClusterBackend, get_or_none
 from kubectl_fed.core.replica_shares import (
     plan_shares,
     recorded_total,

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
-from kubectl_fed.core.member_state import get_or_none
-from kubectl_fed.core.ports import MemberCluster
+from kubectl_fed.core.ports import MemberCluster, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.core.status import Snapshot
 from kubectl_fed.core.status_ingress import backend_services

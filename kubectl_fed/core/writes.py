@@ -15,7 +15,7 @@ from typing import Any
 
 from kubectl_fed.core.kinds import NAMESPACE
 from kubectl_fed.core.manifests import Manifest
-from kubectl_fed.core.markers import mark
+from kubectl_fed.core.markers import FIELD_MANAGER, mark
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb, decide
 from kubectl_fed.core.ports import ClusterBackend
@@ -29,7 +29,6 @@ from kubectl_fed.core.results import (
 )
 from kubectl_fed.exit_status import ExitStatus
 
-FIELD_MANAGER = "kubectl-fed"
 MEMBER_WIDE_REASONS = frozenset({Reason.UNREACHABLE, Reason.TIMEOUT, Reason.UNAUTHORIZED})
 DELETE_POLL_SECONDS = 0.2
 
