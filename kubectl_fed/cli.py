@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from gettext import gettext as _
+from typing import Any, NamedTuple
 
 import click
 
@@ -17,31 +18,86 @@ from kubectl_fed import __version__
 from kubectl_fed.errors import FedError
 from kubectl_fed.exit_status import ExitStatus
 
-# name -> "module:attribute"; the order here is the order in --help.
-COMMANDS: dict[str, str] = {
-    "join": "kubectl_fed.commands.join:join",
-    "unjoin": "kubectl_fed.commands.unjoin:unjoin",
-    "clusters": "kubectl_fed.commands.clusters:clusters",
-    "create": "kubectl_fed.commands.create:create",
-    "apply": "kubectl_fed.commands.apply:apply",
-    "get": "kubectl_fed.commands.get:get",
-    "describe": "kubectl_fed.commands.describe:describe",
-    "delete": "kubectl_fed.commands.delete:delete",
-    "scale": "kubectl_fed.commands.scale:scale",
-    "rebalance": "kubectl_fed.commands.rebalance:rebalance",
-    "doctor": "kubectl_fed.commands.doctor:doctor",
-    "version": "kubectl_fed.commands.version:version",
-    "sandbox": "kubectl_fed.commands.sandbox:sandbox",
-    "completion": "kubectl_fed.commands.completion:completion",
+
+class LazyCommand(NamedTuple):
+    """Where a subcommand lives, and its summary for the root help."""
+
+    target: str  # "module:attribute"
+    summary: str  # the first sentence of the command's help, as click shortens it
+
+
+# name -> where it lives and its summary; the order here is the order in --help.
+# The root help lists the summaries without importing any command module.
+COMMANDS: dict[str, LazyCommand] = {
+    "join": LazyCommand(
+        "kubectl_fed.commands.join:join",
+        "Add kubeconfig contexts to a federation (created if new).",
+    ),
+    "unjoin": LazyCommand(
+        "kubectl_fed.commands.unjoin:unjoin",
+        "Remove members from the federation (the current one, or --federation).",
+    ),
+    "clusters": LazyCommand(
+        "kubectl_fed.commands.clusters:clusters",
+        "List the member clusters with their status, version, zones and GLBC UID.",
+    ),
+    "create": LazyCommand(
+        "kubectl_fed.commands.create:create",
+        "Create federated objects in every member cluster.",
+    ),
+    "apply": LazyCommand(
+        "kubectl_fed.commands.apply:apply",
+        "Create or update federated objects so every member cluster conforms.",
+    ),
+    "get": LazyCommand(
+        "kubectl_fed.commands.get:get",
+        "Show federated objects as every member cluster has them.",
+    ),
+    "describe": LazyCommand(
+        "kubectl_fed.commands.describe:describe",
+        "Show a federated object: its status folded from every member cluster.",
+    ),
+    "delete": LazyCommand(
+        "kubectl_fed.commands.delete:delete",
+        "Delete federated objects from every member cluster.",
+    ),
+    "scale": LazyCommand(
+        "kubectl_fed.commands.scale:scale",
+        "Set a federated ReplicaSet's total and split it over the members again.",
+    ),
+    "rebalance": LazyCommand(
+        "kubectl_fed.commands.rebalance:rebalance",
+        "Split a federated ReplicaSet's replicas again over the members available now.",
+    ),
+    "doctor": LazyCommand(
+        "kubectl_fed.commands.doctor:doctor",
+        "Check the federation and its ingresses; name each cause and its fix.",
+    ),
+    "version": LazyCommand(
+        "kubectl_fed.commands.version:version",
+        "Print the plugin version and the Kubernetes client library version.",
+    ),
+    "sandbox": LazyCommand(
+        "kubectl_fed.commands.sandbox:sandbox",
+        "Run simulated clusters on this machine (no cloud account needed).",
+    ),
+    "completion": LazyCommand(
+        "kubectl_fed.commands.completion:completion",
+        "Print a completion script for kubectl-fed in bash, zsh or fish.",
+    ),
 }
 
 DEBUG_ENV = "KUBECTL_FED_DEBUG"
 
 
 class LazyGroup(click.Group):
-    """A group that imports a subcommand's module only when it is needed."""
+    """A group that imports a subcommand's module only when it is needed.
 
-    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+    Its own help lists each lazy subcommand by its summary, so `kubectl fed
+    --help` imports no subcommand module at all.
+    """
+
+    def __init__(self, *args: Any, lazy: dict[str, LazyCommand], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lazy = lazy
 
@@ -49,12 +105,30 @@ class LazyGroup(click.Group):
         return [*self._lazy, *sorted(set(super().list_commands(ctx)) - set(self._lazy))]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = self._lazy.get(cmd_name)
-        if target is None:
+        lazy = self._lazy.get(cmd_name)
+        if lazy is None:
             return super().get_command(ctx, cmd_name)
-        module_name, attribute = target.split(":")
+        module_name, attribute = lazy.target.split(":")
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
         return command
+
+    def listed_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command as the help listing shows it: a stand-in carrying its summary if lazy."""
+        lazy = self._lazy.get(cmd_name)
+        if lazy is None:
+            return super().get_command(ctx, cmd_name)
+        return click.Command(cmd_name, help=lazy.summary)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the subcommands as click does, without importing the lazy ones."""
+        listed = [(name, self.listed_command(ctx, name)) for name in self.list_commands(ctx)]
+        rows = [(name, command) for name, command in listed if command and not command.hidden]
+        if not rows:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _command in rows)
+        helps = [(name, command.get_short_help_str(limit)) for name, command in rows]
+        with formatter.section(_("Commands")):
+            formatter.write_dl(helps)
 
 
 @click.group(
