@@ -132,7 +132,7 @@ class Router:
         raise GceError(HTTPStatus.NOT_FOUND, f"Unknown method {collection}.{verb}", "notFound")
 
     def _health(self, service: str, group: str) -> Body:
-        if self.state.get_resource("backendServices", service) is None:
+        if not self.state.has_resource("backendServices", service):
             raise not_found(self._where("backendServices", service, GLOBAL))
         health = self.state.group_health(service, group)
         if health is None:

@@ -3,7 +3,9 @@
 GLBC controllers call `sync_load_balancer` / `release_load_balancer`; the REST server
 reads through `list_resources` / `get_resource` / `aggregated` / `group_health` / `group_instances`.
 Everything is derived from the current load balancer specs under one lock, so the
-view is always consistent with what the controllers asked for.
+view is always consistent with what the controllers asked for. The derived inventory is
+kept until a spec, an address or an edit changes: GLBCs resync unchanged specs all the
+time, and readers (one getHealth per instance group) must not pay for a rebuild each.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class GceState:
         self._reachable: dict[str, Reachability] = {}
         self._edits: dict[tuple[str, str, str], Body | None] = {}  # (collection, scope, name)
         self._ids = itertools.count(1_000_000_000_000_000_001, 7919)
+        self._built: Inventory | None = None  # None: derive again on the next read
 
     # --- the controllers' side -------------------------------------------------------
 
@@ -57,16 +60,21 @@ class GceState:
     def sync_load_balancer(self, spec: LoadBalancerSpec) -> LoadBalancerStatus:
         with self._lock:
             self._check_address_free(spec)
-            self._specs[spec.key] = spec
+            if self._specs.get(spec.key) != spec:
+                self._specs[spec.key] = spec
+                self._built = None
             ip = self._addresses.get(spec.address_name) or self._allocate(spec.address_name)
             return _status(spec, ip)
 
     def release_load_balancer(self, cluster: str, namespace: str, name: str) -> None:
         with self._lock:
-            self._specs.pop((cluster, namespace, name), None)
+            released = self._specs.pop((cluster, namespace, name), None)
             used = {spec.address_name for spec in self._specs.values()}
-            for address in set(self._addresses) - used:
+            unused = set(self._addresses) - used
+            for address in unused:
                 del self._addresses[address]
+            if released is not None or unused:
+                self._built = None
 
     def release_cluster(self, cluster: str) -> None:
         for key in [key for key in self.specs() if key[0] == cluster]:
@@ -85,10 +93,13 @@ class GceState:
         top-level fields (None deletes it) until `undo_edits`; GLBC does not put it back."""
         with self._lock:
             self._edits[(collection, scope, name)] = fields
+            self._built = None
 
     def undo_edits(self) -> None:
         with self._lock:
-            self._edits.clear()
+            if self._edits:
+                self._edits.clear()
+                self._built = None
 
     # --- the REST server's side ------------------------------------------------------
 
@@ -101,6 +112,10 @@ class GceState:
         with self._lock:
             body = self._inventory().tables.get((collection, scope), {}).get(name)
             return None if body is None else self._render(collection, scope, body)
+
+    def has_resource(self, collection: str, name: str, scope: str = GLOBAL) -> bool:
+        with self._lock:
+            return name in self._inventory().tables.get((collection, scope), {})
 
     def aggregated(self, collection: str) -> dict[str, list[Body]]:
         with self._lock:
@@ -148,16 +163,20 @@ class GceState:
             for host in ipaddress.ip_network(pool).hosts():
                 if str(host) not in taken:
                     self._addresses[address_name] = str(host)
+                    self._built = None
                     return str(host)
         raise AddressInUseError("the sandbox address pool is exhausted")
 
     def _inventory(self) -> Inventory:
-        inventory = derive(self._specs.values(), self._addresses, self.links)
-        self._apply_edits(inventory)
-        live = {(c, s, n) for (c, s), table in inventory.tables.items() for n in table}
-        for key in set(self._identity) - live:
-            del self._identity[key]
-        return inventory
+        """The derived resources, shared between reads: callers copy what they hand out."""
+        if self._built is None:
+            inventory = derive(self._specs.values(), self._addresses, self.links)
+            self._apply_edits(inventory)
+            live = {(c, s, n) for (c, s), table in inventory.tables.items() for n in table}
+            for key in set(self._identity) - live:
+                del self._identity[key]
+            self._built = inventory
+        return self._built
 
     def _apply_edits(self, inventory: Inventory) -> None:
         for (collection, scope, name), fields in self._edits.items():
@@ -179,7 +198,8 @@ class GceState:
             "creationTimestamp": created,
             "selfLink": self.links.of(collection, name, scope),
         }
-        rendered.update({k: v for k, v in body.items() if k not in INTERNAL_FIELDS})
+        # Copies: the inventory outlives this answer, and callers may change theirs.
+        rendered.update({k: _copied(v) for k, v in body.items() if k not in INTERNAL_FIELDS})
         return rendered
 
     def _instance_health(self, group_link: str, port: int) -> Iterator[Body]:
@@ -201,6 +221,15 @@ class GceState:
                 "port": port,
                 "healthState": HEALTHY if healthy else UNHEALTHY,
             }
+
+
+def _copied(value: Any) -> Any:
+    """A copy of a JSON value (faster than copy.deepcopy, which a getHealth paid per group)."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
 
 
 def _always() -> bool:
