@@ -21,9 +21,10 @@ def membership_path(environ: Mapping[str, str] | None = None) -> str:
 
 def read_membership(path: str) -> FederationConfig:
     """The saved federations; a missing file means none yet."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
     try:
         with open(path, encoding="utf-8") as handle:
-            document = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            document = yaml.load(handle, Loader=loader)
     except FileNotFoundError:
         return FederationConfig()
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
