@@ -108,8 +108,6 @@ def connect_error(err: BaseException, timeout: float) -> ClusterCallError:
     import socket
     import ssl
 
-    if isinstance(err, ClusterCallError):
-        return err
     if isinstance(err, socket.gaierror):
         return ClusterCallError(Reason.UNREACHABLE, "cannot resolve the server's host name")
     if isinstance(err, TimeoutError):
@@ -128,8 +126,6 @@ def exchange_error(err: BaseException, timeout: float) -> ClusterCallError:
     import http.client
     import ssl
 
-    if isinstance(err, ClusterCallError):
-        return err
     if isinstance(err, TimeoutError):
         return ClusterCallError(Reason.TIMEOUT, f"no answer within {timeout:g}s")
     if isinstance(err, ssl.SSLError):

@@ -66,7 +66,6 @@ class HttpTarget:
 class _Endpoint:
     """What every connection to the member is built from (computed once, on first use)."""
 
-    scheme: str
     host: str
     port: int
     prefix: str
@@ -203,7 +202,6 @@ def _endpoint(target: HttpTarget, user_agent: str) -> _Endpoint:
         raise ClusterCallError(Reason.UNREACHABLE, f"server {target.server!r} is not a URL")
     secure = url.scheme == "https"
     return _Endpoint(
-        scheme=url.scheme,
         host=url.hostname,
         port=url.port or (443 if secure else 80),
         prefix=url.path.rstrip("/"),

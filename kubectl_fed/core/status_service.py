@@ -23,7 +23,6 @@ from kubectl_fed.core.status import (
 )
 
 KubeObject = dict[str, Any]
-NODE_PORT_TYPES = ("NodePort", "LoadBalancer")
 
 
 @dataclass(frozen=True)
