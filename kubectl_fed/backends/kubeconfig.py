@@ -236,12 +236,12 @@ def load_kubeconfig(explicit: str | None, environ: Mapping[str, str] | None = No
     if not paths:
         raise UsageError("no kubeconfig found: set --kubeconfig or $KUBECONFIG")
     try:
-        return KubeConfig([(path, _read_document(path)) for path in paths])
+        return KubeConfig([(path, read_kubeconfig_file(path)) for path in paths])
     except Exception as err:
         raise UsageError(f"invalid kubeconfig {os.pathsep.join(paths)}: {_short(err)}") from None
 
 
-def _read_document(path: str) -> dict[str, Any]:
+def read_kubeconfig_file(path: str) -> dict[str, Any]:
     """One kubeconfig file, with libyaml's loader when PyYAML has it (about 50x faster)."""
     import yaml
 

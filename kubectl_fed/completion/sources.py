@@ -1,9 +1,9 @@
 """Where completion candidates come from: kubeconfig, the membership file, member clusters.
 
 Completion runs on every Tab press, so it stays cheap: contexts are read from the
-kubeconfig files with yaml alone, and only object names and namespaces reach a cluster,
-from whichever members answer within a short deadline, so a dead member never stalls
-the shell. Every failure means "no candidates", never an error.
+kubeconfig files one by one (a broken one is skipped), and only object names and
+namespaces reach a cluster, from whichever members answer within a short deadline, so a
+dead member never stalls the shell. Every failure means "no candidates", never an error.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import yaml
 
 from kubectl_fed.core.fanout import fan_out
 from kubectl_fed.core.kinds import NAMESPACE, Kind
@@ -67,12 +66,14 @@ class Sources:
 
     def contexts(self, flags: Flags) -> list[str]:
         """Context names in kubeconfig order (the first file defining a name wins)."""
-        from kubectl_fed.backends.kubeconfig import kubeconfig_paths
+        from kubectl_fed.backends.kubeconfig import kubeconfig_paths, read_kubeconfig_file
 
         names: dict[str, None] = {}
         no_paths: list[str] = []
+        no_document: dict[str, Any] = {}
         for path in _quietly(lambda: kubeconfig_paths(flags.kubeconfig, self._environ), no_paths):
-            for entry in _read_yaml(path).get("contexts") or []:
+            document = _quietly(partial(read_kubeconfig_file, path), no_document)
+            for entry in document.get("contexts") or []:
                 if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                     names.setdefault(entry["name"], None)
         return list(names)
@@ -142,15 +143,6 @@ def _list_names(app: App, cluster: str, kinds: Sequence[Kind], namespace: str | 
 
 def _name(obj: KubeObject) -> str:
     return str((obj.get("metadata") or {}).get("name") or "")
-
-
-def _read_yaml(path: str) -> dict[str, Any]:
-    def load() -> Any:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-
-    document = _quietly(load, None)
-    return document if isinstance(document, dict) else {}
 
 
 def _quietly(produce: Callable[[], T], fallback: T) -> T:
