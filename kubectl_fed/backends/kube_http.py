@@ -21,7 +21,7 @@ import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import SplitResult, urlencode, urlsplit
 
 from kubectl_fed.backends.kube_errors import connect_error, exchange_error
 from kubectl_fed.backends.kube_transport import JSON, Request, Response
@@ -196,10 +196,27 @@ def _new_connection(endpoint: _Endpoint, timeout: float) -> http.client.HTTPConn
     )
 
 
-def _endpoint(target: HttpTarget, user_agent: str) -> _Endpoint:
-    url = urlsplit(target.server)
+def server_url(server: str) -> SplitResult:
+    """The API server's URL; `host:port` alone means HTTPS, as kubectl reads it.
+
+    ValueError when it is not an http(s) URL with a host and a valid port.
+    """
+    url = urlsplit(server if "://" in server else f"https://{server}")
     if url.scheme not in ("https", "http") or not url.hostname:
-        raise ClusterCallError(Reason.UNREACHABLE, f"server {target.server!r} is not a URL")
+        raise ValueError(f"server {server!r} is not an http(s) URL")
+    try:
+        _ = url.port  # a port out of range or not a number raises
+    except ValueError:
+        raise ValueError(f"server {server!r} has an invalid port") from None
+    return url
+
+
+def _endpoint(target: HttpTarget, user_agent: str) -> _Endpoint:
+    try:
+        url = server_url(target.server)
+    except ValueError as err:
+        raise ClusterCallError(Reason.UNREACHABLE, str(err)) from None
+    assert url.hostname is not None  # server_url checked it
     secure = url.scheme == "https"
     return _Endpoint(
         host=url.hostname,

@@ -124,6 +124,7 @@ class KubeConfig:
             raise UsageError(f"context {name!r}: no cluster {info.cluster!r} in kubeconfig")
         if not info.server:
             raise UsageError(f"context {name!r}: cluster {info.cluster!r} has no server")
+        _check_server(name, info.server)
         if info.user is not None and info.user not in self._entries["user"]:
             raise UsageError(f"context {name!r}: no user {info.user!r} in kubeconfig")
         self._check_files(name, "cluster", info.cluster)
@@ -253,6 +254,15 @@ def read_kubeconfig_file(path: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ValueError(f"{path} is not a kubeconfig mapping")
     return document
+
+
+def _check_server(context: str, server: str) -> None:
+    from kubectl_fed.backends.kube_http import server_url
+
+    try:
+        server_url(server)
+    except ValueError as err:
+        raise UsageError(f"context {context!r}: {err}") from None
 
 
 def _name(raw: Any) -> str:

@@ -180,6 +180,14 @@ def test_a_connection_the_server_dropped_is_replaced_before_reuse(
     assert len({seen.client_port for seen in server.seen}) == 2
 
 
+def test_a_server_without_scheme_is_https(tmp_path: Path, server: Server) -> None:
+    bare = server.url.removeprefix("https://")
+    config = kubeconfig(
+        tmp_path, {"server": bare, "certificate-authority-data": ca_data(server.ca)}, {}
+    )
+    assert version(config.transport("c", pool_size=1, environ={}))["gitVersion"] == "v1.32.0"
+
+
 def test_requests_carry_body_query_and_the_server_path_prefix(
     tmp_path: Path, server: Server
 ) -> None:

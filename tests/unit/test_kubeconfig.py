@@ -108,6 +108,9 @@ def test_context_checks_name_the_problem(tmp_path: Path) -> None:
         ("ok", {"server": "https://ok:1"}, {"token": TOKEN}),
         ("noserver", {}, {}),
         ("noca", {"server": "https://x:1", "certificate-authority": "ca.pem"}, {}),
+        ("ftp", {"server": "ftp://x:1"}, {}),
+        ("badport", {"server": "https://x:99999"}, {}),
+        ("bare", {"server": "10.0.0.1:6443"}, {}),
     )
     document["contexts"].append({"name": "nocluster", "context": {"cluster": "gone"}})
     config = load_kubeconfig(write(tmp_path / "config", document), {})
@@ -118,6 +121,8 @@ def test_context_checks_name_the_problem(tmp_path: Path) -> None:
         "nocluster": "context 'nocluster': no cluster 'gone' in kubeconfig",
         "noserver": "context 'noserver': cluster 'noserver' has no server",
         "noca": "context 'noca': cluster certificate-authority ca.pem: no such file",
+        "ftp": "context 'ftp': server 'ftp://x:1' is not an http(s) URL",
+        "badport": "context 'badport': server 'https://x:99999' has an invalid port",
     }
     for context, message in problems.items():
         with pytest.raises(UsageError) as caught:
@@ -125,6 +130,7 @@ def test_context_checks_name_the_problem(tmp_path: Path) -> None:
         assert str(caught.value) == message
     (tmp_path / "ca.pem").write_text("relative to the kubeconfig file")
     config.check_context("noca")
+    assert config.check_context("bare").server == "10.0.0.1:6443"  # HTTPS, as kubectl reads it
 
 
 def test_app_namespace_comes_from_the_first_member_context(tmp_path: Path) -> None:
