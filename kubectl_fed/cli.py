@@ -69,6 +69,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "kubectl_fed.commands.rebalance:rebalance",
         "Split a federated ReplicaSet's replicas again over the members available now.",
     ),
+    "reconcile": LazyCommand(
+        "kubectl_fed.commands.reconcile:reconcile",
+        "Converge every member to the federation's recorded desired state.",
+    ),
     "doctor": LazyCommand(
         "kubectl_fed.commands.doctor:doctor",
         "Check the federation and its ingresses; name each cause and its fix.",

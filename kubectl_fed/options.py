@@ -30,6 +30,46 @@ _GLOBAL_NAMES = (
 )
 
 
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class Duration(click.ParamType):  # type: ignore[type-arg]
+    """A duration as kubectl's flags take it: `500ms`, `10s`, `2m`, `1h`, `1m30s`; a bare
+    number is seconds. Converted to positive, finite seconds."""
+
+    name = "duration"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            return value
+        seconds = parse_duration(str(value))
+        if seconds is None or not 0 < seconds < 1e9:
+            self.fail(f"{value!r} is not a positive duration (e.g. 500ms, 10s, 2m)", param, ctx)
+        return seconds
+
+
+def parse_duration(text: str) -> float | None:
+    text = text.strip()
+    try:
+        return float(text) if text[-1:].isdigit() or text.endswith(".") else _units(text)
+    except ValueError:
+        return None
+
+
+def _units(text: str) -> float:
+    import re
+
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        raise ValueError(text)
+    return sum(float(number) * _UNITS[unit] for number, unit in parts)
+
+
+DURATION = Duration()
+
+
 def positive_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
     """Click callback for a duration flag: zero or negative is a usage error."""
     if value <= 0:

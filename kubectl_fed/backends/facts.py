@@ -73,3 +73,25 @@ class _Tolerant:
                 raise
             self.unreadable.append(plural)
             return default
+
+
+# Requests of one member's converge read, at most.
+CONVERGE_CALLS = 6
+
+
+def gather_for_converge(backend: MemberCluster, namespace: str | None) -> MemberFacts:
+    """What `reconcile` needs from one member, and no more: GLBC's UID ConfigMap (the
+    nodes only when it is missing), every ingress and service (the GLBC UID and node
+    ports are cluster-wide) and the namespace's replicasets. No pods: `reconcile` places
+    replicas without the capacity estimate `rebalance` makes."""
+    configmap = get_or_none(backend, "configmaps", UID_CONFIGMAP_NAMESPACE, UID_CONFIGMAP_NAME)
+    reader = _Tolerant(backend)
+    return MemberFacts(
+        cluster=backend.name,
+        uid_configmap=configmap,
+        nodes=reader.listed("nodes", None) if configmap is None else (),
+        ingresses=tuple(backend.list("ingresses", None)),
+        services=tuple(backend.list("services", None)),
+        replicasets=tuple(backend.list("replicasets", namespace)),
+        unreadable=tuple(reader.unreadable),
+    )

@@ -9,10 +9,11 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.doctor_fix import apply_repairs
 from kubectl_fed.commands.doctor_reads import gather, load_balancer_checks
+from kubectl_fed.core.converge import ConvergeOptions, plan_convergence
 from kubectl_fed.core.doctor.checks import run_checks
 from kubectl_fed.core.doctor.facts import Facts
 from kubectl_fed.core.doctor.model import Check, report_status
-from kubectl_fed.core.doctor.repairs import plan_repairs
+from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
@@ -64,7 +65,8 @@ def doctor(
     app = App(settings)
     facts = gather(app, ingresses)
     checks = _checks(app, facts, gcp_project)
-    if fix and apply_repairs(app, plan_repairs(facts), yes=yes):
+    options = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)
+    if fix and apply_repairs(app, plan_convergence(facts, options), options, yes=yes):
         facts = gather(app, ingresses)
         checks = _checks(app, facts, gcp_project)
     if settings.output == "json":

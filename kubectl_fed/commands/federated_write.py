@@ -19,6 +19,7 @@ import click
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.federation_flags import FederationFlags, federation_flags
+from kubectl_fed.commands.rollout_finish import finish_rollouts
 from kubectl_fed.commands.rollout_writes import Results, write_in_phases
 from kubectl_fed.commands.writing import (
     MUTATING_OUTPUTS,
@@ -28,6 +29,7 @@ from kubectl_fed.commands.writing import (
     load_manifests,
     report,
 )
+from kubectl_fed.core.converge import ConvergeOptions
 from kubectl_fed.core.federate import FederationPlan, plan_federation
 from kubectl_fed.core.glbc_uid import UidAction
 from kubectl_fed.core.ingress_rollout import plan_rollouts
@@ -88,12 +90,17 @@ def write_federated(
     if not _agree_on_uid(app, plan, options.dry_run):
         return ExitStatus.FAILED
     members = [state.cluster for state in states]
-    per_member = desired_by_member(manifests, members, options.federation, plan.prepare)
+    per_member = desired_by_member(
+        manifests, members, options.federation, plan.prepare, plan.federated
+    )
     wait = flags.wait and options.dry_run is DryRun.NONE
     leaders = _gce_members(plan, members)
     rollouts = plan_rollouts(manifests, leaders, _live_ingresses(states), wait=wait)
     results, cut_short = write_in_phases(app, per_member, rollouts, options, flags.wait_timeout)
     status = report(_in_member_order(app.members, [*results, *unread]), options.dry_run, settings)
+    if wait and not cut_short:
+        converge = ConvergeOptions(federation=options.federation)
+        cut_short = finish_rollouts(app, manifests, converge, flags.wait_timeout)
     return cut_short or status
 
 

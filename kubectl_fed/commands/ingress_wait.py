@@ -1,14 +1,19 @@
 """Wait for GLBC to give the leader member's ingresses an address and a static-ip name.
 
-A spinner with the elapsed time is shown on stderr, only when stderr is a terminal.
+The wait ends early, for one ingress, when the leader's GLBC records a Warning event
+about its copy (`Translate`, `Sync`: a missing Service, an address in use): waiting on
+would only reach the deadline. A spinner with the elapsed time is shown on stderr, only
+when stderr is a terminal.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 from kubectl_fed.core.ingress_rollout import ready_static_ip
 from kubectl_fed.core.kinds import INGRESS
@@ -16,35 +21,116 @@ from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.results import ClusterCallError
 
 POLL_SECONDS = 0.5
+# A warning GLBC recorded before the wait began ends it only after this long without an
+# address: the cause may just have been fixed (the Service created), and GLBC's next sync
+# then gives the address.
+OLD_WARNING_GRACE = 10.0
+# The reasons GLBC gives a Warning that no waiting will cure.
+GLBC_WARNINGS = frozenset({"Translate", "Sync"})
 Key = tuple[str, str]
 Progress = Callable[[str], None]
 
 
-def wait_for_static_ips(
+@dataclass(frozen=True)
+class Address:
+    """How one ingress's wait ended: the static-ip name, or GLBC's warning, or neither
+    (the deadline)."""
+
+    static_ip: str | None = None
+    warning: str | None = None
+
+
+def wait_for_addresses(
     backend: ClusterBackend,
     keys: Sequence[Key],
     timeout: float,
+    *,
+    fresh: Collection[Key] = (),
     sleep: Callable[[float], None] = time.sleep,
-) -> dict[Key, str | None]:
-    """Each ingress's static-ip name, or None for those still without one at `timeout`."""
-    found: dict[Key, str | None] = dict.fromkeys(keys)
+) -> dict[Key, Address]:
+    """Each ingress's outcome. `fresh`: copies this run created, whose every warning
+    counts; for the others only warnings recorded (or repeated) after the wait began."""
+    found: dict[Key, Address] = dict.fromkeys(keys, Address())
+    warnings = _Warnings(backend, [key for key in keys if key not in fresh])
     start = time.monotonic()
     with _spinner(backend.name) as show:
         while True:
-            for key in [key for key, name in found.items() if name is None]:
-                found[key] = _static_ip(backend, key)
+            old_too = time.monotonic() - start >= min(OLD_WARNING_GRACE, timeout / 2)
+            for key in [key for key, address in found.items() if _open(address)]:
+                found[key] = _poll(backend, key, warnings, old_too)
             elapsed = time.monotonic() - start
-            if all(found.values()) or elapsed >= timeout:
+            if not any(_open(address) for address in found.values()) or elapsed >= timeout:
                 return found
             show(f"{elapsed:.0f}s")
             sleep(min(POLL_SECONDS, max(timeout - elapsed, 0.0)))
 
 
-def _static_ip(backend: ClusterBackend, key: Key) -> str | None:
+def _open(address: Address) -> bool:
+    return address.static_ip is None and address.warning is None
+
+
+def _poll(backend: ClusterBackend, key: Key, warnings: _Warnings, old_too: bool) -> Address:
     try:
-        return ready_static_ip(backend.get(INGRESS.plural, key[0], key[1]))
+        ingress = backend.get(INGRESS.plural, key[0], key[1])
     except ClusterCallError:
-        return None  # not there yet, or a passing failure: the deadline decides
+        return Address()  # not there yet, or a passing failure: the deadline decides
+    static_ip = ready_static_ip(ingress)
+    if static_ip:
+        return Address(static_ip)
+    uid = str((ingress.get("metadata") or {}).get("uid") or "")
+    return Address(warning=warnings.warning(key[0], uid, old_too=old_too))
+
+
+class _Warnings:
+    """GLBC's Warning events about one copy (by uid), minus those seen before the wait."""
+
+    def __init__(self, backend: ClusterBackend, known: Sequence[Key]) -> None:
+        self._backend = backend
+        self._seen: set[tuple[str, int]] = set()
+        for namespace in {key[0] for key in known}:
+            self._seen |= {_identity(event) for event in _events(backend, namespace)}
+
+    def warning(self, namespace: str, uid: str, *, old_too: bool = False) -> str | None:
+        event = last_glbc_event(self._backend, namespace, uid)
+        if event is None or event.get("type") != "Warning":
+            return None
+        if _identity(event) in self._seen and not old_too:
+            return None
+        return str(event.get("message") or event.get("reason"))
+
+
+def last_glbc_event(backend: ClusterBackend, namespace: str, uid: str) -> dict[str, Any] | None:
+    """GLBC's latest event about the copy with `uid` (None: none, or none readable)."""
+    if not uid:
+        return None
+    glbc = [
+        event
+        for event in _events(backend, namespace)
+        if (event.get("involvedObject") or {}).get("uid") == uid
+        and (event.get("reason") in GLBC_WARNINGS or event.get("type") == "Normal")
+    ]
+    return glbc[-1] if glbc else None
+
+
+def last_warning(backend: ClusterBackend, namespace: str, uid: str) -> str | None:
+    event = last_glbc_event(backend, namespace, uid)
+    if event is None or event.get("type") != "Warning":
+        return None
+    return str(event.get("message") or event.get("reason"))
+
+
+def _events(backend: ClusterBackend, namespace: str) -> list[dict[str, Any]]:
+    try:
+        events = backend.list("events", namespace)
+    except ClusterCallError:
+        return []  # no events to read: the deadline decides
+    return sorted(events, key=lambda event: str(event.get("lastTimestamp") or ""))
+
+
+def _identity(event: dict[str, Any]) -> tuple[str, int]:
+    count = event.get("count")
+    name = str((event.get("metadata") or {}).get("name") or "")
+    return (name, count if isinstance(count, int) else 1)
 
 
 @contextmanager

@@ -6,21 +6,31 @@ address; once that member's GLBC has reserved it, phase two writes them to the o
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.ingress_wait import wait_for_static_ips
-from kubectl_fed.core.ingress_rollout import Rollout, for_follower
+from kubectl_fed.commands.ingress_wait import wait_for_addresses
+from kubectl_fed.core.ingress_rollout import (
+    STATIC_IP_ANNOTATION,
+    Rollout,
+    for_follower,
+    with_pending,
+    without_pending,
+)
 from kubectl_fed.core.kinds import INGRESS
-from kubectl_fed.core.plans import Outcome
-from kubectl_fed.core.results import ClusterResult
+from kubectl_fed.core.markers import FIELD_MANAGER
+from kubectl_fed.core.plans import Action, DryRun, Outcome
+from kubectl_fed.core.results import ClusterCallError, ClusterResult
 from kubectl_fed.core.writes import Desired, WriteOptions, write_member
 from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.render.escape import escape
 
 Results = list[ClusterResult[list[Outcome]]]
 PerMember = dict[str, list[Desired]]
+Key = tuple[str, str]
 
 
 def write_in_phases(
@@ -31,36 +41,35 @@ def write_in_phases(
     wait_timeout: float,
 ) -> tuple[Results, ExitStatus | None]:
     """Write every member; held-back Ingresses after the leader's address is known.
-    Returns the results, and the exit status when the wait timed out or was interrupted."""
+    Returns the results, and the exit status when the wait ended without an address
+    or was interrupted."""
     first, held = _split(per_member, rollouts)
-    others = ", ".join(cluster for cluster, objects in held.items() if objects)
+    others = [cluster for cluster, objects in held.items() if objects]
     calls = 3 * max(len(objects) for objects in per_member.values()) + 2
     results = _write(app, first, options, calls)
     waiting = [rollout for rollout in rollouts.values() if rollout.waits]
-    if not waiting or not any(held.values()):
+    if not waiting or not others:
         return results, None
     leader = waiting[0].leader
     assert leader is not None
     if not _leader_wrote(results, leader, waiting):
-        click.echo(f"error: ingresses not created in {others}: {leader} failed", err=True)
+        click.echo(
+            f"error: ingresses not created in {', '.join(others)}: {leader} failed", err=True
+        )
         return results, None
     keys = [rollout.key for rollout in waiting]
     try:
-        names = wait_for_static_ips(app.backend(leader), keys, wait_timeout)
+        fresh = _created_keys(results, leader)
+        found = wait_for_addresses(app.backend(leader), keys, wait_timeout, fresh=fresh)
     except KeyboardInterrupt:
-        click.echo(
-            f"interrupted while waiting for {leader}: ingresses not created in {others}", err=True
-        )
+        for line in interrupted_lines(keys, leader, others):
+            click.echo(line, err=True)
         return results, ExitStatus.INTERRUPTED
-    late = [key for key, name in names.items() if name is None]
-    for namespace, name in late:
-        click.echo(
-            f"error: ingress {namespace}/{name}: {leader} has no address and "
-            f"ingress.kubernetes.io/static-ip after {wait_timeout:g}s "
-            f"(see `kubectl describe ingress {name} -n {namespace}` there); "
-            f"not created in {others}",
-            err=True,
-        )
+    names = {key: address.static_ip for key, address in found.items()}
+    for key, address in found.items():
+        if address.static_ip is None:
+            for line in unfinished_lines(key, leader, others, address.warning, wait_timeout):
+                click.echo(line, err=True)
     second = {
         cluster: [
             Desired(d.target, for_follower(d.obj, static_ip))
@@ -71,7 +80,72 @@ def write_in_phases(
     }
     second = {cluster: objects for cluster, objects in second.items() if objects}
     later = _write(app, second, options, calls) if second else []
-    return _merge(results, later), ExitStatus.FAILED if late else None
+    merged = _merge(results, later)
+    finished = [key for key, name in names.items() if name is not None]
+    _mark_finished(app, leader, first.get(leader, []), later, finished, options)
+    late = any(name is None for name in names.values())
+    return merged, ExitStatus.PARTIAL if late else None
+
+
+def interrupted_lines(keys: Sequence[Key], leader: str, others: Sequence[str]) -> list[str]:
+    """What Ctrl-C during the wait leaves, and the commands that finish or undo it."""
+    lines = []
+    for namespace, name in keys:
+        lines += [
+            f"interrupted while waiting for {leader}'s address: ingress {namespace}/{name} "
+            f"exists in {leader} only; not created in {', '.join(others)}",
+            f"hint: finish it with `kubectl fed reconcile ingress {name} -n {namespace}`, "
+            f"or undo it with `kubectl fed delete ingress {name} -n {namespace}`",
+        ]
+    return lines
+
+
+def unfinished_lines(
+    key: Key, leader: str, others: Sequence[str], warning: str | None, waited: float
+) -> list[str]:
+    namespace, name = key
+    if warning is not None:
+        cause = f"{leader}'s ingress controller reports: {escape(warning)}"
+    else:
+        cause = f"{leader} has no address and {STATIC_IP_ANNOTATION} after {waited:g}s"
+    return [
+        f"error: ingress {namespace}/{name}: {cause}; not created in {', '.join(others)}",
+        f"hint: see `kubectl --context={leader} describe ingress {name} -n {namespace}`; "
+        "once the cause is fixed, `kubectl fed create/apply` of its Services, or "
+        f"`kubectl fed reconcile ingress {name} -n {namespace}`, finishes the rollout",
+    ]
+
+
+def _created_keys(results: Results, leader: str) -> set[Key]:
+    return {
+        (outcome.target.namespace, outcome.target.name)
+        for result in results
+        if result.cluster == leader
+        for outcome in result.value or []
+        if outcome.target.kind == INGRESS and outcome.action is Action.CREATE
+    }
+
+
+def _mark_finished(
+    app: App,
+    leader: str,
+    leader_objects: Sequence[Desired],
+    results: Results,
+    keys: Sequence[Key],
+    options: WriteOptions,
+) -> None:
+    """Drop the pending marker from the leader's copies of `keys` (their address is known)
+    once every follower is written (`results`); if a write failed, the marker stays and
+    reconcile finishes the rollout."""
+    failed = any(not r.ok or any(not o.ok for o in r.value or []) for r in results)
+    if failed or options.dry_run is not DryRun.NONE:
+        return
+    backend = app.backend(leader)
+    for desired in leader_objects:
+        key = (desired.target.namespace, desired.target.name)
+        if desired.target.kind == INGRESS and key in keys:
+            with contextlib.suppress(ClusterCallError):  # reconcile drops it later
+                backend.apply(without_pending(desired.obj), field_manager=FIELD_MANAGER)
 
 
 def _split(
@@ -84,7 +158,15 @@ def _split(
         first[cluster], held[cluster] = [], []
         for desired in objects:
             rollout = rollouts.get((desired.target.namespace, desired.target.name))
-            if desired.target.kind != INGRESS or rollout is None or cluster == rollout.leader:
+            if (
+                desired.target.kind == INGRESS
+                and rollout
+                and rollout.waits
+                and cluster == rollout.leader
+            ):
+                followers = [c for c in per_member if c != cluster]
+                first[cluster].append(Desired(desired.target, with_pending(desired.obj, followers)))
+            elif desired.target.kind != INGRESS or rollout is None or cluster == rollout.leader:
                 first[cluster].append(desired)
             elif rollout.static_ip is not None:
                 first[cluster].append(

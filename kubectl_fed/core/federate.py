@@ -42,6 +42,10 @@ class FederationPlan:
     uid: UidPlan | None = None
     uid_changes: list[UidChange] = field(default_factory=list)
 
+    def federated(self, manifest: Manifest) -> KubeObject:
+        """The object as the federation wants it, before per-member changes."""
+        return self.services.get(manifest.key, manifest.obj)
+
     def prepare(self, manifest: Manifest, members: Sequence[str]) -> dict[str, KubeObject]:
         """One object per member for `manifest`: the per-kind preparation step."""
         if manifest.key in self.replicas:

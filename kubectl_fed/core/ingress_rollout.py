@@ -20,6 +20,8 @@ from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.manifests import Manifest
 
 STATIC_IP_ANNOTATION = "ingress.kubernetes.io/static-ip"
+# On the leader's copy while other members wait for its address: which ones.
+ROLLOUT_PENDING_ANNOTATION = "kubectl-fed.io/rollout-pending"
 GLOBAL_STATIC_IP_ANNOTATION = "kubernetes.io/ingress.global-static-ip-name"
 
 KubeObject = dict[str, Any]
@@ -104,6 +106,24 @@ def for_follower(obj: Mapping[str, Any], static_ip: str) -> KubeObject:
     return result
 
 
+def with_pending(obj: Mapping[str, Any], followers: Sequence[str]) -> KubeObject:
+    """The leader's copy marked as the leader of a rollout the `followers` still wait for."""
+    result: KubeObject = copy.deepcopy(dict(obj))
+    metadata = result.setdefault("metadata", {})
+    metadata["annotations"] = {
+        **(metadata.get("annotations") or {}),
+        ROLLOUT_PENDING_ANNOTATION: ",".join(followers),
+    }
+    return result
+
+
+def without_pending(obj: Mapping[str, Any]) -> KubeObject:
+    result: KubeObject = copy.deepcopy(dict(obj))
+    annotations = (result.get("metadata") or {}).get("annotations") or {}
+    annotations.pop(ROLLOUT_PENDING_ANNOTATION, None)
+    return result
+
+
 def ready_static_ip(ingress: Mapping[str, Any] | None) -> str | None:
     """The static-ip name once GLBC has given the leader's copy an address, else None."""
     if ingress is None:
@@ -111,10 +131,3 @@ def ready_static_ip(ingress: Mapping[str, Any] | None) -> str | None:
     points = ((ingress.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
     has_address = any(point.get("ip") or point.get("hostname") for point in points)
     return annotation(ingress, STATIC_IP_ANNOTATION) if has_address else None
-
-
-def address_of(ingress: Mapping[str, Any] | None) -> str:
-    points = (((ingress or {}).get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
-    return ",".join(
-        str(p.get("ip") or p.get("hostname")) for p in points if p.get("ip") or p.get("hostname")
-    )

@@ -17,6 +17,10 @@ MANAGED_BY_VALUE = "kubectl-fed"
 FEDERATION_ANNOTATION = "kubectl-fed.io/federation"
 # managedFields name the tool as the manager of the fields it writes
 FIELD_MANAGER = "kubectl-fed"
+# The desired-state record every copy carries (core/desired.py says what they hold).
+DESIRED_ANNOTATION = "kubectl-fed.io/desired"
+HASH_ANNOTATION = "kubectl-fed.io/desired-hash"
+WRITTEN_AT_ANNOTATION = "kubectl-fed.io/written-at"
 
 # Fields the API server or controllers own; they never make an object non-conforming.
 _IGNORED_METADATA = (
@@ -70,6 +74,12 @@ def _comparable(obj: dict[str, Any]) -> dict[str, Any]:
     metadata = dict(trimmed.get("metadata") or {})
     for field in _IGNORED_METADATA:
         metadata.pop(field, None)
+    annotations = metadata.get("annotations")
+    if isinstance(annotations, dict) and WRITTEN_AT_ANNOTATION in annotations:
+        # when a write happened is no difference: the record's hash is compared
+        metadata["annotations"] = {
+            k: v for k, v in annotations.items() if k != WRITTEN_AT_ANNOTATION
+        }
     trimmed["metadata"] = metadata
     return trimmed
 

@@ -10,7 +10,7 @@ estimated as Federation v1 did: a member with Pending, Unschedulable pods can ru
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,12 +109,14 @@ def plan_moves(
     *,
     total: int | None = None,
     rebalance: bool | None = None,
+    drained: Collection[str] = (),
 ) -> ReplicaPlan:
     """Re-plan over the members that answered (`answers`); the others get nothing.
 
     `total` None keeps the recorded total (rebalance); `rebalance` True ignores what the
-    members run now. Raises FedError (not found) when no member has the ReplicaSet and
-    UsageError when its preferences are invalid."""
+    members run now; `drained` members answer but get no replicas (yet). Raises FedError
+    (not found) when no member has the ReplicaSet and UsageError when its preferences are
+    invalid."""
     copies = {c: answers[c].obj for c in members if c in answers and answers[c].obj is not None}
     if not copies:
         raise FedError(f'replicasets.apps "{name}" not found in any reachable member cluster')
@@ -124,13 +126,13 @@ def plan_moves(
     wanted = before if total is None else total
     reachable = [c for c in members if c in answers]
     current = {c: spec_replicas(obj) for c, obj in copies.items() if obj is not None}
-    capacity = _capacity(answers)
+    capacity = {**_capacity(answers), **dict.fromkeys(drained, 0)}
     shares = plan_shares(
         template, reachable, total=wanted, current=current, capacity=capacity, rebalance=rebalance
     )
-    moves = tuple(
-        _move(c, answers.get(c), shares.shares.get(c, 0), wanted, template) for c in members
-    )
+    # a drained member keeps no overflow: it is not trusted to run anything yet
+    placed = {c: 0 if c in drained else share for c, share in shares.shares.items()}
+    moves = tuple(_move(c, answers.get(c), placed.get(c, 0), wanted, template) for c in members)
     return ReplicaPlan(namespace, name, before, wanted, moves)
 
 

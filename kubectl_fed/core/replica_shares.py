@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.core.desired import new_record, read_record, stamped
 from kubectl_fed.core.planner import plan, scheduled_replicas
 from kubectl_fed.core.preferences import ReplicaSetPreferences, preferences_of
 
@@ -53,6 +54,12 @@ def with_share(obj: Mapping[str, Any], share: int, total: int) -> KubeObject:
         **(metadata.get("annotations") or {}),
         TOTAL_REPLICAS_ANNOTATION: str(total),
     }
+    record = read_record(result)
+    if record is not None and spec_replicas(record.desired) != total:
+        # a new total (scale) is a new desired state: recorded, so reconcile keeps it
+        wanted = copy.deepcopy(record.desired)
+        wanted.setdefault("spec", {})["replicas"] = total
+        result = stamped(result, new_record(wanted))
     return result
 
 

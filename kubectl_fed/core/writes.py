@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from kubectl_fed.core.desired import new_record, now_stamp, stamped
 from kubectl_fed.core.kinds import NAMESPACE
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.markers import FIELD_MANAGER, mark
@@ -55,13 +56,17 @@ def desired_by_member(
     members: Sequence[str],
     federation: str,
     prepare_for: Callable[[Manifest, Sequence[str]], dict[str, dict[str, Any]]] = prepare,
+    federated_of: Callable[[Manifest], dict[str, Any]] = lambda manifest: manifest.obj,
 ) -> dict[str, list[Desired]]:
-    """Each member's objects: prepared for that member (`prepare_for`), then marked."""
+    """Each member's objects: prepared for that member (`prepare_for`), marked, and
+    carrying the record of the federated object (`federated_of`: after node ports)."""
     per_member: dict[str, list[Desired]] = {cluster: [] for cluster in members}
+    written_at = now_stamp()
     for manifest in manifests:
         target = Target(manifest.kind, manifest.namespace, manifest.name)
+        record = new_record(federated_of(manifest), written_at)
         for cluster, obj in prepare_for(manifest, members).items():
-            per_member[cluster].append(Desired(target, mark(obj, federation)))
+            per_member[cluster].append(Desired(target, stamped(mark(obj, federation), record)))
     return per_member
 
 

@@ -10,14 +10,14 @@ import jsonschema
 import pytest
 
 from kubectl_fed.cli import main
+from kubectl_fed.core.converge import plan_convergence
 from kubectl_fed.core.doctor.access import quota
 from kubectl_fed.core.doctor.checks import run_checks
 from kubectl_fed.core.doctor.connectivity import diagnose
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts, choose_target
 from kubectl_fed.core.doctor.gce_firewall import firewall_check, glbc_firewall_rule
 from kubectl_fed.core.doctor.model import Check, Status, report_status, summary_line
-from kubectl_fed.core.doctor.repairs import fresh_copy, plan_repairs
-from kubectl_fed.core.kinds import INGRESS, SERVICE
+from kubectl_fed.core.doctor.repairs import Repair
 from kubectl_fed.core.loadbalancer import (
     BackendService,
     Firewall,
@@ -155,20 +155,28 @@ def test_a_recreated_ingress_shares_the_leaders_static_ip() -> None:
     live = {
         "metadata": {
             "name": "web",
+            "namespace": "default",
             "uid": "1",
             "resourceVersion": "9",
+            "labels": {"app.kubernetes.io/managed-by": "kubectl-fed"},
             "annotations": {"ingress.kubernetes.io/static-ip": "k8s-fw-x", "a": "b"},
         },
-        "status": {"loadBalancer": {}},
+        "spec": {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}},
+        "status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.9"}]}},
     }
-    fresh = fresh_copy(INGRESS, live)
-    assert fresh == {
-        "metadata": {
-            "name": "web",
-            "annotations": {"a": "b", "kubernetes.io/ingress.global-static-ip-name": "k8s-fw-x"},
-        }
-    }
-    assert "clusterIP" not in fresh_copy(SERVICE, service(30080))["spec"]
+    found = facts(member("a", ingresses=(live,)), member("b"))
+    (create,) = [w for w in plan_convergence(found).writes if w.action == "create"]
+    assert create.cluster == "b" and create.obj is not None
+    metadata = create.obj["metadata"]
+    assert "uid" not in metadata and "resourceVersion" not in metadata
+    assert "status" not in create.obj
+    annotations = metadata["annotations"]
+    assert annotations["kubernetes.io/ingress.global-static-ip-name"] == "k8s-fw-x"
+    assert annotations["a"] == "b" and "ingress.kubernetes.io/static-ip" not in annotations
+
+
+def plan_repairs(found: Facts) -> list[Repair]:
+    return plan_convergence(found).repairs
 
 
 def test_unreachable_members_fail_connectivity_and_membership_and_skip_the_rest() -> None:

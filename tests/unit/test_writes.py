@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
 
+from kubectl_fed.core.desired import spec_hash
 from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.manifests import Source, load
 from kubectl_fed.core.markers import mark
@@ -218,7 +220,17 @@ def test_desired_by_member_marks_each_members_copy() -> None:
     assert list(per_member) == ["a", "b"]
     first, second = per_member["a"][0], per_member["b"][0]
     assert first.target == Target(SERVICE, "d", "web")
-    assert first.obj["metadata"]["annotations"] == {"kubectl-fed.io/federation": "prod"}
+    annotations = first.obj["metadata"]["annotations"]
+    assert annotations["kubectl-fed.io/federation"] == "prod"
+    recorded = json.loads(annotations["kubectl-fed.io/desired"])
+    assert recorded == {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web", "namespace": "d"},
+        "spec": {"ports": [{"port": 80}]},
+    }
+    assert annotations["kubectl-fed.io/desired-hash"] == spec_hash(recorded)
+    assert annotations == second.obj["metadata"]["annotations"]  # one record, one time
     assert first.obj is not second.obj
     assert "labels" not in manifests[0].obj["metadata"]
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
-from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.markers import federation_of, is_federated
 from kubectl_fed.core.results import ClusterError
 from kubectl_fed.core.status_ingress import backend_services
 
@@ -98,27 +98,39 @@ class Facts:
         return [m for m in self.members if m.ok]
 
 
-def federated_keys(members: Sequence[MemberFacts], kind: Kind, namespace: str | None) -> list[Key]:
-    """Every object of `kind` some member holds with the federation markers, sorted."""
+def federated_keys(
+    members: Sequence[MemberFacts],
+    kind: Kind,
+    namespace: str | None,
+    federation: str | None = None,
+) -> list[Key]:
+    """Every object of `kind` some member holds with the federation markers (of
+    `federation`, when given), sorted."""
     found = {
         key_of(obj)
         for member in members
         for obj in member.objects(kind)
-        if is_federated(obj) and (namespace is None or key_of(obj)[0] == namespace)
+        if is_federated(obj)
+        and (namespace is None or key_of(obj)[0] == namespace)
+        and (federation is None or federation_of(obj) == federation)
     }
     return sorted(found)
 
 
 def choose_target(
-    members: Sequence[MemberFacts], namespace: str | None, names: Sequence[str]
+    members: Sequence[MemberFacts],
+    namespace: str | None,
+    names: Sequence[str],
+    federation: str | None = None,
 ) -> Target:
     """With ingress names: those ingresses, their backend Services and the ReplicaSets
     whose pods those Services select; without: every federated object in scope."""
     if not names:
         return Target(
-            tuple(federated_keys(members, INGRESS, namespace)),
-            tuple(federated_keys(members, SERVICE, namespace)),
-            tuple(federated_keys(members, REPLICASET, namespace)),
+            *(
+                tuple(federated_keys(members, kind, namespace, federation))
+                for kind in (INGRESS, SERVICE, REPLICASET)
+            )
         )
     ns = namespace or "default"
     ingresses = tuple((ns, name) for name in names)

@@ -65,7 +65,19 @@ def uid_agreement(facts: Facts) -> UidAgreement:
     return agree_on_uid(states, set(facts.target.ingresses), force=False)
 
 
+def has_federated_gce_ingress(facts: Facts) -> bool:
+    """Whether any checked ingress is one GLBC serves: only then must the UIDs agree."""
+    return any(
+        is_gce_ingress(obj)
+        for m in facts.answered
+        for obj in m.ingresses
+        if key_of(obj) in facts.target.ingresses
+    )
+
+
 def glbc_uid(facts: Facts) -> Check:
+    if not has_federated_gce_ingress(facts):
+        return skipped("glbc-uid", "no federated GCE ingress: members need not share a GLBC UID")
     gce = [m for m in facts.answered if controller(m) is Controller.GCE]
     groups: dict[str | None, list[str]] = {}
     for member in gce:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, key_of, object_label
@@ -40,14 +41,17 @@ class _FactsReader:
         return [pod for pod in self._member.pods if key_of(pod)[0] == namespace]
 
 
-def replica_plan(key: Key, facts: Facts) -> tuple[ReplicaPlan, dict[str, MemberReplicaSet]] | None:
+def replica_plan(
+    key: Key, facts: Facts, *, total: int | None = None, drained: Collection[str] = ()
+) -> tuple[ReplicaPlan, dict[str, MemberReplicaSet]] | None:
     answers = {
         m.cluster: read_member_replicaset(_FactsReader(m), *key)  # type: ignore[arg-type]
         for m in facts.answered
     }
     members = [m.cluster for m in facts.members]
     try:
-        return plan_moves(members, answers, *key, rebalance=True), answers
+        plan = plan_moves(members, answers, *key, total=total, rebalance=True, drained=drained)
+        return plan, answers
     except FedError:  # no member has it, or its preferences are invalid
         return None
 

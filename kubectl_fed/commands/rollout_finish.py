@@ -1,0 +1,78 @@
+"""`create`/`apply` of a Service finish the Ingress rollouts that wait for it.
+
+An Ingress created before its Service is left on its leader member only, marked as a
+pending rollout (GLBC cannot build its load balancer without the Service). Writing one
+of its backend Services is the moment it can go on: the leader gets its address, and
+the converge engine writes the other members' copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from kubectl_fed.app import App
+from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
+from kubectl_fed.core.converge import ConvergeOptions
+from kubectl_fed.core.ingress_rollout import ROLLOUT_PENDING_ANNOTATION, annotation
+from kubectl_fed.core.kinds import INGRESS, SERVICE
+from kubectl_fed.core.manifests import Manifest
+from kubectl_fed.core.status_ingress import backend_services
+from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.render.cluster_errors import error_line
+from kubectl_fed.render.escape import escape
+
+Key = tuple[str, str]
+
+
+def finish_rollouts(
+    app: App, manifests: Sequence[Manifest], options: ConvergeOptions, wait_timeout: float
+) -> ExitStatus | None:
+    """Finish the pending rollouts whose backend Services `manifests` wrote; the exit
+    status when one is still unfinished, else None."""
+    services = {(m.namespace, m.name) for m in manifests if m.kind == SERVICE}
+    keys = waiting_for(app, services)
+    status = None
+    for key in keys:
+        scope = Scope(key[0], (INGRESS,), key[1])
+        report = converge_pass(app, scope, options, wait=wait_timeout)
+        _show(report)
+        if report.unfinished or report.failed:
+            status = ExitStatus.PARTIAL
+    return status
+
+
+def waiting_for(app: App, services: set[Key]) -> list[Key]:
+    """The pending rollouts (ingress keys) that send traffic to one of `services`."""
+    namespaces = sorted({namespace for namespace, _name in services})
+    if not namespaces:
+        return []
+
+    def pending(cluster: str) -> set[Key]:
+        found = set()
+        for namespace in namespaces:
+            for ingress in app.backend(cluster).list(INGRESS.plural, namespace):
+                name = str((ingress.get("metadata") or {}).get("name") or "")
+                if annotation(ingress, ROLLOUT_PENDING_ANNOTATION) and any(
+                    (namespace, service) in services for service in backend_services(ingress)
+                ):
+                    found.add((namespace, name))
+        return found
+
+    results = app.fan_out(pending)
+    return sorted(set().union(*(result.value or set() for result in results)))
+
+
+def _show(report: PassReport) -> None:
+    for change in report.changes:
+        if change.error is not None:
+            click.echo(error_line(change.cluster, change.error, change.subject), err=True)
+        elif change.subject.startswith(f"{INGRESS.singular} "):
+            name = change.subject.rsplit("/", 1)[-1]
+            click.echo(f"{change.cluster}: {INGRESS.ref(name)} {change.action}")
+    for unfinished in report.unfinished:
+        click.echo(
+            f"error: {unfinished.rollout.label}: rollout unfinished: {escape(unfinished.reason)}",
+            err=True,
+        )
