@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.core.kinds import REPLICASET, resolve_list
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, resolve_list
 from kubectl_fed.core.label_selector import check_selector
 from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
 from kubectl_fed.core.results import ClusterResult, Reason
@@ -16,6 +16,7 @@ from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
+from kubectl_fed.render.escape import escape
 from kubectl_fed.render.tables import render_tables
 
 WATCH_INTERVAL_SECONDS = 2.0
@@ -112,20 +113,29 @@ def _print_machine_output(app: App, results: list[ClusterResult[list[Found]]], v
 
 def _print_tables(app: App, query: Query, view: View) -> None:
     text = _tables(app, query, view.entries)
-    shares = _share_table(query, view) if REPLICASET in query.kinds else ""
+    shares, warnings = _share_table(query, view) if REPLICASET in query.kinds else ("", [])
     if text:
         click.echo(f"{text}\n\n{shares}" if shares else text)
     elif not query.names:
         where = f" in {query.namespace} namespace" if query.namespace is not None else ""
         click.echo(f"No resources found{where}.", err=True)
+    if INGRESS in query.kinds:
+        from kubectl_fed.core.status_ingress import unfinished_rollouts
+
+        warnings += unfinished_rollouts(view.entries)
+    for line in warnings:
+        click.echo(f"warning: {escape(line)}", err=True)
 
 
-def _share_table(query: Query, view: View) -> str:
-    """ReplicaSets' desired and planned shares (imported only when ReplicaSets are shown)."""
-    from kubectl_fed.core.replica_summary import share_rows
+def _share_table(query: Query, view: View) -> tuple[str, list[str]]:
+    """ReplicaSets' desired and planned shares (imported only when ReplicaSets are shown),
+    and a warning per ReplicaSet whose members' replicas do not add up to its total."""
+    from kubectl_fed.core.replica_summary import share_rows, total_mismatches
     from kubectl_fed.render.replica_summary import share_table
 
-    return share_table(share_rows(view.entries), all_namespaces=query.namespace is None)
+    rows = share_rows(view.entries)
+    table = share_table(rows, all_namespaces=query.namespace is None)
+    return table, total_mismatches(rows)
 
 
 def _tables(app: App, query: Query, entries: Sequence[Entry], headers: bool = True) -> str:

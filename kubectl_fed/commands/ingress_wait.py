@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_fed.core.ingress_rollout import ready_static_ip
+from kubectl_fed.core.ingress_rollout import last_glbc_event, last_glbc_warning, ready_static_ip
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.results import ClusterCallError
@@ -25,8 +25,6 @@ POLL_SECONDS = 0.5
 # address: the cause may just have been fixed (the Service created), and GLBC's next sync
 # then gives the address.
 OLD_WARNING_GRACE = 10.0
-# The reasons GLBC gives a Warning that no waiting will cure.
-GLBC_WARNINGS = frozenset({"Translate", "Sync"})
 Key = tuple[str, str]
 Progress = Callable[[str], None]
 
@@ -91,7 +89,7 @@ class _Warnings:
             self._seen |= {_identity(event) for event in _events(backend, namespace)}
 
     def warning(self, namespace: str, uid: str, *, old_too: bool = False) -> str | None:
-        event = last_glbc_event(self._backend, namespace, uid)
+        event = last_event(self._backend, namespace, uid)
         if event is None or event.get("type") != "Warning":
             return None
         if _identity(event) in self._seen and not old_too:
@@ -99,24 +97,14 @@ class _Warnings:
         return str(event.get("message") or event.get("reason"))
 
 
-def last_glbc_event(backend: ClusterBackend, namespace: str, uid: str) -> dict[str, Any] | None:
+def last_event(backend: ClusterBackend, namespace: str, uid: str) -> dict[str, Any] | None:
     """GLBC's latest event about the copy with `uid` (None: none, or none readable)."""
-    if not uid:
-        return None
-    glbc = [
-        event
-        for event in _events(backend, namespace)
-        if (event.get("involvedObject") or {}).get("uid") == uid
-        and (event.get("reason") in GLBC_WARNINGS or event.get("type") == "Normal")
-    ]
-    return glbc[-1] if glbc else None
+    event = last_glbc_event(_events(backend, namespace), uid)
+    return None if event is None else dict(event)
 
 
 def last_warning(backend: ClusterBackend, namespace: str, uid: str) -> str | None:
-    event = last_glbc_event(backend, namespace, uid)
-    if event is None or event.get("type") != "Warning":
-        return None
-    return str(event.get("message") or event.get("reason"))
+    return last_glbc_warning(_events(backend, namespace), uid)
 
 
 def _events(backend: ClusterBackend, namespace: str) -> list[dict[str, Any]]:

@@ -25,6 +25,8 @@ def rebalance(resources: Sequence[str], dry_run: str, settings: Settings) -> Exi
     member cannot run (its pods Pending, Unschedulable) is also given to the others. Once
     a member is back, rebalancing again returns its share as the preferences say. The
     total is the one recorded on the members (annotation kubectl-fed.io/total-replicas).
+    A member that does not answer (unreachable, timeout) is named in a note and the
+    exit status stays 0.
 
     \b
     Examples:
@@ -33,5 +35,11 @@ def rebalance(resources: Sequence[str], dry_run: str, settings: Settings) -> Exi
     """
     name = replicaset_name("rebalance", resources)
     return move_replicas(
-        settings, name, total=None, rebalance=True, dry_run=DryRun(dry_run), word="rebalanced"
+        settings,
+        name,
+        total=None,
+        rebalance=True,
+        dry_run=DryRun(dry_run),
+        word="rebalanced",
+        unreachable_ok=True,
     )

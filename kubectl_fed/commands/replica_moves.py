@@ -10,12 +10,17 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.core.kinds import REPLICASET, resolve
 from kubectl_fed.core.plans import DryRun
-from kubectl_fed.core.replica_moves import plan_moves, read_member_replicaset, write_move
-from kubectl_fed.core.results import ClusterResult, exit_status
+from kubectl_fed.core.replica_moves import (
+    ReplicaPlan,
+    plan_moves,
+    read_member_replicaset,
+    write_move,
+)
+from kubectl_fed.core.results import ClusterResult, Reason, exit_status
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
-from kubectl_fed.render.cluster_errors import error_lines
+from kubectl_fed.render.cluster_errors import error_lines, reason_word
 from kubectl_fed.render.lines import result_line
 from kubectl_fed.render.replica_moves import moves_table
 
@@ -31,6 +36,25 @@ def replicaset_name(verb: str, resources: Sequence[str]) -> str:
     return resources[1]
 
 
+# What `rebalance` is for: members that do not answer at all (not those that refuse).
+NOT_ANSWERING = frozenset({Reason.UNREACHABLE, Reason.TIMEOUT})
+
+
+def moved_notes(plan: ReplicaPlan, down: Sequence[ClusterResult[Any]]) -> list[str]:
+    """What rebalance did about each member that did not answer."""
+    takers = ", ".join(f"{m.cluster} {m.after}" for m in plan.moves if m.reachable)
+    lines = []
+    for read in down:
+        assert read.error is not None
+        reason = reason_word(read.error.reason)
+        lines.append(
+            f"note: {read.cluster} did not answer ({reason}): its share of the {plan.total} "
+            f"replicas moved to the others ({takers}); rebalance again once it is back, "
+            "or keep `kubectl fed reconcile --watch` running"
+        )
+    return lines
+
+
 def move_replicas(
     settings: Settings,
     name: str,
@@ -39,8 +63,13 @@ def move_replicas(
     rebalance: bool | None,
     dry_run: DryRun,
     word: str,
+    unreachable_ok: bool = False,
 ) -> ExitStatus:
-    """Re-plan the ReplicaSet `name`, print the before/after table, write the changes."""
+    """Re-plan the ReplicaSet `name`, print the before/after table, write the changes.
+
+    `unreachable_ok` (rebalance): members that do not answer (unreachable, timeout) are
+    what the command is for; they are named in a note and do not make the exit status
+    partial. A member that answers with an error (401, 403, 5xx, 429) is an error."""
     app = App(settings)
     if settings.all_namespaces or app.namespace is None:
         raise UsageError("--all-namespaces cannot be used here: name one namespace")
@@ -66,7 +95,13 @@ def move_replicas(
     for move in changes:
         if move.cluster not in failed:
             click.echo(result_line(move.cluster, ref, word, dry_run.suffix))
-    results = [*(read for read in reads if not read.ok), *writes]
+    down = [read for read in reads if not read.ok]
+    if unreachable_ok:
+        away = [read for read in down if read.error and read.error.reason in NOT_ANSWERING]
+        for line in moved_notes(plan, away):
+            click.echo(line, err=True)
+        down = [read for read in down if read not in away]
+    results = [*down, *writes]
     for line in error_lines(results, f"{REPLICASET.singular} {namespace}/{name}"):
         click.echo(line, err=True)
     # a member whose write failed counts once, as a failure, not also as answered

@@ -40,6 +40,7 @@ from kubectl_fed.core.ingress_rollout import (
     annotation,
     for_follower,
     ready_static_ip,
+    rollout_leader,
 )
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
 from kubectl_fed.core.markers import conforms, mark
@@ -181,22 +182,12 @@ def pending_rollouts(
         missing = tuple(m.cluster for m in facts.answered if m.find(INGRESS, key) is None)
         if not missing:
             continue
-        leader = _leader(holders, key)
-        uid = str(((leader.find(INGRESS, key) or {}).get("metadata") or {}).get("uid") or "")
-        pending.append(PendingRollout(key, leader.cluster, uid, missing))
+        copies = [(m.cluster, obj) for m in holders if (obj := m.find(INGRESS, key))]
+        leader = rollout_leader(copies) or copies[0][0]
+        obj = dict(copies)[leader]
+        uid = str((obj.get("metadata") or {}).get("uid") or "")
+        pending.append(PendingRollout(key, leader, uid, missing))
     return pending
-
-
-def _leader(holders: Sequence[MemberFacts], key: Key) -> MemberFacts:
-    """The copy that reserves the address: the one marked as the rollout's leader, else
-    the first that does not take another's address."""
-    for member in holders:
-        if annotation(member.find(INGRESS, key), ROLLOUT_PENDING_ANNOTATION):
-            return member
-    for member in holders:
-        if not annotation(member.find(INGRESS, key), GLOBAL_STATIC_IP_ANNOTATION):
-            return member
-    return holders[0]
 
 
 def _missing_repairs(

@@ -131,3 +131,41 @@ def ready_static_ip(ingress: Mapping[str, Any] | None) -> str | None:
     points = ((ingress.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
     has_address = any(point.get("ip") or point.get("hostname") for point in points)
     return annotation(ingress, STATIC_IP_ANNOTATION) if has_address else None
+
+
+# The reasons GLBC gives a Warning that no waiting will cure.
+GLBC_WARNINGS = frozenset({"Translate", "Sync"})
+
+
+def last_glbc_event(events: Sequence[Mapping[str, Any]], uid: str) -> Mapping[str, Any] | None:
+    """GLBC's latest event about the copy with `uid`: a Translate/Sync warning or any
+    Normal event (which means it went on past the warning)."""
+    if not uid:
+        return None
+    about = [
+        event
+        for event in events
+        if (event.get("involvedObject") or {}).get("uid") == uid
+        and (event.get("reason") in GLBC_WARNINGS or event.get("type") == "Normal")
+    ]
+    about.sort(key=lambda event: str(event.get("lastTimestamp") or ""))
+    return about[-1] if about else None
+
+
+def last_glbc_warning(events: Sequence[Mapping[str, Any]], uid: str) -> str | None:
+    event = last_glbc_event(events, uid)
+    if event is None or event.get("type") != "Warning":
+        return None
+    return str(event.get("message") or event.get("reason"))
+
+
+def rollout_leader(copies: Sequence[tuple[str, Mapping[str, Any]]]) -> str | None:
+    """Among (member, copy) pairs, the member whose copy leads a pending rollout: the one
+    marked so, else the first that does not take another's address."""
+    for cluster, obj in copies:
+        if annotation(obj, ROLLOUT_PENDING_ANNOTATION):
+            return cluster
+    return next(
+        (cluster for cluster, obj in copies if not annotation(obj, GLOBAL_STATIC_IP_ANNOTATION)),
+        copies[0][0] if copies else None,
+    )

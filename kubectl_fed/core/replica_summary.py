@@ -63,3 +63,22 @@ def _planned(template: dict[str, object], clusters: list[str], total: int) -> di
         return plan_shares(template, clusters, total=total, rebalance=True).shares
     except UsageError:
         return None
+
+
+def total_mismatches(rows: Sequence[ShareRow]) -> list[str]:
+    """One line per ReplicaSet whose members' replicas differ from the federation's total."""
+    lines = []
+    for total in (row for row in rows if not row.cluster):
+        if total.desired == total.planned:
+            continue
+        members = [
+            r for r in rows if r.cluster and (r.namespace, r.name) == (total.namespace, total.name)
+        ]
+        split = ", ".join(f"{r.cluster} {'-' if r.desired is None else r.desired}" for r in members)
+        namespace = "" if total.namespace == "default" else f" -n {total.namespace}"
+        lines.append(
+            f"replicaset {total.namespace}/{total.name}: the members ask for {total.desired} "
+            f"replicas ({split}), the federation wants {total.planned}: "
+            f"kubectl fed reconcile rs {total.name}{namespace}"
+        )
+    return lines

@@ -7,12 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_fed.core.endpoints import endpoint_set, service_port, services_shard
+from kubectl_fed.core.ingress_rollout import last_glbc_warning, rollout_leader
+from kubectl_fed.core.kinds import INGRESS
+from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.reads import Entry
 from kubectl_fed.core.status import (
     ClusterRow,
     Health,
     Member,
     Presence,
     ShardedStatus,
+    Snapshot,
     absent_note,
     created_of,
     forbidden_note,
@@ -58,6 +63,7 @@ class IngressStatus(ShardedStatus):
     tls: tuple[TlsEntry, ...]
     rules: tuple[IngressRule, ...]
     rows: tuple[ClusterRow, ...]
+    rollout: str | None = None  # "1/3 members, waiting for an address in X: <warning>"
 
     @property
     def agreed(self) -> bool:
@@ -81,7 +87,26 @@ def ingress_status(members: Sequence[Member]) -> IngressStatus:
         ),
         rules=tuple(_rules(spec, members)),
         rows=tuple(_row(m, distinct) for m in members),
+        rollout=unfinished_rollout(members),
     )
+
+
+def unfinished_rollout(members: Sequence[Member]) -> str | None:
+    """How far an Ingress's rollout got, when some members that answered lack a copy."""
+    holders = present(members)
+    missing = [m for m in members if m.presence is Presence.MISSING]
+    if not holders or not missing:
+        return None
+    text = f"{len(holders)}/{len(holders) + len(missing)} members"
+    if any(load_balancer_address(m.obj) for m in holders):
+        return f"{text}, not yet in {', '.join(m.cluster for m in missing)}"
+    leader = rollout_leader([(m.cluster, m.obj) for m in holders if m.obj is not None])
+    found = next(m for m in holders if m.cluster == leader)
+    assert found.snapshot is not None and found.obj is not None
+    uid = str((found.obj.get("metadata") or {}).get("uid") or "")
+    warning = last_glbc_warning(found.snapshot.events, uid)
+    waiting = f"{text}, waiting for an address in {leader}"
+    return f"{waiting}: {warning}" if warning else waiting
 
 
 def backend_services(obj: KubeObject | None) -> list[str]:
@@ -147,3 +172,20 @@ def _row(member: Member, addresses: set[str]) -> ClusterRow:
     return ClusterRow(
         member.cluster, member.presence, address, shard, created_of(snapshot.obj), "; ".join(notes)
     )
+
+
+def unfinished_rollouts(entries: Sequence[Entry]) -> list[str]:
+    """`get`'s view of unfinished rollouts: one line per federated Ingress some members
+    that answered lack (GLBC's reasons need events: `describe ingress` shows them)."""
+    groups: dict[tuple[str, str], list[Member]] = {}
+    for entry in entries:
+        if entry.kind == INGRESS:
+            member = Member(entry.cluster, Snapshot(entry.obj), None)
+            groups.setdefault((entry.namespace, entry.name), []).append(member)
+    lines = []
+    for (namespace, name), members in groups.items():
+        if any(m.obj is not None and is_federated(m.obj) for m in members):
+            state = unfinished_rollout(members)
+            if state is not None:
+                lines.append(f"ingress {namespace}/{name}: rollout unfinished: {state}")
+    return lines

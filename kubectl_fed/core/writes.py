@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 from kubectl_fed.core.desired import new_record, now_stamp, stamped
-from kubectl_fed.core.kinds import NAMESPACE
+from kubectl_fed.core.kinds import INGRESS, NAMESPACE
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.markers import FIELD_MANAGER, mark
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
@@ -98,9 +98,14 @@ def write_member(
         states[namespace] = state
         if outcome is not None:
             outcomes.append(outcome)
-    for desired in objects:
-        outcomes.append(_write_one(backend, desired, states[desired.target.namespace], options))
-    return outcomes
+    # Ingresses last, so GLBC never sees one before the Services it routes to (it would
+    # record a Translate warning); the outcomes keep the input order.
+    order = sorted(range(len(objects)), key=lambda i: objects[i].target.kind == INGRESS)
+    written = {
+        i: _write_one(backend, objects[i], states[objects[i].target.namespace], options)
+        for i in order
+    }
+    return outcomes + [written[i] for i in range(len(objects))]
 
 
 def _ensure_namespace(

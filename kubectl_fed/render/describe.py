@@ -19,6 +19,7 @@ from kubectl_fed.render.describe_common import (
 from kubectl_fed.render.describe_lb import load_balancer_lines
 from kubectl_fed.render.describe_rs import replicaset_lines
 from kubectl_fed.render.describe_text import INDENT, NONE, columns, fields, shortened, underlined
+from kubectl_fed.render.escape import escape
 from kubectl_fed.render.tables import format_labels
 
 Pairs = list[tuple[str, str | list[str]]]
@@ -45,6 +46,8 @@ def _ingress(
     fed: FederatedObject, status: IngressStatus, now: datetime, lb: LoadBalancerView | None
 ) -> list[str]:
     pairs = [*_head(fed), ("Address", _address(status)), ("Shards", _shards(fed, status))]
+    if status.rollout is not None:
+        pairs.append(("Rollout", f"unfinished: {escape(status.rollout)}"))
     if status.default_backend is not None:
         pairs.append(("Default backend", status.default_backend.text))
     if status.tls:  # kubectl leaves TLS out when there is none
@@ -58,7 +61,8 @@ def _ingress(
         lines[tls_at:tls_at] = [INDENT + line for line in _tls(status)]
     lines += cluster_table(status.rows, now)
     if lb is not None:
-        lines += load_balancer_lines(lb, [m.cluster for m in fed.members])
+        holders = [m.cluster for m in fed.members if m.presence is Presence.PRESENT]
+        lines += load_balancer_lines(lb, holders, len(fed.members))
     return lines
 
 

@@ -10,12 +10,13 @@ from kubectl_fed.render.describe_text import INDENT, columns, fields
 TITLE = "Load balancer"
 
 
-def load_balancer_lines(view: LoadBalancerView, members: Sequence[str]) -> list[str]:
+def load_balancer_lines(view: LoadBalancerView, holders: Sequence[str], members: int) -> list[str]:
+    """`holders`: the members that have a copy, of `members` in the federation."""
     if not view.inspected:
         return fields([(TITLE, view.message)])
     pairs: list[tuple[str, str | list[str]]] = [
         ("Project", view.project),
-        ("IP", _ip(view, members)),
+        ("IP", _ip(view, holders, members)),
         ("Forwarding rules", _rules(view) or ["<none found>"]),
         ("Firewall", _firewall(view)),
     ]
@@ -30,7 +31,7 @@ def load_balancer_lines(view: LoadBalancerView, members: Sequence[str]) -> list[
     return lines
 
 
-def _ip(view: LoadBalancerView, members: Sequence[str]) -> str:
+def _ip(view: LoadBalancerView, holders: Sequence[str], members: int) -> str:
     ips = view.ips
     if not ips:
         return "<none>"
@@ -40,6 +41,8 @@ def _ip(view: LoadBalancerView, members: Sequence[str]) -> str:
     if view.mismatched:
         others = ", ".join(f"{cluster} has {address}" for cluster, address in view.mismatched)
         return f"{text} (differs from the members' address: {others})"
+    if len(holders) < members:
+        return f"{text} (the address of {len(holders)} of {members} members: {', '.join(holders)})"
     return f"{text} (every member's address)"
 
 

@@ -4,7 +4,7 @@ CLUSTER        BEFORE   AFTER
 us-central1    2        3
 europe-west1   4        7
 asia-east1     -        0       unreachable
-TOTAL          10       10
+TOTAL          6        10
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ UNKNOWN = "-"
 def moves_table(plan: ReplicaPlan) -> str:
     rows = [["CLUSTER", "BEFORE", "AFTER", ""]]
     rows.extend([move.cluster, _before(move), str(move.after), _note(move)] for move in plan.moves)
-    rows.append(["TOTAL", str(plan.total_before), str(plan.total), ""])
+    # the rows add up: a member that did not answer counts for nothing before
+    before = sum(move.before for move in plan.moves if move.before is not None)
+    rows.append(["TOTAL", str(before), str(plan.total), ""])
     return align(rows)
 
 

@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from describe_helpers import EXAMPLES, INGRESS, Fed, settled_walkthrough
+from describe_helpers import INGRESS, Fed, settled_walkthrough
 from doctor_helpers import doctor
 from federation_helpers import eventually
 
-from kubectl_fed.core.doctor.repairs import fresh_copy
-from kubectl_fed.core.kinds import INGRESS as INGRESS_KIND
 from kubectl_fed.core.markers import is_federated
 from kubectl_fed.sandbox.federation import SandboxFederation
 from kubectl_fed.sandbox.gce import GceState
@@ -135,9 +133,14 @@ def test_a_shared_provider_uid_and_a_cluster_ip_backend(fed: Fed, kubectl_path: 
         ("backend-type", "fail", EU),
         ("drift", "warn", EU),
     }
-    nothing_to_fix(fed)
-    applied = fed.run("apply", "-f", str(EXAMPLES / "services"))
-    assert applied.status == 0, applied.err
+    fixed = fed.run("doctor", "--fix", "--yes")
+    assert (
+        f"fixed: restore service default/nginx in {EU} to the federation's desired state"
+        in fixed.err_lines
+    ), fixed.err
+    assert fed.sandbox.cluster(EU).store.get("services", "default", "nginx")["spec"]["type"] == (
+        "LoadBalancer"
+    )
     assert eventually(lambda: healthy(fed)), problems(fed)
 
 
@@ -289,9 +292,16 @@ def test_a_replicaset_deleted_from_one_member_is_recreated_by_fix(fed: Fed) -> N
 def test_a_copy_on_its_own_load_balancer_then_the_printed_fix(fed: Fed) -> None:
     asia = fed.sandbox.cluster(ASIA).store
     asia.patch("configmaps", "kube-system", "ingress-uid", {"data": {"uid": "0123456789abcdef"}})
-    odd = fresh_copy(INGRESS_KIND, asia.get("ingresses", "default", INGRESS))
+    odd = asia.get("ingresses", "default", INGRESS)
+    odd.pop("status")
+    for field in ("uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"):
+        odd["metadata"].pop(field, None)
     annotations = odd["metadata"]["annotations"]
-    odd["metadata"]["annotations"] = {k: v for k, v in annotations.items() if "static-ip" not in k}
+    odd["metadata"]["annotations"] = {
+        k: v
+        for k, v in annotations.items()
+        if "static-ip" not in k and not k.startswith("ingress.kubernetes.io/")
+    }
     asia.delete("ingresses", "default", INGRESS)
     asia.create("ingresses", "default", odd)  # GLBC gives it a load balancer of its own
     split = ("ingress-address", "fail", ASIA)

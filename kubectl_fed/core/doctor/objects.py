@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from kubectl_fed.core.desired import newest, read_record
 from kubectl_fed.core.doctor.facts import Facts, Key, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
@@ -80,9 +81,39 @@ def drift(kind: Kind, key: Key, facts: Facts) -> Check:
         ", ".join(drifted),
         label,
         f"spec in {', '.join(drifted)} differs from {reference}'s",
-        f"kubectl fed apply -f <its manifest> (makes every member conform); compare: "
+        f"kubectl fed doctor --fix or kubectl fed reconcile (restore the recorded desired "
+        f"state), or kubectl fed apply -f <its manifest>; compare: "
         f"kubectl --context={drifted[0]} -n {key[0]} get {kind.singular} {key[1]} -o yaml",
     )
+
+
+def desired_state(kind: Kind, key: Key, facts: Facts) -> Check:
+    """Whether the copies record the federation's desired state, and the same one."""
+    label = object_label(kind, key)
+    copies = [(m.cluster, obj) for m in facts.answered if (obj := m.find(kind, key))]
+    records = {cluster: read_record(obj, cluster) for cluster, obj in copies}
+    bare = [cluster for cluster, record in records.items() if record is None]
+    hashes = {record.hash for record in records.values() if record is not None}
+    if not bare and len(hashes) <= 1:
+        return passed("desired-state", "every copy records the same desired state", obj=label)
+    chosen = newest(copies)
+    assert chosen is not None
+    reconcile = f"kubectl fed reconcile {kind.singular} {key[1]} -n {key[0]}"
+    if len(bare) == len(copies):
+        message = (
+            "no copy records the desired state (written by an older kubectl-fed): reconcile "
+            f"guesses it from {chosen.source}'s copy and only re-creates missing copies"
+        )
+        return Check("desired-state", Status.WARN, None, label, message,
+                     "kubectl fed apply -f <its manifest> records it")  # fmt: skip
+    if bare:
+        message = f"no record in {', '.join(bare)}: {chosen.source}'s record is used"
+        return Check("desired-state", Status.WARN, ", ".join(bare), label, message, reconcile)
+    message = (
+        f"the copies record {len(hashes)} desired states: the newest, "
+        f"{chosen.source}'s of {chosen.written_at}, wins"
+    )
+    return Check("desired-state", Status.WARN, None, label, message, reconcile)
 
 
 def shadow(kind: Kind, key: Key, facts: Facts) -> Check:
@@ -114,4 +145,5 @@ def object_checks(facts: Facts) -> list[Check]:
             checks.append(presence(kind, key, facts))
             if held(kind, key, facts):
                 checks += [drift(kind, key, facts), shadow(kind, key, facts)]
+                checks.append(desired_state(kind, key, facts))
     return checks

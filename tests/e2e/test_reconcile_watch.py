@@ -1,0 +1,115 @@
+"""`reconcile --watch` as a real process against a 3-cluster sandbox: a failed member's
+replicas move to the others after --failover-after and back after --failback-after, the
+total never exceeds the desired one once settled, and SIGTERM ends it with exit 0."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from federation_helpers import ASIA, EU, US, eventually, replicaset_yaml
+from verbs_helpers import Fed, manifest_file
+
+from kubectl_fed.sandbox.federation import SandboxFederation
+
+INTERVAL = 0.5
+FAILOVER, FAILBACK = 2.0, 2.0
+
+
+@pytest.fixture
+def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
+    return Fed(sandbox, fed_env)
+
+
+def shares(fed: Fed, clusters: list[str]) -> dict[str, int]:
+    return {c: fed.objects(c, "replicasets")["web"]["spec"]["replicas"] for c in clusters}
+
+
+class Watch:
+    """A `reconcile --watch` process whose stdout lines are collected as they come."""
+
+    def __init__(self, fed: Fed, *extra: str) -> None:
+        env = {k: v for k, v in {**os.environ, **fed.env}.items() if v is not None}
+        args = ["--interval", f"{INTERVAL}s", "--request-timeout", "1"]
+        args += ["--failover-after", f"{FAILOVER}s", "--failback-after", f"{FAILBACK}s"]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kubectl_fed", "reconcile", "--watch", *args, *extra],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.out: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.out.append(line.rstrip("\n").split(" ", 1)[1])
+
+    @property
+    def passes(self) -> int:
+        return sum(1 for line in list(self.out) if line.startswith("pass "))
+
+    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str]:
+        self.process.send_signal(signum)
+        try:
+            self.process.wait(timeout=60)
+        finally:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=10)
+        assert self.process.stderr is not None
+        return self.process.returncode, self.process.stderr.read()
+
+
+def test_failover_and_failback_under_watch(fed: Fed, tmp_path: Path) -> None:
+    path = manifest_file(tmp_path, "rs.yaml", [replicaset_yaml("web", 6)])
+    assert fed.run("create", "-f", path).status == 0
+    assert shares(fed, fed.names) == {US: 2, EU: 2, ASIA: 2}
+    watch = Watch(fed)
+    try:
+        fed.sandbox.cluster(EU).fail("unreachable")
+        assert eventually(lambda: shares(fed, [US, ASIA]) == {US: 3, ASIA: 3})
+        fed.sandbox.cluster(EU).heal()
+        assert eventually(lambda: shares(fed, fed.names) == {US: 2, EU: 2, ASIA: 2})
+    finally:
+        status, err = watch.stop()
+    assert status == 0, err
+    lines = watch.out
+    assert lines[0] == "no lease: this process reconciles alone"
+    assert f"{EU} failing for 2s: its replicas move to the others" in lines
+    assert f"{EU} healthy for 2s: its replicas move back" in lines
+    assert f"{US}  replicaset default/web  scaled  replicas 2 -> 3 of 6" in lines
+    assert f"{US}  replicaset default/web  scaled  replicas 3 -> 2 of 6" in lines
+    assert any(line.startswith("pass ") and f"{EU} failing" in line for line in lines)
+    assert lines[-1] == "terminated: stopping"
+    # moved off only after the failover delay: never before EU had failed that long
+    moved = lines.index(f"{EU} failing for 2s: its replicas move to the others")
+    assert not any("2 -> 3" in line for line in lines[:moved])
+
+
+def test_a_fault_of_every_kind_never_ends_the_loop(fed: Fed, tmp_path: Path) -> None:
+    path = manifest_file(tmp_path, "rs.yaml", [replicaset_yaml("web", 6)])
+    assert fed.run("create", "-f", path).status == 0
+    watch = Watch(fed)
+    member = fed.sandbox.cluster(ASIA)
+    try:
+        for mode in ("unreachable", "slow", "error", "throttle", "unauthorized", "forbidden"):
+            member.fail(mode, seconds=3)
+            seen = watch.passes
+            assert eventually(lambda seen=seen: watch.passes >= seen + 2), mode
+            member.heal()
+            assert watch.process.poll() is None, mode
+    finally:
+        status, err = watch.stop(signal.SIGINT)
+    assert status == 130, err
+    assert "Traceback" not in err
+    assert watch.out[-1] == "interrupted: stopping"
+    assert any(f"{ASIA} failing" in line for line in watch.out)
