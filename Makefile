@@ -36,6 +36,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python bench/run.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python bench/reconcile_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -61,5 +61,18 @@ if kubectl-fed doctor --help >/dev/null 2>&1; then
   fed doctor
 fi
 
+step "kubectl fed sandbox fail europe-west1 --mode unreachable"
+kubectl-fed sandbox fail europe-west1 --mode unreachable
+
+step "kubectl fed reconcile --request-timeout 2   # its replicas move to the others (exit 3)"
+fed reconcile --request-timeout 2 || echo "exit $?"
+
+step "kubectl fed sandbox heal europe-west1; kubectl fed reconcile   # and back"
+kubectl-fed sandbox heal europe-west1
+fed reconcile
+
+step "kubectl fed reconcile   # converged: nothing left to do"
+fed reconcile
+
 step "kubectl fed sandbox down"
 kubectl-fed sandbox down

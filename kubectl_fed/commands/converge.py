@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import click
+
 from kubectl_fed.app import App
 from kubectl_fed.commands.ingress_wait import Address, last_warning, wait_for_addresses
+from kubectl_fed.commands.rollout_writes import interrupted_lines
 from kubectl_fed.core.converge import ConvergeOptions, PendingRollout, plan_convergence
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts, Target, choose_target
 from kubectl_fed.core.doctor.repairs import Write
@@ -22,9 +25,8 @@ from kubectl_fed.core.plans import DryRun
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.replica_moves import write_move
 from kubectl_fed.core.results import ClusterCallError, ClusterError, ClusterResult, interrupted
+from kubectl_fed.core.writes import MEMBER_WIDE_REASONS
 from kubectl_fed.exit_status import ExitStatus
-
-MEMBER_WIDE = frozenset({"Unreachable", "Timeout", "Unauthorized"})
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,13 @@ def converge_pass(
             _unfinished(p, Address(warning=_leader_warning(app, p))) for p in plan.pending
         ]
         return report
-    ended = wait_pending(app, plan.pending, wait)
+    try:
+        ended = wait_pending(app, plan.pending, wait)
+    except KeyboardInterrupt:
+        for rollout in plan.pending:
+            for line in interrupted_lines([rollout.key], rollout.leader, rollout.missing):
+                click.echo(line, err=True)
+        raise
     if any(address.static_ip for address in ended.values()):
         again = plan_convergence(read_facts(app, scope), options)
         report.changes += apply_writes(app, again.writes, dry_run)
@@ -216,7 +224,7 @@ def _write_member(
             errors.append(None)
         except ClusterCallError as err:
             error = ClusterError(err.reason, err.message)
-            if err.reason.value in MEMBER_WIDE:
+            if err.reason in MEMBER_WIDE_REASONS:
                 return errors + [error] * (len(writes) - len(errors))
             errors.append(error)
     return errors

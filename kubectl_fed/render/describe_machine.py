@@ -64,6 +64,7 @@ def _ingress(status: IngressStatus) -> Document:
         "addressAgreed": status.agreed,
         "addresses": [{"cluster": c, "address": a} for c, a in status.addresses],
         "pending": list(status.pending),
+        "rollout": status.rollout,
         **_shards(status.rows),
         "tls": [{"hosts": list(t.hosts), "secretName": t.secret} for t in status.tls],
         "rules": [

@@ -19,6 +19,7 @@ from kubectl_fed.sandbox.federation import SandboxFederation
 
 INTERVAL = 0.5
 FAILOVER, FAILBACK = 2.0, 2.0
+FAULTS = ("unreachable", "slow", "error", "throttle", "unauthorized", "forbidden", "conflict")
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def test_a_fault_of_every_kind_never_ends_the_loop(fed: Fed, tmp_path: Path) -> 
     watch = Watch(fed)
     member = fed.sandbox.cluster(ASIA)
     try:
-        for mode in ("unreachable", "slow", "error", "throttle", "unauthorized", "forbidden"):
+        for mode in FAULTS:
             member.fail(mode, seconds=3)
             seen = watch.passes
             assert eventually(lambda seen=seen: watch.passes >= seen + 2), mode

@@ -60,3 +60,17 @@ def test_bench_runs_on_two_clusters_once(tmp_path: Path, kubectl_path: str) -> N
     report = result_file.with_suffix(".md").read_text()
     assert "## get ingress -A" in report and "| 2 | 0 ms |" in report
     assert report in done.stdout
+
+
+def test_reconcile_bench_runs_on_two_clusters_once(tmp_path: Path) -> None:
+    script = BENCH.parent / "reconcile_bench.py"
+    args = ["--clusters", "2", "--runs", "1", "--out", str(tmp_path)]
+    done = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=110
+    )
+    assert done.returncode == 0, done.stderr
+    [result_file] = tmp_path.glob("*-reconcile.json")
+    result = json.loads(result_file.read_text())
+    assert (result["clusters"], result["objects_per_member"], result["writes"]) == (2, 10, 0)
+    assert result["requests_per_pass"] == 8 and result["met"] is True
+    assert "| writes | 0 | 0 |" in done.stdout

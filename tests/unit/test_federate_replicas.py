@@ -60,7 +60,7 @@ def test_an_unreachable_member_gets_nothing_and_is_not_written() -> None:
         "a         2        3",
         "b         4        7",
         "c         -        0       unreachable",
-        "TOTAL     10       10",
+        "TOTAL     6        10",
     ]
 
 
