@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from kubectl_fed.core.doctor.facts import WRITE_VERBS, WRITTEN_RESOURCES, MemberFacts
-from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE
+from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE, is_gce_ingress
+from kubectl_fed.core.markers import is_federated
 from kubectl_fed.core.ports import MemberCluster, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
@@ -80,17 +81,23 @@ CONVERGE_CALLS = 6
 
 
 def gather_for_converge(backend: MemberCluster, namespace: str | None) -> MemberFacts:
-    """What `reconcile` needs from one member, and no more: GLBC's UID ConfigMap (the
-    nodes only when it is missing), every ingress and service (the GLBC UID and node
-    ports are cluster-wide) and the namespace's replicasets. No pods: `reconcile` places
-    replicas without the capacity estimate `rebalance` makes."""
-    configmap = get_or_none(backend, "configmaps", UID_CONFIGMAP_NAMESPACE, UID_CONFIGMAP_NAME)
+    """What `reconcile` needs from one member, and no more: every ingress and service (the
+    GLBC UID and node ports are cluster-wide), the namespace's replicasets, and GLBC's UID
+    ConfigMap only when a federated GCE ingress needs the UIDs to agree (the nodes only
+    when that ConfigMap is missing). No pods: `reconcile` places replicas without the
+    capacity estimate `rebalance` makes."""
+    ingresses = tuple(backend.list("ingresses", None))
+    configmap: KubeObject | None = None
+    nodes: tuple[KubeObject, ...] = ()
     reader = _Tolerant(backend)
+    if any(is_federated(obj) and is_gce_ingress(obj) for obj in ingresses):
+        configmap = get_or_none(backend, "configmaps", UID_CONFIGMAP_NAMESPACE, UID_CONFIGMAP_NAME)
+        nodes = reader.listed("nodes", None) if configmap is None else ()
     return MemberFacts(
         cluster=backend.name,
         uid_configmap=configmap,
-        nodes=reader.listed("nodes", None) if configmap is None else (),
-        ingresses=tuple(backend.list("ingresses", None)),
+        nodes=nodes,
+        ingresses=ingresses,
         services=tuple(backend.list("services", None)),
         replicasets=tuple(backend.list("replicasets", namespace)),
         unreadable=tuple(reader.unreadable),

@@ -42,16 +42,21 @@ class WatchTiming:
 
 
 class Leadership(Protocol):
-    """Who may write: `acquire` is called before each pass (True: we lead this pass)."""
+    """Who may write. `acquire` is called every `period` seconds at most (renewing);
+    True: this process leads until the next call."""
+
+    period: float
 
     def acquire(self) -> tuple[bool, str]:
-        """(leading, a line to log when the answer changes)."""
+        """(leading, a line to log when it changes)."""
         ...
 
     def release(self) -> None: ...
 
 
 class AlwaysLeader:
+    period = float("inf")
+
     def acquire(self) -> tuple[bool, str]:
         return True, "no lease: this process reconciles alone"
 
@@ -67,11 +72,12 @@ def watch_loop(
     leadership: Leadership | None = None,
     heartbeat: Path | None = None,
 ) -> ExitStatus:
+    """Renew (or wait for) the lease every `leadership.period`, pass every interval."""
     leadership = leadership or AlwaysLeader()
-    availability = Availability(timing.failover_after, timing.failback_after)
+    loop = _Loop(app, scope, options, timing)
     stop = threading.Event()
+    tick = min(timing.interval, leadership.period)
     said = ""
-    passes = 0
     with _terminated(stop):
         try:
             while not stop.is_set():
@@ -80,11 +86,10 @@ def watch_loop(
                     log(line)
                     said = line
                 if leading:
-                    passes += 1
-                    _one_pass(app, scope, options, availability, passes)
+                    loop.pass_if_due()
                 if heartbeat is not None:
                     _touch(heartbeat)
-                stop.wait(timing.interval)
+                stop.wait(tick)
         except KeyboardInterrupt:
             log("interrupted: stopping")
             _release(leadership)
@@ -92,6 +97,24 @@ def watch_loop(
     log("terminated: stopping")
     _release(leadership)
     return ExitStatus.OK
+
+
+class _Loop:
+    def __init__(
+        self, app: App, scope: Scope, options: ConvergeOptions, timing: WatchTiming
+    ) -> None:
+        self.app, self.scope, self.options, self.timing = app, scope, options, timing
+        self.availability = Availability(timing.failover_after, timing.failback_after)
+        self.passes = 0
+        self.last: float | None = None
+
+    def pass_if_due(self) -> None:
+        now = time.monotonic()
+        if self.last is not None and now - self.last < self.timing.interval:
+            return
+        self.last = now
+        self.passes += 1
+        _one_pass(self.app, self.scope, self.options, self.availability, self.passes)
 
 
 def _acquire(leadership: Leadership) -> tuple[bool, str]:
