@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
+from sandbox_helpers import raw_request
 
 from kubectl_fed.sandbox.federation import SandboxFederation
 
@@ -190,3 +192,47 @@ def test_scale_through_the_scale_subresource(kubectl: Kubectl, sandbox: SandboxF
     )
     stored = sandbox.cluster(CONTEXT).store.get("replicasets", "default", "web")
     assert stored["spec"]["replicas"] == 4 and stored["metadata"]["generation"] == 2
+
+
+LEASE = {
+    "metadata": {"name": "kubectl-fed-sandbox", "namespace": "kube-system"},
+    "spec": {
+        "holderIdentity": "host_42_ab12cd",
+        "leaseDurationSeconds": 15,
+        "acquireTime": "2026-01-10T12:00:00.000000Z",
+        "renewTime": "2026-01-10T12:00:05.000000Z",
+        "leaseTransitions": 0,
+    },
+}
+
+
+def test_get_lease_shows_its_holder_and_yaml(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
+    sandbox.cluster(CONTEXT).store.create("leases", "kube-system", LEASE)
+    table = kubectl("get", "lease", "-n", "kube-system").stdout.strip().splitlines()
+    assert header("\n".join(table)) == ["NAME", "HOLDER", "AGE"]
+    assert table[1].split()[:2] == ["kubectl-fed-sandbox", "host_42_ab12cd"]
+
+    document = yaml.safe_load(
+        kubectl("get", "lease", "kubectl-fed-sandbox", "-n", "kube-system", "-o", "yaml").stdout
+    )
+    assert (document["apiVersion"], document["kind"]) == ("coordination.k8s.io/v1", "Lease")
+    assert document["spec"] == LEASE["spec"]
+    assert document["metadata"]["resourceVersion"]
+
+
+def test_lease_update_with_a_stale_resource_version_is_a_conflict(
+    sandbox: SandboxFederation,
+) -> None:
+    cluster = sandbox.cluster(CONTEXT)
+    created = cluster.store.create("leases", "kube-system", LEASE)
+    path = "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kubectl-fed-sandbox"
+    renewed = {**created, "spec": {**created["spec"], "renewTime": "2026-01-10T12:00:10.000000Z"}}
+    first = raw_request(sandbox, cluster, "PUT", path, renewed)
+    assert first.status == 200, first.text
+    stale = raw_request(sandbox, cluster, "PUT", path, renewed)
+    assert stale.status == 409
+    assert stale.json()["reason"] == "Conflict"
+    assert stale.json()["message"] == (
+        'Operation cannot be fulfilled on leases.coordination.k8s.io "kubectl-fed-sandbox": the '
+        "object has been modified; please apply your changes to the latest version and try again"
+    )

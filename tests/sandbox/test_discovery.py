@@ -23,17 +23,24 @@ EXPECTED: dict[str, tuple[str, str, bool, list[str], list[str], list[str]]] = {
     "configmaps": ("v1", "ConfigMap", True, ["cm"], FULL, []),
     "events": ("v1", "Event", True, ["ev"], FULL, []),
     "resourcequotas": ("v1", "ResourceQuota", True, ["quota"], FULL, []),
+    "secrets": ("v1", "Secret", True, [], FULL, []),
+    "serviceaccounts": ("v1", "ServiceAccount", True, ["sa"], FULL, []),
+    "deployments": ("apps/v1", "Deployment", True, ["deploy"], FULL, ["all"]),
     "replicasets": ("apps/v1", "ReplicaSet", True, ["rs"], FULL, ["all"]),
     "ingresses": ("networking.k8s.io/v1", "Ingress", True, ["ing"], FULL, []),
     "ingressclasses": ("networking.k8s.io/v1", "IngressClass", False, [], FULL, []),
     "selfsubjectaccessreviews": (
         "authorization.k8s.io/v1", "SelfSubjectAccessReview", False, [], ["create"], []
     ),
+    "roles": ("rbac.authorization.k8s.io/v1", "Role", True, [], FULL, []),
+    "rolebindings": ("rbac.authorization.k8s.io/v1", "RoleBinding", True, [], FULL, []),
+    "leases": ("coordination.k8s.io/v1", "Lease", True, [], FULL, []),
 }  # fmt: skip
 
 SUBRESOURCES = {
     "pods/status", "services/status", "replicasets/status", "replicasets/scale",
     "ingresses/status", "resourcequotas/status", "namespaces/status", "nodes/status",
+    "deployments/status",
 }  # fmt: skip
 
 
@@ -92,6 +99,8 @@ def test_root_documents() -> None:
         "apps",
         "authorization.k8s.io",
         "networking.k8s.io",
+        "rbac.authorization.k8s.io",
+        "coordination.k8s.io",
     ]
     apps = groups["groups"][0]
     assert apps["preferredVersion"] == {"groupVersion": "apps/v1", "version": "v1"}
@@ -108,7 +117,7 @@ def test_lookups() -> None:
     services = discovery.find_by_plural("services")
     assert services is not None and services.group_version == "v1"
     assert services.allows("watch") and not services.allows("proxy")
-    assert discovery.find_by_plural("deployments") is None
+    assert discovery.find_by_plural("daemonsets") is None
     replica_sets = discovery.find_by_kind("apps", "ReplicaSet")
     assert replica_sets is not None and "scale" in replica_sets.subresources
 

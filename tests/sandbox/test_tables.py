@@ -60,6 +60,12 @@ EXPECTED_HEADERS = {
     "replicasets": ("NAME DESIRED CURRENT READY AGE", "CONTAINERS IMAGES SELECTOR"),
     "ingresses": ("NAME CLASS HOSTS ADDRESS PORTS AGE", ""),
     "ingressclasses": ("NAME CONTROLLER PARAMETERS AGE", ""),
+    "deployments": ("NAME READY UP-TO-DATE AVAILABLE AGE", "CONTAINERS IMAGES SELECTOR"),
+    "secrets": ("NAME TYPE DATA AGE", ""),
+    "serviceaccounts": ("NAME SECRETS AGE", ""),
+    "roles": ("NAME CREATED_AT", ""),
+    "rolebindings": ("NAME ROLE AGE", "USERS GROUPS SERVICEACCOUNTS"),
+    "leases": ("NAME HOLDER AGE", ""),
 }
 
 
@@ -590,6 +596,36 @@ def test_wide_flag_never_drops_columns_and_no_headers_drops_definitions() -> Non
     headless = tables.to_table("services", [service(spec)], now=NOW, no_headers=True)
     assert headless["columnDefinitions"] == []
     assert headless["rows"] == narrow["rows"]
+
+
+def test_deployment_lease_and_access_kinds() -> None:
+    deployment = {
+        "metadata": meta("loop"),
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "loop"}},
+            "template": {"spec": {"containers": [{"name": "c", "image": "img:1"}]}},
+        },
+        "status": {"readyReplicas": 1, "updatedReplicas": 2, "availableReplicas": 1},
+    }
+    assert cells("deployments", deployment) == ["loop", "1/2", 2, 1, "5m", "c", "img:1", "app=loop"]
+    secret = {"metadata": meta("kc"), "type": "Opaque", "data": {"kubeconfig": "eA=="}}
+    assert cells("secrets", secret) == ["kc", "Opaque", 1, "5m"]
+    assert cells("serviceaccounts", {"metadata": meta("sa")}) == ["sa", 0, "5m"]
+    assert cells("roles", {"metadata": meta("r")}) == ["r", stamp(timedelta(minutes=5))]
+    binding = {
+        "metadata": meta("rb"),
+        "roleRef": {"kind": "Role", "name": "r"},
+        "subjects": [
+            {"kind": "ServiceAccount", "name": "sa", "namespace": "ns"},
+            {"kind": "User", "name": "u"},
+            {"kind": "Group", "name": "g"},
+        ],
+    }
+    assert cells("rolebindings", binding) == ["rb", "Role/r", "5m", "u", "g", "ns:sa"]
+    lease = {"metadata": meta("l"), "spec": {"holderIdentity": "host_1_ab"}}
+    assert cells("leases", lease) == ["l", "host_1_ab", "5m"]
+    assert cells("leases", {"metadata": meta("l"), "spec": {}}) == ["l", "", "5m"]
 
 
 def test_kinds_without_a_printer_get_the_fallback_table() -> None:

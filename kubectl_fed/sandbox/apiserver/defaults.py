@@ -42,6 +42,23 @@ def _replicaset(obj: JSON) -> None:
     obj["status"] = {"replicas": 0}
 
 
+def _deployment(obj: JSON) -> None:
+    spec = obj.setdefault("spec", {})
+    spec.setdefault("replicas", 1)
+    spec.setdefault(
+        "strategy",
+        {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
+    )
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("progressDeadlineSeconds", 600)
+    _pod_spec(spec.setdefault("template", {}).setdefault("spec", {}))
+    obj["status"] = {}
+
+
+def _secret(obj: JSON) -> None:
+    obj.setdefault("type", "Opaque")
+
+
 def _with_load_balancer_status(obj: JSON) -> None:
     obj["status"] = {"loadBalancer": {}}
 
@@ -54,6 +71,8 @@ _ON_CREATE: dict[str, Callable[[JSON], None]] = {
     "namespaces": _namespace,
     "pods": _pod,
     "replicasets": _replicaset,
+    "deployments": _deployment,
+    "secrets": _secret,
     "ingresses": _with_load_balancer_status,
     "services": _with_load_balancer_status,
     "resourcequotas": _resourcequota,

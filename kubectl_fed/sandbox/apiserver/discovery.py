@@ -76,8 +76,20 @@ RESOURCES: tuple[ResourceInfo, ...] = (
         _READ_WRITE, ("status",), storage_version_hash="8uhSgffRX6w=",
     ),
     ResourceInfo(
+        "", "v1", "secrets", "secret", "Secret", True, (), _READ_WRITE, (),
+        storage_version_hash="S6u1pOWzb84=",
+    ),
+    ResourceInfo(
+        "", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", True, ("sa",),
+        _READ_WRITE, (), storage_version_hash="pbx9ZvyFpBE=",
+    ),
+    ResourceInfo(
         "", "v1", "services", "service", "Service", True, ("svc",), _READ_WRITE, ("status",),
         categories=("all",), storage_version_hash="0/CO1lhkEBI=",
+    ),
+    ResourceInfo(
+        "apps", "v1", "deployments", "deployment", "Deployment", True, ("deploy",),
+        _READ_WRITE, ("status",), categories=("all",), storage_version_hash="8aSe+NMegvE=",
     ),
     ResourceInfo(
         "apps", "v1", "replicasets", "replicaset", "ReplicaSet", True, ("rs",), _READ_WRITE,
@@ -95,10 +107,28 @@ RESOURCES: tuple[ResourceInfo, ...] = (
         "networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", True, ("ing",),
         _READ_WRITE, ("status",), storage_version_hash="39NQlfNR+bo=",
     ),
+    ResourceInfo(
+        "rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", True,
+        (), _READ_WRITE, (), storage_version_hash="eGsCzGH6b1g=",
+    ),
+    ResourceInfo(
+        "rbac.authorization.k8s.io", "v1", "roles", "role", "Role", True, (), _READ_WRITE, (),
+        storage_version_hash="7FuwZcIIItM=",
+    ),
+    ResourceInfo(
+        "coordination.k8s.io", "v1", "leases", "lease", "Lease", True, (), _READ_WRITE, (),
+        storage_version_hash="gqkMMb/YqFM=",
+    ),
 )  # fmt: skip
 
 # Named groups in the order kube-apiserver lists them (its group priority order).
-GROUPS: tuple[str, ...] = ("apps", "authorization.k8s.io", "networking.k8s.io")
+GROUPS: tuple[str, ...] = (
+    "apps",
+    "authorization.k8s.io",
+    "networking.k8s.io",
+    "rbac.authorization.k8s.io",
+    "coordination.k8s.io",
+)
 
 
 def resource_info(group: str, version: str, plural: str) -> ResourceInfo | None:

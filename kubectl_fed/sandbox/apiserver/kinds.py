@@ -39,9 +39,20 @@ _ALL = (
     Kind("configmaps", "ConfigMap", "", "v1", namespaced=True),
     Kind("events", "Event", "", "v1", namespaced=True),
     Kind("resourcequotas", "ResourceQuota", "", "v1", namespaced=True, has_status=True),
+    Kind("secrets", "Secret", "", "v1", namespaced=True),
+    Kind("serviceaccounts", "ServiceAccount", "", "v1", namespaced=True),
     Kind(
         "replicasets",
         "ReplicaSet",
+        "apps",
+        "v1",
+        namespaced=True,
+        has_status=True,
+        tracks_generation=True,
+    ),
+    Kind(
+        "deployments",
+        "Deployment",
         "apps",
         "v1",
         namespaced=True,
@@ -65,6 +76,9 @@ _ALL = (
         namespaced=False,
         tracks_generation=True,
     ),
+    Kind("roles", "Role", "rbac.authorization.k8s.io", "v1", namespaced=True),
+    Kind("rolebindings", "RoleBinding", "rbac.authorization.k8s.io", "v1", namespaced=True),
+    Kind("leases", "Lease", "coordination.k8s.io", "v1", namespaced=True),
 )
 
 KINDS: dict[str, Kind] = {kind.plural: kind for kind in _ALL}

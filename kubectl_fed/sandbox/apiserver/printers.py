@@ -273,3 +273,65 @@ def replica_set_cells(replica_set: JsonObject, now: datetime) -> Cells:
         images,
         format_label_selector(spec.get("selector")),
     ]
+
+
+def deployment_cells(deployment: JsonObject, now: datetime) -> Cells:
+    spec = deployment.get("spec") or {}
+    status = deployment.get("status") or {}
+    names, images = _containers(nested(spec, "template", "spec"))
+    return [
+        object_name(deployment),
+        f"{int(status.get('readyReplicas', 0))}/{int(spec.get('replicas', 1))}",
+        int(status.get("updatedReplicas", 0)),
+        int(status.get("availableReplicas", 0)),
+        object_age(deployment, now),
+        names,
+        images,
+        format_label_selector(spec.get("selector")),
+    ]
+
+
+# ---------------------------------------------------------------- access, secrets, leases
+
+
+def secret_cells(secret: JsonObject, now: datetime) -> Cells:
+    entries = len(secret.get("data") or {})
+    return [object_name(secret), secret.get("type", ""), entries, object_age(secret, now)]
+
+
+def service_account_cells(account: JsonObject, now: datetime) -> Cells:
+    return [object_name(account), len(account.get("secrets") or []), object_age(account, now)]
+
+
+def role_cells(role: JsonObject, now: datetime) -> Cells:
+    """Upstream prints a Role's creation time as an RFC 3339 date, not an age."""
+    return [object_name(role), nested(role, "metadata", "creationTimestamp")]
+
+
+def _subjects(binding: JsonObject, kind: str) -> str:
+    names = []
+    for subject in binding.get("subjects") or []:
+        if subject.get("kind") != kind:
+            continue
+        name = str(subject.get("name", ""))
+        if kind == "ServiceAccount":
+            name = f"{subject.get('namespace', '')}:{name}"
+        names.append(name)
+    return ", ".join(names)
+
+
+def role_binding_cells(binding: JsonObject, now: datetime) -> Cells:
+    reference = binding.get("roleRef") or {}
+    return [
+        object_name(binding),
+        f"{reference.get('kind', '')}/{reference.get('name', '')}",
+        object_age(binding, now),
+        _subjects(binding, "User"),
+        _subjects(binding, "Group"),
+        _subjects(binding, "ServiceAccount"),
+    ]
+
+
+def lease_cells(lease: JsonObject, now: datetime) -> Cells:
+    holder = nested(lease, "spec", "holderIdentity") or ""
+    return [object_name(lease), holder, object_age(lease, now)]

@@ -16,16 +16,22 @@ from kubectl_fed.sandbox.apiserver.printers import (
     Cells,
     JsonObject,
     config_map_cells,
+    deployment_cells,
     endpoints_cells,
     event_cells,
     ingress_cells,
     ingress_class_cells,
+    lease_cells,
     namespace_cells,
     nested,
     node_cells,
     object_name,
     quota_cells,
     replica_set_cells,
+    role_binding_cells,
+    role_cells,
+    secret_cells,
+    service_account_cells,
     service_cells,
 )
 
@@ -187,6 +193,84 @@ PRINTERS: dict[str, Printer] = {
             _wide("Selector", "Selector is a label query over pods that should match."),
         ),
         replica_set_cells,
+    ),
+    "deployments": Printer(
+        (
+            NAME,
+            Column("Ready", "Number of the pod with ready state"),
+            Column(
+                "Up-to-date",
+                "Total number of non-terminated pods targeted by this deployment that have "
+                "the desired template spec.",
+                type="integer",
+            ),
+            Column(
+                "Available",
+                "Total number of available pods (ready for at least minReadySeconds) "
+                "targeted by this deployment.",
+                type="integer",
+            ),
+            AGE,
+            _CONTAINERS,
+            _IMAGES,
+            _wide(
+                "Selector",
+                "Label selector for pods. Existing ReplicaSets whose pods are selected by "
+                "this will be the ones affected by this deployment.",
+            ),
+        ),
+        deployment_cells,
+    ),
+    "secrets": Printer(
+        (
+            NAME,
+            Column(
+                "Type",
+                "Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types",
+            ),
+            Column("Data", "Data contains the secret data.", type="integer"),
+            AGE,
+        ),
+        secret_cells,
+    ),
+    "serviceaccounts": Printer(
+        (
+            NAME,
+            Column(
+                "Secrets",
+                "Secrets is a list of the secrets in the same namespace that pods running "
+                "using this ServiceAccount are allowed to use.",
+                type="integer",
+            ),
+            AGE,
+        ),
+        service_account_cells,
+    ),
+    "roles": Printer((NAME, Column("Created At", _AGE_DOC, type="date")), role_cells),
+    "rolebindings": Printer(
+        (
+            NAME,
+            Column(
+                "Role",
+                "RoleRef can reference a Role in the current namespace or a ClusterRole in "
+                "the global namespace.",
+            ),
+            AGE,
+            _wide("Users", "Users in the roleBinding"),
+            _wide("Groups", "Groups in the roleBinding"),
+            _wide("ServiceAccounts", "ServiceAccounts in the roleBinding"),
+        ),
+        role_binding_cells,
+    ),
+    "leases": Printer(
+        (
+            NAME,
+            Column(
+                "Holder", "holderIdentity contains the identity of the holder of a current lease."
+            ),
+            AGE,
+        ),
+        lease_cells,
     ),
     "ingresses": Printer(
         (
