@@ -46,6 +46,7 @@ RESOURCES: dict[str, Resource] = {
         Resource("nodes", "Node", "v1", namespaced=False),
         Resource("namespaces", "Namespace", "v1", namespaced=False),
         Resource("replicasets", "ReplicaSet", "apps/v1"),
+        Resource("leases", "Lease", "coordination.k8s.io/v1"),
         Resource(
             "selfsubjectaccessreviews",
             "SelfSubjectAccessReview",
