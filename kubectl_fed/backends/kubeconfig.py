@@ -14,8 +14,9 @@ settings we do not know) by the official client, which implements them all.
 
 from __future__ import annotations
 
+import base64
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -223,6 +224,45 @@ class KubeConfig:
                 body = {**self._body(kind, name), **self._files(kind, name)}
                 document[f"{kind}s"].append({"name": name, kind: body})
         return document
+
+    def portable(self, contexts: Sequence[str]) -> dict[str, Any]:
+        """A kubeconfig of only `contexts` and their cluster and user entries, with every file
+        they name read into it (`x` becomes `x-data`, `tokenFile` becomes `token`): one that
+        works on another machine or in a pod. Nothing else of the merged kubeconfig is kept.
+        `exec` and `auth-provider` settings are kept as they are (they run there)."""
+        document: dict[str, Any] = {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "current-context": contexts[0] if contexts else "",
+            "contexts": [],
+            "clusters": [],
+            "users": [],
+        }
+        for context in dict.fromkeys(contexts):
+            info = self.check_context(context)
+            document["contexts"].append(
+                {"name": context, "context": self._body("context", context)}
+            )
+            for kind, name in (("cluster", info.cluster), ("user", info.user)):
+                listed = document[f"{kind}s"]
+                if name is None or any(entry["name"] == name for entry in listed):
+                    continue
+                listed.append({"name": name, kind: self._inlined(kind, name)})
+        return document
+
+    def _inlined(self, kind: str, name: str) -> dict[str, Any]:
+        body = self._body(kind, name)
+        files = self._files(kind, name)
+        for key in _FILE_KEYS[kind]:
+            body.pop(key, None)
+        for key, path in files.items():
+            with open(path, "rb") as handle:
+                content = handle.read()
+            if key == "tokenFile":
+                body.setdefault("token", content.decode("utf-8").strip())
+            else:
+                body[f"{key}-data"] = base64.b64encode(content).decode("ascii")
+        return body
 
     def _base_path(self, context: str) -> str:
         """Where the user's entry was defined: the official client runs exec plugins there."""
