@@ -13,7 +13,10 @@ from typing import Any
 import pytest
 import yaml
 
+from kubectl_fed.app import App
+from kubectl_fed.commands.reconcile_manifests import manifests_for
 from kubectl_fed.core.leader_election import lease_name
+from kubectl_fed.core.settings import Settings
 from kubectl_fed.render.reconciler_manifests import (
     HEARTBEAT_FILE,
     LoopSettings,
@@ -150,11 +153,9 @@ def test_kubectl_applies_the_manifests_to_a_sandbox_member(
     sandbox: SandboxFederation, fed_env: dict[str, str], kubectl_path: str
 ) -> None:
     context = sandbox.names[0]
-    text = reconciler_manifests(
-        federation="sandbox",
-        members=sandbox.names,
-        kubeconfig=sandbox.kubeconfig_path.read_text(),
-    )
+    app = App(Settings(clusters="!europe-west1"), fed_env)
+    text = manifests_for(app, loop=LoopSettings())
+    assert not any(cluster.requests.records() for cluster in sandbox.clusters), "sent nothing"
 
     def kubectl(*args: str, stdin: str | None = None) -> str:
         done = subprocess.run(
@@ -182,8 +183,11 @@ def test_kubectl_applies_the_manifests_to_a_sandbox_member(
     role = store.get("roles", "kube-system", "kubectl-fed-reconciler-lease")
     assert role["rules"][1]["resourceNames"] == [lease_name("sandbox")]
     secret = store.get("secrets", "kubectl-fed-system", "kubectl-fed-config")
-    embedded = base64.b64decode(secret["data"]["kubeconfig"]).decode()
-    assert embedded == sandbox.kubeconfig_path.read_text()
+    embedded = yaml.safe_load(base64.b64decode(secret["data"]["kubeconfig"]))
+    assert [c["name"] for c in embedded["contexts"]] == ["us-central1", "asia-east1"]
+    assert len(embedded["clusters"]) == len(embedded["users"]) == 2
+    membership = yaml.safe_load(base64.b64decode(secret["data"]["kubectl-fed.yaml"]))
+    assert membership["federations"] == {"sandbox": {"members": ["us-central1", "asia-east1"]}}
 
     listed = kubectl("get", "deploy,sa,secret", "-n", "kubectl-fed-system").split("\n\n")
     deployments, accounts, secrets = (block.strip().splitlines() for block in listed)
