@@ -1,8 +1,8 @@
 """The Lease of `reconcile --watch`: from the flags to a `LeaderElector`, and what the loop logs.
 
-`lease_leadership(...)` builds what `watch_loop` asks before every pass: `acquire()` returns
-(leading, line) where the line changes only when the situation does (the loop logs it then),
-and `release()` gives the Lease up on a clean exit.
+`lease_leadership(...)` builds what `watch_loop` asks every `period` seconds: `acquire()`
+returns (leading, line) where the line changes only when the situation does (the loop logs
+it then), and `release()` gives the Lease up on a clean exit.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ class LeaseLeadership:
     def __init__(self, elector: LeaderElector, where: str) -> None:
         self.elector = elector
         self.where = where
+        # How often the loop calls `acquire` (client-go's retry period: 2 s of 15 s).
+        self.period = elector.retry_period
 
     def acquire(self) -> tuple[bool, str]:
         seen = self.elector.try_acquire_or_renew()

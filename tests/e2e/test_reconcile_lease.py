@@ -34,6 +34,7 @@ def test_two_watchers_one_leads_the_other_says_who(
     second = lease_leadership(
         app, lease_cluster=None, in_cluster=False, lease_duration=15, identity="b_2_y"
     )
+    assert first.period == 2.0  # client-go's retry period for a 15 s lease
     assert first.acquire() == (True, f"leading: lease {WHERE} held by this process (a_1_x)")
     assert second.acquire() == (False, f"waiting: lease {WHERE} is held by a_1_x")
     assert second.acquire() == (False, f"waiting: lease {WHERE} is held by a_1_x")  # same line
