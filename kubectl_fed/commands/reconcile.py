@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
@@ -23,6 +24,7 @@ from kubectl_fed.render import machine
 from kubectl_fed.render.cluster_errors import error_line
 from kubectl_fed.render.escape import escape
 from kubectl_fed.render.reconcile import ErrorRow, Row, document, summary, table
+from kubectl_fed.render.reconciler_manifests import DEFAULT_IMAGE, LoopSettings
 
 
 @click.command()
@@ -59,6 +61,42 @@ from kubectl_fed.render.reconcile import ErrorRow, Row, document, summary, table
     metavar="DURATION",
     help="With --watch: move replicas back to a member healthy again this long.",
 )
+@click.option(
+    "--lease-cluster",
+    default=None,
+    metavar="CONTEXT",
+    help="With --watch: the member holding the Lease (default: the first member).",
+)
+@click.option(
+    "--lease-in-cluster",
+    is_flag=True,
+    help="With --watch: the Lease is in the cluster this pod runs in (service account).",
+)
+@click.option(
+    "--lease-duration",
+    type=DURATION,
+    default=15.0,
+    metavar="DURATION",
+    help="With --watch: how long a holder that stops renewing keeps the Lease.",
+)
+@click.option(
+    "--heartbeat-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="With --watch: touched after every try (for a liveness probe).",
+)
+@click.option(
+    "--print-manifests",
+    is_flag=True,
+    help="Print the manifests that run --watch as a Deployment in a member, and exit.",
+)
+@click.option(
+    "--image",
+    default=DEFAULT_IMAGE,
+    show_default=True,
+    help="With --print-manifests: the image of the Deployment.",
+)
 @global_options(("table", "json"))
 def reconcile(
     resources: Sequence[str],
@@ -69,6 +107,12 @@ def reconcile(
     interval: float,
     failover_after: float,
     failback_after: float,
+    lease_cluster: str | None,
+    lease_in_cluster: bool,
+    lease_duration: float,
+    heartbeat_file: Path | None,
+    print_manifests: bool,
+    image: str,
     settings: Settings,
 ) -> ExitStatus:
     """Converge every member to the federation's recorded desired state.
@@ -85,18 +129,34 @@ def reconcile(
       kubectl fed reconcile ingress myingress -n default
       kubectl fed reconcile --dry-run
       kubectl fed reconcile --watch --interval 10s --failover-after 30s
+      kubectl fed reconcile --print-manifests | kubectl --context C apply -f -
     """
     scope = _scope(resources, settings)
     app = App(settings)
     options = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)
     mode = DryRun(dry_run)
+    if print_manifests:
+        from kubectl_fed.commands.reconcile_manifests import manifests_for
+
+        loop = LoopSettings(interval, lease_duration, failover_after, failback_after)
+        click.echo(manifests_for(app, image=image, loop=loop), nl=False)
+        return ExitStatus.OK
     if watch:
+        from kubectl_fed.commands.reconcile_lease import lease_leadership
         from kubectl_fed.commands.reconcile_watch import WatchTiming, watch_loop
 
         if mode is not DryRun.NONE:
             raise UsageError("--dry-run cannot be used with --watch")
+        leadership = lease_leadership(
+            app,
+            lease_cluster=lease_cluster,
+            in_cluster=lease_in_cluster,
+            lease_duration=lease_duration,
+        )
         timing = WatchTiming(interval, failover_after, failback_after)
-        return watch_loop(app, scope, options, timing)
+        return watch_loop(app, scope, options, timing, leadership, heartbeat_file)
+    if lease_cluster or lease_in_cluster or heartbeat_file:
+        raise UsageError("--lease-cluster, --lease-in-cluster and --heartbeat-file go with --watch")
     wait = None if no_wait else wait_timeout
     report = converge_pass(app, scope, options, dry_run=mode, wait=wait)
     show_report(report, settings.output, mode)

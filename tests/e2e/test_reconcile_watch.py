@@ -9,9 +9,12 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from federation_helpers import ASIA, EU, US, eventually, replicaset_yaml
 from verbs_helpers import Fed, manifest_file
 
@@ -84,7 +87,9 @@ def test_failover_and_failback_under_watch(fed: Fed, tmp_path: Path) -> None:
         status, err = watch.stop()
     assert status == 0, err
     lines = watch.out
-    assert lines[0] == "no lease: this process reconciles alone"
+    assert lines[0].startswith(
+        f"leading: lease kube-system/kubectl-fed-sandbox in {US} held by this process ("
+    )
     assert f"{EU} failing for 2s: its replicas move to the others" in lines
     assert f"{EU} healthy for 2s: its replicas move back" in lines
     assert f"{US}  replicaset default/web  scaled  replicas 2 -> 3 of 6" in lines
@@ -114,3 +119,65 @@ def test_a_fault_of_every_kind_never_ends_the_loop(fed: Fed, tmp_path: Path) -> 
     assert "Traceback" not in err
     assert watch.out[-1] == "interrupted: stopping"
     assert any(f"{ASIA} failing" in line for line in watch.out)
+
+
+def lease(fed: Fed) -> dict[str, Any]:
+    found: dict[str, Any] = fed.sandbox.cluster(US).store.get(
+        "leases", "kube-system", "kubectl-fed-sandbox"
+    )
+    return found
+
+
+def holder(fed: Fed) -> str:
+    return str(lease(fed)["spec"]["holderIdentity"])
+
+
+def test_two_watchers_one_leader_kill_9_hands_over_sigterm_releases(fed: Fed) -> None:
+    first = Watch(fed, "--lease-duration", "2s")
+    assert eventually(lambda: any(line.startswith("pass 1:") for line in first.out))
+    leader = holder(fed)
+    second = Watch(fed, "--lease-duration", "2s")
+    try:
+        waiting = f"waiting: lease kube-system/kubectl-fed-sandbox in {US} is held by {leader}"
+        assert eventually(lambda: waiting in second.out), second.out
+        assert second.passes == 0
+        first.process.kill()  # kill -9: no release, the lease must expire
+        killed = time.monotonic()
+        assert eventually(lambda: second.passes > 0), second.out
+        taken = time.monotonic() - killed
+        assert holder(fed) != leader and lease(fed)["spec"]["leaseTransitions"] >= 1
+        assert taken < 2 + INTERVAL + 30, taken  # lease + interval, plus a loaded machine's slack
+    finally:
+        first.process.kill()
+        first.process.wait()
+        status, err = second.stop()
+    assert status == 0, err
+    assert second.out[-1] == "terminated: stopping"
+    assert holder(fed) == ""  # released on SIGTERM: the next candidate needs no wait
+
+
+def test_print_manifests_apply_with_the_real_kubectl(fed: Fed, kubectl_path: str) -> None:
+    printed = fed.run("reconcile", "--print-manifests", "--interval", "5s", "--image", "r/x:1")
+    assert printed.status == 0, printed.err
+    documents = [doc for doc in yaml.safe_load_all(printed.out) if doc]
+    kinds = [doc["kind"] for doc in documents]
+    assert kinds == ["Namespace", "ServiceAccount", "Role", "RoleBinding", "Secret", "Deployment"]
+    deployment = documents[-1]
+    assert deployment["spec"]["replicas"] == 2
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "r/x:1"
+    command = [*container.get("command", []), *container.get("args", [])]
+    assert "--watch" in command and "--lease-in-cluster" in command
+    env = {k: v for k, v in fed.env.items() if v is not None}
+    applied = subprocess.run(
+        [kubectl_path, "--context", US, "apply", "--validate=false", "-f", "-"],
+        input=printed.out,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert len(applied.stdout.splitlines()) == 6 and "created" in applied.stdout
+    stored = fed.sandbox.cluster(US).store.list("deployments", "kubectl-fed-system")
+    assert [d["metadata"]["name"] for d in stored] == [deployment["metadata"]["name"]]
