@@ -41,6 +41,12 @@ def sandbox(sandbox_factory: SandboxFactory) -> SandboxFederation:
 
 
 @pytest.fixture
+def member(sandbox_factory: SandboxFactory) -> SandboxFederation:
+    """A started one-cluster federation (us-central1)."""
+    return sandbox_factory(clusters=1)
+
+
+@pytest.fixture
 def fed_env(sandbox: SandboxFederation, tmp_path: Path) -> dict[str, str]:
     """The environment for running `kubectl fed` (or kubectl) against the `sandbox` fixture."""
     env = dict(os.environ)

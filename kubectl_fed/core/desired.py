@@ -28,25 +28,13 @@ from kubectl_fed.core.markers import (
     DESIRED_ANNOTATION,
     FIELD_MANAGER,
     HASH_ANNOTATION,
+    SERVER_OWNED_METADATA,
     WRITTEN_AT_ANNOTATION,
 )
 
 RECORD_ANNOTATIONS = (DESIRED_ANNOTATION, HASH_ANNOTATION, WRITTEN_AT_ANNOTATION)
 # Per-member or per-run annotations that are never part of the federated object.
 _NOT_RECORDED = (*RECORD_ANNOTATIONS, ROLLOUT_PENDING_ANNOTATION)
-# What a member's server or controllers set; a guessed record leaves it out.
-_SERVER_METADATA = (
-    "uid",
-    "resourceVersion",
-    "generation",
-    "creationTimestamp",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-    "managedFields",
-    "selfLink",
-    "ownerReferences",
-    "finalizers",
-)
 _OLDEST = "0001-01-01T00:00:00.000000Z"
 
 KubeObject = dict[str, Any]
@@ -132,7 +120,7 @@ def guessed_record(obj: Mapping[str, Any], source: str = "") -> Record:
     desired = without_record(obj)
     desired.pop("status", None)
     metadata = desired.get("metadata") or {}
-    for field in _SERVER_METADATA:
+    for field in SERVER_OWNED_METADATA:
         metadata.pop(field, None)
     return Record(desired, spec_hash(desired), last_write(obj), source, guessed=True)
 

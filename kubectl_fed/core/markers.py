@@ -23,7 +23,7 @@ HASH_ANNOTATION = "kubectl-fed.io/desired-hash"
 WRITTEN_AT_ANNOTATION = "kubectl-fed.io/written-at"
 
 # Fields the API server or controllers own; they never make an object non-conforming.
-_IGNORED_METADATA = (
+SERVER_OWNED_METADATA = (
     "uid",
     "resourceVersion",
     "generation",
@@ -72,7 +72,7 @@ def conforms(desired: dict[str, Any], live: dict[str, Any]) -> bool:
 def _comparable(obj: dict[str, Any]) -> dict[str, Any]:
     trimmed = {key: value for key, value in obj.items() if key != "status"}
     metadata = dict(trimmed.get("metadata") or {})
-    for field in _IGNORED_METADATA:
+    for field in SERVER_OWNED_METADATA:
         metadata.pop(field, None)
     annotations = metadata.get("annotations")
     if isinstance(annotations, dict) and WRITTEN_AT_ANNOTATION in annotations:

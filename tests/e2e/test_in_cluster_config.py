@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from lease_helpers import Clock
 
 from kubectl_fed.backends.in_cluster import (
     TOKEN_REREAD_SECONDS,
@@ -21,19 +21,6 @@ from kubectl_fed.errors import UsageError
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
 
 NAMESPACE = "kube-system"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def member(sandbox_factory: Callable[..., SandboxFederation]) -> SandboxFederation:
-    return sandbox_factory(clusters=1)
 
 
 def service_account(tmp_path: Path, member: SandboxFederation, token: str) -> Path:

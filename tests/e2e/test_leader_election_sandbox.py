@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from lease_helpers import Clock
 
 from kubectl_fed.backends.kube import KubeBackend
 from kubectl_fed.backends.kubeconfig import load_kubeconfig
@@ -19,19 +20,6 @@ from kubectl_fed.sandbox.federation import SandboxFederation
 
 NAME = lease_name("sandbox")
 NAMESPACE = "kube-system"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def member(sandbox_factory: Callable[..., SandboxFederation]) -> SandboxFederation:
-    return sandbox_factory(clusters=1)
 
 
 @pytest.fixture
