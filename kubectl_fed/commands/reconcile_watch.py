@@ -28,7 +28,6 @@ from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
 from kubectl_fed.core.availability import Availability
 from kubectl_fed.core.converge import ConvergeOptions
 from kubectl_fed.core.doctor.facts import Facts
-from kubectl_fed.errors import FedError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_line
 from kubectl_fed.render.escape import escape
@@ -137,24 +136,23 @@ def _one_pass(
     started = time.monotonic()
     try:
         report = _converge(app, scope, options, availability)
-    except KeyboardInterrupt:
-        raise
-    except (FedError, Exception) as err:  # one bad pass never ends the loop
+    except Exception as err:  # one bad pass never ends the loop (Ctrl-C is no Exception)
         log(f"pass {number} failed: {type(err).__name__}: {escape(str(err))}", err=True)
         return
     for change in report.changes:
-        line = f"{change.cluster}  {change.subject}  {change.action}  {escape(change.detail)}"
         if change.error is not None:
             log(error_line(change.cluster, change.error, change.subject), err=True)
         else:
-            log(line)
+            log(f"{change.cluster}  {change.subject}  {change.action}  {escape(change.detail)}")
     for unfinished in report.unfinished:
         log(f"{unfinished.rollout.label}: {escape(unfinished.reason)}")
     answered = len(report.members) - len(report.unreachable)
     down = "".join(f", {m.cluster} failing" for m in report.unreachable)
     took = time.monotonic() - started
+    done = len(report.changes) - len(report.failed)
+    failed = f", {len(report.failed)} failed" if report.failed else ""
     log(
-        f"pass {number}: {len(report.changes)} changes, {answered}/{len(report.members)} "
+        f"pass {number}: {done} changes{failed}, {answered}/{len(report.members)} "
         f"members answer{down} ({took:.2f}s)"
     )
 
