@@ -34,9 +34,8 @@ from kubectl_fed.render.reconciler_manifests import DEFAULT_IMAGE, LoopSettings
     "--wait-timeout",
     type=DURATION,
     default=DEFAULT_WAIT_TIMEOUT,
-    show_default=True,
     metavar="DURATION",
-    help="How long to wait for a pending ingress rollout's address.",
+    help="How long to wait for a pending ingress rollout's address (default 5m).",
 )
 @click.option("--no-wait", is_flag=True, help="Do not wait for pending ingress rollouts.")
 @click.option("--watch", "-w", is_flag=True, help="Repeat the pass until stopped.")
@@ -45,21 +44,21 @@ from kubectl_fed.render.reconciler_manifests import DEFAULT_IMAGE, LoopSettings
     type=DURATION,
     default=10.0,
     metavar="DURATION",
-    help="With --watch: between passes.",
+    help="With --watch: between passes (default 10s).",
 )
 @click.option(
     "--failover-after",
     type=DURATION,
     default=30.0,
     metavar="DURATION",
-    help="With --watch: move replicas off a member failing this long.",
+    help="With --watch: move replicas off a member failing this long (default 30s).",
 )
 @click.option(
     "--failback-after",
     type=DURATION,
     default=30.0,
     metavar="DURATION",
-    help="With --watch: move replicas back to a member healthy again this long.",
+    help="With --watch: move replicas back to a member healthy again this long (default 30s).",
 )
 @click.option(
     "--lease-cluster",
@@ -77,7 +76,7 @@ from kubectl_fed.render.reconciler_manifests import DEFAULT_IMAGE, LoopSettings
     type=DURATION,
     default=15.0,
     metavar="DURATION",
-    help="With --watch: how long a holder that stops renewing keeps the Lease.",
+    help="With --watch: how long a holder that stops renewing keeps the Lease (default 15s).",
 )
 @click.option(
     "--heartbeat-file",
@@ -94,6 +93,7 @@ from kubectl_fed.render.reconciler_manifests import DEFAULT_IMAGE, LoopSettings
 @click.option(
     "--image",
     default=DEFAULT_IMAGE,
+    metavar="IMAGE",
     show_default=True,
     help="With --print-manifests: the image of the Deployment.",
 )
