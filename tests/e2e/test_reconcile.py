@@ -220,3 +220,25 @@ def test_ctrl_c_while_waiting_says_what_exists_where(fed: Fed, tmp_path: Path) -
         "hint: finish it with `kubectl fed reconcile ingress web -n default`, or undo it with "
         "`kubectl fed delete ingress web -n default`",
     ]
+
+
+def test_doctor_without_a_federated_ingress_leaves_the_glbc_uids_alone(fed: Fed) -> None:
+    uids = {
+        c: fed.sandbox.cluster(c).store.get("configmaps", "kube-system", "ingress-uid")["data"]
+        for c in fed.names
+    }
+    assert len({data["uid"] for data in uids.values()}) == 3  # the sandbox starts them apart
+    report = fed.run("doctor", "-o", "json")
+    assert report.status == 0, report.out
+    (check,) = [c for c in json.loads(report.out)["checks"] if c["id"] == "glbc-uid"]
+    assert (check["status"], check["message"]) == (
+        "skip",
+        "no federated GCE ingress: members need not share a GLBC UID",
+    )
+    fixed = fed.run("doctor", "--fix", "--yes")
+    assert fixed.err_lines[0] == "doctor: nothing --fix can repair safely"
+    after = {
+        c: fed.sandbox.cluster(c).store.get("configmaps", "kube-system", "ingress-uid")["data"]
+        for c in fed.names
+    }
+    assert after == uids
