@@ -13,7 +13,7 @@ from kubectl_fed.core.doctor.repairs import Repair, Write
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.render.cluster_errors import error_line
-from kubectl_fed.render.escape import escape
+from kubectl_fed.render.escaping import escaped
 
 
 def apply_repairs(app: App, plan: Convergence, options: ConvergeOptions, *, yes: bool) -> int:
@@ -55,7 +55,7 @@ def _finish(app: App, rollout: PendingRollout, options: ConvergeOptions, yes: bo
     scope = Scope(rollout.key[0], (INGRESS,), rollout.key[1])
     report = converge_pass(app, scope, options, wait=DEFAULT_WAIT_TIMEOUT)
     for unfinished in report.unfinished:
-        click.echo(f"error: {unfinished.rollout.label}: {escape(unfinished.reason)}", err=True)
+        click.echo(f"error: {unfinished.rollout.label}: {escaped(unfinished.reason)}", err=True)
     if report.unfinished or report.failed:
         return 0
     click.echo(f"fixed: {title}", err=True)

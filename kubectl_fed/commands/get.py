@@ -16,7 +16,7 @@ from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
-from kubectl_fed.render.escape import escape
+from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.tables import render_tables
 
 WATCH_INTERVAL_SECONDS = 2.0
@@ -124,7 +124,7 @@ def _print_tables(app: App, query: Query, view: View) -> None:
 
         warnings += unfinished_rollouts(view.entries)
     for line in warnings:
-        click.echo(f"warning: {escape(line)}", err=True)
+        click.echo(f"warning: {escaped(line)}", err=True)
 
 
 def _share_table(query: Query, view: View) -> tuple[str, list[str]]:

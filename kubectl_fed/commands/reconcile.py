@@ -22,7 +22,7 @@ from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import DURATION, global_options
 from kubectl_fed.render import machine
 from kubectl_fed.render.cluster_errors import error_line
-from kubectl_fed.render.escape import escape
+from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.reconcile import ErrorRow, Row, document, summary, table
 from kubectl_fed.render.reconciler_manifests import DEFAULT_IMAGE, LoopSettings
 
@@ -222,13 +222,13 @@ def problem_lines(report: PassReport) -> list[str]:
         namespace, name = rollout.key
         lines += [
             f"error: {rollout.label}: not in {', '.join(rollout.missing)} yet: "
-            f"{escape(unfinished.reason)}",
+            f"{escaped(unfinished.reason)}",
             f"hint: see `kubectl --context={rollout.leader} describe ingress {name} "
             f"-n {namespace}`; once fixed, `kubectl fed reconcile ingress {name} "
             f"-n {namespace}` finishes it",
         ]
     for guess in report.guessed:
-        lines.append(f"warning: no recorded desired state for {escape(guess)}: guessed")
+        lines.append(f"warning: no recorded desired state for {escaped(guess)}: guessed")
     if report.unreachable:
         down = ", ".join(m.cluster for m in report.unreachable)
         for change in report.changes:

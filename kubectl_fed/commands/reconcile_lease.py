@@ -13,7 +13,7 @@ from kubectl_fed.core.leader_elector import LeaderElector, LeaseObservation, def
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.errors import UsageError
-from kubectl_fed.render.escape import escape
+from kubectl_fed.render.escaping import escaped
 
 IN_CLUSTER = "this cluster (in-cluster)"
 
@@ -41,15 +41,15 @@ def leadership_line(seen: LeaseObservation, where: str, identity: str) -> str:
     lease = f"lease {where}"
     problem = ""
     if seen.error is not None:
-        problem = f"{seen.error.reason}: {escape(seen.error.message)}"
+        problem = f"{seen.error.reason}: {escaped(seen.error.message)}"
     if seen.is_leader and problem:
         return f"leading: {lease} not renewed ({problem}); stepping down if it stays so"
     if seen.is_leader:
-        return f"leading: {lease} held by this process ({escape(identity)})"
+        return f"leading: {lease} held by this process ({escaped(identity)})"
     if problem:
         return f"waiting: {lease} not readable ({problem}): not reconciling"
     if seen.holder:
-        return f"waiting: {lease} is held by {escape(seen.holder)}"
+        return f"waiting: {lease} is held by {escaped(seen.holder)}"
     return f"waiting: {lease} is free; taking it on the next try"
 
 

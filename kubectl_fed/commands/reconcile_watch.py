@@ -30,7 +30,7 @@ from kubectl_fed.core.converge import ConvergeOptions
 from kubectl_fed.core.doctor.facts import Facts
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_line
-from kubectl_fed.render.escape import escape
+from kubectl_fed.render.escaping import escaped
 
 
 @dataclass(frozen=True)
@@ -120,14 +120,14 @@ def _acquire(leadership: Leadership) -> tuple[bool, str]:
     try:
         return leadership.acquire()
     except Exception as err:  # the lease member failing must not end the loop
-        return False, f"lease not confirmed ({escape(str(err))}): not reconciling this pass"
+        return False, f"lease not confirmed ({escaped(str(err))}): not reconciling this pass"
 
 
 def _release(leadership: Leadership) -> None:
     try:
         leadership.release()
     except Exception as err:
-        log(f"lease not released: {escape(str(err))}")
+        log(f"lease not released: {escaped(str(err))}")
 
 
 def _one_pass(
@@ -137,15 +137,15 @@ def _one_pass(
     try:
         report = _converge(app, scope, options, availability)
     except Exception as err:  # one bad pass never ends the loop (Ctrl-C is no Exception)
-        log(f"pass {number} failed: {type(err).__name__}: {escape(str(err))}", err=True)
+        log(f"pass {number} failed: {type(err).__name__}: {escaped(str(err))}", err=True)
         return
     for change in report.changes:
         if change.error is not None:
             log(error_line(change.cluster, change.error, change.subject), err=True)
         else:
-            log(f"{change.cluster}  {change.subject}  {change.action}  {escape(change.detail)}")
+            log(f"{change.cluster}  {change.subject}  {change.action}  {escaped(change.detail)}")
     for unfinished in report.unfinished:
-        log(f"{unfinished.rollout.label}: {escape(unfinished.reason)}")
+        log(f"{unfinished.rollout.label}: {escaped(unfinished.reason)}")
     answered = len(report.members) - len(report.unreachable)
     down = "".join(f", {m.cluster} failing" for m in report.unreachable)
     took = time.monotonic() - started

@@ -21,7 +21,7 @@ from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.status_ingress import backend_services
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_line
-from kubectl_fed.render.escape import escape
+from kubectl_fed.render.escaping import escaped
 
 Key = tuple[str, str]
 
@@ -73,6 +73,6 @@ def _show(report: PassReport) -> None:
             click.echo(f"{change.cluster}: {INGRESS.ref(name)} {change.action}")
     for unfinished in report.unfinished:
         click.echo(
-            f"error: {unfinished.rollout.label}: rollout unfinished: {escape(unfinished.reason)}",
+            f"error: {unfinished.rollout.label}: rollout unfinished: {escaped(unfinished.reason)}",
             err=True,
         )

@@ -26,7 +26,7 @@ from kubectl_fed.core.plans import Action, DryRun, Outcome
 from kubectl_fed.core.results import ClusterCallError, ClusterResult
 from kubectl_fed.core.writes import Desired, WriteOptions, write_member
 from kubectl_fed.exit_status import ExitStatus
-from kubectl_fed.render.escape import escape
+from kubectl_fed.render.escaping import escaped
 
 Results = list[ClusterResult[list[Outcome]]]
 PerMember = dict[str, list[Desired]]
@@ -105,7 +105,7 @@ def unfinished_lines(
 ) -> list[str]:
     namespace, name = key
     if warning is not None:
-        cause = f"{leader}'s ingress controller reports: {escape(warning)}"
+        cause = f"{leader}'s ingress controller reports: {escaped(warning)}"
     else:
         cause = f"{leader} has no address and {STATIC_IP_ANNOTATION} after {waited:g}s"
     return [

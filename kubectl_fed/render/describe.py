@@ -19,7 +19,7 @@ from kubectl_fed.render.describe_common import (
 from kubectl_fed.render.describe_lb import load_balancer_lines
 from kubectl_fed.render.describe_rs import replicaset_lines
 from kubectl_fed.render.describe_text import INDENT, NONE, columns, fields, shortened, underlined
-from kubectl_fed.render.escape import escape
+from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.tables import format_labels
 
 Pairs = list[tuple[str, str | list[str]]]
@@ -47,7 +47,7 @@ def _ingress(
 ) -> list[str]:
     pairs = [*_head(fed), ("Address", _address(status)), ("Shards", _shards(fed, status))]
     if status.rollout is not None:
-        pairs.append(("Rollout", f"unfinished: {escape(status.rollout)}"))
+        pairs.append(("Rollout", f"unfinished: {escaped(status.rollout)}"))
     if status.default_backend is not None:
         pairs.append(("Default backend", status.default_backend.text))
     if status.tls:  # kubectl leaves TLS out when there is none

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.render.escape import escape
+from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.machine import API_VERSION
 
 Row = tuple[str, str, str, str]  # cluster, object, action, detail
@@ -16,7 +16,7 @@ HEADERS: Row = ("CLUSTER", "OBJECT", "ACTION", "DETAIL")
 
 def table(rows: Sequence[Row]) -> str:
     """Columns sized from the content; the last one is not padded."""
-    shown = [HEADERS, *(tuple(escape(cell) for cell in row) for row in rows)]
+    shown = [HEADERS, *(tuple(escaped(cell) for cell in row) for row in rows)]
     widths = [max(len(row[i]) for row in shown) for i in range(3)]
     return "\n".join(
         "   ".join([*(row[i].ljust(widths[i]) for i in range(3)), row[3]]).rstrip() for row in shown
