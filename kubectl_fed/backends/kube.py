@@ -20,6 +20,7 @@ from typing import Any
 from kubectl_fed.backends.kube_errors import RequestNotSent, is_retryable_transport, status_error
 from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
+from kubectl_fed.core.limits import LIST_PAGE_SIZE, expansion_problem
 from kubectl_fed.core.markers import FIELD_MANAGER
 from kubectl_fed.core.ports import KubeObject, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
@@ -65,11 +66,13 @@ class KubeBackend:
         self, kind: str, namespace: str | None, label_selector: str | None = None
     ) -> list[KubeObject]:
         res = resource(kind)
-        query: dict[str, str] = {"labelSelector": label_selector} if label_selector else {}
+        query = {"limit": str(LIST_PAGE_SIZE)}
+        if label_selector:
+            query["labelSelector"] = label_selector
         items: list[KubeObject] = []
         while True:
             page = self._call(Request("GET", res.path(namespace), tuple(query.items())))
-            items.extend(_with_type(item, res) for item in page.get("items") or [])
+            items.extend(_with_type(item, res) for item in _items(page))
             token = (page.get("metadata") or {}).get("continue")
             if not token:
                 return items
@@ -179,8 +182,11 @@ class KubeBackend:
             if err.reason is Reason.TIMEOUT:  # name the flag's value, not the time left
                 raise ClusterCallError(err.reason, f"no answer within {self._timeout:g}s") from None
             raise
-        if response.status < 400:
+        if 200 <= response.status < 300:
             return _decode(response)
+        if response.status < 400:  # 1xx, or a redirect we must not follow: nothing was done
+            message = f"HTTP {response.status} {response.phrase}".strip()
+            raise ClusterCallError(Reason.BAD_RESPONSE, message)
         error = _failure(request, response)
         if _retry_on(request, response.status):
             raise _Retryable(error, response.headers)
@@ -254,13 +260,27 @@ def _retry_after(headers: Mapping[str, str] | None) -> float | None:
 
 
 def _decode(response: Response) -> dict[str, Any]:
-    if not response.data:
-        return {}
+    """The answer's JSON object; anything else is the member's error, not ours."""
     try:
         document = json.loads(response.data)
+    except RecursionError:
+        raise ClusterCallError(Reason.BAD_RESPONSE, "JSON nested too deeply") from None
     except ValueError:
-        raise ClusterCallError(Reason.SERVER_ERROR, "the server answered with non-JSON") from None
-    return document if isinstance(document, dict) else {"items": document}
+        raise ClusterCallError(Reason.BAD_RESPONSE, "the server answered with non-JSON") from None
+    if not isinstance(document, dict):
+        found = type(document).__name__
+        raise ClusterCallError(Reason.BAD_RESPONSE, f"expected a JSON object, got {found}")
+    problem = expansion_problem(document)
+    if problem:
+        raise ClusterCallError(Reason.BAD_RESPONSE, problem)
+    return document
+
+
+def _items(page: dict[str, Any]) -> list[dict[str, Any]]:
+    items = page.get("items") or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ClusterCallError(Reason.BAD_RESPONSE, "a list whose items are not all objects")
+    return items
 
 
 def _with_type(obj: dict[str, Any], res: Resource) -> KubeObject:

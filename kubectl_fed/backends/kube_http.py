@@ -19,12 +19,13 @@ import os
 import select
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlencode, urlsplit
 
 from kubectl_fed.backends.kube_errors import connect_error, exchange_error
-from kubectl_fed.backends.kube_transport import JSON, Request, Response
+from kubectl_fed.backends.kube_transport import JSON, Request, Response, read_body
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 
@@ -101,7 +102,10 @@ class HttpTransport:
                 connection.close()
                 raise connect_error(err, timeout) from None
         try:
-            response = self._exchange(endpoint, connection, request)
+            response = self._exchange(endpoint, connection, request, timeout)
+        except ClusterCallError:
+            connection.close()
+            raise
         except Exception as err:
             connection.close()
             raise exchange_error(err, timeout) from None
@@ -134,7 +138,11 @@ class HttpTransport:
         connection.close()
 
     def _exchange(
-        self, endpoint: _Endpoint, connection: http.client.HTTPConnection, request: Request
+        self,
+        endpoint: _Endpoint,
+        connection: http.client.HTTPConnection,
+        request: Request,
+        timeout: float,
     ) -> _Answer:
         headers = {**endpoint.headers, "Accept": JSON}
         body = None
@@ -144,9 +152,11 @@ class HttpTransport:
         url = endpoint.prefix + request.path
         if request.query:
             url += "?" + urlencode(request.query)
+        end = time.monotonic() + timeout
         connection.request(request.method, url, body, headers)
         raw = connection.getresponse()
-        data = raw.read()
+        data = read_body(raw.read1, raw.getheader("Content-Length"), end, timeout)
+        raw.read()  # nothing left: marks the answer complete, so the connection can be reused
         return _Answer(raw.status, data, dict(raw.getheaders()), raw.reason, raw.will_close)
 
 

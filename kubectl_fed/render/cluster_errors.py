@@ -14,6 +14,7 @@ _WORDS = {
     Reason.NOT_FOUND: "not found",
     Reason.ALREADY_EXISTS: "already exists",
     Reason.SERVER_ERROR: "server error",
+    Reason.BAD_RESPONSE: "invalid response",
     Reason.INTERNAL: "internal error",
 }
 
