@@ -26,6 +26,8 @@ from urllib.parse import SplitResult, urlencode, urlsplit
 
 from kubectl_fed.backends.kube_errors import connect_error, exchange_error
 from kubectl_fed.backends.kube_transport import JSON, Request, Response, read_body
+from kubectl_fed.backends.local_files import read_regular_file
+from kubectl_fed.core.limits import MAX_INPUT_BYTES
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 
@@ -43,8 +45,7 @@ class FileOrData:
         if self.data:
             return base64.b64decode(self.data, validate=False)
         assert self.path is not None
-        with open(self.path, "rb") as handle:
-            return handle.read()
+        return read_regular_file(self.path, MAX_INPUT_BYTES)
 
 
 @dataclass(frozen=True)
@@ -300,9 +301,8 @@ def _auth_headers(target: HttpTarget) -> dict[str, str]:
     token = target.token
     if not token and target.token_file:
         try:
-            with open(target.token_file, encoding="utf-8") as handle:
-                token = handle.read().strip()
-        except OSError as err:
+            token = read_regular_file(target.token_file, MAX_INPUT_BYTES).decode().strip()
+        except (OSError, ValueError) as err:
             raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {err}") from None
     if token:
         return {"Authorization": f"Bearer {token}"}

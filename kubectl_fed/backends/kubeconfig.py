@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kubectl_fed import __version__
+from kubectl_fed.backends.local_files import read_regular_file
+from kubectl_fed.core.limits import MAX_INPUT_BYTES, expansion_problem
 from kubectl_fed.errors import UsageError
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ class ContextInfo:
 def kubeconfig_paths(explicit: str | None, environ: Mapping[str, str]) -> list[str]:
     if explicit:
         path = os.path.expanduser(explicit)
-        if not os.path.isfile(path):
+        if not os.path.exists(path):
             raise UsageError(f"kubeconfig {explicit}: no such file")
         return [path]
     listed = environ.get("KUBECONFIG", "")
@@ -247,8 +249,11 @@ def read_kubeconfig_file(path: str) -> dict[str, Any]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as stream:
-        document = yaml.load(stream, Loader=loader)
+    text = read_regular_file(path, MAX_INPUT_BYTES).decode("utf-8")
+    document = yaml.load(text, Loader=loader)
+    problem = expansion_problem(document)
+    if problem:
+        raise ValueError(f"{path}: {problem}")
     if document is None:
         raise ValueError(f"{path} is empty")
     if not isinstance(document, dict):

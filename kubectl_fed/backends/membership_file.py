@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 import yaml
 
+from kubectl_fed.backends.local_files import InputError, read_regular_file
+from kubectl_fed.core.limits import MAX_INPUT_BYTES, expansion_problem
 from kubectl_fed.core.membership import FederationConfig, parse_federation_config
 from kubectl_fed.errors import UsageError
 
@@ -23,11 +25,14 @@ def read_membership(path: str) -> FederationConfig:
     """The saved federations; a missing file means none yet."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = yaml.load(handle, Loader=loader)
+        text = read_regular_file(path, MAX_INPUT_BYTES).decode("utf-8")
+        document = yaml.load(text, Loader=loader)
+        problem = expansion_problem(document)
+        if problem:
+            raise InputError(problem)
     except FileNotFoundError:
         return FederationConfig()
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+    except (OSError, ValueError, yaml.YAMLError) as err:  # UnicodeDecodeError, InputError
         first_line = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise UsageError(f"membership file {path}: {first_line}") from None
     return parse_federation_config(document, f"membership file {path}")
