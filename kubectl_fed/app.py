@@ -131,7 +131,10 @@ class App:
         from kubectl_fed.backends.kube import KubeBackend
 
         transport = self.kubeconfig.transport(
-            cluster, pool_size=CONNECTIONS_PER_CLUSTER, environ=self._environ
+            cluster,
+            pool_size=CONNECTIONS_PER_CLUSTER,
+            environ=self._environ,
+            plugin_time_limit=self.settings.request_timeout,
         )
         self._transports.append(transport)
         return KubeBackend(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import os
 import select
 import ssl
 import threading
@@ -27,6 +26,7 @@ from urllib.parse import SplitResult, urlencode, urlsplit
 from kubectl_fed.backends.kube_errors import connect_error, exchange_error
 from kubectl_fed.backends.kube_transport import JSON, Request, Response, read_body
 from kubectl_fed.backends.local_files import read_regular_file
+from kubectl_fed.backends.memory_files import memory_file
 from kubectl_fed.core.limits import MAX_INPUT_BYTES
 from kubectl_fed.core.results import ClusterCallError, Reason
 
@@ -269,31 +269,21 @@ def _load(method: Callable[..., None], what: str, **kwargs: str) -> None:
 
 
 def _load_client_certificate(context: ssl.SSLContext, target: HttpTarget) -> None:
-    """`load_cert_chain` reads only files: inline data goes through private temporary files."""
-    written: list[str] = []
+    """`load_cert_chain` reads only files: inline data goes through in-memory files."""
     try:
-        certfile = _as_file(target.client_certificate, written)
-        keyfile = _as_file(target.client_key, written) if target.client_key else None
+        certfile = _as_file(target.client_certificate)
+        keyfile = _as_file(target.client_key) if target.client_key else None
         context.load_cert_chain(certfile, keyfile)
     except (OSError, ValueError, ssl.SSLError) as err:
         detail = getattr(err, "reason", None) or err
         raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {detail}") from None
-    finally:
-        for path in written:
-            os.unlink(path)
 
 
-def _as_file(source: FileOrData, written: list[str]) -> str:
+def _as_file(source: FileOrData) -> str:
     if not source.data:
         assert source.path is not None
         return source.path
-    import tempfile
-
-    handle, path = tempfile.mkstemp(prefix="kubectl-fed-", suffix=".pem")  # mode 0600
-    written.append(path)
-    with os.fdopen(handle, "wb") as out:
-        out.write(source.read())
-    return path
+    return memory_file(source.read())
 
 
 def _auth_headers(target: HttpTarget) -> dict[str, str]:

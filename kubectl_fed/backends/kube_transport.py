@@ -69,8 +69,20 @@ class ApiClientTransport:
             return self._client
 
     def close(self) -> None:
-        with self._lock:
+        """Close the client's connections and stop any credential plugin still running.
+
+        Never waits: a client still being built (its plugin running past the deadline)
+        is left to its abandoned thread, which the stopped plugin ends.
+        """
+        from kubectl_fed.backends.exec_plugins import stop_plugins
+
+        stop_plugins()
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
             client, self._client = self._client, None
+        finally:
+            self._lock.release()
         if client is not None:
             client.close()  # type: ignore[no-untyped-call]
 
