@@ -8,11 +8,13 @@ before or after its arguments. The parsed values are handed to the command as on
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
+from kubectl_fed.core.limits import MAX_SECONDS
 from kubectl_fed.core.settings import DEFAULT_REQUEST_TIMEOUT, OUTPUT_FORMATS, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,10 +33,18 @@ _GLOBAL_NAMES = (
 
 
 def positive_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    """Click callback for a duration flag: zero or negative is a usage error."""
-    if value <= 0:
-        raise click.BadParameter("must be a positive number of seconds")
+    """Click callback for a duration flag: zero, negative, nan, inf or over a day is a
+    usage error."""
+    if not (math.isfinite(value) and 0 < value <= MAX_SECONDS):
+        raise click.BadParameter(f"must be a positive number of seconds, at most {MAX_SECONDS:g}")
     return value
+
+
+def delay_seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Click callback for an optional delay: zero is allowed, the rest as `positive_seconds`."""
+    if value is None or value == 0:
+        return value
+    return positive_seconds(ctx, param, value)
 
 
 def global_options(outputs: tuple[str, ...] = OUTPUT_FORMATS) -> Callable[[F], F]:

@@ -24,6 +24,8 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 100
 # Integer fields of the Kubernetes API (replicas, ports) are int32.
 INT32_MAX = 2**31 - 1
+# Durations given on the command line (timeouts, delays): finite, at most a day.
+MAX_SECONDS = 86_400.0
 
 
 def expansion_problem(document: object) -> str | None:

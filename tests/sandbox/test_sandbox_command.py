@@ -109,7 +109,13 @@ def test_bad_usage_and_nothing_running(sandbox_dir: Path) -> None:
     assert "no cluster named 'mars-north1' in the sandbox (clusters: us-central1)" in unknown.stderr
     bad_mode = fed("fail", "us-central1", "--mode", "flaky", *where)
     assert bad_mode.returncode == 2 and "'flaky' is not one of" in bad_mode.stderr
-    for result in (twice, unknown, bad_mode):
+    endless = [
+        fed("fail", "us-central1", "--mode", "slow", "--seconds", s, *where) for s in ("inf", "nan")
+    ]
+    for result in endless:
+        assert result.returncode == 2 and "--seconds" in result.stderr, result.stderr
+    assert "FAULT" in fed("status", *where).stdout and " slow" not in fed("status", *where).stdout
+    for result in (twice, unknown, bad_mode, *endless):
         assert "Traceback" not in result.stderr
 
 
