@@ -159,6 +159,10 @@ def main(argv: list[str] | None = None) -> None:
     member, stops credential plugins and exits 130.
     """
     args = sys.argv[1:] if argv is None else argv
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate from a member: shown escaped
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     previous = _terminate_as_interrupt()
     try:
         _main(args)

@@ -9,6 +9,7 @@ from typing import Any
 
 from kubectl_fed.core.fanout import INTERRUPTED_PENDING
 from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
+from kubectl_fed.render.escaping import escaped
 
 _WORDS = {
     Reason.NOT_FOUND: "not found",
@@ -30,7 +31,7 @@ def error_line(cluster: str, error: ClusterError, subject: str | None = None) ->
     # API messages often start with the reason already ("forbidden: User ..."): say it once.
     said = error.message.lower().startswith(f"{word}:")
     detail = error.message if said else f"{word}: {error.message}"
-    return f"error: cluster {cluster}: {about}{detail}"
+    return escaped(f"error: cluster {cluster}: {about}{detail}")
 
 
 def error_lines(results: Sequence[ClusterResult[Any]], subject: str | None = None) -> list[str]:

@@ -9,6 +9,7 @@ printed, and nothing waits past the deadline.
 from __future__ import annotations
 
 import http.server
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -182,3 +183,79 @@ def test_a_status_body_without_status_is_still_read(world: World, tmp_path: Path
     """A JSON object that is not a Status on a 500: the status code speaks."""
     run = run_against(world, tmp_path, lambda h: send_json(h, 500, {"x": 1}), "get", "svc")
     assert run.status == 3 and "server error: HTTP 500" in hostile_line(run), run.err
+
+
+def service(name: str) -> dict[str, object]:
+    return {
+        "metadata": {"name": name, "namespace": "default", "creationTimestamp": None},
+        "spec": {"type": "ClusterIP", "clusterIP": "10.0.0.9", "ports": [{"port": 80}]},
+    }
+
+
+HOSTILE_NAMES = ["bad\ud800name", "\x1b]0;pwned\x07title", "red\x1b[31mtext\x1b[2J", "two\nlines"]
+
+
+@pytest.mark.parametrize("output", ["table", "wide", "json", "yaml", "name"])
+def test_hostile_strings_are_shown_escaped_and_the_others_rows_printed(
+    world: World, tmp_path: Path, output: str
+) -> None:
+    """Lone surrogates, escape sequences and newlines in names from a member."""
+    document = {"kind": "ServiceList", "items": [service(name) for name in HOSTILE_NAMES]}
+    body = json.dumps(document).encode()  # ensure_ascii: the surrogate travels as \ud800
+
+    run = run_against(world, tmp_path, lambda h: send(h, 200, body), "get", "svc", "-o", output)
+    assert run.status == 0, run.err
+    assert "\x1b" not in run.out and "\x07" not in run.out, run.out
+    assert "kubernetes" in run.out  # the healthy member's Service
+    if output in ("table", "wide"):
+        assert "bad\\ud800name" in run.out
+        assert "red\\x1b[31mtext\\x1b[2J" in run.out
+        assert "two\\nlines" in run.out
+        # the header, then each name on each member (<missing> where absent): one line each
+        assert len(run.out_lines) == 1 + 2 * (1 + len(HOSTILE_NAMES)), run.out
+    if output == "json":
+        names = [item["object"]["metadata"]["name"] for item in json.loads(run.out)["items"]]
+        assert sorted(names) == sorted([*HOSTILE_NAMES, "kubernetes"])
+    if output == "name":
+        assert "service/red\\x1b[31mtext\\x1b[2J" in run.out_lines
+
+
+def test_a_status_message_cannot_forge_a_line_for_another_member(
+    world: World, tmp_path: Path
+) -> None:
+    message = f"gone\nerror: cluster {GOOD}: forbidden: \x1b[31mfake"
+    status = {"kind": "Status", "status": "Failure", "message": message, "code": 403}
+    run = run_against(world, tmp_path, lambda h: send_json(h, 403, status), "get", "svc")
+    assert run.status == 3, run.err
+    assert run.err_lines == [
+        f"error: cluster {HOSTILE}: forbidden: gone\\nerror: cluster {GOOD}: forbidden: "
+        "\\x1b[31mfake"
+    ]
+
+
+def versioned(handler: Handler) -> None:
+    """A member whose version, zones and objects carry escape sequences and newlines."""
+    if handler.path.startswith("/version"):
+        send_json(handler, 200, {"gitVersion": "v1.29\x1b[2J\nus-central1 forged"})
+    elif "/services/" in handler.path:
+        obj = service("web")
+        obj["metadata"]["annotations"] = {"note": "web\x1b]0;title\x07\nForged: yes"}  # type: ignore[index]
+        send_json(handler, 200, obj)
+    else:
+        send_json(handler, 200, {"kind": "List", "items": []})
+
+
+@pytest.mark.parametrize(
+    "args", [("clusters",), ("describe", "svc", "web"), ("doctor",)], ids=lambda a: a[0]
+)
+def test_member_strings_are_escaped_in_clusters_describe_and_doctor(
+    world: World, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    run = run_against(world, tmp_path, versioned, *args)
+    for text in (run.out, run.err):
+        assert "\x1b" not in text and "\x07" not in text, text
+    assert not any(line.startswith(("us-central1 forged", "Forged:")) for line in run.out_lines)
+    if args[0] == "clusters":
+        assert "v1.29\\x1b[2J\\nus-central1 forged" in run.out, run.out
+    if args[0] == "describe":
+        assert "web\\x1b]0;title\\x07\\nForged: yes" in run.out, run.out
