@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
@@ -75,6 +76,17 @@ class App:
         from kubectl_fed.backends.membership_file import read_membership
 
         return read_membership(self.membership_file)
+
+    @contextmanager
+    def federations_locked(self) -> Iterator[FederationConfig]:
+        """The federations read afresh under the membership file's lock, held until the
+        block ends: a change saved inside it cannot lose another run's change."""
+        from kubectl_fed.backends.membership_file import membership_lock
+
+        with membership_lock(self.membership_file):
+            for cached in ("federations", "federation"):
+                self.__dict__.pop(cached, None)
+            yield self.federations
 
     def save_federations(self, config: FederationConfig) -> None:
         from kubectl_fed.backends.membership_file import write_membership
