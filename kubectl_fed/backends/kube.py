@@ -30,6 +30,7 @@ MAX_ATTEMPTS = 3
 FIRST_BACKOFF = 0.2
 MAX_CONFLICT_RETRIES = 3
 APPLY_PATCH = "application/apply-patch+yaml"
+JSON_PATCH = "application/json-patch+json"
 ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 # Answers of a server that does not do server-side apply (fall back to get + replace).
 _NO_APPLY = {405, 415, 501}
@@ -106,6 +107,42 @@ class KubeBackend:
             return self._call(Request("PATCH", path, query, obj, APPLY_PATCH))
         except _NoServerSideApply:
             return self._apply_by_replace(obj, res, dry_run)
+
+    def create_as_applied(
+        self, obj: KubeObject, *, field_manager: str, dry_run: bool = False
+    ) -> KubeObject:
+        """POST, then hand the fields the POST gave `field_manager`'s Update entry to its
+        Apply entry, as kubectl's upgrade from client-side to server-side apply does."""
+        res = resource_of(obj)
+        query = (("fieldManager", field_manager), *_dry(dry_run))
+        created = self._call(Request("POST", res.path(_namespace(obj, res)), query, obj))
+        return created if dry_run else self._owned_as_applied(created, res, field_manager)
+
+    def _owned_as_applied(self, created: KubeObject, res: Resource, manager: str) -> KubeObject:
+        """`created` with its managedFields rewritten; unchanged when that cannot be done
+        (an older server, or someone changed the object meanwhile: the create stands)."""
+        metadata = created.get("metadata") or {}
+        entries, version = metadata.get("managedFields"), metadata.get("resourceVersion")
+        if not isinstance(entries, list) or not version:
+            return created
+        converted = [
+            {**entry, "operation": "Apply"}
+            if isinstance(entry, dict)
+            and (entry.get("manager"), entry.get("operation")) == (manager, "Update")
+            else entry
+            for entry in entries
+        ]
+        if converted == entries:
+            return created
+        patch = [
+            {"op": "test", "path": "/metadata/resourceVersion", "value": version},
+            {"op": "replace", "path": "/metadata/managedFields", "value": converted},
+        ]
+        path = res.path(_namespace(created, res), _name(created))
+        try:
+            return self._call(Request("PATCH", path, (), patch, JSON_PATCH))
+        except ClusterCallError:
+            return created
 
     def delete(self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False) -> None:
         query = (("propagationPolicy", "Background"), *_dry(dry_run))

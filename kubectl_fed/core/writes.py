@@ -161,13 +161,15 @@ def _must_send(outcome: Outcome, namespace: _Namespace, options: WriteOptions) -
 def _send(
     backend: ClusterBackend, obj: dict[str, Any], action: Action | None, options: WriteOptions
 ) -> None:
-    """Write through server-side apply, so a later `apply` owns (and can drop) every field.
+    """Write so that a later `apply` owns (and can drop) every field.
 
-    `create` found the object missing just before; it applies without force, so an object
-    someone else created meanwhile with other values is a Conflict, not taken over."""
+    `create` found the object missing just before: it creates only, so an object another
+    run created meanwhile is AlreadyExists for this member, never overwritten."""
     server_dry_run = options.dry_run is DryRun.SERVER
-    creating = action is Action.CREATE and options.verb is Verb.CREATE
-    backend.apply(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run, force=not creating)
+    if action is Action.CREATE and options.verb is Verb.CREATE:
+        backend.create_as_applied(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
+    else:
+        backend.apply(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
 
 
 def _live(backend: ClusterBackend, target: Target) -> dict[str, Any] | None:

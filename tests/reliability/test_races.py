@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -65,3 +65,47 @@ def test_two_joins_at_once_both_land(world: World, tmp_path: Path, trial: int) -
     assert link.is_symlink() and link.resolve() == real
     document = yaml.safe_load(real.read_text())
     assert sorted(document["federations"]["default"]["members"]) == sorted([first, second])
+
+
+def selector_yaml(name: str, version: str) -> str:
+    return service_yaml(name, version).replace(
+        f"  selector:\n    app: {name}\n", f"  selector:\n    app: {name}\n    version: {version}\n"
+    )
+
+
+@pytest.fixture
+def slow_members(world: World) -> Iterator[None]:
+    """Every member answers 50 ms late: the two runs' reads and writes overlap."""
+    for cluster in world.sandbox.clusters:
+        cluster._api.latency_ms = 50
+    yield
+    for cluster in world.sandbox.clusters:
+        cluster._api.latency_ms = 0
+
+
+@pytest.mark.usefixtures("slow_members")
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_two_creates_at_once_never_overwrite(world: World, tmp_path: Path, trial: int) -> None:
+    name = f"race-create-{trial}"
+    paths = {v: write(tmp_path, f"{v}.yaml", selector_yaml(name, v)) for v in ("a", "b")}
+    results = together(world, [["create", "-f", paths["a"]], ["create", "-f", paths["b"]]])
+    try:
+        for member in world.names:
+            winners = [
+                version
+                for version, (_, out, _) in zip("ab", results, strict=True)
+                if f"{member}: service/{name} created" in out
+            ]
+            losers = [
+                version
+                for version, (_, _, err) in zip("ab", results, strict=True)
+                if f"error: cluster {member}: service default/{name}: already exists" in err
+            ]
+            assert len(winners) == 1 and len(losers) == 1, results  # never both "created"
+            live = world.get(member, "services", name)
+            assert live["spec"]["selector"]["version"] == winners[0]  # the winner's, intact
+        for status, _, _ in results:
+            assert status in (0, 1, 3)
+        assert sorted(status for status, _, _ in results) != [0, 0], results
+    finally:
+        world.run("delete", "svc", name)
