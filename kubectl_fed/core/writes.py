@@ -20,6 +20,7 @@ from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb, decide
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.prepare import prepare
+from kubectl_fed.core.progress import Progress
 from kubectl_fed.core.results import (
     ClusterCallError,
     ClusterError,
@@ -83,9 +84,17 @@ class _Namespace(Enum):
 
 
 def write_member(
-    backend: ClusterBackend, objects: Sequence[Desired], options: WriteOptions
+    backend: ClusterBackend,
+    objects: Sequence[Desired],
+    options: WriteOptions,
+    progress: Progress | None = None,
 ) -> list[Outcome]:
-    """Create or update every object in `backend`'s member, namespaces first."""
+    """Create or update every object in `backend`'s member, namespaces first.
+
+    Each object's outcome goes to `progress` as it is known; a stopped `progress` ends
+    the writes before the next object.
+    """
+    progress = progress or Progress(len(objects))
     outcomes: list[Outcome] = []
     states: dict[str, _Namespace] = {}
     for namespace in dict.fromkeys(desired.target.namespace for desired in objects):
@@ -93,8 +102,13 @@ def write_member(
         states[namespace] = state
         if outcome is not None:
             outcomes.append(outcome)
+            progress.record(outcome)
     for desired in objects:
-        outcomes.append(_write_one(backend, desired, states[desired.target.namespace], options))
+        if progress.stopped:
+            break
+        outcome = _write_one(backend, desired, states[desired.target.namespace], options)
+        outcomes.append(outcome)
+        progress.record(outcome)
     return outcomes
 
 
@@ -192,9 +206,19 @@ def delete_member(
     dry_run: DryRun,
     wait_seconds: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    progress: Progress | None = None,
 ) -> list[Outcome]:
-    """Delete every target in this member; with `wait_seconds`, until each is gone."""
-    outcomes = [_delete_one(backend, target, dry_run) for target in targets]
+    """Delete every target in this member; with `wait_seconds`, until each is gone.
+
+    As `write_member`, each deletion's outcome goes to `progress` as it is known.
+    """
+    progress = progress or Progress(len(targets))
+    outcomes: list[Outcome] = []
+    for target in targets:
+        if progress.stopped:
+            break
+        outcomes.append(_delete_one(backend, target, dry_run))
+        progress.record(outcomes[-1])
     if wait_seconds is None or dry_run is not DryRun.NONE:
         return outcomes
     deadline = time.monotonic() + wait_seconds

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.core.fanout import INTERRUPTED_PENDING
+from kubectl_fed.core.fanout import INTERRUPTED_PENDING, INTERRUPTED_RUNNING
 from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
 from kubectl_fed.render.escaping import escaped
 
@@ -44,9 +44,11 @@ def interrupted_summary(results: Sequence[ClusterResult[Any]]) -> str | None:
     if not stopped:
         return None
     pending = [r.cluster for r in stopped if r.error and r.error.message == INTERRUPTED_PENDING]
-    unknown = [r.cluster for r in stopped if r.cluster not in pending]
+    unknown = [r.cluster for r in stopped if r.error and r.error.message == INTERRUPTED_RUNNING]
+    part_way = [r for r in stopped if r.error and r.cluster not in (*pending, *unknown)]
     done = [r.cluster for r in results if r not in stopped]
     parts = [f"done on {', '.join(done) or 'no cluster'}"]
+    parts.extend(f"part-way on {r.cluster} ({r.error.message})" for r in part_way if r.error)
     if unknown:
         parts.append(f"unknown on {', '.join(unknown)} (sent, may still complete)")
     if pending:
