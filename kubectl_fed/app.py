@@ -128,7 +128,10 @@ class App:
         return first.namespace or DEFAULT_NAMESPACE
 
     def server(self, cluster: str) -> str:
-        return self.kubeconfig.contexts[cluster].server
+        """The member's server URL as it may be printed (credentials in it masked)."""
+        from kubectl_fed.backends.kube_http import shown_server
+
+        return shown_server(self.kubeconfig.contexts[cluster].server)
 
     # -- talking to members ----------------------------------------------------------
 

@@ -217,7 +217,10 @@ class KubeBackend:
             ):
                 raise _Retryable(err, None) from None
             if err.reason is Reason.TIMEOUT:  # name the flag's value, not the time left
-                raise ClusterCallError(err.reason, f"no answer within {self._timeout:g}s") from None
+                message = f"no answer within {self._timeout:g}s"
+                if request.method != "GET":  # the server may have done it all the same
+                    message += ": the request was sent; its outcome is unknown"
+                raise ClusterCallError(err.reason, message) from None
             raise
         if 200 <= response.status < 300:
             return _decode(response)

@@ -213,13 +213,23 @@ def server_url(server: str) -> SplitResult:
     ValueError when it is not an http(s) URL with a host and a valid port.
     """
     url = urlsplit(server if "://" in server else f"https://{server}")
+    shown = shown_server(server)
     if url.scheme not in ("https", "http") or not url.hostname:
-        raise ValueError(f"server {server!r} is not an http(s) URL")
+        raise ValueError(f"server {shown!r} is not an http(s) URL")
     try:
         _ = url.port  # a port out of range or not a number raises
     except ValueError:
-        raise ValueError(f"server {server!r} has an invalid port") from None
+        raise ValueError(f"server {shown!r} has an invalid port") from None
     return url
+
+
+def shown_server(server: str) -> str:
+    """The server URL as it may be printed: a `user:password@` part is masked."""
+    scheme, separator, rest = server.rpartition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return server
+    return f"{scheme}{separator}***@{authority.rsplit('@', 1)[1]}{slash}{path}"
 
 
 def _endpoint(target: HttpTarget, user_agent: str) -> _Endpoint:

@@ -259,3 +259,22 @@ def test_member_strings_are_escaped_in_clusters_describe_and_doctor(
         assert "v1.29\\x1b[2J\\nus-central1 forged" in run.out, run.out
     if args[0] == "describe":
         assert "web\\x1b]0;title\\x07\\nForged: yes" in run.out, run.out
+
+
+def test_a_write_without_answer_is_reported_as_of_unknown_outcome(
+    world: World, tmp_path: Path
+) -> None:
+    """A member that holds a DELETE past the deadline (and may well do it afterwards)."""
+
+    def holds_writes(handler: Handler) -> None:
+        if handler.command == "DELETE":
+            time.sleep(6)
+        send_json(handler, 200, {"kind": "Status", "status": "Success"})
+
+    run = run_against(world, tmp_path, holds_writes, "delete", "svc", "nowhere")
+    assert run.status == 1, run.err  # not found on the healthy member, unknown on this one
+    assert run.err_lines == [
+        f'error: cluster {GOOD}: service default/nowhere: not found: services "nowhere" not found',
+        f"error: cluster {HOSTILE}: timeout: no answer within 3s: the request was sent; "
+        "its outcome is unknown",
+    ]
