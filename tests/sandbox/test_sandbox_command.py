@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 from kubernetes import client, config
+
+from kubectl_fed.sandbox.control import SECRET_HEADER, ControlServer
+from kubectl_fed.sandbox.federation import SandboxFederation
 
 
 def fed(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -217,3 +221,19 @@ def test_two_ups_at_once_start_one_sandbox(tmp_path: Path) -> None:
             process.kill()
             process.wait()
         assert fed("down", "--dir", str(directory)).returncode == 0
+
+
+def test_the_control_channel_reads_no_body_before_the_secret(sandbox: SandboxFederation) -> None:
+    """400 MB announced, none sent: the wrong secret is answered at once, unread."""
+    control = ControlServer(sandbox, "the-secret", lambda: None)
+    control.start()
+    try:
+        for secret, status in (("guess", 401), ("the-secret", 413)):
+            with socket.create_connection(("127.0.0.1", control.port), timeout=5) as raw:
+                raw.sendall(
+                    f"POST /fail HTTP/1.1\r\nHost: x\r\n{SECRET_HEADER}: {secret}\r\n"
+                    f"Content-Length: {400 * 1024 * 1024}\r\n\r\n".encode()
+                )
+                assert raw.recv(100).startswith(f"HTTP/1.0 {status}".encode())
+    finally:
+        control.stop()
