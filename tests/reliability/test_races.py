@@ -4,7 +4,9 @@ runs change the same thing at once (docs/reliability.md, "Races").
 - two `join` of different contexts: both members end in the file (a lock serialises the
   read-modify-write), and a symlinked membership file stays a symlink;
 - two `create` of the same object with different content: in each member exactly one
-  wins, the other gets AlreadyExists there, and nothing is overwritten.
+  wins, the other gets AlreadyExists there, and nothing is overwritten;
+- two `scale` of one ReplicaSet: each member ends with one run's share, and scaling
+  again converges (two `apply`: test_concurrency.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reliability.helpers import World, check_output, service_yaml, write
+from reliability.helpers import World, check_output, replicaset_yaml, service_yaml, write
 
 TRIALS = 4
 LIMIT = 120.0
@@ -109,3 +111,31 @@ def test_two_creates_at_once_never_overwrite(world: World, tmp_path: Path, trial
         assert sorted(status for status, _, _ in results) != [0, 0], results
     finally:
         world.run("delete", "svc", name)
+
+
+@pytest.mark.usefixtures("slow_members")
+def test_two_scales_at_once_leave_each_member_one_runs_share(world: World, tmp_path: Path) -> None:
+    """Each member ends with the share one of the runs gave it (no lost or mixed write
+    inside a member); members may follow different runs, and scaling again converges."""
+    name = "race-scale"
+    assert (
+        world.run("create", "-f", write(tmp_path, "rs.yaml", replicaset_yaml(name, 3))).status == 0
+    )
+    try:
+        results = together(
+            world,
+            [["scale", "rs", name, "--replicas", "6"], ["scale", "rs", name, "--replicas", "9"]],
+        )
+        assert [status for status, _, _ in results] == [0, 0], results
+        shares = {total: {m: total // 3 for m in world.names} for total in (6, 9)}
+        for member in world.names:
+            replicas = world.get(member, "replicasets", name)["spec"]["replicas"]
+            assert replicas in (shares[6][member], shares[9][member]), (member, replicas)
+        assert world.run("scale", "rs", name, "--replicas", "9").status == 0
+        assert [world.get(m, "replicasets", name)["spec"]["replicas"] for m in world.names] == [
+            3,
+            3,
+            3,
+        ]
+    finally:
+        world.run("delete", "rs", name)
