@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
@@ -76,6 +77,17 @@ class App:
 
         return read_membership(self.membership_file)
 
+    @contextmanager
+    def federations_locked(self) -> Iterator[FederationConfig]:
+        """The federations read afresh under the membership file's lock, held until the
+        block ends: a change saved inside it cannot lose another run's change."""
+        from kubectl_fed.backends.membership_file import membership_lock
+
+        with membership_lock(self.membership_file):
+            for cached in ("federations", "federation"):
+                self.__dict__.pop(cached, None)
+            yield self.federations
+
     def save_federations(self, config: FederationConfig) -> None:
         from kubectl_fed.backends.membership_file import write_membership
 
@@ -116,7 +128,10 @@ class App:
         return first.namespace or DEFAULT_NAMESPACE
 
     def server(self, cluster: str) -> str:
-        return self.kubeconfig.contexts[cluster].server
+        """The member's server URL as it may be printed (credentials in it masked)."""
+        from kubectl_fed.backends.kube_http import shown_server
+
+        return shown_server(self.kubeconfig.contexts[cluster].server)
 
     # -- talking to members ----------------------------------------------------------
 
@@ -131,7 +146,10 @@ class App:
         from kubectl_fed.backends.kube import KubeBackend
 
         transport = self.kubeconfig.transport(
-            cluster, pool_size=CONNECTIONS_PER_CLUSTER, environ=self._environ
+            cluster,
+            pool_size=CONNECTIONS_PER_CLUSTER,
+            environ=self._environ,
+            plugin_time_limit=self.settings.request_timeout,
         )
         self._transports.append(transport)
         return KubeBackend(

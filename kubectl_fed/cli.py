@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
+import threading
+from collections.abc import Callable
 from gettext import gettext as _
 from typing import Any, NamedTuple
 
@@ -154,8 +157,32 @@ def debug_enabled(argv: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI and turn every outcome into one of the documented exit statuses."""
+    """Run the CLI and turn every outcome into one of the documented exit statuses.
+
+    SIGTERM is handled as Ctrl-C: the run stops waiting, reports what is known per
+    member, stops credential plugins and exits 130.
+    """
     args = sys.argv[1:] if argv is None else argv
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate from a member: shown escaped
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    previous = _terminate_as_interrupt()
+    try:
+        _main(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate_as_interrupt() -> signal.Handlers | Callable[..., Any] | int | None:
+    """Make SIGTERM raise KeyboardInterrupt; the handler it replaces (None: not replaced)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def _main(args: list[str]) -> None:
     try:
         status = cli.main(args=args, prog_name="kubectl fed", standalone_mode=False)
     except click.exceptions.Abort:

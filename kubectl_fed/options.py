@@ -8,11 +8,13 @@ before or after its arguments. The parsed values are handed to the command as on
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
+from kubectl_fed.core.limits import MAX_SECONDS
 from kubectl_fed.core.settings import DEFAULT_REQUEST_TIMEOUT, OUTPUT_FORMATS, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,7 +37,7 @@ _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 class Duration(click.ParamType):  # type: ignore[type-arg]
     """A duration as kubectl's flags take it: `500ms`, `10s`, `2m`, `1h`, `1m30s`; a bare
-    number is seconds. Converted to positive, finite seconds."""
+    number is seconds. Converted to seconds: positive, at most a day (MAX_SECONDS)."""
 
     name = "duration"
 
@@ -45,8 +47,12 @@ class Duration(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, float):
             return value
         seconds = parse_duration(str(value))
-        if seconds is None or not 0 < seconds < 1e9:
-            self.fail(f"{value!r} is not a positive duration (e.g. 500ms, 10s, 2m)", param, ctx)
+        if seconds is None or not 0 < seconds <= MAX_SECONDS:
+            self.fail(
+                f"{value!r} is not a positive duration of at most a day (e.g. 500ms, 10s, 2m)",
+                param,
+                ctx,
+            )
         return seconds
 
 
@@ -71,10 +77,18 @@ DURATION = Duration()
 
 
 def positive_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
-    """Click callback for a duration flag: zero or negative is a usage error."""
-    if value <= 0:
-        raise click.BadParameter("must be a positive number of seconds")
+    """Click callback for a duration flag: zero, negative, nan, inf or over a day is a
+    usage error."""
+    if not (math.isfinite(value) and 0 < value <= MAX_SECONDS):
+        raise click.BadParameter(f"must be a positive number of seconds, at most {MAX_SECONDS:g}")
     return value
+
+
+def delay_seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Click callback for an optional delay: zero is allowed, the rest as `positive_seconds`."""
+    if value is None or value == 0:
+        return value
+    return positive_seconds(ctx, param, value)
 
 
 def global_options(outputs: tuple[str, ...] = OUTPUT_FORMATS) -> Callable[[F], F]:

@@ -20,6 +20,7 @@ from typing import Any
 from kubectl_fed.backends.kube_errors import RequestNotSent, is_retryable_transport, status_error
 from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
+from kubectl_fed.core.limits import LIST_PAGE_SIZE, expansion_problem
 from kubectl_fed.core.markers import FIELD_MANAGER
 from kubectl_fed.core.ports import KubeObject, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
@@ -29,6 +30,7 @@ MAX_ATTEMPTS = 3
 FIRST_BACKOFF = 0.2
 MAX_CONFLICT_RETRIES = 3
 APPLY_PATCH = "application/apply-patch+yaml"
+JSON_PATCH = "application/json-patch+json"
 ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 # Answers of a server that does not do server-side apply (fall back to get + replace).
 _NO_APPLY = {405, 415, 501}
@@ -65,11 +67,13 @@ class KubeBackend:
         self, kind: str, namespace: str | None, label_selector: str | None = None
     ) -> list[KubeObject]:
         res = resource(kind)
-        query: dict[str, str] = {"labelSelector": label_selector} if label_selector else {}
+        query = {"limit": str(LIST_PAGE_SIZE)}
+        if label_selector:
+            query["labelSelector"] = label_selector
         items: list[KubeObject] = []
         while True:
             page = self._call(Request("GET", res.path(namespace), tuple(query.items())))
-            items.extend(_with_type(item, res) for item in page.get("items") or [])
+            items.extend(_with_type(item, res) for item in _items(page))
             token = (page.get("metadata") or {}).get("continue")
             if not token:
                 return items
@@ -103,6 +107,42 @@ class KubeBackend:
             return self._call(Request("PATCH", path, query, obj, APPLY_PATCH))
         except _NoServerSideApply:
             return self._apply_by_replace(obj, res, dry_run)
+
+    def create_as_applied(
+        self, obj: KubeObject, *, field_manager: str, dry_run: bool = False
+    ) -> KubeObject:
+        """POST, then hand the fields the POST gave `field_manager`'s Update entry to its
+        Apply entry, as kubectl's upgrade from client-side to server-side apply does."""
+        res = resource_of(obj)
+        query = (("fieldManager", field_manager), *_dry(dry_run))
+        created = self._call(Request("POST", res.path(_namespace(obj, res)), query, obj))
+        return created if dry_run else self._owned_as_applied(created, res, field_manager)
+
+    def _owned_as_applied(self, created: KubeObject, res: Resource, manager: str) -> KubeObject:
+        """`created` with its managedFields rewritten; unchanged when that cannot be done
+        (an older server, or someone changed the object meanwhile: the create stands)."""
+        metadata = created.get("metadata") or {}
+        entries, version = metadata.get("managedFields"), metadata.get("resourceVersion")
+        if not isinstance(entries, list) or not version:
+            return created
+        converted = [
+            {**entry, "operation": "Apply"}
+            if isinstance(entry, dict)
+            and (entry.get("manager"), entry.get("operation")) == (manager, "Update")
+            else entry
+            for entry in entries
+        ]
+        if converted == entries:
+            return created
+        patch = [
+            {"op": "test", "path": "/metadata/resourceVersion", "value": version},
+            {"op": "replace", "path": "/metadata/managedFields", "value": converted},
+        ]
+        path = res.path(_namespace(created, res), _name(created))
+        try:
+            return self._call(Request("PATCH", path, (), patch, JSON_PATCH))
+        except ClusterCallError:
+            return created
 
     def delete(self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False) -> None:
         query = (("propagationPolicy", "Background"), *_dry(dry_run))
@@ -177,10 +217,16 @@ class KubeBackend:
             ):
                 raise _Retryable(err, None) from None
             if err.reason is Reason.TIMEOUT:  # name the flag's value, not the time left
-                raise ClusterCallError(err.reason, f"no answer within {self._timeout:g}s") from None
+                message = f"no answer within {self._timeout:g}s"
+                if request.method != "GET":  # the server may have done it all the same
+                    message += ": the request was sent; its outcome is unknown"
+                raise ClusterCallError(err.reason, message) from None
             raise
-        if response.status < 400:
+        if 200 <= response.status < 300:
             return _decode(response)
+        if response.status < 400:  # 1xx, or a redirect we must not follow: nothing was done
+            message = f"HTTP {response.status} {response.phrase}".strip()
+            raise ClusterCallError(Reason.BAD_RESPONSE, message)
         error = _failure(request, response)
         if _retry_on(request, response.status):
             raise _Retryable(error, response.headers)
@@ -254,13 +300,27 @@ def _retry_after(headers: Mapping[str, str] | None) -> float | None:
 
 
 def _decode(response: Response) -> dict[str, Any]:
-    if not response.data:
-        return {}
+    """The answer's JSON object; anything else is the member's error, not ours."""
     try:
         document = json.loads(response.data)
+    except RecursionError:
+        raise ClusterCallError(Reason.BAD_RESPONSE, "JSON nested too deeply") from None
     except ValueError:
-        raise ClusterCallError(Reason.SERVER_ERROR, "the server answered with non-JSON") from None
-    return document if isinstance(document, dict) else {"items": document}
+        raise ClusterCallError(Reason.BAD_RESPONSE, "the server answered with non-JSON") from None
+    if not isinstance(document, dict):
+        found = type(document).__name__
+        raise ClusterCallError(Reason.BAD_RESPONSE, f"expected a JSON object, got {found}")
+    problem = expansion_problem(document)
+    if problem:
+        raise ClusterCallError(Reason.BAD_RESPONSE, problem)
+    return document
+
+
+def _items(page: dict[str, Any]) -> list[dict[str, Any]]:
+    items = page.get("items") or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ClusterCallError(Reason.BAD_RESPONSE, "a list whose items are not all objects")
+    return items
 
 
 def _with_type(obj: dict[str, Any], res: Resource) -> KubeObject:

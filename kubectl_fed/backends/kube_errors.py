@@ -44,7 +44,7 @@ def status_error(status: int, body: bytes, phrase: str = "") -> ClusterCallError
 def _status_body(body: bytes) -> dict[str, Any]:
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     if isinstance(document, dict) and document.get("kind") == "Status":
         return document

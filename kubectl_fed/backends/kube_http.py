@@ -15,16 +15,19 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import os
 import select
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlencode, urlsplit
 
 from kubectl_fed.backends.kube_errors import connect_error, exchange_error
-from kubectl_fed.backends.kube_transport import JSON, Request, Response
+from kubectl_fed.backends.kube_transport import JSON, Request, Response, read_body
+from kubectl_fed.backends.local_files import read_regular_file
+from kubectl_fed.backends.memory_files import memory_file
+from kubectl_fed.core.limits import MAX_INPUT_BYTES
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 
@@ -42,8 +45,7 @@ class FileOrData:
         if self.data:
             return base64.b64decode(self.data, validate=False)
         assert self.path is not None
-        with open(self.path, "rb") as handle:
-            return handle.read()
+        return read_regular_file(self.path, MAX_INPUT_BYTES)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,10 @@ class HttpTransport:
                 connection.close()
                 raise connect_error(err, timeout) from None
         try:
-            response = self._exchange(endpoint, connection, request)
+            response = self._exchange(endpoint, connection, request, timeout)
+        except ClusterCallError:
+            connection.close()
+            raise
         except Exception as err:
             connection.close()
             raise exchange_error(err, timeout) from None
@@ -134,7 +139,11 @@ class HttpTransport:
         connection.close()
 
     def _exchange(
-        self, endpoint: _Endpoint, connection: http.client.HTTPConnection, request: Request
+        self,
+        endpoint: _Endpoint,
+        connection: http.client.HTTPConnection,
+        request: Request,
+        timeout: float,
     ) -> _Answer:
         headers = {**endpoint.headers, "Accept": JSON}
         body = None
@@ -144,9 +153,11 @@ class HttpTransport:
         url = endpoint.prefix + request.path
         if request.query:
             url += "?" + urlencode(request.query)
+        end = time.monotonic() + timeout
         connection.request(request.method, url, body, headers)
         raw = connection.getresponse()
-        data = raw.read()
+        data = read_body(raw.read1, raw.getheader("Content-Length"), end, timeout)
+        raw.read()  # nothing left: marks the answer complete, so the connection can be reused
         return _Answer(raw.status, data, dict(raw.getheaders()), raw.reason, raw.will_close)
 
 
@@ -202,13 +213,23 @@ def server_url(server: str) -> SplitResult:
     ValueError when it is not an http(s) URL with a host and a valid port.
     """
     url = urlsplit(server if "://" in server else f"https://{server}")
+    shown = shown_server(server)
     if url.scheme not in ("https", "http") or not url.hostname:
-        raise ValueError(f"server {server!r} is not an http(s) URL")
+        raise ValueError(f"server {shown!r} is not an http(s) URL")
     try:
         _ = url.port  # a port out of range or not a number raises
     except ValueError:
-        raise ValueError(f"server {server!r} has an invalid port") from None
+        raise ValueError(f"server {shown!r} has an invalid port") from None
     return url
+
+
+def shown_server(server: str) -> str:
+    """The server URL as it may be printed: a `user:password@` part is masked."""
+    scheme, separator, rest = server.rpartition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return server
+    return f"{scheme}{separator}***@{authority.rsplit('@', 1)[1]}{slash}{path}"
 
 
 def _endpoint(target: HttpTarget, user_agent: str) -> _Endpoint:
@@ -258,31 +279,21 @@ def _load(method: Callable[..., None], what: str, **kwargs: str) -> None:
 
 
 def _load_client_certificate(context: ssl.SSLContext, target: HttpTarget) -> None:
-    """`load_cert_chain` reads only files: inline data goes through private temporary files."""
-    written: list[str] = []
+    """`load_cert_chain` reads only files: inline data goes through in-memory files."""
     try:
-        certfile = _as_file(target.client_certificate, written)
-        keyfile = _as_file(target.client_key, written) if target.client_key else None
+        certfile = _as_file(target.client_certificate)
+        keyfile = _as_file(target.client_key) if target.client_key else None
         context.load_cert_chain(certfile, keyfile)
     except (OSError, ValueError, ssl.SSLError) as err:
         detail = getattr(err, "reason", None) or err
         raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {detail}") from None
-    finally:
-        for path in written:
-            os.unlink(path)
 
 
-def _as_file(source: FileOrData, written: list[str]) -> str:
+def _as_file(source: FileOrData) -> str:
     if not source.data:
         assert source.path is not None
         return source.path
-    import tempfile
-
-    handle, path = tempfile.mkstemp(prefix="kubectl-fed-", suffix=".pem")  # mode 0600
-    written.append(path)
-    with os.fdopen(handle, "wb") as out:
-        out.write(source.read())
-    return path
+    return memory_file(source.read())
 
 
 def _auth_headers(target: HttpTarget) -> dict[str, str]:
@@ -290,9 +301,8 @@ def _auth_headers(target: HttpTarget) -> dict[str, str]:
     token = target.token
     if not token and target.token_file:
         try:
-            with open(target.token_file, encoding="utf-8") as handle:
-                token = handle.read().strip()
-        except OSError as err:
+            token = read_regular_file(target.token_file, MAX_INPUT_BYTES).decode().strip()
+        except (OSError, ValueError) as err:
             raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {err}") from None
     if token:
         return {"Authorization": f"Bearer {token}"}

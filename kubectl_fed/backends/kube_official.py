@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from kubectl_fed.backends.exec_plugins import supervise
+from kubectl_fed.backends.memory_files import memory_file
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 if TYPE_CHECKING:
@@ -20,17 +22,24 @@ if TYPE_CHECKING:
 
 
 def official_client(
-    document: dict[str, Any], context: str, *, base_path: str, pool_size: int, user_agent: str
+    document: dict[str, Any],
+    context: str,
+    *,
+    base_path: str,
+    pool_size: int,
+    user_agent: str,
+    plugin_time_limit: float,
 ) -> ApiClient:
     """An ApiClient for `context` of the kubeconfig `document` (runs its exec plugin, if any).
 
     `base_path` is the folder of the kubeconfig file that defined the user: exec plugins
-    run there, as kubectl runs them.
+    run there, as kubectl runs them, and are killed after `plugin_time_limit` seconds.
     """
     from kubernetes.client import ApiClient, Configuration
-    from kubernetes.config import kube_config
+    from kubernetes.config import exec_provider, kube_config
 
-    _serialize_temp_files(kube_config)
+    _credentials_in_memory(kube_config)
+    supervise(exec_provider, plugin_time_limit)
     loader_class: Any = kube_config.KubeConfigLoader  # the client is untyped here
 
     configuration = Configuration()
@@ -53,26 +62,14 @@ def official_client(
     return client
 
 
-_TEMP_FILES_LOCK = threading.Lock()
+def _credentials_in_memory(kube_config: Any) -> None:
+    """The client writes `*-data` (client keys among them) to temporary files that stay
+    on disk when the process is killed: give it in-memory files instead."""
 
+    def in_memory(content: str | bytes, *_args: Any, **_kwargs: Any) -> str:
+        return memory_file(content.encode() if isinstance(content, str) else content)
 
-def _serialize_temp_files(kube_config: Any) -> None:
-    """Make the client's `*-data` -> temporary file step safe across threads.
-
-    The client records a temporary file's name before writing its content, so a second
-    member built at the same moment from the same certificate data (a CA shared by
-    several clusters) can be handed a still-empty file and fail its TLS setup.
-    """
-    original = kube_config._create_temp_file_with_content
-    if getattr(original, "serialized", False):
-        return
-
-    def serialized(*args: Any, **kwargs: Any) -> Any:
-        with _TEMP_FILES_LOCK:
-            return original(*args, **kwargs)
-
-    serialized.serialized = True  # type: ignore[attr-defined]
-    kube_config._create_temp_file_with_content = serialized
+    kube_config._create_temp_file_with_content = in_memory
 
 
 def _quiet_insecure_warnings() -> None:

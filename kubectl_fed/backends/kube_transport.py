@@ -9,16 +9,20 @@ with the same signature.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kubectl_fed.backends.kube_errors import tls_error, transport_error
+from kubectl_fed.core.limits import MAX_RESPONSE_BYTES
+from kubectl_fed.core.results import ClusterCallError, Reason
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
 
 JSON = "application/json"
+_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,20 @@ class ApiClientTransport:
             return self._client
 
     def close(self) -> None:
-        with self._lock:
+        """Close the client's connections and stop any credential plugin still running.
+
+        Never waits: a client still being built (its plugin running past the deadline)
+        is left to its abandoned thread, which the stopped plugin ends.
+        """
+        from kubectl_fed.backends.exec_plugins import stop_plugins
+
+        stop_plugins()
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
             client, self._client = self._client, None
+        finally:
+            self._lock.release()
         if client is not None:
             client.close()  # type: ignore[no-untyped-call]
 
@@ -80,16 +96,52 @@ class ApiClientTransport:
             body=request.body,
             auth_settings=["BearerToken"],
         )
+        end = time.monotonic() + timeout
         try:
             answer = client.call_api(method, url, headers, body, post, _request_timeout=timeout)
             raw = answer.response
-            data = raw.data
-            raw.release_conn()
+            try:
+                data = read_body(raw.read1, raw.headers.get("Content-Length"), end, timeout)
+            finally:
+                raw.release_conn()
+        except ClusterCallError:
+            raise
         except Exception as err:
             if _is_wrapped_tls_error(err):
                 raise tls_error(str(err)) from None
             raise transport_error(err, timeout) from None
         return Response(answer.status, data or b"", dict(raw.headers), str(raw.reason or ""))
+
+
+def read_body(
+    read: Callable[[int], bytes], length: str | None, end: float, timeout: float
+) -> bytes:
+    """An answer's body, at most MAX_RESPONSE_BYTES and no later than `end`.
+
+    `read(n)` returns what has arrived (at most n bytes), b"" at the end of the body.
+
+    A bigger body (announced or streamed) and one still arriving at the deadline are the
+    member's error: the caller closes the connection, so the rest is never read.
+    """
+    if length and length.strip().isdigit() and int(length) > MAX_RESPONSE_BYTES:
+        raise _too_large()
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise _too_large()
+        if time.monotonic() > end:
+            raise ClusterCallError(Reason.TIMEOUT, f"no answer within {timeout:g}s")
+        chunks.append(chunk)
+
+
+def _too_large() -> ClusterCallError:
+    limit = MAX_RESPONSE_BYTES // (1024 * 1024)
+    return ClusterCallError(Reason.BAD_RESPONSE, f"answer larger than {limit} MiB")
 
 
 def _is_wrapped_tls_error(err: Exception) -> bool:

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kubectl_fed import __version__
+from kubectl_fed.backends.local_files import read_regular_file
+from kubectl_fed.core.limits import MAX_INPUT_BYTES, expansion_problem
+from kubectl_fed.core.settings import DEFAULT_REQUEST_TIMEOUT
 from kubectl_fed.errors import UsageError
 
 if TYPE_CHECKING:
@@ -74,7 +77,7 @@ class ContextInfo:
 def kubeconfig_paths(explicit: str | None, environ: Mapping[str, str]) -> list[str]:
     if explicit:
         path = os.path.expanduser(explicit)
-        if not os.path.isfile(path):
+        if not os.path.exists(path):
             raise UsageError(f"kubeconfig {explicit}: no such file")
         return [path]
     listed = environ.get("KUBECONFIG", "")
@@ -159,16 +162,28 @@ class KubeConfig:
     # -- transports ---------------------------------------------------------------------
 
     def transport(
-        self, context: str, *, pool_size: int, environ: Mapping[str, str]
+        self,
+        context: str,
+        *,
+        pool_size: int,
+        environ: Mapping[str, str],
+        plugin_time_limit: float = DEFAULT_REQUEST_TIMEOUT,
     ) -> ClosableTransport:
-        """How requests reach `context`'s API server; nothing is evaluated until the first."""
+        """How requests reach `context`'s API server; nothing is evaluated until the first.
+
+        An exec credential plugin that runs longer than `plugin_time_limit` is killed.
+        """
         from kubectl_fed.backends.kube_http import HttpTransport
         from kubectl_fed.backends.kube_transport import ApiClientTransport
 
         target = self.http_target(context, environ)
         if target is not None:
             return HttpTransport(target, pool_size=pool_size, user_agent=USER_AGENT)
-        return ApiClientTransport(lambda: self.api_client(context, pool_size=pool_size))
+        return ApiClientTransport(
+            lambda: self.api_client(
+                context, pool_size=pool_size, plugin_time_limit=plugin_time_limit
+            )
+        )
 
     def http_target(self, context: str, environ: Mapping[str, str]) -> HttpTarget | None:
         """The context as plain data, or None when it needs the official client."""
@@ -198,7 +213,13 @@ class KubeConfig:
             password=_text(user.get("password")),
         )
 
-    def api_client(self, context: str, *, pool_size: int) -> ApiClient:
+    def api_client(
+        self,
+        context: str,
+        *,
+        pool_size: int,
+        plugin_time_limit: float = DEFAULT_REQUEST_TIMEOUT,
+    ) -> ApiClient:
         """A new official ApiClient for `context` (evaluates its credentials: may run a plugin)."""
         from kubectl_fed.backends.kube_official import official_client
 
@@ -208,6 +229,7 @@ class KubeConfig:
             base_path=self._base_path(context),
             pool_size=pool_size,
             user_agent=USER_AGENT,
+            plugin_time_limit=plugin_time_limit,
         )
 
     def _single_context(self, context: str) -> dict[str, Any]:
@@ -287,8 +309,11 @@ def read_kubeconfig_file(path: str) -> dict[str, Any]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as stream:
-        document = yaml.load(stream, Loader=loader)
+    text = read_regular_file(path, MAX_INPUT_BYTES).decode("utf-8")
+    document = yaml.load(text, Loader=loader)
+    problem = expansion_problem(document)
+    if problem:
+        raise ValueError(f"{path}: {problem}")
     if document is None:
         raise ValueError(f"{path} is empty")
     if not isinstance(document, dict):

@@ -16,6 +16,7 @@ from kubectl_fed.commands.writing import (
 )
 from kubectl_fed.core.kinds import resolve, resolve_list
 from kubectl_fed.core.plans import DryRun, Target
+from kubectl_fed.core.progress import progress_for, with_progress
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.writes import delete_member
 from kubectl_fed.errors import UsageError
@@ -62,11 +63,12 @@ def delete(
     targets = _targets(app, resources, filenames, recursive)
     mode = DryRun(dry_run)
     wait_seconds = timeout if wait else None
+    progress = progress_for({cluster: targets for cluster in app.members})
     results = app.fan_out(
-        lambda cluster: delete_member(app.backend(cluster), targets, mode, wait_seconds),
+        lambda c: delete_member(app.backend(c), targets, mode, wait_seconds, progress=progress[c]),
         calls=None if wait else 2 * len(targets) + 1,
     )
-    return report(results, mode, settings)
+    return report(with_progress(results, progress), mode, settings)
 
 
 def _targets(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from kubectl_fed.backends.local_files import InputError, read_regular_file, read_stream
+from kubectl_fed.core.limits import MAX_INPUT_BYTES
 from kubectl_fed.core.manifests import Source
 from kubectl_fed.errors import UsageError
 
@@ -28,7 +31,7 @@ def read_sources(
     return sources
 
 
-def _read(path: str, stdin: TextIO, recursive: bool) -> list[Source]:
+def _read(path: str, stdin: TextIO | None, recursive: bool) -> list[Source]:
     if path == "-":
         return [Source("-", _read_stdin(stdin))]
     location = Path(path)
@@ -39,28 +42,56 @@ def _read(path: str, stdin: TextIO, recursive: bool) -> list[Source]:
     return [_read_file(location)]
 
 
-def _read_stdin(stdin: TextIO) -> str:
+def _read_stdin(stdin: TextIO | None) -> str:
     """Standard input as UTF-8, strictly (a text stream may hide bad bytes as surrogates)."""
+    if stdin is None or stdin.closed:
+        raise UsageError("-: cannot read: standard input is closed")
     raw = getattr(stdin, "buffer", None)
     try:
-        return raw.read().decode("utf-8") if raw is not None else stdin.read()
-    except UnicodeDecodeError as err:
-        raise UsageError(f"-: cannot read: {err}") from None
+        if raw is None:
+            text = stdin.read(MAX_INPUT_BYTES + 1)
+            if len(text) > MAX_INPUT_BYTES:
+                raise InputError(f"larger than {MAX_INPUT_BYTES // (1024 * 1024)} MiB")
+            return text
+        return read_stream(raw, MAX_INPUT_BYTES).decode("utf-8")
+    except (OSError, ValueError) as err:  # InputError and UnicodeDecodeError among them
+        raise UsageError(f"-: cannot read: {_why(err)}") from None
 
 
-def _manifest_files(folder: Path, recursive: bool) -> list[Path]:
-    """Manifest files of `folder` in name order; with `recursive`, subfolders in place."""
+def _manifest_files(
+    folder: Path, recursive: bool, seen: set[tuple[int, int]] | None = None
+) -> list[Path]:
+    """Manifest files of `folder` in name order; with `recursive`, subfolders in place.
+
+    A folder reached again (symlinks making a cycle, or two links to one folder) is read
+    once: folders are told apart by device and inode.
+    """
+    seen = set() if seen is None else seen
+    identity = _identity(folder)
+    if identity in seen:
+        return []
+    seen.add(identity)
     files: list[Path] = []
     for entry in sorted(folder.iterdir()):
         if entry.is_dir() and recursive:
-            files.extend(_manifest_files(entry, recursive))
+            files.extend(_manifest_files(entry, recursive, seen))
         elif entry.is_file() and entry.suffix in MANIFEST_SUFFIXES:
             files.append(entry)
     return files
 
 
+def _identity(folder: Path) -> tuple[int, int]:
+    status = os.stat(folder)
+    return status.st_dev, status.st_ino
+
+
 def _read_file(path: Path) -> Source:
     try:
-        return Source(str(path), path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"{path}: cannot read: {getattr(err, 'strerror', None) or err}") from None
+        data = read_regular_file(str(path), MAX_INPUT_BYTES)
+        return Source(str(path), data.decode("utf-8"))
+    except (OSError, ValueError) as err:  # InputError and UnicodeDecodeError among them
+        raise UsageError(f"{path}: cannot read: {_why(err)}") from None
+
+
+def _why(err: Exception) -> str:
+    return str(getattr(err, "strerror", None) or err)

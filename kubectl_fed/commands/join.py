@@ -28,10 +28,10 @@ def join(contexts: tuple[str, ...], settings: Settings) -> ExitStatus:
     app = App(settings)
     for context in contexts:
         app.kubeconfig.check_context(context)
-    before = app.federations
-    name = settings.federation or before.current or DEFAULT_FEDERATION
-    after, added = before.join(name, contexts)
-    app.save_federations(after)
+    with app.federations_locked() as before:
+        name = settings.federation or before.current or DEFAULT_FEDERATION
+        after, added = before.join(name, contexts)
+        app.save_federations(after)
     if name not in before.federations:
         current = " (current)" if after.current == name else ""
         click.echo(f'federation "{name}" created{current}')

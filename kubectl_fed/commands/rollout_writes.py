@@ -23,6 +23,7 @@ from kubectl_fed.core.ingress_rollout import (
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.markers import FIELD_MANAGER
 from kubectl_fed.core.plans import Action, DryRun, Outcome
+from kubectl_fed.core.progress import progress_for, with_progress
 from kubectl_fed.core.results import ClusterCallError, ClusterResult
 from kubectl_fed.core.writes import Desired, WriteOptions, write_member
 from kubectl_fed.exit_status import ExitStatus
@@ -180,11 +181,13 @@ def _split(
 
 
 def _write(app: App, per_member: PerMember, options: WriteOptions, calls: int) -> Results:
-    return app.fan_out(
-        lambda cluster: write_member(app.backend(cluster), per_member[cluster], options),
+    progress = progress_for(per_member)
+    results = app.fan_out(
+        lambda c: write_member(app.backend(c), per_member[c], options, progress[c]),
         clusters=list(per_member),
         calls=calls,
     )
+    return with_progress(results, progress)
 
 
 def _leader_wrote(results: Results, leader: str, waiting: Sequence[Rollout]) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from kubectl_fed.options import delay_seconds
 from kubectl_fed.sandbox.apiserver.faults import FAULT_MODES
 from kubectl_fed.sandbox.state import DIR_ENV, default_directory
 
@@ -120,8 +121,9 @@ def down(directory: Path | None) -> None:
 )
 @click.option(
     "--seconds",
-    type=click.FloatRange(min=0),
+    type=float,
     default=None,
+    callback=delay_seconds,
     help="Delay per request for --mode slow (default 30).",
 )
 @click.option(

@@ -8,6 +8,7 @@ import click
 
 from kubectl_fed.commands.replica_moves import move_replicas, replicaset_name
 from kubectl_fed.commands.writing import dry_run_option
+from kubectl_fed.core.limits import INT32_MAX
 from kubectl_fed.core.plans import DryRun
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.exit_status import ExitStatus
@@ -18,7 +19,7 @@ from kubectl_fed.options import global_options
 @click.argument("resources", nargs=-1, metavar="rs NAME|rs/NAME")
 @click.option(
     "--replicas",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=INT32_MAX),
     required=True,
     help="The new federation-wide number of replicas.",
 )

@@ -25,11 +25,12 @@ def unjoin(contexts: tuple[str, ...], settings: Settings) -> ExitStatus:
       kubectl fed unjoin asia-east1
     """
     app = App(settings)
-    name = app.federation
-    if name is None:
-        raise UsageError("no federation configured: nothing to unjoin")
-    after, removed = app.federations.unjoin(name, contexts)
-    app.save_federations(after)
+    with app.federations_locked() as before:
+        name = app.federation
+        if name is None:
+            raise UsageError("no federation configured: nothing to unjoin")
+        after, removed = before.unjoin(name, contexts)
+        app.save_federations(after)
     for context in dict.fromkeys(contexts):
         outcome = "left" if context in removed else "is not a member of"
         click.echo(f'context "{context}" {outcome} federation "{name}"')

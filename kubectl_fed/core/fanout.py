@@ -86,7 +86,10 @@ class _Run(Generic[T]):
         for index, start in list(self.started.items()):
             if now - start >= self.deadline:
                 del self.started[index]
-                message = f"no answer within {self.deadline:g}s"
+                message = (
+                    f"still running after {self.deadline:g}s, the bound of its calls: "
+                    "its outcome is unknown"
+                )
                 self.results[index] = self._failed(index, Reason.TIMEOUT, message)
 
     def interrupt(self) -> None:

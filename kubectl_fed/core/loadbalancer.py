@@ -242,6 +242,6 @@ def _annotations(obj: Mapping[str, Any]) -> dict[str, str]:
 def _backend_names(obj: Mapping[str, Any]) -> list[str]:
     try:
         states = json.loads(_annotations(obj).get(GLBC + "backends") or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     return [str(name) for name in states] if isinstance(states, dict) else []

@@ -14,6 +14,7 @@ from typing import Any
 
 from kubectl_fed.core import validation
 from kubectl_fed.core.kinds import REPLICASET, Kind, by_api_kind, kind_named, supported_kinds_text
+from kubectl_fed.core.limits import MAX_DOCUMENT_BYTES, expansion_problem
 from kubectl_fed.core.preferences import preferences_of
 from kubectl_fed.errors import UsageError
 
@@ -27,11 +28,6 @@ SERVER_METADATA = (
     "managedFields",
     "selfLink",
 )
-
-# kube-apiserver refuses request bodies above 3 MiB; an object expanding to more values
-# than this is an alias bomb or a mistake, never a Service, Ingress or ReplicaSet.
-MAX_DOCUMENT_BYTES = 3 * 1024 * 1024
-MAX_VALUES = 100_000
 
 
 @dataclass(frozen=True)
@@ -101,20 +97,11 @@ def _documents(source: Source) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _check_size(origin: str, document: dict[str, Any]) -> None:
     """Refuse what no API server accepts, before expanding it: YAML alias bombs ("billion
-    laughs", self-referencing anchors) and documents beyond the request size limit."""
-    values, pending = 0, [document]
-    while pending:
-        value = pending.pop()
-        values += 1
-        if values > MAX_VALUES:
-            raise UsageError(
-                f"{origin}: too large once YAML aliases are expanded "
-                f"(more than {MAX_VALUES} values)"
-            )
-        if isinstance(value, dict):
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
+    laughs", self-referencing anchors), deep nesting and documents beyond the request size
+    limit."""
+    problem = expansion_problem(document)
+    if problem:
+        raise UsageError(f"{origin}: {problem}")
     size = len(json.dumps(document, default=str))
     if size > MAX_DOCUMENT_BYTES:
         raise UsageError(
@@ -133,6 +120,8 @@ def _parse(source: Source) -> list[Any]:
         return list(yaml.load_all(source.text, Loader=loader))
     except json.JSONDecodeError as err:
         raise UsageError(f"{source.label}: invalid JSON: {err}") from None
+    except RecursionError:
+        raise UsageError(f"{source.label}: nested too deeply") from None
     except yaml.MarkedYAMLError as err:
         where = err.problem_mark
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""

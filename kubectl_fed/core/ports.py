@@ -46,6 +46,13 @@ class ClusterBackend(Protocol):
         Conflict instead of taking it over."""
         ...
 
+    def create_as_applied(
+        self, obj: KubeObject, *, field_manager: str, dry_run: bool = False
+    ) -> KubeObject:
+        """Create only (AlreadyExists when the object exists: never an overwrite), its
+        fields then owned by `field_manager` as if it had applied them."""
+        ...
+
     def delete(
         self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False
     ) -> None: ...

@@ -97,6 +97,8 @@ def _decode(value: str | Mapping[str, Any] | None) -> Mapping[str, Any] | None:
             value = json.loads(value, object_pairs_hook=_no_duplicate_keys)
         except json.JSONDecodeError as err:
             raise _Invalid(f"not valid JSON: {err}") from None
+        except RecursionError:
+            raise _Invalid("nested too deeply") from None
     if not isinstance(value, Mapping):
         raise _Invalid(f"expected a JSON object, got {_json_type(value)}")
     return value

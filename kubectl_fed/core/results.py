@@ -24,6 +24,7 @@ class Reason(StrEnum):
     CONFLICT = "Conflict"
     INVALID = "Invalid"
     SERVER_ERROR = "ServerError"
+    BAD_RESPONSE = "InvalidResponse"
     THROTTLED = "Throttled"
     INTERRUPTED = "Interrupted"
     INTERNAL = "InternalError"

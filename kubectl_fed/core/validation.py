@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind, NameRule
+from kubectl_fed.core.limits import INT32_MAX
 
 _LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _LABEL_RE = re.compile(_LABEL)
@@ -223,6 +224,8 @@ def _replicaset_problem(spec: dict[str, Any]) -> str | None:
     replicas = spec.get("replicas", 1)
     if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
         return f"spec.replicas: Invalid value: {replicas!r}: must be a non-negative integer"
+    if replicas > INT32_MAX:
+        return f"spec.replicas: Invalid value: {replicas}: must be no more than {INT32_MAX}"
     selector = spec.get("selector")
     if not isinstance(selector, dict) or not (
         selector.get("matchLabels") or selector.get("matchExpressions")

@@ -21,6 +21,7 @@ from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb, decide
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.prepare import prepare
+from kubectl_fed.core.progress import Progress
 from kubectl_fed.core.results import (
     ClusterCallError,
     ClusterError,
@@ -88,9 +89,17 @@ class _Namespace(Enum):
 
 
 def write_member(
-    backend: ClusterBackend, objects: Sequence[Desired], options: WriteOptions
+    backend: ClusterBackend,
+    objects: Sequence[Desired],
+    options: WriteOptions,
+    progress: Progress | None = None,
 ) -> list[Outcome]:
-    """Create or update every object in `backend`'s member, namespaces first."""
+    """Create or update every object in `backend`'s member, namespaces first.
+
+    Each object's outcome goes to `progress` as it is known; a stopped `progress` ends
+    the writes before the next object.
+    """
+    progress = progress or Progress(len(objects))
     outcomes: list[Outcome] = []
     states: dict[str, _Namespace] = {}
     for namespace in dict.fromkeys(desired.target.namespace for desired in objects):
@@ -98,14 +107,18 @@ def write_member(
         states[namespace] = state
         if outcome is not None:
             outcomes.append(outcome)
+            progress.record(outcome)
     # Ingresses last, so GLBC never sees one before the Services it routes to (it would
     # record a Translate warning); the outcomes keep the input order.
     order = sorted(range(len(objects)), key=lambda i: objects[i].target.kind == INGRESS)
-    written = {
-        i: _write_one(backend, objects[i], states[objects[i].target.namespace], options)
-        for i in order
-    }
-    return outcomes + [written[i] for i in range(len(objects))]
+    written: dict[int, Outcome] = {}
+    for index in order:
+        if progress.stopped:
+            break
+        desired = objects[index]
+        written[index] = _write_one(backend, desired, states[desired.target.namespace], options)
+        progress.record(written[index])
+    return outcomes + [written[index] for index in sorted(written)]
 
 
 def _ensure_namespace(
@@ -171,13 +184,15 @@ def _must_send(outcome: Outcome, namespace: _Namespace, options: WriteOptions) -
 def _send(
     backend: ClusterBackend, obj: dict[str, Any], action: Action | None, options: WriteOptions
 ) -> None:
-    """Write through server-side apply, so a later `apply` owns (and can drop) every field.
+    """Write so that a later `apply` owns (and can drop) every field.
 
-    `create` found the object missing just before; it applies without force, so an object
-    someone else created meanwhile with other values is a Conflict, not taken over."""
+    `create` found the object missing just before: it creates only, so an object another
+    run created meanwhile is AlreadyExists for this member, never overwritten."""
     server_dry_run = options.dry_run is DryRun.SERVER
-    creating = action is Action.CREATE and options.verb is Verb.CREATE
-    backend.apply(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run, force=not creating)
+    if action is Action.CREATE and options.verb is Verb.CREATE:
+        backend.create_as_applied(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
+    else:
+        backend.apply(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
 
 
 def _live(backend: ClusterBackend, target: Target) -> dict[str, Any] | None:
@@ -200,9 +215,19 @@ def delete_member(
     dry_run: DryRun,
     wait_seconds: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    progress: Progress | None = None,
 ) -> list[Outcome]:
-    """Delete every target in this member; with `wait_seconds`, until each is gone."""
-    outcomes = [_delete_one(backend, target, dry_run) for target in targets]
+    """Delete every target in this member; with `wait_seconds`, until each is gone.
+
+    As `write_member`, each deletion's outcome goes to `progress` as it is known.
+    """
+    progress = progress or Progress(len(targets))
+    outcomes: list[Outcome] = []
+    for target in targets:
+        if progress.stopped:
+            break
+        outcomes.append(_delete_one(backend, target, dry_run))
+        progress.record(outcomes[-1])
     if wait_seconds is None or dry_run is not DryRun.NONE:
         return outcomes
     deadline = time.monotonic() + wait_seconds

@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.core.fanout import INTERRUPTED_PENDING
+from kubectl_fed.core.fanout import INTERRUPTED_PENDING, INTERRUPTED_RUNNING
 from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
+from kubectl_fed.render.escaping import escaped
 
 _WORDS = {
     Reason.NOT_FOUND: "not found",
     Reason.ALREADY_EXISTS: "already exists",
     Reason.SERVER_ERROR: "server error",
+    Reason.BAD_RESPONSE: "invalid response",
     Reason.INTERNAL: "internal error",
 }
 
@@ -29,7 +31,7 @@ def error_line(cluster: str, error: ClusterError, subject: str | None = None) ->
     # API messages often start with the reason already ("forbidden: User ..."): say it once.
     said = error.message.lower().startswith(f"{word}:")
     detail = error.message if said else f"{word}: {error.message}"
-    return f"error: cluster {cluster}: {about}{detail}"
+    return escaped(f"error: cluster {cluster}: {about}{detail}")
 
 
 def error_lines(results: Sequence[ClusterResult[Any]], subject: str | None = None) -> list[str]:
@@ -42,9 +44,11 @@ def interrupted_summary(results: Sequence[ClusterResult[Any]]) -> str | None:
     if not stopped:
         return None
     pending = [r.cluster for r in stopped if r.error and r.error.message == INTERRUPTED_PENDING]
-    unknown = [r.cluster for r in stopped if r.cluster not in pending]
+    unknown = [r.cluster for r in stopped if r.error and r.error.message == INTERRUPTED_RUNNING]
+    part_way = [r for r in stopped if r.error and r.cluster not in (*pending, *unknown)]
     done = [r.cluster for r in results if r not in stopped]
     parts = [f"done on {', '.join(done) or 'no cluster'}"]
+    parts.extend(f"part-way on {r.cluster} ({r.error.message})" for r in part_way if r.error)
     if unknown:
         parts.append(f"unknown on {', '.join(unknown)} (sent, may still complete)")
     if pending:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.render.escaping import escaped
+
 API_VERSION = "kubectl-fed/v1"
 ACTIVE = "Active"
 UNKNOWN = "<unknown>"
@@ -26,7 +28,7 @@ class ClusterRow:
 
 
 def table(rows: Sequence[ClusterRow]) -> str:
-    lines = [HEADERS, *(_cells(row) for row in rows)]
+    lines = [HEADERS, *(tuple(escaped(cell) for cell in _cells(row)) for row in rows)]
     widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS))]
     return "\n".join(
         _GAP.join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()

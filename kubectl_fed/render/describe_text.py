@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kubectl_fed.render.escaping import escaped
+
 INDENT = "  "
 GAP = "  "  # kubectl describe's tab writer pads columns with two spaces
 NONE = "<none>"
@@ -18,7 +20,7 @@ def fields(pairs: Sequence[tuple[str, str | list[str]]]) -> list[str]:
     width = max(len(label) for label, _ in pairs) + 3
     lines: list[str] = []
     for label, value in pairs:
-        values = value if isinstance(value, list) else [value]
+        values = [escaped(text) for text in (value if isinstance(value, list) else [value])]
         if not values:
             lines.append(f"{label}:")
             continue
@@ -28,9 +30,10 @@ def fields(pairs: Sequence[tuple[str, str | list[str]]]) -> list[str]:
 
 
 def columns(rows: Sequence[Sequence[str]], indent: str = INDENT) -> list[str]:
-    """Left-aligned columns two spaces apart, no trailing blanks."""
+    """Left-aligned columns two spaces apart, no trailing blanks; cells escaped."""
     if not rows:
         return []
+    rows = [[escaped(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
         (indent + GAP.join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))).rstrip()

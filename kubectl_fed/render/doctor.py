@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubectl_fed.core.doctor.model import Check, Status, counts, summary_line
+from kubectl_fed.render.escaping import escaped
 
 API_VERSION = "kubectl-fed/v1"
 HEADERS = ("STATUS", "CHECK", "CLUSTER", "OBJECT", "MESSAGE")
@@ -30,7 +31,7 @@ def table(checks: Sequence[Check]) -> str:
             lines.append(f"{group}:")
         lines.append(_INDENT + _line(row, widths))
         if check.fix and check.status in (Status.WARN, Status.FAIL):
-            lines.append(f"{fix_indent}fix: {check.fix}")
+            lines.append(f"{fix_indent}fix: {escaped(check.fix)}")
     lines.append("")
     lines.append(summary_line(checks))
     return "\n".join(lines)
@@ -40,9 +41,9 @@ def _cells(check: Check) -> tuple[str, ...]:
     return (
         check.status.value.upper(),
         check.id,
-        check.cluster or NONE,
-        check.object or NONE,
-        check.message,
+        escaped(check.cluster or NONE),
+        escaped(check.object or NONE),
+        escaped(check.message),
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from kubectl_fed.core.plans import Outcome, Target
 from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.render.cluster_errors import error_line
+from kubectl_fed.render.escaping import escaped
 
 
 @dataclass
@@ -21,7 +22,7 @@ class Lines:
 
 
 def result_line(cluster: str, ref: str, word: str, suffix: str = "") -> str:
-    return f"{cluster}: {ref} {word}{suffix}"
+    return escaped(f"{cluster}: {ref} {word}{suffix}")
 
 
 def outcome_lines(

@@ -9,6 +9,7 @@ from typing import Any
 
 from kubectl_fed.core.reads import View
 from kubectl_fed.core.results import ClusterResult, Reason
+from kubectl_fed.render.escaping import escaped
 
 API_VERSION = "kubectl-fed/v1"
 
@@ -58,16 +59,25 @@ def to_yaml(document: dict[str, Any]) -> str:
     """Block style with sorted keys, as `kubectl -o yaml`."""
     import yaml
 
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    text: str = yaml.dump(
-        document, Dumper=dumper, default_flow_style=False, sort_keys=True, allow_unicode=True
-    )
+    options: dict[str, Any] = {
+        "default_flow_style": False,
+        "sort_keys": True,
+        "allow_unicode": True,
+    }
+    try:
+        text: str = yaml.dump(
+            document, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), **options
+        )
+    except (
+        UnicodeEncodeError
+    ):  # libyaml cannot hold a lone surrogate; the Python emitter escapes it
+        text = yaml.dump(document, Dumper=yaml.SafeDumper, **options)
     return text.rstrip("\n")
 
 
 def names(refs: Iterable[str]) -> str:
     """`-o name`: each `resource/name` once, in first-seen order."""
-    return "\n".join(dict.fromkeys(refs))
+    return "\n".join(escaped(ref) for ref in dict.fromkeys(refs))
 
 
 def view_document(

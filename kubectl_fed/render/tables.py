@@ -14,6 +14,7 @@ from typing import Any
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.render.age import age
+from kubectl_fed.render.escaping import escaped
 
 MISSING = "<missing>"
 NONE = "<none>"
@@ -32,7 +33,8 @@ class Columns:
 
 
 def align(rows: Sequence[Sequence[str]]) -> str:
-    """Left-aligned columns, three spaces apart, no trailing blanks."""
+    """Left-aligned columns, three spaces apart, no trailing blanks; cells escaped."""
+    rows = [[escaped(cell) for cell in row] for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:

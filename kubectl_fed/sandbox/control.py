@@ -18,6 +18,7 @@ from typing import Any
 from kubectl_fed.sandbox.federation import SandboxFederation
 
 SECRET_HEADER = "X-Sandbox-Secret"
+MAX_BODY = 64 * 1024  # control requests are a few small JSON fields
 JSON = dict[str, Any]
 
 
@@ -89,12 +90,17 @@ class ControlServer:
             do_POST = do_GET
 
             def _answer(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b"{}"
                 offered = (self.headers.get(SECRET_HEADER) or "").encode()
                 if not hmac.compare_digest(offered, control.secret.encode()):
+                    self.close_connection = True  # the body is never read
                     self._send(401, {"error": "wrong control secret"})
                     return
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > MAX_BODY:
+                    self.close_connection = True
+                    self._send(413, {"error": f"a control request is at most {MAX_BODY} bytes"})
+                    return
+                raw = self.rfile.read(length) if length else b"{}"
                 if self.path == "/stop":
                     self._send(200, {"stopping": True})
                     control.on_stop()

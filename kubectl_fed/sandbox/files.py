@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import os
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +23,30 @@ class Endpoint:
     token: str
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read: it holds bearer tokens."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(text)
-    path.chmod(0o600)
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (it holds bearer tokens or the control secret).
+
+    Never through a link another user planted: the text goes to a new temporary file
+    (O_EXCL | O_NOFOLLOW, mode 0600, a random name) that is then renamed over `path`,
+    which replaces a symlink at `path` instead of following it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    descriptor = os.open(temporary, flags, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
+
+
+def fingerprint(path: Path) -> str:
+    """What `path` holds, as a digest: files are removed only if still what was written."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def kubeconfig_document(endpoints: Sequence[Endpoint], ca_pem: bytes) -> dict[str, object]:
@@ -51,7 +71,7 @@ def write_kubeconfig(path: Path, endpoints: Sequence[Endpoint], ca_pem: bytes) -
     import yaml
 
     document = kubeconfig_document(endpoints, ca_pem)
-    _write_private(path, yaml.safe_dump(document, sort_keys=False))
+    write_private(path, yaml.safe_dump(document, sort_keys=False))
 
 
 def write_membership(path: Path, members: Sequence[str]) -> None:
@@ -64,4 +84,4 @@ def write_membership(path: Path, members: Sequence[str]) -> None:
         "current": FEDERATION_NAME,
         "federations": {FEDERATION_NAME: {"members": list(members)}},
     }
-    _write_private(path, yaml.safe_dump(document, sort_keys=False, default_flow_style=None))
+    write_private(path, yaml.safe_dump(document, sort_keys=False, default_flow_style=None))

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,10 @@ from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.sandbox.control import ControlError, call
 from kubectl_fed.sandbox.files import KUBECONFIG_NAME, MEMBERSHIP_NAME
 from kubectl_fed.sandbox.state import (
+    LOCK_NAME,
     LOG_NAME,
     SandboxState,
+    is_sandbox_process,
     process_alive,
     read_state,
     remove_state,
@@ -49,12 +53,13 @@ class Started:
 
 
 def running_state(directory: Path) -> SandboxState | None:
-    """The state of a live sandbox in `directory`; stale state left by a dead one is removed."""
+    """The state of a live sandbox in `directory`; stale state (its process gone, or its pid
+    now another process's) is removed with the files the sandbox wrote, and nothing else."""
     state = read_state(directory)
     if state is None:
         return None
-    if not process_alive(state.pid):
-        remove_state(directory, logs=False)
+    if not (process_alive(state.pid) and is_sandbox_process(state.pid, directory)):
+        remove_state(directory, state, logs=False)
         return None
     return state
 
@@ -80,7 +85,12 @@ def _spawn(directory: Path, clusters: int, latency_ms: int) -> subprocess.Popen[
         "--latency",
         str(latency_ms),
     ]
-    with open(directory / LOG_NAME, "ab") as log:
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW
+    try:
+        descriptor = os.open(directory / LOG_NAME, flags, 0o600)
+    except OSError as err:
+        raise UsageError(f"{directory / LOG_NAME}: {err.strerror}; choose another --dir") from None
+    with os.fdopen(descriptor, "ab") as log:
         return subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
         )
@@ -103,9 +113,56 @@ def _refuse_foreign_files(directory: Path) -> None:
             )
 
 
+def own_directory(directory: Path) -> None:
+    """Create `directory` (mode 0700), or check that an existing one is ours alone: the
+    sandbox writes tokens and its control secret there."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = os.stat(directory)
+    except OSError as err:
+        raise UsageError(f"{directory}: {err.strerror}") from None
+    if info.st_uid != os.getuid():
+        raise UsageError(f"{directory} belongs to another user; choose another --dir")
+    if info.st_mode & 0o022:
+        raise UsageError(
+            f"{directory} is writable by other users; choose another --dir (or chmod go-w it)"
+        )
+
+
+@contextmanager
+def _directory_lock(directory: Path) -> Iterator[None]:
+    """One `up` at a time in a directory (a second one waits, then finds the first running)."""
+    import fcntl
+
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
+    try:
+        descriptor = os.open(directory / LOCK_NAME, flags, 0o600)
+    except OSError as err:
+        raise UsageError(f"{directory / LOCK_NAME}: {err.strerror}; choose another --dir") from None
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise FedError(f"another sandbox is starting in {directory}") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(descriptor)
+
+
 def up(directory: Path, clusters: int, latency_ms: int) -> Started:
     """Start a background sandbox and wait until it is ready."""
     directory = directory.expanduser().resolve()
+    own_directory(directory)
+    with _directory_lock(directory):
+        return _up_locked(directory, clusters, latency_ms)
+
+
+def _up_locked(directory: Path, clusters: int, latency_ms: int) -> Started:
     existing = running_state(directory)
     if existing is not None:
         raise FedError(
@@ -113,7 +170,6 @@ def up(directory: Path, clusters: int, latency_ms: int) -> Started:
             "stop it first with: kubectl fed sandbox down"
         )
     _refuse_foreign_files(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     process = _spawn(directory, clusters, latency_ms)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -163,12 +219,12 @@ def down(directory: Path) -> int:
     state = _require_running(directory)
     try:
         call(state.control_port, state.secret, "/stop")
-    except ControlError:
-        os.kill(state.pid, 15)  # the process no longer answers: ask it to stop by signal
+    except ControlError:  # it no longer answers; running_state checked the pid is ours
+        os.kill(state.pid, 15)
     deadline = time.monotonic() + STOP_TIMEOUT
     while state_path(directory).exists() and process_alive(state.pid):
         if time.monotonic() > deadline:
             raise FedError(f"the sandbox process {state.pid} did not stop within {STOP_TIMEOUT:g}s")
         time.sleep(0.05)
-    remove_state(directory)
+    remove_state(directory, state)
     return state.pid

@@ -17,6 +17,7 @@ from types import FrameType
 
 from kubectl_fed.sandbox.control import ControlServer
 from kubectl_fed.sandbox.federation import SandboxFederation
+from kubectl_fed.sandbox.files import fingerprint
 from kubectl_fed.sandbox.state import SandboxState, state_path, write_state
 
 
@@ -31,7 +32,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
     directory = args.dir.resolve()
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     stopping = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -45,7 +46,9 @@ def main(argv: list[str] | None = None) -> None:
     control.start()
     try:
         gce = (federation.gce_endpoint, federation.gcp_project)
-        state = SandboxState(os.getpid(), control.port, secret, federation.names, *gce)
+        written = (federation.kubeconfig_path, federation.membership_path)
+        files = {path.name: fingerprint(path) for path in written}
+        state = SandboxState(os.getpid(), control.port, secret, federation.names, *gce, files)
         write_state(directory, state)
         print(f"sandbox ready: {', '.join(federation.names)}", flush=True)
         while not stopping.wait(1.0):

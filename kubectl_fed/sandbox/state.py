@@ -8,14 +8,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kubectl_fed.sandbox.files import KUBECONFIG_NAME, MEMBERSHIP_NAME
+from kubectl_fed.sandbox.files import fingerprint, write_private
 
 DIR_ENV = "KUBECTL_FED_SANDBOX_DIR"
 STATE_NAME = "sandbox-state.json"
 LOG_NAME = "sandbox.log"
+LOCK_NAME = ".sandbox.lock"
 
 
 def default_directory() -> Path:
@@ -34,6 +35,7 @@ class SandboxState:
     clusters: list[str]
     gce_endpoint: str = ""
     gcp_project: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # name -> fingerprint, as written
 
 
 def state_path(directory: Path) -> Path:
@@ -42,11 +44,7 @@ def state_path(directory: Path) -> Path:
 
 def write_state(directory: Path, state: SandboxState) -> None:
     """Written last by the background process: its presence means "ready"."""
-    temporary = directory / f".{STATE_NAME}.tmp"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(asdict(state), handle)
-    temporary.replace(state_path(directory))
+    write_private(state_path(directory), json.dumps(asdict(state)))
 
 
 def read_state(directory: Path) -> SandboxState | None:
@@ -59,6 +57,7 @@ def read_state(directory: Path) -> SandboxState | None:
             list(raw["clusters"]),
             str(raw.get("gce_endpoint", "")),
             str(raw.get("gcp_project", "")),
+            {str(name): str(digest) for name, digest in dict(raw.get("files") or {}).items()},
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -79,10 +78,35 @@ def process_alive(pid: int) -> bool:
     return fields[0] != "Z"
 
 
-def remove_state(directory: Path, *, logs: bool = True) -> None:
-    """Remove what the sandbox wrote; the directory too when nothing else is left in it."""
-    names = [STATE_NAME, KUBECONFIG_NAME, MEMBERSHIP_NAME] + ([LOG_NAME] if logs else [])
-    for name in names:
+def is_sandbox_process(pid: int, directory: Path) -> bool:
+    """Whether `pid` is a sandbox serving `directory` (its command line says so).
+
+    A state file may outlive its process and name a pid reused by any other process:
+    such a process is never signalled. Without /proc the process is trusted to be ours.
+    """
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    words = arguments.split("\0")
+    if "kubectl_fed.sandbox.serve" not in words or "--dir" not in words:
+        return False
+    served = words[words.index("--dir") + 1] if words.index("--dir") + 1 < len(words) else ""
+    return Path(served).resolve() == directory.resolve()
+
+
+def remove_state(directory: Path, state: SandboxState | None, *, logs: bool = True) -> None:
+    """Remove what the sandbox wrote (files still as it wrote them, never others); the
+    directory too when nothing else is left in it."""
+    written = state.files if state is not None else {}
+    for name, digest in written.items():
+        path = directory / name
+        with contextlib.suppress(OSError):
+            if not path.is_symlink() and fingerprint(path) == digest:
+                path.unlink()
+    for name in [STATE_NAME, LOCK_NAME, LOG_NAME] if logs else [STATE_NAME]:
         with contextlib.suppress(FileNotFoundError):
             (directory / name).unlink()
     with contextlib.suppress(OSError):

@@ -281,3 +281,22 @@ def test_clusters_globs_and_exclusions(
     assert [c for c in fed.names if "web" in fed.objects(c, "services")] == expected
     listed = fed.run("get", "svc", "web", "--clusters", selection, "-o", "json")
     assert [item["cluster"] for item in json.loads(listed.out)["items"]] == expected
+
+
+def test_apply_after_create_drops_what_the_manifest_no_longer_has(fed: Fed, tmp_path: Path) -> None:
+    """`create` creates only (POST), yet its fields end up owned as applied: a later
+    `apply` (here of a new port) without a label removes it, as if the object had been
+    applied from the start."""
+    with_extra = service_yaml().replace("    app: web\nspec:", "    app: web\n    extra: x\nspec:")
+    created = fed.run("create", "-f", manifest_file(tmp_path, "web.yaml", [with_extra]))
+    assert created.status == 0, created.err
+    posted = fed.writes()
+    assert all(writes[0].startswith("POST ") for writes in posted.values()), posted
+    for cluster in fed.names:
+        managers = fed.sandbox.cluster(cluster).store.managers("services", "default", "web")
+        assert list(managers) == [("kubectl-fed", "Apply")]
+    applied = fed.run("apply", "-f", manifest_file(tmp_path, "web.yaml", [service_yaml(port=81)]))
+    assert applied.status == 0, applied.err
+    assert applied.out_lines == [f"{c}: service/web configured" for c in fed.names], applied.out
+    for cluster in fed.names:
+        assert "extra" not in fed.objects(cluster, "services")["web"]["metadata"]["labels"]

@@ -13,6 +13,12 @@ from reliability.helpers import STATS, World
 
 MATRIX_FILE = "test_fault_matrix.py::test_fault_case"
 _matrix: Counter[str] = Counter()
+# figure -> the test files whose cases it counts (tried, passed)
+CASE_FILES = {
+    "hostile-member cases": ("test_hostile_members.py", "test_signals.py"),
+    "races": ("test_races.py", "test_concurrency.py"),
+}
+_cases: dict[str, Counter[str]] = {figure: Counter() for figure in CASE_FILES}
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +33,17 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if MATRIX_FILE not in report.nodeid:
+    if not (report.when == "call" or (report.when == "setup" and report.outcome != "passed")):
         return
-    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+    if MATRIX_FILE in report.nodeid:
         _matrix[report.outcome] += 1
+    for figure, files in CASE_FILES.items():
+        if any(f"/{name}::" in report.nodeid for name in files):
+            _cases[figure][report.outcome] += 1
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not _matrix and not any(STATS.values()):
+    if not _matrix and not any(STATS.values()) and not any(_cases.values()):
         return
     run = sum(_matrix.values())
     terminalreporter.section("reliability")
@@ -43,5 +52,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"fault matrix: {run} cases, {_matrix['passed']} passed, "
             f"{_matrix['failed']} failed, {_matrix['skipped']} skipped"
         )
+    for figure, outcomes in _cases.items():
+        if outcomes:
+            tried = sum(outcomes.values())
+            terminalreporter.write_line(f"{figure}: {tried} tried, {outcomes['passed']} passed")
     figures = ", ".join(f"{value} {name}" for name, value in STATS.items())
     terminalreporter.write_line(f"reliability figures: {figures}")

@@ -7,12 +7,17 @@ line must hold); inputs too big or too odd to keep in the repository are made he
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from reliability.helpers import STATS, Run, World, run_cli, service_yaml, write
+from kubectl_fed.core.limits import MAX_INPUT_BYTES
+from reliability.helpers import STATS, Run, World, check_output, run_cli, service_yaml, write
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 
@@ -63,6 +68,7 @@ CORPUS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "selector-bad-operator.yaml": ((), ("document 1", '"Near": not a valid selector operator')),
     "selector-empty.yaml": ((), ("document 1", "spec.selector: Required value")),
     "replicas-negative.yaml": ((), ("document 1", "spec.replicas: Invalid value: -2")),
+    "replicas-beyond-int32.yaml": ((), ("spec.replicas: Invalid value", "no more than 2147483647")),
     "ingress-no-backend.yaml": ((), ("document 1", "defaultBackend")),
     "ingress-bad-pathtype.yaml": ((), ("document 1", "pathType: Unsupported value")),
     "spec-not-object.yaml": ((), ("document 1", "spec: Required value")),
@@ -134,7 +140,7 @@ def test_a_document_with_too_many_values_is_refused(clean: World, tmp_path: Path
 def test_a_self_referencing_anchor_is_refused(clean: World, tmp_path: Path) -> None:
     text = service_yaml("web") + "  externalIPs: &loop [*loop]\n"
     path = write(tmp_path, "loop.yaml", text)
-    refused(clean, clean.run("apply", "-f", path), path, "aliases")
+    refused(clean, clean.run("apply", "-f", path), path, "nested more than 100 levels deep")
 
 
 def test_yaml_tags_never_run_code(clean: World, tmp_path: Path) -> None:
@@ -166,6 +172,11 @@ FLAG_CASES: list[tuple[tuple[str, ...], str]] = [
     (("get", "deployments"), 'resource type "deployments"'),
     (("get", "svc", "--request-timeout", "0"), "--request-timeout"),
     (("get", "svc", "--request-timeout", "soon"), "--request-timeout"),
+    (("get", "svc", "--request-timeout", "nan"), "--request-timeout"),
+    (("get", "svc", "--request-timeout", "inf"), "--request-timeout"),
+    (("get", "svc", "--request-timeout", "1e308"), "at most 86400"),
+    (("scale", "rs", "web", "--replicas", "99999999999999999999"), "--replicas"),
+    (("scale", "rs", "web", "--replicas", "2147483648"), "--replicas"),
     (("get", "svc", "--parallelism", "0"), "--parallelism"),
     (("get", "svc", "-o", "xml"), "--output"),
     (("scale", "rs", "web", "--replicas", "-1"), "--replicas"),
@@ -247,3 +258,79 @@ def test_broken_membership_files_are_refused(
     path.write_bytes(content)
     env = {**clean.env, "KUBECTL_FED_CONFIG": str(path)}
     refused(clean, run_cli(["get", "svc"], env), words)
+
+
+# -- inputs that are not what they seem: endless, huge, devices, FIFOs, cycles, closed --------
+
+
+def test_a_device_is_refused_at_once(clean: World) -> None:
+    run = clean.run("create", "-f", "/dev/zero")
+    refused(clean, run, "/dev/zero", "not a regular file")
+    assert run.seconds < 5
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(clean: World, tmp_path: Path) -> None:
+    fifo = tmp_path / "manifest.yaml"
+    os.mkfifo(fifo)
+    refused(clean, clean.run("apply", "-f", str(fifo)), str(fifo), "not a regular file")
+    refused(clean, clean.run("get", "svc", "--kubeconfig", str(fifo)), "not a regular file")
+    env = {**clean.env, "KUBECTL_FED_CONFIG": str(fifo)}
+    refused(clean, run_cli(["get", "svc"], env), "membership file", "not a regular file")
+
+
+def test_standard_input_beyond_the_limit_is_refused(clean: World) -> None:
+    endless = b"#" * (MAX_INPUT_BYTES + 1)
+    refused(clean, clean.run("create", "-f", "-", stdin=endless), "-: cannot read", "32 MiB")
+
+
+def test_a_file_beyond_the_limit_is_refused(clean: World, tmp_path: Path) -> None:
+    path = tmp_path / "sparse.yaml"
+    with path.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(4 * 1024**3)
+    refused(clean, clean.run("create", "-f", str(path)), str(path), "32 MiB")
+
+
+def test_closed_standard_input_is_refused(world: World, tmp_path: Path) -> None:
+    world.clear_requests()
+    process = subprocess.run(
+        [sys.executable, "-m", "kubectl_fed", "create", "-f", "-"],
+        env=world.process_env(),
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.close(0),
+        timeout=60,
+    )
+    check_output(process.stdout, process.stderr)
+    run = Run(process.returncode, process.stdout, process.stderr, 0.0)
+    refused(world, run, "-: cannot read: standard input is closed")
+
+
+def test_recursive_reading_follows_each_folder_once(clean: World, tmp_path: Path) -> None:
+    folder = tmp_path / "manifests"
+    folder.mkdir()
+    write(folder, "web.yaml", service_yaml("cycle-web"))
+    for link in ("a", "b", "c"):
+        (folder / link).symlink_to(".")
+    run = clean.run("apply", "-f", str(folder), "-R", "--dry-run=server")
+    assert run.status == 0, run.err
+    assert sorted(run.out_lines) == sorted(
+        f"{name}: service/cycle-web created (server dry run)" for name in clean.names
+    )
+
+
+def test_membership_and_kubeconfig_alias_bombs_are_refused(clean: World, tmp_path: Path) -> None:
+    levels = "abcdefghi"  # 9 levels of 9 aliases each: 9**9 leaves from 419 bytes
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{child}: &{child} [{', '.join(['*' + parent] * 9)}]\n"
+        for parent, child in itertools.pairwise(levels)
+    )
+    membership = write(tmp_path, "membership.yaml", bomb + "apiVersion: *i\n")
+    env = {**clean.env, "KUBECTL_FED_CONFIG": membership}
+    refused(clean, run_cli(["get", "svc"], env), "membership file", "aliases")
+    good = clean.sandbox.kubeconfig_path.read_text()
+    kubeconfig = write(
+        tmp_path, "kubeconfig", bomb + good.replace("cluster: us-central1", "cluster: *i", 1)
+    )
+    refused(
+        clean, clean.run("get", "svc", "--kubeconfig", kubeconfig), "invalid kubeconfig", "aliases"
+    )

@@ -181,3 +181,16 @@ def test_no_shell_is_ever_invoked() -> None:
     shell = re.compile(r"shell\s*=\s*True|os\.system\(|os\.popen\(|commands\.getoutput|pty\.spawn")
     for path, text in product_sources().items():
         assert not shell.search(text), path
+
+
+def test_a_password_in_the_server_url_is_never_shown(world: World, tmp_path: Path) -> None:
+    password = "s3cret-in-the-url-0123456789"
+    register_secret(password)  # every output below is checked not to hold it
+    config = kubeconfig(world)
+    entry = cluster(config, FIRST)
+    entry["server"] = entry["server"].replace("https://", f"https://admin:{password}@")
+    run = run_with(world, tmp_path, config, "clusters")
+    assert re.search(rf"^{FIRST} +https://\*\*\*@127\.0\.0\.1:", run.out, re.MULTILINE), run.out
+    entry["server"] += "0000000"  # an invalid port: the usage error names the server
+    refused = run_with(world, tmp_path, config, "clusters")
+    assert refused.status == 2 and "***@127.0.0.1" in refused.err, refused.err

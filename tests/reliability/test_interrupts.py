@@ -86,3 +86,58 @@ def test_ctrl_c_during_a_fan_out_exits_130_and_names_each_member(
     assert {c: world.get(c, "services", name) is not None for c in world.names} == {
         c: verb == "create" for c in world.names
     }
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_a_bulk_write_interrupted_part_way_is_counted_object_by_object(
+    world: World, tmp_path: Path, signal_number: int
+) -> None:
+    """30 Services, members 30 ms late: the signal lands part-way through every member."""
+    total, stem = 30, f"bulk-{signal_number}"
+    path = write(
+        tmp_path, "bulk.yaml", "---\n".join(service_yaml(f"{stem}-{i}") for i in range(total))
+    )
+    for cluster in world.sandbox.clusters:
+        cluster._api.latency_ms = 30
+        cluster.requests.clear()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kubectl_fed", "create", "-f", path],
+        env=world.process_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        posts = lambda c: sum(r.method == "POST" for r in c.requests)  # noqa: E731
+        wait_for(lambda: all(posts(c) >= 3 for c in world.sandbox.clusters))
+        process.send_signal(signal_number)
+        out, err = process.communicate(timeout=WAIT_LIMIT)
+    finally:
+        process.kill()
+        process.wait()
+        for cluster in world.sandbox.clusters:
+            cluster._api.latency_ms = 0
+    check_output(out, err)
+    assert process.returncode == 130, err
+    summary = err.splitlines()[-1]
+    assert summary.startswith("interrupted: done on no cluster; part-way on "), summary
+    for member in world.names:
+        stored = {
+            o["metadata"]["name"]
+            for o in world.sandbox.cluster(member).store.list("services", "default")
+            if o["metadata"]["name"].startswith(stem)
+        }
+        printed = {
+            line.split("service/")[1].split()[0]
+            for line in out.splitlines()
+            if line.startswith(f"{member}: service/{stem}-") and line.endswith(" created")
+        }
+        assert printed <= stored and len(stored) - len(printed) <= 1, (member, printed, stored)
+        counted = f"{len(printed)} of {total} objects done, 1 sent and may still complete"
+        assert f"part-way on {member} ({counted}" in summary, summary
+        (line,) = [
+            line for line in err.splitlines() if line.startswith(f"error: cluster {member}:")
+        ]
+        never = total - len(printed) - 1
+        assert f"interrupted: {counted} (its outcome is unknown), {never} never sent" in line
+    assert world.run("delete", "-f", path).status in (0, 3)

@@ -161,3 +161,28 @@ def test_request_log_tells_reads_from_writes(
     )
     assert dry.status == 201 and cluster.requests.records()[-1].query == "dryRun=All"
     assert [cm["metadata"]["name"] for cm in cluster.store.list("configmaps", "default")] == ["x"]
+
+
+@pytest.mark.parametrize("replicas", [99999999999999999999, 2**31, 2.5, "3", True])
+def test_integer_fields_take_only_32_bit_integers(
+    sandbox: SandboxFederation, cluster: SandboxCluster, replicas: object
+) -> None:
+    """As kube-apiserver: a replica count beyond int32, or not an integer, is a 422."""
+    body = {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": "huge"},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": "huge"}},
+            "template": {
+                "metadata": {"labels": {"app": "huge"}},
+                "spec": {"containers": [{"name": "main", "image": "nginx"}]},
+            },
+        },
+    }
+    path = "/apis/apps/v1/namespaces/default/replicasets"
+    response = raw_request(sandbox, cluster, "POST", path, body)
+    assert response.status == 422, response.text
+    assert "spec.replicas" in response.json()["message"]
+    assert cluster.store.list("replicasets", "default") == []

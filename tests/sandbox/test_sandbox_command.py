@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,6 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 from kubernetes import client, config
+
+from kubectl_fed.sandbox.control import SECRET_HEADER, ControlServer
+from kubectl_fed.sandbox.federation import SandboxFederation
 
 
 def fed(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -109,7 +114,13 @@ def test_bad_usage_and_nothing_running(sandbox_dir: Path) -> None:
     assert "no cluster named 'mars-north1' in the sandbox (clusters: us-central1)" in unknown.stderr
     bad_mode = fed("fail", "us-central1", "--mode", "flaky", *where)
     assert bad_mode.returncode == 2 and "'flaky' is not one of" in bad_mode.stderr
-    for result in (twice, unknown, bad_mode):
+    endless = [
+        fed("fail", "us-central1", "--mode", "slow", "--seconds", s, *where) for s in ("inf", "nan")
+    ]
+    for result in endless:
+        assert result.returncode == 2 and "--seconds" in result.stderr, result.stderr
+    assert "FAULT" in fed("status", *where).stdout and " slow" not in fed("status", *where).stdout
+    for result in (twice, unknown, bad_mode, *endless):
         assert "Traceback" not in result.stderr
 
 
@@ -132,3 +143,97 @@ def test_up_never_takes_over_files_it_did_not_write(tmp_path: Path) -> None:
     )
     assert (tmp_path / "kubectl-fed.yaml").read_text() == "mine\n"
     assert not (tmp_path / "sandbox-state.json").exists()
+
+
+def test_a_stale_state_naming_another_process_never_signals_it(tmp_path: Path) -> None:
+    """The pid in a stale state file now belongs to an unrelated process: `down` leaves it
+    alone, and removes only the files the sandbox wrote (still as it wrote them)."""
+    directory = tmp_path / "sandbox"
+    directory.mkdir(mode=0o700)
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (directory / "kubeconfig").write_text("someone else's kubeconfig\n")
+        state = {"pid": bystander.pid, "control_port": 1, "secret": "s", "clusters": ["a"]}
+        state["files"] = {"kubeconfig": "0" * 64}  # what the sandbox wrote: not this content
+        (directory / "sandbox-state.json").write_text(json.dumps(state))
+        result = fed("down", "--dir", str(directory))
+        assert result.returncode == 1 and "no sandbox is running" in result.stderr
+        assert bystander.poll() is None  # never signalled
+        assert (directory / "kubeconfig").read_text() == "someone else's kubeconfig\n"
+        assert not (directory / "sandbox-state.json").exists()  # the stale state is gone
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_up_never_writes_through_links_nor_in_a_shared_directory(tmp_path: Path) -> None:
+    directory = tmp_path / "sandbox"
+    directory.mkdir(mode=0o700)
+    victim = tmp_path / "victim"
+    (directory / "kubeconfig").symlink_to(victim)  # dangling: the sandbox would create it
+    started = fed("up", "--clusters", "1", "--dir", str(directory))
+    try:
+        assert started.returncode == 0, started.stderr
+        assert not victim.exists()
+        assert not (directory / "kubeconfig").is_symlink()
+        assert (directory / "kubeconfig").stat().st_mode & 0o077 == 0
+    finally:
+        assert fed("down", "--dir", str(directory)).returncode == 0
+
+    log_target = tmp_path / "log-target"
+    log_target.write_text("precious\n")
+    directory.mkdir(mode=0o700, exist_ok=True)
+    (directory / "sandbox.log").symlink_to(log_target)
+    refused = fed("up", "--clusters", "1", "--dir", str(directory))
+    assert refused.returncode == 2 and "sandbox.log" in refused.stderr, refused.stderr
+    assert log_target.read_text() == "precious\n"
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    refused = fed("up", "--clusters", "1", "--dir", str(shared))
+    assert refused.returncode == 2 and "writable by other users" in refused.stderr
+    assert list(shared.iterdir()) == []
+
+
+def test_two_ups_at_once_start_one_sandbox(tmp_path: Path) -> None:
+    directory = tmp_path / "sandbox"
+    command = [sys.executable, "-m", "kubectl_fed", "sandbox", "up", "--clusters", "1"]
+    both = [
+        subprocess.Popen(
+            [*command, "--dir", str(directory)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        outcomes = [process.communicate(timeout=120) for process in both]
+        codes = sorted(process.returncode for process in both)
+        assert codes == [0, 1], outcomes
+        loser = next(
+            err for process, (_, err) in zip(both, outcomes, strict=True) if process.returncode
+        )
+        assert "a sandbox is already running in" in loser
+    finally:
+        for process in both:
+            process.kill()
+            process.wait()
+        assert fed("down", "--dir", str(directory)).returncode == 0
+
+
+def test_the_control_channel_reads_no_body_before_the_secret(sandbox: SandboxFederation) -> None:
+    """400 MB announced, none sent: the wrong secret is answered at once, unread."""
+    control = ControlServer(sandbox, "the-secret", lambda: None)
+    control.start()
+    try:
+        for secret, status in (("guess", 401), ("the-secret", 413)):
+            with socket.create_connection(("127.0.0.1", control.port), timeout=5) as raw:
+                raw.sendall(
+                    f"POST /fail HTTP/1.1\r\nHost: x\r\n{SECRET_HEADER}: {secret}\r\n"
+                    f"Content-Length: {400 * 1024 * 1024}\r\n\r\n".encode()
+                )
+                assert raw.recv(100).startswith(f"HTTP/1.0 {status}".encode())
+    finally:
+        control.stop()

@@ -434,7 +434,11 @@ def test_list_pages_and_fills_in_item_kinds() -> None:
         ("Service", "v1", "b"),
     ]
     assert stub.requests[0].path == "/api/v1/services"
-    assert stub.requests[1].query == (("labelSelector", "app=web"), ("continue", "t1"))
+    assert stub.requests[1].query == (
+        ("limit", "500"),
+        ("labelSelector", "app=web"),
+        ("continue", "t1"),
+    )
 
 
 def test_apply_is_server_side_with_field_manager() -> None:

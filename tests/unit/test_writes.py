@@ -82,11 +82,16 @@ class MemoryBackend:
         self._check()
         assert field_manager == "kubectl-fed"
         key = self._key(obj)
-        # `create` writes through an apply without force: recorded as the create it is
-        self.calls.append(("apply" if force else "create", key, dry_run))
+        self.calls.append(("apply", key, dry_run))
         if not dry_run:
             self.objects[key] = copy.deepcopy(obj)
         return obj
+
+    def create_as_applied(
+        self, obj: dict[str, Any], *, field_manager: str, dry_run: bool = False
+    ) -> Any:
+        assert field_manager == "kubectl-fed"
+        return self.create(obj, dry_run=dry_run)
 
     def delete(self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False) -> None:
         self._check()

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from kubectl_fed.core.limits import INT32_MAX
 from kubectl_fed.sandbox.apiserver.errors import FieldError, invalid_value, required
 from kubectl_fed.sandbox.apiserver.kinds import Kind
 
@@ -72,10 +73,12 @@ def _validate_replicaset(obj: JSON) -> list[FieldError]:
     if not selector and not (spec.get("selector") or {}).get("matchExpressions"):
         errors.append(required("spec.selector"))
     replicas = spec.get("replicas", 1)
-    if not isinstance(replicas, int) or replicas < 0:
+    if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
         errors.append(
             invalid_value("spec.replicas", replicas, "must be greater than or equal to 0")
         )
+    elif replicas > INT32_MAX:
+        errors.append(invalid_value("spec.replicas", replicas, "must be a 32-bit integer"))
     template = spec.get("template") or {}
     labels = (template.get("metadata") or {}).get("labels") or {}
     if selector and any(labels.get(key) != value for key, value in selector.items()):

@@ -22,32 +22,37 @@ class EndpointsController:
         self._managed: set[tuple[str, str]] = set()
 
     def reconcile(self) -> None:
-        pods = [p for p in self._store.list("pods") if is_active(p) and _pod_ip(p)]
+        # read-only views: nothing here changes a listed object
+        pods = [p for p in self._store.list("pods", copies=False) if is_active(p) and _pod_ip(p)]
+        existing = {
+            (e["metadata"]["namespace"], e["metadata"]["name"]): e
+            for e in self._store.list("endpoints", copies=False)
+        }
         wanted: set[tuple[str, str]] = set()
-        for service in self._store.list("services"):
+        for service in self._store.list("services", copies=False):
             selector = (service.get("spec") or {}).get("selector") or {}
             if not selector:
                 continue  # endpoints of selector-less services belong to their user
             key = (service["metadata"]["namespace"], service["metadata"]["name"])
             wanted.add(key)
             with contextlib.suppress(ApiError):  # changed meanwhile: the next pass retries
-                self._write(service, endpoint_subsets(service, pods))
+                self._write(service, endpoint_subsets(service, pods), existing.get(key))
         for namespace, name in self._managed - wanted:
             with contextlib.suppress(ApiError):
                 self._store.delete("endpoints", namespace, name)
         self._managed = wanted
 
-    def _write(self, service: JSON, subsets: list[JSON]) -> None:
+    def _write(self, service: JSON, subsets: list[JSON], seen: JSON | None) -> None:
+        """Create or update the service's Endpoints; `seen` is their stored state (not a copy)."""
         meta = service["metadata"]
-        body: JSON = {"metadata": {"name": meta["name"], "labels": meta.get("labels") or {}}}
-        if subsets:
-            body["subsets"] = subsets
-        try:
-            current = self._store.get("endpoints", meta["namespace"], meta["name"])
-        except ApiError:
+        if seen is None:
+            body: JSON = {"metadata": {"name": meta["name"], "labels": meta.get("labels") or {}}}
+            if subsets:
+                body["subsets"] = subsets
             self._store.create("endpoints", meta["namespace"], body)
             return
-        if (current.get("subsets") or []) != subsets:
+        if (seen.get("subsets") or []) != subsets:
+            current = self._store.get("endpoints", meta["namespace"], meta["name"])
             current["subsets"] = subsets
             if not subsets:
                 del current["subsets"]

@@ -62,23 +62,26 @@ class GlbcController:
         self._warned: dict[str, str] = {}
 
     def reconcile(self) -> None:
-        uid, firewall_uid = self._glbc_uid()
-        context = _Context(
-            uid=uid,
-            firewall_uid=firewall_uid,
-            instances=self._instances(),
-            services=_by_namespace(self._store.list("services")),
-            endpoints=_by_namespace(self._store.list("endpoints")),
-        )
-        live = set()
-        for ingress in self._store.list("ingresses"):
-            if is_gce_ingress(ingress):
-                live.add((ingress["metadata"]["namespace"], ingress["metadata"]["name"]))
+        ingresses = [i for i in self._store.list("ingresses") if is_gce_ingress(i)]
+        live = {(i["metadata"]["namespace"], i["metadata"]["name"]) for i in ingresses}
+        if ingresses:  # else the cluster's Services and Endpoints need no reading
+            context = self._context()
+            for ingress in ingresses:
                 with contextlib.suppress(ApiError):  # changed meanwhile: next pass retries
                     self._sync(ingress, context)
         for cluster, namespace, name in self._gce.specs():
             if cluster == self._cluster and (namespace, name) not in live:
                 self._gce.release_load_balancer(cluster, namespace, name)
+
+    def _context(self) -> _Context:
+        uid, firewall_uid = self._glbc_uid()
+        return _Context(
+            uid=uid,
+            firewall_uid=firewall_uid,
+            instances=self._instances(),
+            services=_by_namespace(self._store.list("services", copies=False)),
+            endpoints=_by_namespace(self._store.list("endpoints", copies=False)),
+        )
 
     def _glbc_uid(self) -> tuple[str, str]:
         try:

@@ -17,6 +17,7 @@ from kubectl_fed.sandbox.apiserver.errors import ApiError
 from kubectl_fed.sandbox.apiserver.store import Store, WatchEvent
 
 log = logging.getLogger(__name__)
+COALESCE_SECONDS = 0.01
 
 
 class Reconciler(Protocol):
@@ -72,16 +73,24 @@ class ControllerLoop:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
+            started = time.monotonic()
             self._wake.clear()
             version = self._store.resource_version
             due = self._pass()
+            took = time.monotonic() - started
             with self._idle:
                 self._passes += 1
                 if self._store.resource_version == version:
                     self._last_quiet_pass = self._passes
                 self._idle.notify_all()
             wait = self._resync if due is None else max(0.0, min(due, self._resync))
-            self._wake.wait(wait)
+            if self._wake.wait(wait) and not self._stopping.is_set():
+                # a burst of writes (a bulk create) wakes the loop once per write. Passes at
+                # most every COALESCE_SECONDS, and idle at least as long as the last pass
+                # took, take in all that arrived meanwhile: else n writes would cost n passes
+                # over n objects. After a quiet spell it reacts at once.
+                earliest = started + max(COALESCE_SECONDS, 2 * took)
+                self._stopping.wait(max(0.0, earliest - time.monotonic()))
 
     def _pass(self) -> float | None:
         due: float | None = None
