@@ -14,15 +14,17 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.ingress_wait import wait_for_addresses
 from kubectl_fed.core.ingress_rollout import (
+    ROLLOUT_PENDING_ANNOTATION,
     STATIC_IP_ANNOTATION,
     Rollout,
+    annotation,
     for_follower,
     with_pending,
     without_pending,
 )
 from kubectl_fed.core.kinds import INGRESS
-from kubectl_fed.core.markers import FIELD_MANAGER
 from kubectl_fed.core.plans import Action, DryRun, Outcome
+from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.progress import progress_for, with_progress
 from kubectl_fed.core.results import ClusterCallError, ClusterResult
 from kubectl_fed.core.writes import Desired, WriteOptions, write_member
@@ -146,7 +148,15 @@ def _mark_finished(
         key = (desired.target.namespace, desired.target.name)
         if desired.target.kind == INGRESS and key in keys:
             with contextlib.suppress(ClusterCallError):  # reconcile drops it later
-                backend.apply(without_pending(desired.obj), field_manager=FIELD_MANAGER)
+                clear_pending(backend, *key)
+
+
+def clear_pending(backend: ClusterBackend, namespace: str, name: str) -> None:
+    """Remove the marker with an optimistic update of the live copy: an apply leaves it
+    when the create that set it owns it as an update."""
+    live = backend.get(INGRESS.plural, namespace, name)
+    if annotation(live, ROLLOUT_PENDING_ANNOTATION):
+        backend.replace(without_pending(live))
 
 
 def _split(

@@ -41,6 +41,7 @@ from kubectl_fed.core.ingress_rollout import (
     for_follower,
     ready_static_ip,
     rollout_leader,
+    without_pending,
 )
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
 from kubectl_fed.core.markers import conforms, mark
@@ -100,7 +101,7 @@ def plan_convergence(facts: Facts, options: ConvergeOptions | None = None) -> Co
         result.repairs += _replica_repairs(facts, records, options)
     done = {(w.cluster, w.subject) for w in result.writes}
     result.repairs += _drift_repairs(facts, records, options, done)
-    result.repairs += _finished_rollouts(facts, records, options, result.pending)
+    result.repairs += _finished_rollouts(facts, records, result.pending)
     return result
 
 
@@ -314,7 +315,6 @@ def differing(wanted: Mapping[str, Any], live: Mapping[str, Any], prefix: str = 
 def _finished_rollouts(
     facts: Facts,
     records: Mapping[tuple[Kind, Key], Record],
-    options: ConvergeOptions,
     pending: Sequence[PendingRollout],
 ) -> list[Repair]:
     """Drop the pending marker from a leader whose followers are all written (or are
@@ -329,8 +329,10 @@ def _finished_rollouts(
             live = member.find(INGRESS, key)
             if live is None or not annotation(live, ROLLOUT_PENDING_ANNOTATION):
                 continue
-            obj = member_copy(INGRESS, record, options.federation)
             label = object_label(INGRESS, key)
-            write = Write(member.cluster, "apply", obj, subject=label, detail="rollout finished")
+            # an optimistic update of the live copy: an apply would leave a marker that
+            # the create which set it owns
+            obj = without_pending(live)
+            write = Write(member.cluster, "replace", obj, subject=label, detail="rollout finished")
             repairs.append(Repair(f"mark the rollout of {label} finished", (write,)))
     return repairs
