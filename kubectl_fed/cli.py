@@ -200,8 +200,8 @@ def _main(args: list[str]) -> None:
     except click.ClickException as err:
         click.echo(f"error: {err.format_message()}", err=True)
         sys.exit(ExitStatus.USAGE)
-    except FedError as err:
-        click.echo(f"error: {err}", err=True)
+    except FedError as err:  # it may quote a file or a member: shown escaped
+        click.echo(f"error: {_escaped(str(err))}", err=True)
         sys.exit(err.status)
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
@@ -209,7 +209,13 @@ def _main(args: list[str]) -> None:
     except Exception as err:  # last resort: one line, traceback only on request
         if debug_enabled(args):
             raise
-        click.echo(f"error: internal error: {type(err).__name__}: {err}", err=True)
+        click.echo(f"error: internal error: {type(err).__name__}: {_escaped(str(err))}", err=True)
         click.echo(f"hint: set {DEBUG_ENV}=1 for the traceback", err=True)
         sys.exit(ExitStatus.FAILED)
     sys.exit(int(status) if isinstance(status, int) else ExitStatus.OK)
+
+
+def _escaped(text: str) -> str:
+    from kubectl_fed.render.escaping import escaped  # only errors need it: --help stays light
+
+    return escaped(text)

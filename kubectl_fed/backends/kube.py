@@ -96,13 +96,10 @@ class KubeBackend:
         query = (("fieldManager", FIELD_MANAGER), *_dry(dry_run))
         return self._call(Request("PUT", path, query, obj))
 
-    def apply(
-        self, obj: KubeObject, *, field_manager: str, dry_run: bool = False, force: bool = True
-    ) -> KubeObject:
+    def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
         res = resource_of(obj)
         path = res.path(_namespace(obj, res), _name(obj))
-        forcing = (("force", "true"),) if force else ()
-        query = (("fieldManager", field_manager), *forcing, *_dry(dry_run))
+        query = (("fieldManager", field_manager), ("force", "true"), *_dry(dry_run))
         try:
             return self._call(Request("PATCH", path, query, obj, APPLY_PATCH))
         except _NoServerSideApply:
@@ -310,7 +307,7 @@ def _decode(response: Response) -> dict[str, Any]:
     if not isinstance(document, dict):
         found = type(document).__name__
         raise ClusterCallError(Reason.BAD_RESPONSE, f"expected a JSON object, got {found}")
-    problem = expansion_problem(document)
+    problem = expansion_problem(document, max_values=None)
     if problem:
         raise ClusterCallError(Reason.BAD_RESPONSE, problem)
     return document

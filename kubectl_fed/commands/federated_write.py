@@ -45,6 +45,7 @@ from kubectl_fed.core.writes import WriteOptions, desired_by_member
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
 from kubectl_fed.render.cluster_errors import error_line
+from kubectl_fed.render.escaping import escaped
 
 F = TypeVar("F", bound=Callable[..., Any])
 KubeObject = dict[str, Any]
@@ -82,11 +83,11 @@ def write_federated(
         return report(unread, options.dry_run, settings)
     plan = plan_federation(manifests, states, port_range=flags.port_range, force=flags.force)
     for line in plan.errors:
-        click.echo(f"error: {line}", err=True)
+        click.echo(f"error: {escaped(line)}", err=True)
     if plan.errors:
         return ExitStatus.USAGE
     for line in plan.warnings:
-        click.echo(f"warning: {line}", err=True)
+        click.echo(f"warning: {escaped(line)}", err=True)
     if not _agree_on_uid(app, plan, options.dry_run):
         return ExitStatus.FAILED
     members = [state.cluster for state in states]
@@ -140,7 +141,7 @@ def _agree_on_uid(app: App, plan: FederationPlan, dry_run: DryRun) -> bool:
             return False
     for change in changes.values():
         # `-o name` keeps stdout to object names; the change is still reported.
-        click.echo(change.line + dry_run.suffix, err=app.settings.output == "name")
+        click.echo(escaped(change.line) + dry_run.suffix, err=app.settings.output == "name")
     return True
 
 

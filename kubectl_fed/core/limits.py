@@ -28,19 +28,21 @@ INT32_MAX = 2**31 - 1
 MAX_SECONDS = 86_400.0
 
 
-def expansion_problem(document: object) -> str | None:
+def expansion_problem(document: object, max_values: int | None = MAX_VALUES) -> str | None:
     """Why `document` is too big or too deep to use, or None.
 
     Walks it without recursion and stops as soon as a bound is passed, so neither an alias
-    bomb nor a nesting thousands deep costs more than MAX_VALUES steps.
+    bomb nor a nesting thousands deep costs more than `max_values` steps. None: no bound on
+    the values (an answer from a member, whose size is bounded already and which has no
+    aliases, may hold many objects).
     """
     values = 0
     pending: list[tuple[Any, int]] = [(document, 1)]
     while pending:
         value, depth = pending.pop()
         values += 1
-        if values > MAX_VALUES:
-            return f"too large once YAML aliases are expanded (more than {MAX_VALUES} values)"
+        if max_values is not None and values > max_values:
+            return f"too large once YAML aliases are expanded (more than {max_values} values)"
         if depth > MAX_DEPTH:
             return f"nested more than {MAX_DEPTH} levels deep"
         if isinstance(value, dict):

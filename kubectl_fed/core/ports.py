@@ -37,13 +37,9 @@ class ClusterBackend(Protocol):
         """Full update; `metadata.resourceVersion` in `obj` makes it optimistic."""
         ...
 
-    def apply(
-        self, obj: KubeObject, *, field_manager: str, dry_run: bool = False, force: bool = True
-    ) -> KubeObject:
-        """Server-side apply (or its fallback), creating the object when it is missing.
-
-        `force=False` makes a field another manager owns with a different value a
-        Conflict instead of taking it over."""
+    def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
+        """Server-side apply, forced (or its fallback), creating the object when it is
+        missing: fields another manager owns with other values are taken over."""
         ...
 
     def create_as_applied(

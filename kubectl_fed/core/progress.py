@@ -43,11 +43,12 @@ class Progress:
         if self.total <= 1 and objects == 0:
             message = INTERRUPTED_RUNNING
         else:
-            never = max(self.total - objects - 1, 0)
-            message = (
-                f"{objects} of {self.total} objects done, 1 sent and may still complete "
-                f"(its outcome is unknown), {never} never sent"
-            )
+            parts = [f"{objects} of {self.total} objects done"]
+            under_way = 1 if objects < self.total else 0  # else it was waiting (delete --wait)
+            if under_way:
+                parts.append("1 sent and may still complete (its outcome is unknown)")
+            parts.append(f"{self.total - objects - under_way} never sent")
+            message = ", ".join(parts)
         return ClusterResult(cluster, done, ClusterError(Reason.INTERRUPTED, message))
 
 

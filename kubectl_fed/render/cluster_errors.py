@@ -53,4 +53,4 @@ def interrupted_summary(results: Sequence[ClusterResult[Any]]) -> str | None:
         parts.append(f"unknown on {', '.join(unknown)} (sent, may still complete)")
     if pending:
         parts.append(f"pending on {', '.join(pending)} (never sent)")
-    return "interrupted: " + "; ".join(parts)
+    return escaped("interrupted: " + "; ".join(parts))

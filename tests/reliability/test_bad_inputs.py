@@ -334,3 +334,10 @@ def test_membership_and_kubeconfig_alias_bombs_are_refused(clean: World, tmp_pat
     refused(
         clean, clean.run("get", "svc", "--kubeconfig", kubeconfig), "invalid kubeconfig", "aliases"
     )
+
+
+def test_a_file_name_with_escape_sequences_is_shown_escaped(clean: World, tmp_path: Path) -> None:
+    path = str(tmp_path / "web\x1b[2J\x1b]0;title\x07.yaml")
+    line = refused(clean, clean.run("create", "-f", path), "does not exist")
+    assert "\x1b" not in line and "\x07" not in line
+    assert "web\\x1b[2J\\x1b]0;title\\x07.yaml" in line

@@ -278,3 +278,14 @@ def test_a_write_without_answer_is_reported_as_of_unknown_outcome(
         f"error: cluster {HOSTILE}: timeout: no answer within 3s: the request was sent; "
         "its outcome is unknown",
     ]
+
+
+def test_a_long_list_page_is_no_problem(world: World, tmp_path: Path) -> None:
+    """A page of 500 objects holds far more values than any one manifest may: fine."""
+    items = [service(f"many-{i}") for i in range(500)]
+    for item in items:
+        item["metadata"]["labels"] = {f"k{j}": "v" for j in range(250)}  # type: ignore[index]
+    body = json.dumps({"kind": "ServiceList", "items": items}).encode()
+    run = run_against(world, tmp_path, lambda h: send(h, 200, body), "get", "svc", "-o", "name")
+    assert run.status == 0, run.err
+    assert "service/many-499" in run.out_lines

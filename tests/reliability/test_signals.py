@@ -166,3 +166,27 @@ def test_no_key_material_is_left_on_disk_after_sigterm(world: World, tmp_path: P
     left = [path for path in (tmp_path / "tmp").rglob("*") if path.is_file()]
     assert not [path for path in left if b"PRIVATE KEY" in path.read_bytes()], left
     assert process.returncode == 130, err
+
+
+def test_an_exec_plugin_that_never_stops_writing_is_cut_off(world: World, tmp_path: Path) -> None:
+    endless = write(
+        tmp_path, "endless.py", "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n"
+    )
+    user = {
+        "exec": {
+            "apiVersion": "client.authentication.k8s.io/v1beta1",
+            "command": sys.executable,
+            "args": [endless],
+            "interactiveMode": "Never",
+        }
+    }
+    kubeconfig = kubeconfig_with_user(world, tmp_path, SECOND, user)
+    args = ["get", "svc", "--clusters", f"{FIRST},{SECOND}", "--kubeconfig", kubeconfig]
+    process = start(world, tmp_path, *args, "--request-timeout", "20")
+    started = time.monotonic()
+    out, err = finish(process)
+    assert process.returncode == 3, err
+    assert time.monotonic() - started < 15  # cut off at 1 MiB, not at the timeout
+    (line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    assert line.startswith(f"error: cluster {SECOND}: ") and "wrote more than" in line, err
+    assert out.splitlines()[1].startswith(f"{FIRST} "), out

@@ -186,3 +186,26 @@ def test_integer_fields_take_only_32_bit_integers(
     assert response.status == 422, response.text
     assert "spec.replicas" in response.json()["message"]
     assert cluster.store.list("replicasets", "default") == []
+
+
+@pytest.mark.parametrize(
+    ("port", "node_port"), [(True, None), (80.5, None), (80, "30080"), (80, 30080.5)]
+)
+def test_service_ports_take_only_integers(
+    sandbox: SandboxFederation, cluster: SandboxCluster, port: object, node_port: object
+) -> None:
+    entry: dict[str, object] = {"port": port}
+    if node_port is not None:
+        entry["nodePort"] = node_port
+    body = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "odd-port"},
+        "spec": {"type": "NodePort", "ports": [entry]},
+    }
+    response = raw_request(sandbox, cluster, "POST", "/api/v1/namespaces/default/services", body)
+    assert response.status == 422, response.text
+    assert "spec.ports[0]" in response.json()["message"]
+    assert [
+        s for s in cluster.store.list("services", "default") if s["metadata"]["name"] == "odd-port"
+    ] == []

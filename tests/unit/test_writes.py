@@ -76,9 +76,7 @@ class MemoryBackend:
     def replace(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
         raise AssertionError("not used")
 
-    def apply(
-        self, obj: dict[str, Any], *, field_manager: str, dry_run: bool = False, force: bool = True
-    ) -> Any:
+    def apply(self, obj: dict[str, Any], *, field_manager: str, dry_run: bool = False) -> Any:
         self._check()
         assert field_manager == "kubectl-fed"
         key = self._key(obj)

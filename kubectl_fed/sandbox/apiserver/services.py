@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import random
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 from kubectl_fed.sandbox.apiserver.errors import (
     FieldError,
@@ -142,7 +142,7 @@ def _validate_port(index: int, port: JSON, svc_type: str, many: bool) -> list[Fi
     if many and not port.get("name"):
         errors.append(required(f"{field}.name"))
     number = port.get("port")
-    if not isinstance(number, int) or not 1 <= number <= 65535:
+    if not _is_int(number) or not 1 <= number <= 65535:
         errors.append(
             invalid_value(f"{field}.port", number or 0, "must be between 1 and 65535, inclusive")
         )
@@ -151,13 +151,18 @@ def _validate_port(index: int, port: JSON, svc_type: str, many: bool) -> list[Fi
         errors.append(
             forbidden_field(f"{field}.nodePort", f"may not be used when `type` is '{svc_type}'")
         )
-    elif node_port and not NODE_PORT_MIN <= node_port <= NODE_PORT_MAX:
+    elif node_port and not (_is_int(node_port) and NODE_PORT_MIN <= node_port <= NODE_PORT_MAX):
         detail = (
             "provided port is not in the valid range. The range of valid ports is "
             f"{NODE_PORT_MIN}-{NODE_PORT_MAX}"
         )
         errors.append(invalid_value(f"{field}.nodePort", node_port, detail))
     return errors
+
+
+def _is_int(value: object) -> TypeGuard[int]:
+    """An integer as JSON has it: not a boolean, not a float (kube-apiserver refuses both)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _validate(spec: JSON, old: JSON | None) -> list[FieldError]:
