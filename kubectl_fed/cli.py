@@ -20,13 +20,15 @@ import click
 from kubectl_fed import __version__
 from kubectl_fed.errors import FedError
 from kubectl_fed.exit_status import ExitStatus
+from kubectl_fed.flag_spellings import hoist_global_flags
+from kubectl_fed.kubectl_group import KubectlGroup, usage_error_lines
 
 
 class LazyCommand(NamedTuple):
     """Where a subcommand lives, and its summary for the root help."""
 
     target: str  # "module:attribute"
-    summary: str  # the first sentence of the command's help, as click shortens it
+    summary: str  # the first sentence of the command's help, listed in full (never cut)
 
 
 # name -> where it lives and its summary; the order here is the order in --help.
@@ -97,7 +99,7 @@ COMMANDS: dict[str, LazyCommand] = {
 DEBUG_ENV = "KUBECTL_FED_DEBUG"
 
 
-class LazyGroup(click.Group):
+class LazyGroup(KubectlGroup):
     """A group that imports a subcommand's module only when it is needed.
 
     Its own help lists each lazy subcommand by its summary, so `kubectl fed
@@ -117,6 +119,8 @@ class LazyGroup(click.Group):
             return super().get_command(ctx, cmd_name)
         module_name, attribute = lazy.target.split(":")
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        if command.short_help is None:  # listed in full, as the root help lists it
+            command.short_help = lazy.summary
         return command
 
     def listed_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
@@ -124,7 +128,7 @@ class LazyGroup(click.Group):
         lazy = self._lazy.get(cmd_name)
         if lazy is None:
             return super().get_command(ctx, cmd_name)
-        return click.Command(cmd_name, help=lazy.summary)
+        return click.Command(cmd_name, help=lazy.summary, short_help=lazy.summary)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the subcommands as click does, without importing the lazy ones."""
@@ -184,7 +188,9 @@ def _terminate_as_interrupt() -> signal.Handlers | Callable[..., Any] | int | No
 
 def _main(args: list[str]) -> None:
     try:
-        status = cli.main(args=args, prog_name="kubectl fed", standalone_mode=False)
+        status = cli.main(
+            args=hoist_global_flags(args), prog_name="kubectl fed", standalone_mode=False
+        )
     except click.exceptions.Abort:
         click.echo("error: interrupted", err=True)
         sys.exit(ExitStatus.INTERRUPTED)
@@ -193,9 +199,8 @@ def _main(args: list[str]) -> None:
         click.echo(err.ctx.get_help() if err.ctx is not None else cli.get_help(click.Context(cli)))
         sys.exit(ExitStatus.OK)
     except click.UsageError as err:
-        if err.ctx is not None:
-            click.echo(err.ctx.get_usage(), err=True)
-        click.echo(f"error: {err.format_message()}", err=True)
+        for line in usage_error_lines(err):
+            click.echo(line, err=True)
         sys.exit(ExitStatus.USAGE)
     except click.ClickException as err:
         click.echo(f"error: {err.format_message()}", err=True)

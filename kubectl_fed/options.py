@@ -133,12 +133,10 @@ def global_options(outputs: tuple[str, ...] = OUTPUT_FORMATS) -> Callable[[F], F
             ),
             click.option(
                 "--request-timeout",
-                type=float,
+                type=DURATION,
                 default=DEFAULT_REQUEST_TIMEOUT,
-                callback=positive_seconds,
-                show_default=True,
-                metavar="SECONDS",
-                help="Per-cluster bound on each call.",
+                metavar="DURATION",
+                help="Per-cluster bound on each call, e.g. 500ms, 5s, 1m (default 10s).",
             ),
             click.option(
                 "--parallelism",
@@ -159,3 +157,16 @@ def global_options(outputs: tuple[str, ...] = OUTPUT_FORMATS) -> Callable[[F], F
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _global_flag_spellings() -> tuple[frozenset[str], frozenset[str]]:
+    """The global flags' spellings: (those that take a value, the switches)."""
+    probe = global_options()(lambda **_: None)
+    params = list(getattr(probe, "__click_params__", []))
+    options = [param for param in params if isinstance(param, click.Option)]
+    takes_value = {name for option in options if not option.is_flag for name in option.opts}
+    switches = {name for option in options if option.is_flag for name in option.opts}
+    return frozenset(takes_value), frozenset(switches)
+
+
+GLOBAL_VALUE_FLAGS, GLOBAL_SWITCHES = _global_flag_spellings()

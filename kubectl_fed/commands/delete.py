@@ -21,21 +21,25 @@ from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.writes import delete_member
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
-from kubectl_fed.options import global_options
+from kubectl_fed.options import DURATION, global_options
 
 
 @click.command()
 @click.argument("resources", nargs=-1, metavar="[KIND NAME…|KIND/NAME…]")
 @filename_options(required=False)
 @dry_run_option
-@click.option("--wait", is_flag=True, help="Return only when the objects are gone everywhere.")
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    help="Return only when the objects are gone everywhere (default; --wait=false returns at "
+    "once).",
+)
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=DURATION,
     default=60.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long --wait waits in each cluster.",
+    metavar="DURATION",
+    help="How long --wait waits in each cluster (default 60s).",
 )
 @global_options(MUTATING_OUTPUTS)
 def delete(
@@ -55,7 +59,7 @@ def delete(
     Examples:
       kubectl fed delete ingress myingress
       kubectl fed delete svc/nginx rs/nginx
-      kubectl fed delete -f myingress.yaml --wait
+      kubectl fed delete -f myingress.yaml --wait=false
     """
     app = App(settings)
     if settings.all_namespaces:

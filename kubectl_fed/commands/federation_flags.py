@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from kubectl_fed.core.nodeports import DEFAULT_NODE_PORT_RANGE, PortRange
-from kubectl_fed.options import positive_seconds
+from kubectl_fed.options import DURATION
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_WAIT_TIMEOUT = 300.0
@@ -60,12 +60,10 @@ def federation_flags(func: F) -> F:
         ),
         click.option(
             "--wait-timeout",
-            type=float,
+            type=DURATION,
             default=DEFAULT_WAIT_TIMEOUT,
-            callback=positive_seconds,
-            show_default=True,
-            metavar="SECONDS",
-            help="How long to wait for the first member's ingress address.",
+            metavar="DURATION",
+            help="How long to wait for the first member's ingress address (default 5m).",
         ),
         click.option(
             "--no-wait",

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from kubectl_fed.options import delay_seconds
+from kubectl_fed.kubectl_group import KubectlGroup
 from kubectl_fed.sandbox.apiserver.faults import FAULT_MODES
 from kubectl_fed.sandbox.state import DIR_ENV, default_directory
 
@@ -32,7 +33,7 @@ def _directory(directory: Path | None) -> Path:
     return (directory or default_directory()).expanduser().resolve()
 
 
-@click.group()
+@click.group(cls=KubectlGroup)
 def sandbox() -> None:
     """Run simulated clusters on this machine (no cloud account needed).
 

@@ -39,7 +39,23 @@ def test_an_unknown_command_is_a_usage_error_on_stderr() -> None:
     result = run("frobnicate")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.splitlines()[-1] == "error: No such command 'frobnicate'."
+    assert result.stderr.splitlines() == [
+        'error: unknown command "frobnicate" for "kubectl fed"',
+        "Run 'kubectl fed --help' for usage.",
+    ]
+
+
+def test_a_mistyped_command_gets_kubectls_did_you_mean() -> None:
+    result = run("gte", "ingress")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        'error: unknown command "gte" for "kubectl fed"',
+        "",
+        "Did you mean this?",
+        "\tget",
+        "",
+        "Run 'kubectl fed --help' for usage.",
+    ]
 
 
 def loaded_modules_after(*args: str) -> list[str]:
@@ -64,8 +80,12 @@ HEAVY_PACKAGES = ("kubernetes", "urllib3", "google", "rich")
 ROOT_MODULES = {
     "kubectl_fed",
     "kubectl_fed.cli",
+    "kubectl_fed.core",
+    "kubectl_fed.core.settings",  # the global flags' defaults: plain data
     "kubectl_fed.errors",
     "kubectl_fed.exit_status",
+    "kubectl_fed.flag_spellings",
+    "kubectl_fed.kubectl_group",
     "kubectl_fed.options",
 }
 
@@ -86,17 +106,20 @@ def test_a_commands_help_imports_that_command_and_no_other() -> None:
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_each_listed_summary_is_the_commands_own_short_help(name: str) -> None:
+def test_each_listed_summary_is_the_commands_first_sentence_never_cut(name: str) -> None:
     ctx = click.Context(cli)
     assert isinstance(cli, LazyGroup)
     listed, command = cli.listed_command(ctx, name), cli.get_command(ctx, name)
     assert listed is not None and command is not None
     assert (listed.hidden, listed.deprecated) == (command.hidden, command.deprecated)
+    first_sentence = COMMANDS[name].summary
+    assert " ".join((command.help or "").split()).startswith(first_sentence)
     widest = max(len(other) for other in COMMANDS)
     for width in (30, 50, 80, 120, 200):
         limit = width - 6 - widest  # as click computes it for the root help
-        assert listed.get_short_help_str(limit) == command.get_short_help_str(limit)
-    assert listed.get_short_help_str(10_000) == command.get_short_help_str(10_000)
+        listed_help = listed.get_short_help_str(limit)
+        assert listed_help == command.get_short_help_str(limit) == first_sentence
+        assert not listed_help.endswith("...")
 
 
 @pytest.mark.parametrize("width", [40, 60, 80, 120])
