@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 from kubectl_fed import __version__
 from kubectl_fed.backends.local_files import read_regular_file
 from kubectl_fed.core.limits import MAX_INPUT_BYTES, expansion_problem
+from kubectl_fed.core.selection import unknown_context
 from kubectl_fed.core.settings import DEFAULT_REQUEST_TIMEOUT
 from kubectl_fed.errors import UsageError
+from kubectl_fed.render.escaping import escaped
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient
@@ -74,6 +76,10 @@ class ContextInfo:
     user: str | None = None
 
 
+# What the kubeconfig errors suggest to someone without clusters.
+SANDBOX_UP = 'eval "$(kubectl fed sandbox up)"'
+
+
 def kubeconfig_paths(explicit: str | None, environ: Mapping[str, str]) -> list[str]:
     if explicit:
         path = os.path.expanduser(explicit)
@@ -83,7 +89,14 @@ def kubeconfig_paths(explicit: str | None, environ: Mapping[str, str]) -> list[s
     listed = environ.get("KUBECONFIG", "")
     if listed:
         paths = [os.path.expanduser(p) for p in listed.split(os.pathsep) if p]
-        return [p for p in paths if os.path.isfile(p)]
+        found = [p for p in paths if os.path.isfile(p)]
+        if paths and not found:
+            named = ", ".join(escaped(p) for p in paths)
+            raise UsageError(
+                f"no kubeconfig found: $KUBECONFIG names {named}, which does not exist "
+                f"(for a local federation to try, run: {SANDBOX_UP})"
+            )
+        return found
     default = os.path.expanduser(DEFAULT_KUBECONFIG)
     return [default] if os.path.isfile(default) else []
 
@@ -123,7 +136,7 @@ class KubeConfig:
         """The context, or a UsageError naming what is wrong with it."""
         info = self.contexts.get(name)
         if info is None:
-            raise UsageError(f"no context {name!r} in kubeconfig")
+            raise UsageError(unknown_context(name, list(self.contexts)))
         if info.cluster not in self._entries["cluster"]:
             raise UsageError(f"context {name!r}: no cluster {info.cluster!r} in kubeconfig")
         if not info.server:
@@ -297,7 +310,10 @@ def load_kubeconfig(explicit: str | None, environ: Mapping[str, str] | None = No
     """Parse the kubeconfig once; missing or broken files are a UsageError."""
     paths = kubeconfig_paths(explicit, os.environ if environ is None else environ)
     if not paths:
-        raise UsageError("no kubeconfig found: set --kubeconfig or $KUBECONFIG")
+        raise UsageError(
+            "no kubeconfig found: set --kubeconfig or $KUBECONFIG "
+            f"(for a local federation to try, run: {SANDBOX_UP})"
+        )
     try:
         return KubeConfig([(path, read_kubeconfig_file(path)) for path in paths])
     except Exception as err:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from kubectl_fed.options import delay_seconds
 from kubectl_fed.kubectl_group import KubectlGroup
+from kubectl_fed.options import delay_seconds
 from kubectl_fed.sandbox.apiserver.faults import FAULT_MODES
 from kubectl_fed.sandbox.state import DIR_ENV, default_directory
 

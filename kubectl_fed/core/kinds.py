@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from kubectl_fed.core.suggest import suggestions
 from kubectl_fed.errors import UsageError
 
 
@@ -110,9 +111,11 @@ def resolve(alias: str) -> Kind:
     """The kind a user typed (`ing`, `services`, `replicaset.apps`, ...), case-insensitive."""
     kind = _BY_ALIAS.get(alias.strip().lower())
     if kind is None:
+        close = suggestions(alias.strip(), [name for k in KINDS for name in k.aliases])
+        hint = f'; did you mean "{close[0]}"?' if close else ""
         raise UsageError(
             f'the server doesn\'t have a resource type "{alias}" in the federation '
-            f"(federated kinds: ingress|ing, service|svc, replicaset|rs)"
+            f"(federated kinds: ingress|ing, service|svc, replicaset|rs){hint}"
         )
     return kind
 

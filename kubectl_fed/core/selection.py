@@ -82,7 +82,7 @@ def _expand(includes: Sequence[str], contexts: Sequence[str]) -> list[str]:
         elif pattern in contexts:
             chosen.append(pattern)
         else:
-            raise UsageError(f"--clusters: no context {pattern!r} in kubeconfig")
+            raise UsageError(f"--clusters: {unknown_context(pattern, contexts)}")
     return list(dict.fromkeys(chosen))
 
 
@@ -92,3 +92,16 @@ def _in_member_order(
     rank = {name: index for index, name in enumerate(contexts)}
     rank.update({name: index - len(members) for index, name in enumerate(members)})
     return sorted(selected, key=lambda name: rank[name])
+
+
+LISTED_CONTEXTS = 10
+
+
+def unknown_context(name: str, contexts: Sequence[str]) -> str:
+    """The error for a context the kubeconfig lacks, naming the first ones it has."""
+    if not contexts:
+        return f"no context {name!r} in kubeconfig (it has none)"
+    shown = ", ".join(contexts[:LISTED_CONTEXTS])
+    more = len(contexts) - LISTED_CONTEXTS
+    rest = f" and {more} more" if more > 0 else ""
+    return f"no context {name!r} in kubeconfig (contexts: {shown}{rest})"

@@ -117,7 +117,8 @@ def test_context_checks_name_the_problem(tmp_path: Path) -> None:
 
     assert config.check_context("ok").server == "https://ok:1"
     problems = {
-        "mars": "no context 'mars' in kubeconfig",
+        "mars": "no context 'mars' in kubeconfig (contexts: ok, noserver, noca, ftp, badport, "
+        "bare, nocluster)",
         "nocluster": "context 'nocluster': no cluster 'gone' in kubeconfig",
         "noserver": "context 'noserver': cluster 'noserver' has no server",
         "noca": "context 'noca': cluster certificate-authority ca.pem: no such file",

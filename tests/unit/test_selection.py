@@ -50,7 +50,21 @@ def test_duplicates_are_selected_once() -> None:
 
 
 def test_unknown_exact_name_is_a_usage_error() -> None:
-    assert usage_error("us-central1,mars-1") == "--clusters: no context 'mars-1' in kubeconfig"
+    assert usage_error("us-central1,mars-1") == (
+        "--clusters: no context 'mars-1' in kubeconfig "
+        "(contexts: asia-east1, dev, europe-west1, us-central1, us-east1)"
+    )
+
+
+def test_an_unknown_context_lists_the_first_ten_there_are() -> None:
+    contexts = [f"c{number:02}" for number in range(12)]
+    with pytest.raises(UsageError) as caught:
+        select_clusters(contexts, None, "mars")
+    shown = ", ".join(contexts[:10])
+    assert (
+        str(caught.value)
+        == f"--clusters: no context 'mars' in kubeconfig (contexts: {shown} and 2 more)"
+    )
 
 
 def test_empty_selection_is_a_usage_error() -> None:

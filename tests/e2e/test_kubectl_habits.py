@@ -1,0 +1,128 @@
+"""kubectl's habits on a sandbox member: flag spellings, durations, errors that say what to do.
+
+Where kubectl has the feature, the same request goes to the real kubectl on the same member
+and the outputs are compared.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from verbs_helpers import Fed, service_yaml
+
+from kubectl_fed.sandbox.federation import SandboxFederation
+
+US = "us-central1"
+
+
+@pytest.fixture
+def fed(member: SandboxFederation, tmp_path: Path) -> Fed:
+    env = dict(os.environ)
+    env["KUBECONFIG"] = str(member.kubeconfig_path)
+    env["KUBECTL_FED_CONFIG"] = str(member.membership_path)
+    env["HOME"] = str(tmp_path / "home")
+    return Fed(member, env)
+
+
+def kubectl(fed: Fed, kubectl_path: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in fed.env.items() if value is not None}
+    return subprocess.run(
+        [kubectl_path, f"--context={US}", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+SPELLINGS = [
+    ("get", "svc", "-o=name"),
+    ("get", "svc", "-oname"),
+    ("get", "svc", "--output=name"),
+    ("get", "svc", "-n=default", "-o", "name"),
+    ("get", "svc", "--namespace=default", "-o=name"),
+    ("get", "svc", "-l=app=web", "-o=name"),
+    ("get", "svc", "--selector=app=web", "-oname"),
+    ("get", "svc", "-o=name", "--request-timeout=5s"),
+    ("get", "svc", "-o=name", "--request-timeout=1m"),
+    ("get", "svc", "-o=name", "--request-timeout", "500ms"),
+    ("get", "svc", "-o=name", "--all-namespaces=false"),
+    ("-n", "default", "get", "svc", "-o", "name"),  # global flags first
+    ("--namespace=default", "--request-timeout=5s", "get", "svc", "-oname"),
+]
+
+
+@pytest.mark.kubectl
+def test_flag_spellings_read_as_kubectl_reads_them(fed: Fed, kubectl_path: str) -> None:
+    assert fed.run("create", "-f", "-", stdin=service_yaml("web")).status == 0
+    for args in SPELLINGS:
+        ours, theirs = fed.run(*args), kubectl(fed, kubectl_path, *args)
+        assert (ours.status, theirs.returncode) == (0, 0), (args, ours.err, theirs.stderr)
+        assert ours.out == theirs.stdout, args
+    ours = fed.run("--clusters", "us-*", "-A", "get", "svc", "-o=name")
+    assert (
+        ours.status == 0
+        and ours.out == kubectl(fed, kubectl_path, "get", "svc", "-A", "-oname").stdout
+    )
+
+    # delete waits by default, as kubectl; --wait=false and durations read as kubectl's
+    deleted = fed.run("delete", "svc", "web", "--wait=false", "--timeout=30s")
+    assert (deleted.status, deleted.out, deleted.err) == (0, f"{US}: service/web deleted\n", "")
+    assert "web" not in fed.objects(US, "services")
+    assert fed.run("create", "-f", "-", stdin=service_yaml("web")).status == 0
+    deleted = fed.run("delete", "svc/web", "--wait=true", "--timeout", "2m")
+    assert (deleted.status, deleted.out) == (0, f"{US}: service/web deleted\n")
+    assert "web" not in fed.objects(US, "services")
+
+
+@pytest.mark.kubectl
+def test_flag_errors_in_kubectls_shape(fed: Fed, kubectl_path: str) -> None:
+    ours, theirs = fed.run("get", "svc", "--foo"), kubectl(fed, kubectl_path, "get", "svc", "--foo")
+    assert ours.status == 2 and theirs.returncode != 0
+    assert ours.err_lines == [
+        line.replace("Error:", "error:").replace("kubectl get", "kubectl fed get")
+        for line in theirs.stderr.splitlines()
+    ]
+    assert ours.err_lines == [
+        "error: unknown flag: --foo",
+        "See 'kubectl fed get --help' for usage.",
+    ]
+    ours = fed.run("delete", "svc", "web", "--wait=maybe")
+    assert ours.status == 2
+    assert ours.err_lines == [
+        'error: invalid argument "maybe" for "--wait" flag: want true or false'
+    ]
+    for flag in ("--request-timeout=soon", "--request-timeout=0", "--request-timeout=5x"):
+        ours = fed.run("get", "svc", flag)
+        assert ours.status == 2 and "is not a positive duration" in ours.err_lines[0], flag
+        assert ours.out == ""
+
+
+def test_errors_say_what_to_do(fed: Fed, tmp_path: Path) -> None:
+    assert fed.run("create", "-f", "-", stdin=service_yaml("web")).status == 0
+    fed.clear_requests()
+
+    kind = fed.run("get", "ingres")
+    assert kind.status == 2 and kind.out == ""
+    assert kind.err_lines[0].endswith('; did you mean "ingress"?')
+
+    context = fed.run("delete", "svc", "web", "--clusters", f"{US},nowhere")
+    assert context.status == 2
+    assert context.err_lines == [
+        f"error: --clusters: no context 'nowhere' in kubeconfig (contexts: {US})"
+    ]
+
+    gone = str(tmp_path / "deleted" / "kubeconfig")
+    fed.env["KUBECONFIG"] = gone
+    missing = fed.run("delete", "svc", "web")
+    assert missing.status == 2
+    assert missing.err_lines == [
+        f"error: no kubeconfig found: $KUBECONFIG names {gone}, which does not exist "
+        '(for a local federation to try, run: eval "$(kubectl fed sandbox up)")'
+    ]
+    assert fed.writes() == {US: []}  # nothing changed anywhere
+    assert "web" in fed.objects(US, "services")
