@@ -91,8 +91,42 @@ def delay_seconds(ctx: click.Context, param: click.Parameter, value: float | Non
     return positive_seconds(ctx, param, value)
 
 
-def global_options(outputs: tuple[str, ...] = OUTPUT_FORMATS) -> Callable[[F], F]:
-    """Add the global flags; `outputs` narrows `-o` for commands that print less."""
+class OutputFormat(click.Choice):  # type: ignore[type-arg]
+    """`-o`: one of the command's formats, or `FORMAT=ARGUMENT` for a template format
+    (completion offers `FORMAT=` for those)."""
+
+    name = "format"
+
+    def __init__(self, formats: tuple[str, ...], templates: tuple[str, ...] = ()) -> None:
+        super().__init__([*formats, *(f"{name}=" for name in templates)])
+        self.formats = formats
+        self.templates = templates
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        shown = [*self.formats, *(f"{name}=..." for name in self.templates)]
+        return "[" + "|".join(shown) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        name, equals, argument = text.partition("=")
+        if text in self.formats or (name in self.templates and equals and argument):
+            return text
+        if name in self.templates:
+            self.fail(f"{name} format specified but no template given", param, ctx)
+        allowed = ", ".join([*self.formats, *(f"{t}=..." for t in self.templates)])
+        self.fail(
+            f"unable to match a printer suitable for the output format {text!r}, "
+            f"allowed formats are: {allowed}",
+            param,
+            ctx,
+        )
+
+
+def global_options(
+    outputs: tuple[str, ...] = OUTPUT_FORMATS, templates: tuple[str, ...] = ()
+) -> Callable[[F], F]:
+    """Add the global flags; `outputs` narrows `-o` for commands that print less, `templates`
+    adds kubectl's `-o jsonpath=...` and friends where the command prints them."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -126,7 +160,7 @@ def global_options(outputs: tuple[str, ...] = OUTPUT_FORMATS) -> Callable[[F], F
             click.option(
                 "-o",
                 "--output",
-                type=click.Choice(outputs),
+                type=OutputFormat(outputs, templates),
                 default=outputs[0],
                 show_default=True,
                 help="Output format.",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,12 +14,16 @@ from kubectl_fed.core.kinds import INGRESS, REPLICASET, resolve_list
 from kubectl_fed.core.label_selector import check_selector
 from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
 from kubectl_fed.core.results import ClusterResult, Reason
-from kubectl_fed.core.settings import Settings
+from kubectl_fed.core.settings import TEMPLATE_FORMATS, Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
 from kubectl_fed.render.escaping import escaped
-from kubectl_fed.render.tables import render_tables
+from kubectl_fed.render.tables import Labels, render_tables
+
+if TYPE_CHECKING:
+    from kubectl_fed.commands.get_formats import TemplateOutput
+    from kubectl_fed.core.replica_summary import ShareRow
 
 WATCH_INTERVAL_SECONDS = 2.0
 RowKey = tuple[str, str, str, str]  # cluster, plural, namespace, name
@@ -31,15 +37,37 @@ RowKey = tuple[str, str, str, str]  # cluster, plural, namespace, name
     "-w", "--watch", is_flag=True, help="Keep printing rows as they change (Ctrl-C ends)."
 )
 @click.option(
-    "--summary", is_flag=True, help="One row per object: members that have it, common address."
+    "--summary",
+    is_flag=True,
+    help="One row per object: members that have it, common address; then each federated "
+    "ReplicaSet's desired and planned share per member.",
 )
-@global_options()
+@click.option("--show-labels", is_flag=True, help="Add a LABELS column (all labels).")
+@click.option(
+    "-L",
+    "--label-columns",
+    multiple=True,
+    metavar="KEY[,KEY…]",
+    help="Add a column per label key; repeatable.",
+)
+@click.option(
+    "--sort-by",
+    default=None,
+    metavar="JSONPATH",
+    help="Order the rows by a field of each member's object, e.g. .metadata.name.",
+)
+@click.option("--no-headers", is_flag=True, help="Print table rows without the header line.")
+@global_options(templates=TEMPLATE_FORMATS)
 def get(
     kinds: str,
     names: Sequence[str],
     selector: str | None,
     watch: bool,
     summary: bool,
+    show_labels: bool,
+    label_columns: Sequence[str],
+    sort_by: str | None,
+    no_headers: bool,
     settings: Settings,
 ) -> ExitStatus:
     """Show federated objects as every member cluster has them.
@@ -51,7 +79,10 @@ def get(
       kubectl fed get ingress
       kubectl fed get svc,rs -l app=nginx -o wide
       kubectl fed get ing myingress -o json
+      kubectl fed get rs -o jsonpath='{.items[*].cluster}'
+      kubectl fed get svc -o custom-columns=NAME:.metadata.name,IP:.spec.clusterIP
     """
+    look = _look(settings.output, show_labels, label_columns, sort_by, no_headers)
     if watch and settings.output not in ("table", "wide"):
         raise UsageError("--watch prints table rows: use -o table or -o wide")
     if summary:
@@ -66,10 +97,44 @@ def get(
         from kubectl_fed.commands.get_summary import show_summary
 
         return show_summary(app, query, results)
-    status = _show(app, query, results)
+    status = _show(app, query, results, look)
     if watch:
-        return _watch(app, query, results)
+        return _watch(app, query, results, look)
     return status
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the rows are shown: kubectl's table options, or a template format."""
+
+    labels: Labels
+    sort_by: str | None = None
+    headers: bool = True
+    template: TemplateOutput | None = None
+
+
+def _look(
+    output: str,
+    show_labels: bool,
+    label_columns: Sequence[str],
+    sort_by: str | None,
+    no_headers: bool,
+) -> Look:
+    """The options checked before any request: a bad path or template is exit 2."""
+    keys = tuple(key.strip() for text in label_columns for key in text.split(",") if key.strip())
+    template = None
+    if "=" in output:
+        from kubectl_fed.commands.get_formats import template_output
+
+        template = template_output(output)
+    if sort_by is not None:
+        from kubectl_fed.render.jsonpath import TemplateError, find
+
+        try:
+            find(sort_by, {})
+        except TemplateError as err:
+            raise UsageError(f"--sort-by: {escaped(str(err))}") from None
+    return Look(Labels(keys, show_labels), sort_by, not no_headers, template)
 
 
 def _query(kinds: str, names: Sequence[str], selector: str | None, settings: Settings) -> Query:
@@ -84,18 +149,45 @@ def _read(app: App, query: Query) -> list[ClusterResult[list[Found]]]:
     return app.fan_out(lambda cluster: read_member(app.backend(cluster), query), calls=calls)
 
 
-def _show(app: App, query: Query, results: list[ClusterResult[list[Found]]]) -> ExitStatus:
-    view = assemble(results, query)
+def _show(
+    app: App, query: Query, results: list[ClusterResult[list[Found]]], look: Look
+) -> ExitStatus:
+    view = _sorted(assemble(results, query), look)
     output = app.settings.output
-    if output in ("json", "yaml", "name"):
+    if look.template is not None:
+        _print_template(app, results, view, look.template, look.headers)
+    elif output in ("json", "yaml", "name"):
         _print_machine_output(app, results, view)
     else:
-        _print_tables(app, query, view)
+        _print_tables(app, query, view, look)
     status = app.report(results)
     for target in view.not_found:
         missing = f'{target.kind.qualified_plural} "{target.name}"'
         click.echo(f"error: {missing} not found in any member cluster", err=True)
     return ExitStatus.FAILED if view.not_found and status is ExitStatus.OK else status
+
+
+def _sorted(view: View, look: Look) -> View:
+    if look.sort_by is None:
+        return view
+    from kubectl_fed.render.sort_by import sort_entries
+
+    return replace(view, entries=sort_entries(view.entries, look.sort_by))
+
+
+def _print_template(
+    app: App,
+    results: list[ClusterResult[list[Found]]],
+    view: View,
+    template: TemplateOutput,
+    headers: bool,
+) -> None:
+    from kubectl_fed.render import machine
+
+    document = machine.view_document(results, view, app.members)
+    text = template.render(document, view.entries, headers)
+    if text:
+        click.echo(text, nl=template.template is None)  # jsonpath prints only what it says
 
 
 def _print_machine_output(app: App, results: list[ClusterResult[list[Found]]], view: View) -> None:
@@ -111,14 +203,15 @@ def _print_machine_output(app: App, results: list[ClusterResult[list[Found]]], v
     click.echo(machine.to_json(document) if output == "json" else machine.to_yaml(document))
 
 
-def _print_tables(app: App, query: Query, view: View) -> None:
-    text = _tables(app, query, view.entries)
-    shares, warnings = _share_table(query, view) if REPLICASET in query.kinds else ("", [])
+def _print_tables(app: App, query: Query, view: View, look: Look) -> None:
+    shares = _shares(query, view)
+    text = _tables(app, query, view.entries, look, headers=look.headers, shares=shares)
     if text:
-        click.echo(f"{text}\n\n{shares}" if shares else text)
+        click.echo(text)
     elif not query.names:
         where = f" in {query.namespace} namespace" if query.namespace is not None else ""
         click.echo(f"No resources found{where}.", err=True)
+    warnings = _mismatches(shares)
     if INGRESS in query.kinds:
         from kubectl_fed.core.status_ingress import unfinished_rollouts
 
@@ -127,28 +220,44 @@ def _print_tables(app: App, query: Query, view: View) -> None:
         click.echo(f"warning: {escaped(line)}", err=True)
 
 
-def _share_table(query: Query, view: View) -> tuple[str, list[str]]:
-    """ReplicaSets' desired and planned shares (imported only when ReplicaSets are shown),
-    and a warning per ReplicaSet whose members' replicas do not add up to its total."""
-    from kubectl_fed.core.replica_summary import share_rows, total_mismatches
-    from kubectl_fed.render.replica_summary import share_table
+def _shares(query: Query, view: View) -> list[ShareRow]:
+    """Federated ReplicaSets' desired and planned shares, when ReplicaSets are shown."""
+    if REPLICASET not in query.kinds:
+        return []
+    from kubectl_fed.core.replica_summary import share_rows
 
-    rows = share_rows(view.entries)
-    table = share_table(rows, all_namespaces=query.namespace is None)
-    return table, total_mismatches(rows)
+    return share_rows(view.entries)
 
 
-def _tables(app: App, query: Query, entries: Sequence[Entry], headers: bool = True) -> str:
+def _mismatches(shares: Sequence[ShareRow]) -> list[str]:
+    """A line per ReplicaSet whose members' replicas do not add up to its total."""
+    from kubectl_fed.core.replica_summary import total_mismatches
+
+    return total_mismatches(shares)
+
+
+def _tables(
+    app: App,
+    query: Query,
+    entries: Sequence[Entry],
+    look: Look,
+    headers: bool = True,
+    shares: Sequence[ShareRow] = (),
+) -> str:
     return render_tables(
         entries,
         query.kinds,
         wide=app.settings.output == "wide",
         all_namespaces=query.namespace is None,
         headers=headers,
+        shares=shares,
+        labels=look.labels,
     )
 
 
-def _watch(app: App, query: Query, previous: list[ClusterResult[list[Found]]]) -> ExitStatus:
+def _watch(
+    app: App, query: Query, previous: list[ClusterResult[list[Found]]], look: Look
+) -> ExitStatus:
     """Poll every member; print the rows that changed since the last round. Ctrl-C ends."""
     seen = _versions(assemble(previous, query))
     try:
@@ -157,18 +266,18 @@ def _watch(app: App, query: Query, previous: list[ClusterResult[list[Found]]]) -
             results = _read(app, query)
             if any(r.error and r.error.reason is Reason.INTERRUPTED for r in results):
                 return ExitStatus.OK
-            seen = _print_changes(app, query, assemble(results, query), seen)
+            seen = _print_changes(app, query, _sorted(assemble(results, query), look), seen, look)
     except KeyboardInterrupt:
         return ExitStatus.OK
 
 
 def _print_changes(
-    app: App, query: Query, view: View, seen: dict[RowKey, str]
+    app: App, query: Query, view: View, seen: dict[RowKey, str], look: Look
 ) -> dict[RowKey, str]:
     current = _versions(view)
     changed = [entry for entry in view.entries if seen.get(_key(entry)) != current[_key(entry)]]
     if changed:
-        click.echo(_tables(app, query, changed, headers=False))
+        click.echo(_tables(app, query, changed, look, headers=False, shares=_shares(query, view)))
     return current
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 OUTPUT_FORMATS = ("table", "wide", "json", "yaml", "name")
+# `-o FORMAT=ARGUMENT` (get only): kubectl's template formats
+TEMPLATE_FORMATS = ("jsonpath", "jsonpath-file", "custom-columns", "custom-columns-file")
 DEFAULT_REQUEST_TIMEOUT = 10.0
 MAX_PARALLELISM = 64
 

@@ -1,4 +1,4 @@
-"""The table `get rs` adds after kubectl's own: desired vs planned share, and the total.
+"""The table `get rs --summary` adds after its own: desired vs planned share, and the total.
 
 REPLICASET   CLUSTER        DESIRED   PLANNED
 web          us-central1    2         2

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.render.age import age
 from kubectl_fed.render.escaping import escaped
+
+if TYPE_CHECKING:
+    from kubectl_fed.core.replica_summary import ShareRow
 
 MISSING = "<missing>"
 NONE = "<none>"
@@ -51,17 +54,25 @@ def render_tables(
     all_namespaces: bool = False,
     now: datetime | None = None,
     headers: bool = True,
+    shares: Sequence[ShareRow] = (),
+    labels: Labels | None = None,
 ) -> str:
     """One table per kind that has rows, separated by a blank line (as kubectl).
 
     Without `headers` only the rows are printed (what `--watch` adds as rows change).
+    With `wide`, federated ReplicaSets' rows end with the member's planned share and
+    the federation's total (`shares`: from kubectl_fed.core.replica_summary.share_rows).
+    `labels` adds kubectl's label columns (`-L`) and LABELS (`--show-labels`) at the end.
     """
     moment = now or datetime.now(UTC)
+    by_member = {(row.cluster, row.namespace, row.name): row for row in shares}
     tables = []
     for kind in kinds:
         rows = [entry for entry in entries if entry.kind == kind]
         if rows:
-            options = _Options(wide, all_namespaces, len(kinds) > 1, moment)
+            options = _Options(
+                wide, all_namespaces, len(kinds) > 1, moment, by_member, labels or Labels()
+            )
             table = _table(kind, rows, options)
             tables.append(table if headers else table.split("\n", 1)[1])
     return ("\n\n" if headers else "\n").join(tables)
@@ -73,14 +84,64 @@ class _Options:
     all_namespaces: bool
     qualified_names: bool
     now: datetime
+    shares: dict[tuple[str, str, str], ShareRow]
+    labels: Labels
+
+
+@dataclass(frozen=True)
+class Labels:
+    """`-L KEY` columns (in order) and `--show-labels`."""
+
+    columns: tuple[str, ...] = ()
+    show: bool = False
+
+    def headers(self) -> list[str]:
+        """kubectl's: a key's last path segment, upper-cased; then LABELS."""
+        keys = [key.rsplit("/", 1)[-1].upper() for key in self.columns]
+        return [*(escaped(key) for key in keys), *(["LABELS"] if self.show else [])]
+
+    def cells(self, obj: Obj) -> list[str]:
+        labels = (obj.get("metadata") or {}).get("labels") or {}
+        values = [escaped(str(labels.get(key, ""))) for key in self.columns]
+        return [*values, *([escaped(format_labels(labels))] if self.show else [])]
 
 
 def _table(kind: Kind, entries: Sequence[Entry], options: _Options) -> str:
     columns = COLUMNS[kind.kind]
     leading = ("CLUSTER", "NAMESPACE") if options.all_namespaces else ("CLUSTER",)
     extra = columns.wide_headers if options.wide else ()
-    headers = [*leading, "NAME", *columns.headers, "AGE", *extra]
-    return align([headers, *(_row(entry, columns, options) for entry in entries)])
+    federated = options.wide and kind == REPLICASET and bool(options.shares)
+    headers = [
+        *leading,
+        "NAME",
+        *columns.headers,
+        "AGE",
+        *extra,
+        *(SHARE_HEADERS * federated),
+        *options.labels.headers(),
+    ]
+    rows = []
+    for entry in entries:
+        row = _row(entry, columns, options)
+        if federated:
+            row += _share_cells(entry, options)
+        if entry.obj is not None:
+            row += options.labels.cells(entry.obj)
+        rows.append(row + ["-"] * (len(headers) - len(row)))  # a missing copy's blanks
+    return align([headers, *rows])
+
+
+SHARE_HEADERS = ("PLANNED", "FED-TOTAL")
+
+
+def _share_cells(entry: Entry, options: _Options) -> list[str]:
+    """The member's planned share and the federation's total ("-" when not federated)."""
+    share = options.shares.get((entry.cluster, entry.namespace, entry.name))
+    total = options.shares.get(("", entry.namespace, entry.name))
+    if share is None or total is None:
+        return ["-", "-"]
+    planned = "?" if share.planned is None else str(share.planned)
+    return [planned, "?" if total.planned is None else str(total.planned)]
 
 
 def _row(entry: Entry, columns: Columns, options: _Options) -> list[str]:

@@ -140,11 +140,13 @@ def test_an_unreachable_member_is_marked_and_the_others_still_shown(fed: Fed) ->
     address = field(fed.run("describe", "ingress", INGRESS), "Address")
     summary = fed.run("get", "ing,rs", "--summary")
     assert (summary.status, summary.err) == (0, "")
-    assert [line.split() for line in summary.out_lines] == [
+    objects, shares = summary.out.split("\n\n")  # then the ReplicaSet's shares per member
+    assert [line.split() for line in objects.splitlines()] == [
         ["NAME", "MEMBERS", "ADDRESS"],
         [f"ingress.networking.k8s.io/{INGRESS}", "3/3", address],
         ["replicaset.apps/nginx", "3/3", "<none>"],
     ]
+    assert shares.splitlines()[-1].split() == ["nginx", "TOTAL", "6", "6"]
     fed.sandbox.cluster(ASIA).fail("unreachable")
     summary = fed.run("get", "ingress", "--summary")
     assert summary.status == 3

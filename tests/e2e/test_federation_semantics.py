@@ -288,7 +288,7 @@ def test_help_says_what_no_wait_gives_up(fed: Fed) -> None:
     text = " ".join(shown.out.split())
     assert "--no-wait" in text
     assert "the members do not share one address" in text
-    assert "--wait-timeout SECONDS" in text and "--node-port-range LOW-HIGH" in text
+    assert "--wait-timeout DURATION" in text and "--node-port-range LOW-HIGH" in text
 
 
 def test_the_wait_shows_a_spinner_only_on_a_terminal(fed: Fed, tmp_path: Path) -> None:

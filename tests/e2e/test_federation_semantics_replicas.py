@@ -78,7 +78,7 @@ def test_scale_and_rebalance_bad_input_is_exit_2(fed: Fed) -> None:
     ):
         result = fed.run(*args)
         assert result.status == 2, args
-        assert result.err_lines[-1].startswith("error: "), args
+        assert result.err_lines[0].startswith("error: "), args
     assert fed.writes() == {cluster: [] for cluster in fed.names}
     missing = fed.run("rebalance", "rs", "nothing")
     assert missing.status == 1
@@ -155,21 +155,41 @@ def pending(fed: Fed, cluster: str) -> list[str]:
     ]
 
 
-def test_get_rs_shows_desired_planned_and_the_federated_total(fed: Fed, tmp_path: Path) -> None:
+def test_get_rs_prints_kubectls_table_and_the_shares_on_request(fed: Fed, tmp_path: Path) -> None:
     create_web(fed, tmp_path)
     fed.sandbox.cluster(EU).store.patch("replicasets", "default", "web", {"spec": {"replicas": 7}})
     listed = fed.run("get", "rs", "web")
     assert listed.status == 0, listed.err
-    kubectl_table, summary = listed.out.split("\n\n")
-    assert kubectl_table.splitlines()[0].split() == [
-        "CLUSTER",
-        "NAME",
-        "DESIRED",
-        "CURRENT",
-        "READY",
-        "AGE",
+    assert "\n\n" not in listed.out  # one table, as kubectl prints it
+    assert listed.out_lines[0].split() == ["CLUSTER", "NAME", "DESIRED", "CURRENT", "READY", "AGE"]
+    assert [line.split()[:3] for line in listed.out_lines[1:]] == [
+        [US, "web", "2"],
+        [EU, "web", "7"],
+        [ASIA, "web", "4"],
     ]
-    assert [line.split() for line in summary.splitlines()] == [
+    assert listed.err_lines == [
+        f"warning: replicaset default/web: the members ask for 13 replicas ({US} 2, {EU} 7, "
+        f"{ASIA} 4), the federation wants 10: kubectl fed reconcile rs web"
+    ]
+
+    wide = fed.run("get", "rs", "web", "-o", "wide")
+    assert wide.status == 0 and "\n\n" not in wide.out
+    assert wide.out_lines[0].split()[-4:] == ["IMAGES", "SELECTOR", "PLANNED", "FED-TOTAL"]
+    assert [line.split()[-2:] for line in wide.out_lines] == [
+        ["PLANNED", "FED-TOTAL"],
+        ["2", "10"],
+        ["4", "10"],
+        ["4", "10"],
+    ]
+
+    summary = fed.run("get", "rs", "web", "--summary")
+    assert summary.status == 0 and summary.err_lines == listed.err_lines
+    objects, shares = summary.out.split("\n\n")
+    assert [line.split() for line in objects.splitlines()] == [
+        ["NAME", "MEMBERS", "ADDRESS"],
+        ["replicaset.apps/web", "3/3", "<none>"],
+    ]
+    assert [line.split() for line in shares.splitlines()] == [
         ["REPLICASET", "CLUSTER", "DESIRED", "PLANNED"],
         ["web", US, "2", "2"],
         ["web", EU, "7", "4"],

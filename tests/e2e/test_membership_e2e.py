@@ -106,7 +106,10 @@ def test_unknown_context_is_a_usage_error_and_nothing_is_sent(
     result = fed("clusters", "--clusters", "us-central1,mars-north1", env=env)
     assert result.status == 2
     assert result.stdout == ""
-    assert result.stderr == "error: --clusters: no context 'mars-north1' in kubeconfig\n"
+    assert result.stderr == (
+        "error: --clusters: no context 'mars-north1' in kubeconfig "
+        "(contexts: us-central1, europe-west1, asia-east1)\n"
+    )
     assert no_requests(sandbox)
 
 
@@ -150,7 +153,10 @@ def test_join_of_an_unknown_context_changes_nothing(
     before = sandbox.membership_path.read_text()
     result = fed("join", "europe-west1", "mars-north1", env=env)
     assert result.status == 2
-    assert result.stderr == "error: no context 'mars-north1' in kubeconfig\n"
+    assert result.stderr == (
+        "error: no context 'mars-north1' in kubeconfig "
+        "(contexts: us-central1, europe-west1, asia-east1)\n"
+    )
     assert sandbox.membership_path.read_text() == before
     assert no_requests(sandbox)
 

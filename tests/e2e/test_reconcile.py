@@ -189,7 +189,7 @@ def test_reconcile_bad_input_is_exit_2_and_reads_nothing(fed: Fed) -> None:
     ):
         refused = fed.run(*args)
         assert refused.status == 2, (args, refused.err)
-        assert message in refused.err_lines[-1], refused.err
+        assert message in refused.err_lines[0], refused.err
     assert all(not fed.sandbox.cluster(c).requests.records() for c in fed.names)
 
 

@@ -62,6 +62,8 @@ def test_create_get_delete_the_guide_examples(fed: Fed) -> None:
         "CONTAINERS",
         "IMAGES",
         "SELECTOR",
+        "PLANNED",  # the federation's share for the member, and its total
+        "FED-TOTAL",
     ]
     assert [line.split()[:3] for line in tables[0].splitlines()[1:]] == [
         [cluster, "replicaset.apps/nginx", "2"] for cluster in (US, EU, ASIA)

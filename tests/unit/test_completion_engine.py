@@ -93,6 +93,10 @@ def test_output_values_after_a_space_or_an_equals_sign(sources: Sources) -> None
         "json",
         "yaml",
         "name",
+        "jsonpath=",
+        "jsonpath-file=",
+        "custom-columns=",
+        "custom-columns-file=",
     ]
     assert values(complete(["get", "ing", "--output=y"], sources)) == ["yaml"]
     assert values(complete(["create", "-o", ""], sources)) == ["table", "name"]

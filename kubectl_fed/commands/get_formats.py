@@ -1,0 +1,58 @@
+"""`get -o jsonpath=|jsonpath-file=|custom-columns=|custom-columns-file=`: kubectl's template
+formats, read and checked before any request (a bad template is exit 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kubectl_fed.core.reads import Entry
+from kubectl_fed.errors import UsageError
+from kubectl_fed.render.custom_columns import Column, parse_file, parse_spec, render_columns
+from kubectl_fed.render.escaping import escaped
+from kubectl_fed.render.jsonpath import Template, TemplateError
+
+MAX_TEMPLATE_FILE_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class TemplateOutput:
+    template: Template | None = None  # jsonpath: evaluated on the whole FederatedList
+    columns: Sequence[Column] = ()  # custom-columns: evaluated on each member's object
+
+    def render(self, document: dict[str, Any], entries: Sequence[Entry], headers: bool) -> str:
+        if self.template is not None:
+            return self.template.render(document)
+        return render_columns(entries, self.columns, headers=headers)
+
+
+def template_output(output: str) -> TemplateOutput | None:
+    """The template `-o` names (None for the plain formats); UsageError when it is bad."""
+    name, equals, argument = output.partition("=")
+    if not equals:
+        return None
+    try:
+        if name == "jsonpath":
+            return TemplateOutput(template=Template(argument))
+        if name == "jsonpath-file":
+            return TemplateOutput(template=Template(_read(argument)))
+        if name == "custom-columns":
+            return TemplateOutput(columns=parse_spec(argument))
+        return TemplateOutput(columns=parse_file(_read(argument)))
+    except TemplateError as err:
+        raise UsageError(escaped(str(err))) from None
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_TEMPLATE_FILE_BYTES + 1)
+    except OSError as err:
+        raise UsageError(f"{escaped(path)}: {err.strerror or err}") from None
+    if len(data) > MAX_TEMPLATE_FILE_BYTES:
+        raise UsageError(f"{escaped(path)}: larger than {MAX_TEMPLATE_FILE_BYTES} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{escaped(path)}: not UTF-8 text") from None
