@@ -232,7 +232,8 @@ def _service_cells(obj: Obj, wide: bool = False) -> list[str]:
 
 
 def format_labels(labels: dict[str, str] | None) -> str:
-    return ",".join(f"{key}={labels[key]}" for key in sorted(labels)) if labels else NONE
+    """As kubectl's labels.Set: the `key=value` pairs sorted as text."""
+    return ",".join(sorted(f"{key}={value}" for key, value in labels.items())) if labels else NONE
 
 
 def format_selector(selector: Obj | None) -> str:

@@ -126,3 +126,105 @@ def test_errors_say_what_to_do(fed: Fed, tmp_path: Path) -> None:
     ]
     assert fed.writes() == {US: []}  # nothing changed anywhere
     assert "web" in fed.objects(US, "services")
+
+
+def cells(text: str, drop: int = 0) -> list[list[str]]:
+    """A table's rows as lists of cells, without the first `drop` columns and AGE."""
+    rows = [line.split() for line in text.splitlines()]
+    if rows and "AGE" in rows[0]:
+        age = rows[0].index("AGE")
+        rows = [row[:age] + row[age + 1 :] for row in rows]
+    return [row[drop:] for row in rows]
+
+
+# (ours, kubectl's): the same request, ours on the FederatedList's `items[*].object`
+TEMPLATES = [
+    ("{.items[*].object.metadata.name}", "{.items[*].metadata.name}"),
+    (
+        '{range .items[*]}{.object.metadata.name}{"\\t"}{.object.spec.ports}{"\\n"}{end}',
+        '{range .items[*]}{.metadata.name}{"\\t"}{.spec.ports}{"\\n"}{end}',
+    ),
+    (
+        '{.items[?(@.object.metadata.name=="web")].object.spec.selector}|{.nothing}|',
+        '{.items[?(@.metadata.name=="web")].spec.selector}|{.nothing}|',
+    ),
+    (
+        "{.items[0].object.metadata.labels.app\\.kubernetes\\.io/managed-by}",
+        "{.items[0].metadata.labels.app\\.kubernetes\\.io/managed-by}",
+    ),
+]
+COLUMNS = "NAME:.metadata.name,PORT:.spec.ports[*].port,SEL:.spec.selector,NONE:.spec.nothing"
+
+
+@pytest.mark.kubectl
+def test_output_formats_print_what_kubectl_prints(
+    fed: Fed, kubectl_path: str, tmp_path: Path
+) -> None:
+    for name in ("web", "api"):
+        assert fed.run("create", "-f", "-", stdin=service_yaml(name)).status == 0
+
+    def both(ours: list[str], theirs: list[str]) -> tuple[str, str]:
+        mine, real = fed.run("get", "svc", *ours), kubectl(fed, kubectl_path, "get", "svc", *theirs)
+        assert (mine.status, real.returncode) == (0, 0), (ours, mine.err, real.stderr)
+        return mine.out, real.stdout
+
+    # kubectl lists the kubernetes service before api and web; kubectl fed keeps its order
+    for ours, theirs in TEMPLATES:
+        mine, real = both(
+            [f"-o=jsonpath={ours}", "--sort-by=.metadata.name"],
+            ["-o", f"jsonpath={theirs}", "--sort-by=.metadata.name"],
+        )
+        assert mine == real, ours
+    template = tmp_path / "template.txt"
+    template.write_text(TEMPLATES[1][0])
+    theirs_file = tmp_path / "theirs.txt"
+    theirs_file.write_text(TEMPLATES[1][1])
+    mine, real = both(
+        ["-o", f"jsonpath-file={template}", "--sort-by", "{.metadata.name}"],
+        [f"-ojsonpath-file={theirs_file}", "--sort-by", "{.metadata.name}"],
+    )
+    assert mine == real and mine.count("\n") == 3
+
+    mine, real = both(
+        [f"-o=custom-columns={COLUMNS}", "--sort-by=.metadata.name"],
+        ["-o", f"custom-columns={COLUMNS}", "--sort-by=.metadata.name"],
+    )
+    assert cells(mine, drop=1) == cells(real)
+    assert cells(mine)[1][0] == US and cells(real)[1] == ["api", "80", "map[app:api]", "<none>"]
+    columns_file = tmp_path / "columns.txt"
+    columns_file.write_text("NAME  PORT\n.metadata.name  {.spec.ports[0].port}\n")
+    file_args = [f"-o=custom-columns-file={columns_file}", "--sort-by=.metadata.name"]
+    mine, real = both(file_args, file_args)
+    assert (
+        cells(mine, drop=1)
+        == cells(real)
+        == [
+            ["NAME", "PORT"],
+            ["api", "80"],
+            ["kubernetes", "443"],
+            ["web", "80"],
+        ]
+    )
+    plain = ["-o", "custom-columns=NAME:metadata.name", "--no-headers", "--sort-by=metadata.name"]
+    mine, real = both(plain, plain)
+    assert cells(mine, drop=1) == cells(real) == [["api"], ["kubernetes"], ["web"]]
+
+    table_args = ["--show-labels", "-L", "app", "-L=component,nothing", "--sort-by=.metadata.name"]
+    for extra in ([], ["--no-headers"], ["-o", "wide"]):
+        mine, real = both([*table_args, *extra], [*table_args, *extra])
+        assert cells(mine, drop=1) == cells(real), extra
+    assert cells(mine)[0][-4:] == ["APP", "COMPONENT", "NOTHING", "LABELS"]
+
+    bad = [
+        ("-o", "jsonpath={.items[0"),
+        ("-o", "custom-columns=NAME"),
+        ("-o", f"jsonpath-file={tmp_path / 'none.txt'}"),
+        ("--sort-by", ".items["),
+        ("-o", "jsonpath"),
+    ]
+    fed.clear_requests()
+    for args in bad:
+        refused = fed.run("get", "svc", *args)
+        assert refused.status == 2 and refused.out == "", args
+        assert refused.err_lines[0].startswith("error: "), args
+    assert all(not fed.sandbox.cluster(c).requests.records() for c in fed.names)
