@@ -141,8 +141,18 @@ class KubeBackend:
         except ClusterCallError:
             return created
 
-    def delete(self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False) -> None:
-        query = (("propagationPolicy", "Background"), *_dry(dry_run))
+    def delete(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        *,
+        dry_run: bool = False,
+        propagation: str = "Background",
+        grace_period: int | None = None,
+    ) -> None:
+        grace = () if grace_period is None else (("gracePeriodSeconds", str(grace_period)),)
+        query = (("propagationPolicy", propagation), *grace, *_dry(dry_run))
         self._call(Request("DELETE", resource(kind).path(namespace, name), query))
 
     def _apply_by_replace(self, obj: KubeObject, res: Resource, dry_run: bool) -> KubeObject:

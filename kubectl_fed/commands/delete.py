@@ -14,20 +14,55 @@ from kubectl_fed.commands.writing import (
     load_manifests,
     report,
 )
-from kubectl_fed.core.kinds import resolve, resolve_list
+from kubectl_fed.core.kinds import Kind, resolve, resolve_list
+from kubectl_fed.core.label_selector import check_selector
 from kubectl_fed.core.plans import DryRun, Target
 from kubectl_fed.core.progress import progress_for, with_progress
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.writes import delete_member
+from kubectl_fed.core.writes import DeleteOptions, delete_member, selected_targets
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import DURATION, global_options
+
+CASCADES = {
+    "background": "Background",
+    "foreground": "Foreground",
+    "orphan": "Orphan",
+    "true": "Background",  # kubectl's older spellings
+    "false": "Orphan",
+}
 
 
 @click.command()
 @click.argument("resources", nargs=-1, metavar="[KIND NAME…|KIND/NAME…]")
 @filename_options(required=False)
 @dry_run_option
+@click.option(
+    "--all", "all_", is_flag=True, help="Delete every object of the kinds, in each member."
+)
+@click.option(
+    "-l", "--selector", default=None, help="Delete the objects matching it in each member."
+)
+@click.option(
+    "--ignore-not-found",
+    is_flag=True,
+    help="A member without the object is not an error (nothing is printed for it).",
+)
+@click.option(
+    "--cascade",
+    type=click.Choice(list(CASCADES)),
+    default="background",
+    is_flag=False,
+    flag_value="background",
+    help="What happens to dependents in each member: background (default), foreground, or "
+    "orphan (a ReplicaSet's pods stay).",
+)
+@click.option(
+    "--grace-period",
+    type=click.IntRange(min=-1),
+    default=-1,
+    help="Seconds each object gets to terminate; -1 (default): the object's own.",
+)
 @click.option(
     "--wait/--no-wait",
     default=True,
@@ -47,32 +82,75 @@ def delete(
     filenames: Sequence[str],
     recursive: bool,
     dry_run: str,
+    all_: bool,
+    selector: str | None,
+    ignore_not_found: bool,
+    cascade: str,
+    grace_period: int,
     wait: bool,
     timeout: float,
     settings: Settings,
 ) -> ExitStatus:
     """Delete federated objects from every member cluster.
 
-    A member where an object does not exist reports NotFound for it.
+    A member where an object does not exist reports NotFound for it (unless
+    --ignore-not-found). With --all or -l, each member deletes what it has.
 
     \b
     Examples:
       kubectl fed delete ingress myingress
       kubectl fed delete svc/nginx rs/nginx
+      kubectl fed delete rs -l app=nginx --cascade=orphan
       kubectl fed delete -f myingress.yaml --wait=false
     """
     app = App(settings)
     if settings.all_namespaces:
         raise UsageError("--all-namespaces cannot be used with delete")
-    targets = _targets(app, resources, filenames, recursive)
     mode = DryRun(dry_run)
-    wait_seconds = timeout if wait else None
+    options = DeleteOptions(
+        dry_run=mode,
+        wait_seconds=timeout if wait else None,
+        propagation=CASCADES[cascade],
+        grace_period=None if grace_period < 0 else max(grace_period, 1),
+        ignore_not_found=ignore_not_found or all_ or selector is not None,
+    )
+    if all_ or selector is not None:
+        kinds = _selection(resources, filenames, all_, selector)
+        namespace = app.namespace or "default"
+        results = app.fan_out(
+            lambda cluster: delete_member(
+                app.backend(cluster),
+                selected_targets(app.backend(cluster), kinds, namespace, selector),
+                options,
+            ),
+            calls=None,
+        )
+        if not any(r.value for r in results) and not any(r.error for r in results):
+            click.echo("No resources found")  # on stdout, as kubectl delete prints it
+        return report(results, mode, settings)
+    targets = _targets(app, resources, filenames, recursive)
     progress = progress_for({cluster: targets for cluster in app.members})
     results = app.fan_out(
-        lambda c: delete_member(app.backend(c), targets, mode, wait_seconds, progress=progress[c]),
+        lambda c: delete_member(app.backend(c), targets, options, progress=progress[c]),
         calls=None if wait else 2 * len(targets) + 1,
     )
     return report(with_progress(results, progress), mode, settings)
+
+
+def _selection(
+    resources: Sequence[str], filenames: Sequence[str], all_: bool, selector: str | None
+) -> list[Kind]:
+    """The kinds of `delete KIND --all` or `delete KIND -l SELECTOR` (kubectl's checks)."""
+    if all_ and selector is not None:
+        raise UsageError("setting 'all' parameter but found a non empty selector")
+    if filenames:
+        raise UsageError("--all and -l select objects by kind: give KIND, not -f FILE")
+    if not resources:
+        raise UsageError("You must provide one or more resources by argument or filename.")
+    if len(resources) > 1 or "/" in resources[0]:
+        raise UsageError("name cannot be provided when a selector or --all is specified")
+    check_selector(selector, ())
+    return resolve_list(resources[0])
 
 
 def _targets(

@@ -50,8 +50,18 @@ class ClusterBackend(Protocol):
         ...
 
     def delete(
-        self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False
-    ) -> None: ...
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        *,
+        dry_run: bool = False,
+        propagation: str = "Background",
+        grace_period: int | None = None,
+    ) -> None:
+        """`propagation`: Background, Foreground or Orphan (dependents left in place);
+        `grace_period`: seconds, None for the object's own."""
+        ...
 
 
 class ClusterInfo(Protocol):

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 from kubectl_fed.core.desired import new_record, now_stamp, stamped
-from kubectl_fed.core.kinds import INGRESS, NAMESPACE
+from kubectl_fed.core.kinds import INGRESS, NAMESPACE, Kind
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.markers import FIELD_MANAGER, mark
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
@@ -209,11 +209,21 @@ def _reraise_member_wide(err: ClusterCallError) -> None:
         raise err
 
 
+@dataclass(frozen=True)
+class DeleteOptions:
+    """kubectl delete's flags, as each member applies them."""
+
+    dry_run: DryRun = DryRun.NONE
+    wait_seconds: float | None = None  # None: return once the deletes are accepted
+    propagation: str = "Background"  # what happens to dependents: Background|Foreground|Orphan
+    grace_period: int | None = None  # None: each object's own
+    ignore_not_found: bool = False  # a missing object is then no outcome at all
+
+
 def delete_member(
     backend: ClusterBackend,
     targets: Sequence[Target],
-    dry_run: DryRun,
-    wait_seconds: float | None = None,
+    options: DeleteOptions,
     sleep: Callable[[float], None] = time.sleep,
     progress: Progress | None = None,
 ) -> list[Outcome]:
@@ -226,24 +236,39 @@ def delete_member(
     for target in targets:
         if progress.stopped:
             break
-        outcomes.append(_delete_one(backend, target, dry_run))
+        outcomes.append(_delete_one(backend, target, options))
         progress.record(outcomes[-1])
-    if wait_seconds is None or dry_run is not DryRun.NONE:
+    if options.ignore_not_found:
+        outcomes = [o for o in outcomes if not (o.error and o.error.reason is Reason.NOT_FOUND)]
+    if options.wait_seconds is None or options.dry_run is not DryRun.NONE:
         return outcomes
-    deadline = time.monotonic() + wait_seconds
+    deadline = time.monotonic() + options.wait_seconds
     return [_wait_gone(backend, outcome, deadline, sleep) for outcome in outcomes]
 
 
-def _delete_one(backend: ClusterBackend, target: Target, dry_run: DryRun) -> Outcome:
+def selected_targets(
+    backend: ClusterBackend, kinds: Sequence[Kind], namespace: str, selector: str | None
+) -> list[Target]:
+    """`delete KIND --all` or `-l SELECTOR`: the objects this member has, in list order."""
+    return [
+        Target(kind, namespace, str(obj["metadata"]["name"]))
+        for kind in kinds
+        for obj in backend.list(kind.plural, namespace, selector)
+    ]
+
+
+def _delete_one(backend: ClusterBackend, target: Target, options: DeleteOptions) -> Outcome:
     try:
-        if dry_run is DryRun.CLIENT:
+        if options.dry_run is DryRun.CLIENT:
             backend.get(target.kind.plural, target.namespace, target.name)
         else:
             backend.delete(
                 target.kind.plural,
                 target.namespace,
                 target.name,
-                dry_run=dry_run is DryRun.SERVER,
+                dry_run=options.dry_run is DryRun.SERVER,
+                propagation=options.propagation,
+                grace_period=options.grace_period,
             )
     except ClusterCallError as err:
         _reraise_member_wide(err)

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from federation_helpers import eventually
 from verbs_helpers import Fed, service_yaml
 
 from kubectl_fed.sandbox.federation import SandboxFederation
@@ -228,3 +229,87 @@ def test_output_formats_print_what_kubectl_prints(
         assert refused.status == 2 and refused.out == "", args
         assert refused.err_lines[0].startswith("error: "), args
     assert all(not fed.sandbox.cluster(c).requests.records() for c in fed.names)
+
+
+def replicaset_yaml(name: str, replicas: int = 2) -> str:
+    return f"""apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: {name}
+  labels: {{app: {name}}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: {name}}}}}
+  template:
+    metadata: {{labels: {{app: {name}}}}}
+    spec:
+      containers: [{{name: c, image: nginx:1.27}}]
+"""
+
+
+def pods_of(fed: Fed, app: str) -> list[dict[str, object]]:
+    pods = fed.objects(US, "pods").values()
+    return [pod for pod in pods if pod["metadata"].get("labels", {}).get("app") == app]
+
+
+@pytest.mark.kubectl
+def test_delete_like_kubectl_per_member(fed: Fed, kubectl_path: str) -> None:
+    def create(*documents: str) -> None:
+        for document in documents:
+            assert fed.run("create", "-f", "-", stdin=document).status == 0
+
+    create(service_yaml("web"), service_yaml("api"))
+    by_label = fed.run("delete", "svc", "-l", "app=web")
+    assert (by_label.status, by_label.out) == (0, f"{US}: service/web deleted\n")
+    assert set(fed.objects(US, "services")) == {"kubernetes", "api"}
+    create(service_yaml("web"))
+    theirs = kubectl(fed, kubectl_path, "delete", "svc", "-l", "app=web")
+    assert (theirs.returncode, theirs.stdout) == (0, 'service "web" deleted\n')
+    assert set(fed.objects(US, "services")) == {"kubernetes", "api"}
+
+    # nothing there: kubectl's silence, and the same for an object already gone
+    for args, said in (
+        (("svc", "-l", "app=nothing"), "No resources found\n"),
+        (("svc", "web", "--ignore-not-found"), ""),
+    ):
+        ours, real = fed.run("delete", *args), kubectl(fed, kubectl_path, "delete", *args)
+        assert (ours.status, ours.out) == (real.returncode, real.stdout) == (0, said), args
+    missing = fed.run("delete", "svc", "web")
+    assert missing.status == 1 and "not found" in missing.err_lines[0]
+
+    # --cascade=orphan leaves the pods, as kubectl's; background (the default) takes them
+    create(replicaset_yaml("keep"), replicaset_yaml("drop"))
+    assert eventually(lambda: len(pods_of(fed, "keep")) == len(pods_of(fed, "drop")) == 2)
+    fed.clear_requests()
+    orphaned = fed.run("delete", "rs", "keep", "--cascade=orphan", "--grace-period=5")
+    assert (orphaned.status, orphaned.out) == (0, f"{US}: replicaset.apps/keep deleted\n")
+    assert any(
+        "propagationPolicy=Orphan" in write and "gracePeriodSeconds=5" in write
+        for write in fed.writes()[US]
+    )
+    assert fed.run("delete", "rs", "drop").status == 0
+    assert eventually(lambda: pods_of(fed, "drop") == [])
+    kept = pods_of(fed, "keep")
+    assert len(kept) == 2 and all("ownerReferences" not in pod["metadata"] for pod in kept)
+    create(replicaset_yaml("theirs"))
+    assert eventually(lambda: len(pods_of(fed, "theirs")) == 2)
+    real = kubectl(fed, kubectl_path, "delete", "rs", "theirs", "--cascade=orphan")
+    assert real.returncode == 0 and len(pods_of(fed, "theirs")) == 2
+
+    everything = fed.run("delete", "svc", "--all", "--dry-run=server")
+    assert everything.out_lines == [
+        f"{US}: service/{name} deleted (server dry run)" for name in ("api", "kubernetes")
+    ]
+
+    fed.clear_requests()
+    for args, words in (
+        (("svc", "--all", "-l", "app=api"), "setting 'all' parameter but found a non empty"),
+        (("svc", "api", "-l", "app=api"), "name cannot be provided"),
+        (("svc", "--cascade=maybe"), "--cascade"),
+        (("svc", "api", "--grace-period=-2"), "--grace-period"),
+        (("svc", "api", "--timeout=soon"), "--timeout"),
+    ):
+        refused = fed.run("delete", *args)
+        assert refused.status == 2 and words in refused.err_lines[0], (args, refused.err)
+    assert fed.writes() == {US: []}
+    assert set(fed.objects(US, "services")) == {"kubernetes", "api"}

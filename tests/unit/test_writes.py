@@ -15,6 +15,7 @@ from kubectl_fed.core.markers import mark
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb
 from kubectl_fed.core.results import ClusterCallError, ClusterError, ClusterResult, Reason
 from kubectl_fed.core.writes import (
+    DeleteOptions,
     Desired,
     WriteOptions,
     delete_member,
@@ -91,7 +92,16 @@ class MemoryBackend:
         assert field_manager == "kubectl-fed"
         return self.create(obj, dry_run=dry_run)
 
-    def delete(self, kind: str, namespace: str | None, name: str, *, dry_run: bool = False) -> None:
+    def delete(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        *,
+        dry_run: bool = False,
+        propagation: str = "Background",
+        grace_period: int | None = None,
+    ) -> None:
         self._check()
         self.calls.append(("delete", (kind, namespace, name), dry_run))
         if (kind, namespace, name) not in self.objects:
@@ -205,13 +215,13 @@ def test_delete_reports_not_found_and_honours_dry_run() -> None:
     backend = MemoryBackend("default")
     write_member(backend, [service()], WriteOptions(Verb.CREATE))
     targets = [Target(SERVICE, "default", "web"), Target(INGRESS, "default", "web")]
-    planned = delete_member(backend, targets, DryRun.CLIENT)
+    planned = delete_member(backend, targets, DeleteOptions(DryRun.CLIENT))
     assert summary(planned) == [
         ("service default/web", "deleted"),
         ("ingress default/web", "error NotFound"),
     ]
     assert ("services", "default", "web") in backend.objects
-    done = delete_member(backend, targets[:1], DryRun.NONE, wait_seconds=5, sleep=lambda s: None)
+    done = delete_member(backend, targets[:1], DeleteOptions(wait_seconds=5), sleep=lambda s: None)
     assert [o.action for o in done] == [Action.DELETE]
     assert ("services", "default", "web") not in backend.objects
 

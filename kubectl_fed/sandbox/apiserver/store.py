@@ -346,7 +346,10 @@ class Store:
                 raise not_found(kind, name)
             if dry_run:
                 return copy.deepcopy(obj)
-            return self._remove(kind, key, cascade=not orphan)
+            removed = self._remove(kind, key, cascade=not orphan)
+            if orphan:
+                self._orphan_dependents(removed["metadata"]["uid"])
+            return removed
 
     # ---- watch -------------------------------------------------------------------------
 
@@ -515,6 +518,23 @@ class Store:
                 owners = obj["metadata"].get("ownerReferences") or []
                 if key in objects and any(owner.get("uid") == owner_uid for owner in owners):
                     self._remove(KINDS[plural], key, cascade=True)
+
+    def _orphan_dependents(self, owner_uid: str) -> None:
+        """As the garbage collector orphans: the dependents lose their reference to the owner."""
+        for plural, objects in self._objects.items():
+            for obj in objects.values():
+                metadata = obj["metadata"]
+                owners = metadata.get("ownerReferences") or []
+                kept = [owner for owner in owners if owner.get("uid") != owner_uid]
+                if len(kept) == len(owners):
+                    continue
+                if kept:
+                    metadata["ownerReferences"] = kept
+                else:
+                    metadata.pop("ownerReferences", None)
+                self._counter += 1
+                metadata["resourceVersion"] = str(self._counter)
+                self._emit(WatchEvent("MODIFIED", plural, copy.deepcopy(obj)))
 
     def _emit(self, event: WatchEvent) -> None:
         self._history.append(event)
