@@ -19,6 +19,7 @@ from kubectl_fed.exit_status import ExitStatus
 def apply(
     filenames: Sequence[str],
     recursive: bool,
+    from_cluster: str | None,
     dry_run: str,
     no_adopt: bool,
     create_namespace: bool,
@@ -35,6 +36,7 @@ def apply(
     Examples:
       kubectl fed apply -f myingress.yaml
       kubectl fed apply -R -f examples/ --dry-run=server
+      kubectl fed get rs nginx -o yaml | kubectl fed apply -f -
     """
     options = write_options(Verb.APPLY, dry_run, no_adopt, create_namespace)
-    return write_federated(settings, filenames, recursive, options, federation_flags)
+    return write_federated(settings, filenames, recursive, options, federation_flags, from_cluster)

@@ -19,6 +19,7 @@ from kubectl_fed.exit_status import ExitStatus
 def create(
     filenames: Sequence[str],
     recursive: bool,
+    from_cluster: str | None,
     dry_run: str,
     no_adopt: bool,
     create_namespace: bool,
@@ -36,4 +37,4 @@ def create(
       kubectl fed create -R -f examples/ --dry-run=server
     """
     options = write_options(Verb.CREATE, dry_run, no_adopt, create_namespace)
-    return write_federated(settings, filenames, recursive, options, federation_flags)
+    return write_federated(settings, filenames, recursive, options, federation_flags, from_cluster)

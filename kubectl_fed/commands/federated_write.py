@@ -55,6 +55,7 @@ def federated_write_options(func: F) -> F:
     """The flags of create and apply, which take the same ones, in their --help order."""
     decorators: tuple[Callable[[F], F], ...] = (
         filename_options(required=True),
+        from_cluster_option,
         dry_run_option,
         adoption_options,
         federation_flags,
@@ -65,15 +66,27 @@ def federated_write_options(func: F) -> F:
     return func
 
 
+def from_cluster_option(func: F) -> F:
+    option = click.option(
+        "--from-cluster",
+        default=None,
+        metavar="NAME",
+        help="For `get -o yaml|json` output: take each object from this member's copy "
+        "(needed when the copies differ).",
+    )
+    return option(func)
+
+
 def write_federated(
     settings: Settings,
     filenames: Sequence[str],
     recursive: bool,
     options: WriteOptions,
     flags: FederationFlags,
+    from_cluster: str | None = None,
 ) -> ExitStatus:
     app = App(settings)
-    manifests = load_manifests(app, filenames, options.verb.value, recursive)
+    manifests = load_manifests(app, filenames, options.verb.value, recursive, from_cluster)
     for manifest in manifests:
         if manifest.kind == REPLICASET:
             preferences_of(manifest.obj)  # invalid preferences: exit 2 before any request

@@ -56,7 +56,11 @@ def dry_run_option(func: F) -> F:
 
 
 def load_manifests(
-    app: App, filenames: Sequence[str], verb: str, recursive: bool = False
+    app: App,
+    filenames: Sequence[str],
+    verb: str,
+    recursive: bool = False,
+    from_cluster: str | None = None,
 ) -> list[Manifest]:
     """Read and validate every -f input; UsageError (exit 2) before any request."""
     if app.settings.all_namespaces:
@@ -66,6 +70,7 @@ def load_manifests(
         namespace_flag=app.settings.namespace,
         default_namespace=app.namespace or "default",
         verb=verb,
+        from_cluster=from_cluster,
     )
 
 

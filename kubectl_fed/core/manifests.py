@@ -63,12 +63,16 @@ def load(
     namespace_flag: str | None,
     default_namespace: str,
     verb: str,
+    from_cluster: str | None = None,
 ) -> list[Manifest]:
-    """All federated objects of `sources`, in input order, validated; raises UsageError."""
+    """All federated objects of `sources`, in input order, validated; raises UsageError.
+
+    A FederatedList (`get -o yaml|json`) gives one object per (kind, namespace, name):
+    see kubectl_fed.core.federated_list; `from_cluster` picks the copy when they differ."""
     manifests: list[Manifest] = []
     seen: dict[tuple[str, str, str], str] = {}
     for source in sources:
-        for origin, document in _documents(source):
+        for origin, document in _documents(source, from_cluster):
             manifest = _manifest(origin, document, namespace_flag, default_namespace)
             if manifest.key in seen:
                 raise UsageError(
@@ -83,7 +87,9 @@ def load(
     return manifests
 
 
-def _documents(source: Source) -> Iterator[tuple[str, dict[str, Any]]]:
+def _documents(
+    source: Source, from_cluster: str | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """(origin, object) for every non-empty document, Lists expanded."""
     for number, document in enumerate(_parse(source), start=1):
         if document is None:
@@ -92,7 +98,12 @@ def _documents(source: Source) -> Iterator[tuple[str, dict[str, Any]]]:
         if not isinstance(document, dict):
             raise UsageError(f"{origin}: expected an object, got {type(document).__name__}")
         _check_size(origin, document)
-        yield from _expand(origin, document)
+        from kubectl_fed.core.federated_list import federated_objects, is_federated_list
+
+        if is_federated_list(document):  # (imported here: it reads the records written)
+            yield from federated_objects(origin, document, from_cluster)
+        else:
+            yield from _expand(origin, document)
 
 
 def _check_size(origin: str, document: dict[str, Any]) -> None:

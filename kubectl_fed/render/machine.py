@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.core.federated_list import API_VERSION as API_VERSION  # every document's
+from kubectl_fed.core.federated_list import KIND as FEDERATED_LIST
 from kubectl_fed.core.reads import View
 from kubectl_fed.core.results import ClusterResult, Reason
 from kubectl_fed.render.escaping import escaped
-
-API_VERSION = "kubectl-fed/v1"
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def without_managed_fields(obj: dict[str, Any]) -> dict[str, Any]:
 def federated_list(items: Sequence[Item], errors: Sequence[ItemError]) -> dict[str, Any]:
     return {
         "apiVersion": API_VERSION,
-        "kind": "FederatedList",
+        "kind": FEDERATED_LIST,
         "items": [
             {"cluster": item.cluster, "object": without_managed_fields(item.obj)} for item in items
         ],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from federation_helpers import eventually
-from verbs_helpers import Fed, service_yaml
+from verbs_helpers import EXAMPLES, Fed, service_yaml
 
 from kubectl_fed.sandbox.federation import SandboxFederation
 
@@ -313,3 +313,51 @@ def test_delete_like_kubectl_per_member(fed: Fed, kubectl_path: str) -> None:
         assert refused.status == 2 and words in refused.err_lines[0], (args, refused.err)
     assert fed.writes() == {US: []}
     assert set(fed.objects(US, "services")) == {"kubernetes", "api"}
+
+
+@pytest.fixture
+def fed3(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
+    return Fed(sandbox, fed_env)
+
+
+def test_get_output_round_trips_into_apply(fed3: Fed) -> None:
+    fed = fed3
+    nginx = [str(EXAMPLES / "services" / "nginx.yaml"), str(EXAMPLES / "myreplicaset.yaml")]
+    assert fed.run("create", "-f", nginx[0], "-f", nginx[1]).status == 0
+    for output in ("yaml", "json"):
+        shown = fed.run("get", "svc,rs", "nginx", "-o", output)
+        again = fed.run("apply", "-f", "-", stdin=shown.out)
+        assert again.status == 0, again.err
+        assert {line.split()[-1] for line in again.out_lines} <= {"configured", "unchanged"}
+    shown = fed.run("get", "svc,rs", "nginx", "-o", "yaml")
+    fed.clear_requests()
+    unchanged = fed.run("apply", "-f", "-", stdin=shown.out)
+    assert unchanged.out_lines == [
+        f"{cluster}: {ref} unchanged"
+        for ref in ("service/nginx", "replicaset.apps/nginx")
+        for cluster in fed.names
+    ]
+    assert all(fed.objects(c, "replicasets")["nginx"]["spec"]["replicas"] == 2 for c in fed.names)
+
+    # a copy that differs must be chosen
+    eu = fed.names[1]
+    fed.sandbox.cluster(eu).store.patch(
+        "services", "default", "nginx", {"metadata": {"labels": {"tier": "odd"}}}
+    )
+    shown = fed.run("get", "svc", "nginx", "-o", "yaml")
+    fed.clear_requests()
+    refused = fed.run("apply", "-f", "-", stdin=shown.out)
+    assert refused.status == 2
+    assert refused.err_lines == [
+        f"error: -: document 1: service default/nginx: the copies differ ({fed.names[0]} vs "
+        f"{eu}): say which one with --from-cluster NAME"
+    ]
+    nowhere = fed.run("apply", "-f", "-", "--from-cluster", "nowhere", stdin=shown.out)
+    assert nowhere.status == 2 and "no copy from cluster 'nowhere'" in nowhere.err
+    assert fed.writes() == {cluster: [] for cluster in fed.names}
+    chosen = fed.run("apply", "-f", "-", "--from-cluster", eu, stdin=shown.out)
+    assert chosen.status == 0, chosen.err
+    assert all(
+        fed.objects(c, "services")["nginx"]["metadata"]["labels"]["tier"] == "odd"
+        for c in fed.names
+    )
