@@ -62,6 +62,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "kubectl_fed.commands.describe:describe",
         "Show a federated object: its status folded from every member cluster.",
     ),
+    "diff": LazyCommand(
+        "kubectl_fed.commands.diff:diff",
+        "Show, per member cluster, what apply -f would change (exit 1 when anything would).",
+    ),
     "delete": LazyCommand(
         "kubectl_fed.commands.delete:delete",
         "Delete federated objects from every member cluster.",

@@ -87,13 +87,35 @@ def write_federated(
 ) -> ExitStatus:
     app = App(settings)
     manifests = load_manifests(app, filenames, options.verb.value, recursive, from_cluster)
+    written = write_manifests(app, manifests, options, flags)
+    if isinstance(written, ExitStatus):
+        return written
+    results, cut_short = written
+    status = report(results, options.dry_run, settings)
+    wait = flags.wait and options.dry_run is DryRun.NONE
+    if wait and not cut_short:
+        converge = ConvergeOptions(federation=options.federation)
+        cut_short = finish_rollouts(app, manifests, converge, flags.wait_timeout)
+    return cut_short or status
+
+
+def write_manifests(
+    app: App,
+    manifests: Sequence[Manifest],
+    options: WriteOptions,
+    flags: FederationFlags,
+    quiet: bool = False,
+) -> tuple[Results, ExitStatus | None] | ExitStatus:
+    """Plan the federation (node ports, GLBC UID, rollouts) and write every member's
+    objects; (each member's outcomes in member order, the status if cut short), or the exit
+    status when planning stopped it. `quiet` keeps stdout for the caller's own output."""
     for manifest in manifests:
         if manifest.kind == REPLICASET:
             preferences_of(manifest.obj)  # invalid preferences: exit 2 before any request
     options = dataclasses.replace(options, federation=app.federation or DEFAULT_FEDERATION)
     states, unread = _read_states(app, manifests)
     if not states:
-        return report(unread, options.dry_run, settings)
+        return unread, None
     plan = plan_federation(manifests, states, port_range=flags.port_range, force=flags.force)
     for line in plan.errors:
         click.echo(f"error: {escaped(line)}", err=True)
@@ -101,7 +123,7 @@ def write_federated(
         return ExitStatus.USAGE
     for line in plan.warnings:
         click.echo(f"warning: {escaped(line)}", err=True)
-    if not _agree_on_uid(app, plan, options.dry_run):
+    if not _agree_on_uid(app, plan, options.dry_run, quiet):
         return ExitStatus.FAILED
     members = [state.cluster for state in states]
     per_member = desired_by_member(
@@ -111,11 +133,7 @@ def write_federated(
     leaders = _gce_members(plan, members)
     rollouts = plan_rollouts(manifests, leaders, _live_ingresses(states), wait=wait)
     results, cut_short = write_in_phases(app, per_member, rollouts, options, flags.wait_timeout)
-    status = report(_in_member_order(app.members, [*results, *unread]), options.dry_run, settings)
-    if wait and not cut_short:
-        converge = ConvergeOptions(federation=options.federation)
-        cut_short = finish_rollouts(app, manifests, converge, flags.wait_timeout)
-    return cut_short or status
+    return _in_member_order(app.members, [*results, *unread]), cut_short
 
 
 def _read_states(app: App, manifests: Sequence[Manifest]) -> tuple[list[MemberState], Results]:
@@ -133,7 +151,7 @@ def _read_states(app: App, manifests: Sequence[Manifest]) -> tuple[list[MemberSt
     return states, unread
 
 
-def _agree_on_uid(app: App, plan: FederationPlan, dry_run: DryRun) -> bool:
+def _agree_on_uid(app: App, plan: FederationPlan, dry_run: DryRun, quiet: bool = False) -> bool:
     """Write the members' new GLBC UIDs; False (errors printed) if any write failed."""
     changes = {change.cluster: change for change in plan.uid_changes}
     if not changes:
@@ -154,7 +172,9 @@ def _agree_on_uid(app: App, plan: FederationPlan, dry_run: DryRun) -> bool:
             return False
     for change in changes.values():
         # `-o name` keeps stdout to object names; the change is still reported.
-        click.echo(escaped(change.line) + dry_run.suffix, err=app.settings.output == "name")
+        click.echo(
+            escaped(change.line) + dry_run.suffix, err=quiet or app.settings.output == "name"
+        )
     return True
 
 

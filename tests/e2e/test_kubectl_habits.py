@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -361,3 +362,70 @@ def test_get_output_round_trips_into_apply(fed3: Fed) -> None:
         fed.objects(c, "services")["nginx"]["metadata"]["labels"]["tier"] == "odd"
         for c in fed.names
     )
+
+
+def test_diff_is_the_ci_gate_before_apply(fed3: Fed, tmp_path: Path) -> None:
+    fed = fed3
+    us, eu, asia = fed.names
+    service = EXAMPLES / "services" / "nginx.yaml"
+    assert fed.run("create", "-f", str(service)).status == 0
+    fed.clear_requests()
+    same = fed.run("diff", "-f", str(service))
+    assert (same.status, same.out, same.err) == (0, "", "")
+
+    changed_file = tmp_path / "nginx.yaml"
+    changed_file.write_text(service.read_text().replace("port: 80\n", "port: 81\n", 1))
+    changed = fed.run("diff", "-f", str(changed_file))
+    assert changed.status == 1, changed.err
+    headers = [line for line in changed.out_lines if line.startswith(("---", "+++"))]
+    assert headers == [
+        f"{side} {cluster}/v1.Service.default.nginx ({state})"
+        for cluster in (us, eu, asia)
+        for side, state in (("---", "live"), ("+++", "merged"))
+    ]
+    assert changed.out.count("-    port: 80\n") == 3 and changed.out.count("+    port: 81\n") == 3
+    assert "managedFields" not in changed.out and "status:" not in changed.out
+
+    fed.sandbox.cluster(asia).store.delete("services", "default", "nginx")
+    missing = fed.run("diff", "-f", str(service))
+    assert missing.status == 1
+    assert missing.out_lines[0] == f"--- {asia}/v1.Service.default.nginx (live)"
+    body = missing.out_lines[3:]  # after the headers and the hunk's line
+    assert body and all(line.startswith("+") for line in body)
+
+    fed.sandbox.cluster(eu).fail("unreachable")
+    unreachable = fed.run("diff", "-f", str(changed_file), "--request-timeout=2s")
+    assert unreachable.status == 3
+    assert unreachable.err_lines[0].startswith(f"error: cluster {eu}: unreachable")
+    assert {line.split("/")[0] for line in unreachable.out_lines if line.startswith("---")} == {
+        f"--- {us}",
+        f"--- {asia}",
+    }
+    fed.sandbox.cluster(eu).heal()
+    writes = [write for cluster in fed.names for write in fed.writes()[cluster]]
+    assert writes and all("dryRun=All" in write for write in writes)  # diff changed nothing
+    assert "nginx" not in fed.objects(asia, "services")
+
+    # the CI gate of examples/ci: it applies only when diff says something would change
+    env = {k: v for k, v in fed.env.items() if v is not None}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    script = EXAMPLES / "ci" / "diff-then-apply.sh"
+
+    def gate(manifest: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", str(script), str(manifest)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    applied = gate(changed_file)
+    assert applied.returncode == 0, applied.stderr
+    assert f"{asia}: service/nginx created" in applied.stdout
+    assert all(
+        fed.objects(c, "services")["nginx"]["spec"]["ports"][0]["port"] == 81 for c in fed.names
+    )
+    again = gate(changed_file)
+    assert again.returncode == 0 and "nothing to apply" in again.stdout
