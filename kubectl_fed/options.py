@@ -49,7 +49,8 @@ class Duration(click.ParamType):  # type: ignore[type-arg]
         seconds = parse_duration(str(value))
         if seconds is None or not 0 < seconds <= MAX_SECONDS:
             self.fail(
-                f"{value!r} is not a positive duration of at most a day (e.g. 500ms, 10s, 2m)",
+                f"{value!r} is not a positive duration of at most {MAX_SECONDS:g} seconds, a day "
+                "(e.g. 500ms, 10s, 2m)",
                 param,
                 ctx,
             )

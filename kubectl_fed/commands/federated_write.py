@@ -94,7 +94,7 @@ def write_federated(
     status = report(results, options.dry_run, settings)
     wait = flags.wait and options.dry_run is DryRun.NONE
     if wait and not cut_short:
-        converge = ConvergeOptions(federation=options.federation)
+        converge = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)
         cut_short = finish_rollouts(app, manifests, converge, flags.wait_timeout)
     return cut_short or status
 

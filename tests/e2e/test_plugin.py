@@ -123,7 +123,7 @@ def test_kubectl_completes_subcommands_and_flags(kubectl_path: str, env: dict[st
     assert "completion\tPrint a completion script for kubectl-fed in bash, zsh or fish." in lines
     assert lines[-1] == ":4"
     output = kubectl(kubectl_path, env, "__complete", "fed", "get", "ing", "--output=j")
-    assert output.stdout.splitlines() == ["json", ":4"]
+    assert output.stdout.splitlines() == ["json", "jsonpath=", "jsonpath-file=", ":4"]
     files = kubectl(kubectl_path, env, "__complete", "fed", "apply", "-f", "")
     assert files.stdout.splitlines() == ["yaml", "yml", "json", ":8"]
     assert "ShellCompDirectiveFilterFileExt" in files.stderr

@@ -196,7 +196,8 @@ def test_flags_and_their_values(shell: str, env: dict[str, str], tmp_path: Path)
     assert sorted(values(ask(shell, "kubectl-fed get ing -o y", env, tmp_path))) == ["yaml"]
     joined = values(ask(shell, "kubectl-fed get ing --output=j", env, tmp_path))
     # bash and zsh replace only the text after "="; fish replaces the whole word.
-    assert joined == (["--output=json"] if shell == "fish" else ["json"])
+    formats = ["json", "jsonpath=", "jsonpath-file="]
+    assert joined == ([f"--output={f}" for f in formats] if shell == "fish" else formats)
 
 
 @pytest.mark.parametrize("shell", SHELLS)
