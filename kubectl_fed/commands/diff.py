@@ -111,10 +111,8 @@ class Recorder:
             self.live[(kind, namespace or "", name)] = obj
         return obj
 
-    def apply(
-        self, obj: KubeObject, *, field_manager: str, dry_run: bool = False, force: bool = True
-    ) -> KubeObject:
-        answer = self._backend.apply(obj, field_manager=field_manager, dry_run=True, force=force)
+    def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
+        answer = self._backend.apply(obj, field_manager=field_manager, dry_run=True)
         metadata = answer.get("metadata") or {}
         key = (_plural(answer), str(metadata.get("namespace", "")), str(metadata.get("name")))
         with self._lock:
