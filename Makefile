@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test check lint typecheck layers unit bench clean
 
 $(STAMP): pyproject.toml
+	@echo "installing kubectl-fed and its test tools into $(VENV) (a minute or two, once)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -15,7 +15,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+# Bold prompts on a terminal only: no escape codes reach a pipe or a file.
+if [ -t 1 ]; then
+  step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n$ %s\n' "$*"; }
+fi
 
 # Through kubectl when it is installed (plugin discovery), else the plugin directly.
 if command -v kubectl >/dev/null 2>&1; then
