@@ -117,29 +117,23 @@ class KubeBackend:
 
     def _owned_as_applied(self, created: KubeObject, res: Resource, manager: str) -> KubeObject:
         """`created` with its managedFields rewritten; unchanged when that cannot be done
-        (an older server, or someone changed the object meanwhile: the create stands)."""
-        metadata = created.get("metadata") or {}
-        entries, version = metadata.get("managedFields"), metadata.get("resourceVersion")
-        if not isinstance(entries, list) or not version:
-            return created
-        converted = [
-            {**entry, "operation": "Apply"}
-            if isinstance(entry, dict)
-            and (entry.get("manager"), entry.get("operation")) == (manager, "Update")
-            else entry
-            for entry in entries
-        ]
-        if converted == entries:
-            return created
-        patch = [
-            {"op": "test", "path": "/metadata/resourceVersion", "value": version},
-            {"op": "replace", "path": "/metadata/managedFields", "value": converted},
-        ]
-        path = res.path(_namespace(created, res), _name(created))
-        try:
-            return self._call(Request("PATCH", path, (), patch, JSON_PATCH))
-        except ClusterCallError:
-            return created
+        (an older server). A controller writing meanwhile (GLBC's annotations, a status)
+        fails the guarded patch: the object is read again and the hand-over tried again,
+        so every field the create set stays one a later apply can drop."""
+        current = created
+        for _attempt in range(MAX_CONFLICT_RETRIES):
+            patch = _apply_ownership_patch(current, manager)
+            if patch is None:
+                return current
+            path = res.path(_namespace(current, res), _name(current))
+            try:
+                return self._call(Request("PATCH", path, (), patch, JSON_PATCH))
+            except ClusterCallError:
+                try:
+                    current = _with_type(self._call(Request("GET", path)), res)
+                except ClusterCallError:
+                    return current  # the create stands
+        return current
 
     def delete(
         self,
@@ -370,3 +364,25 @@ def _namespace(obj: KubeObject, res: Resource) -> str | None:
     if not res.namespaced:
         return None
     return str((obj.get("metadata") or {}).get("namespace") or "default")
+
+
+def _apply_ownership_patch(obj: KubeObject, manager: str) -> list[dict[str, Any]] | None:
+    """A JSON patch, guarded by the resourceVersion, that turns `manager`'s Update entry
+    into an Apply entry; None when there is nothing to turn (or no managedFields)."""
+    metadata = obj.get("metadata") or {}
+    entries, version = metadata.get("managedFields"), metadata.get("resourceVersion")
+    if not isinstance(entries, list) or not version:
+        return None
+    converted = [
+        {**entry, "operation": "Apply"}
+        if isinstance(entry, dict)
+        and (entry.get("manager"), entry.get("operation")) == (manager, "Update")
+        else entry
+        for entry in entries
+    ]
+    if converted == entries:
+        return None
+    return [
+        {"op": "test", "path": "/metadata/resourceVersion", "value": version},
+        {"op": "replace", "path": "/metadata/managedFields", "value": converted},
+    ]
