@@ -96,9 +96,7 @@ def test_get_namespaces_and_nodes(kubectl: Kubectl) -> None:
 
 
 def test_create_get_describe_apply_delete(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
-    refused = kubectl("create", "-f", kubectl.manifest(), check=False)
-    assert refused.returncode == 1 and "--validate=false" in refused.stderr  # no OpenAPI served
-    created = kubectl("create", "--validate=false", "-f", kubectl.manifest()).stdout
+    created = kubectl("create", "-f", kubectl.manifest()).stdout  # default validation
     assert created.splitlines() == [
         "service/web created",
         "ingress.networking.k8s.io/web created",
@@ -131,9 +129,7 @@ def test_create_get_describe_apply_delete(kubectl: Kubectl, sandbox: SandboxFede
     assert "Name:             web" in described
     assert "Default backend:  web:80" in described
 
-    applied = kubectl(
-        "apply", "--server-side=false", "--validate=false", "-f", kubectl.manifest(replicas=3)
-    )
+    applied = kubectl("apply", "--server-side=false", "-f", kubectl.manifest(replicas=3))
     assert "replicaset.apps/web configured" in applied.stdout
     assert store.get("replicasets", "default", "web")["spec"]["replicas"] == 3
     assert (
@@ -185,8 +181,45 @@ def test_get_watch_sees_a_change(kubectl: Kubectl, sandbox: SandboxFederation) -
     assert [line[:2] for line in lines[1:]] == [["seen", "1"], ["seen", "2"]]
 
 
+def test_a_typo_is_refused_by_strict_field_validation(
+    kubectl: Kubectl, sandbox: SandboxFederation
+) -> None:
+    typo = kubectl.tmp_path / "typo.yaml"
+    typo.write_text(MANIFEST.split("---\n")[2].replace("replicas: REPLICAS", "replcas: 3"))
+    for verb in ("create", "apply"):
+        refused = kubectl(verb, "-f", str(typo), check=False)
+        assert refused.returncode == 1
+        assert refused.stderr.rstrip().endswith(
+            'ReplicaSet in version "v1" cannot be handled as a ReplicaSet: '
+            'strict decoding error: unknown field "spec.replcas"'
+        )
+    kubectl("create", "-f", kubectl.manifest())
+    patched = kubectl("apply", "-f", str(typo), check=False)  # a strategic merge patch now
+    assert patched.returncode == 1
+    assert "\nThe request is invalid: patch: Invalid value: " in patched.stderr
+    assert patched.stderr.rstrip().endswith('strict decoding error: unknown field "spec.replcas"')
+    replaced = kubectl("replace", "-f", str(typo), check=False)
+    assert "cannot be handled as a ReplicaSet" in replaced.stderr
+    warned = kubectl("replace", "--validate=warn", "-f", str(typo))
+    assert 'Warning: unknown field "spec.replcas"' in warned.stderr
+    stored = sandbox.cluster(CONTEXT).store.get("replicasets", "default", "web")
+    assert "replcas" not in stored["spec"]  # dropped, as decoding into upstream's types does
+
+
+def test_explain_reads_the_openapi_documents(kubectl: Kubectl) -> None:
+    explained = kubectl("explain", "ingress.spec.rules").stdout
+    assert explained.splitlines()[:3] == [
+        "GROUP:      networking.k8s.io",
+        "KIND:       Ingress",
+        "VERSION:    v1",
+    ]
+    assert "FIELD: rules <[]IngressRule>" in explained
+    fields = explained.split("FIELDS:")[1]
+    assert "host\t<string>" in fields and "http\t<HTTPIngressRuleValue>" in fields
+
+
 def test_scale_through_the_scale_subresource(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
-    kubectl("create", "--validate=false", "-f", kubectl.manifest())
+    kubectl("create", "-f", kubectl.manifest())
     assert kubectl("scale", "rs", "web", "--replicas=4").stdout.strip() == (
         "replicaset.apps/web scaled"
     )

@@ -288,7 +288,7 @@ class Store:
                 raise not_found(kind, name)
             # a patch may edit metadata.managedFields too, as upstream
             current = self.with_managed_fields(resource, copy.deepcopy(current))
-            patched = self._patched(current, patch, patch_type)
+            patched = patching.apply_patch(current, patch, patch_type)
             if not isinstance(patched, dict):
                 raise bad_request("the patch did not produce an object")
             return self.update(
@@ -462,16 +462,6 @@ class Store:
             errors = self.services.prepare(new, old, others)
         if errors:
             raise invalid(kind, str(new.get("metadata", {}).get("name", "")), errors)
-
-    @staticmethod
-    def _patched(current: JSON, patch: Any, patch_type: str) -> Any:
-        if patch_type == "json":
-            return patching.json_patch(current, patch)
-        if not isinstance(patch, dict):
-            raise bad_request("the patch must be a JSON object")
-        if patch_type == "merge":
-            return patching.merge_patch(current, patch)
-        return patching.strategic_merge_patch(current, patch)
 
     def _store(
         self,

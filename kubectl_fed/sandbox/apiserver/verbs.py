@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kubectl_fed.sandbox.apiserver import fieldvalidation, patching
 from kubectl_fed.sandbox.apiserver.access import forbidden
 from kubectl_fed.sandbox.apiserver.errors import (
     ApiError,
@@ -96,7 +97,7 @@ class ResourceVerbs:
             obj = self.handler.cluster.store.create(
                 target.plural,
                 target.namespace,
-                self.handler.json_body(body),
+                self._checked_object(target, body),
                 dry_run=dry_run,
                 field_manager=self._field_manager(),
             )
@@ -106,7 +107,7 @@ class ResourceVerbs:
                 target.plural,
                 target.namespace,
                 str(target.name),
-                self.handler.json_body(body),
+                self._checked_object(target, body),
                 target.subresource,
                 dry_run=dry_run,
                 field_manager=self._field_manager(),
@@ -140,6 +141,32 @@ class ResourceVerbs:
             "items": items,
         }
         return self.handler.send_json(200, document)
+
+    def _validation(self) -> str:
+        return fieldvalidation.directive(self.handler.query.get("fieldValidation"))
+
+    def _checked_object(self, target: ResourcePath, body: bytes) -> JSON:
+        """A create or update body, after field validation (see `fieldvalidation`)."""
+        decoded = fieldvalidation.decode(body)
+        if not isinstance(decoded.value, dict):
+            raise bad_request("the request body must be a JSON object")
+        mode = self._validation()
+        self.handler.warnings += fieldvalidation.check_object(target.info, decoded, mode)
+        return decoded.value
+
+    def _checked_patch(self, target: ResourcePath, body: bytes, patch_type: str) -> Any:
+        """A merge, strategic merge or JSON patch, after field validation."""
+        decoded, mode = fieldvalidation.decode(body), self._validation()
+        patched = None
+        if patch_type == "json" and mode != "Ignore":
+            store = self.handler.cluster.store
+            current = store.get(target.plural, target.namespace, str(target.name))
+            current = store.with_managed_fields(target.plural, current)  # patchable, as upstream
+            patched = patching.apply_patch(current, decoded.value, patch_type)
+        self.handler.warnings += fieldvalidation.check_patch(
+            target.info, decoded, patch_type, patched, mode
+        )
+        return decoded.value
 
     def _decode_patch(self, body: bytes) -> tuple[Any, str]:
         content_type = (self.handler.headers.get("Content-Type") or "").split(";")[0].strip()
@@ -175,6 +202,8 @@ class ResourceVerbs:
         patch, patch_type = self._decode_patch(body)
         if patch_type == "apply" and not self.handler.query.get("fieldManager"):
             raise missing_field_manager()
+        if patch_type != "apply" and target.subresource is None:
+            patch = self._checked_patch(target, body, patch_type)
         store, name = self.handler.cluster.store, str(target.name)
         existed = self._exists(target)
         obj = store.patch(
