@@ -205,3 +205,24 @@ def test_service_ports_take_only_integers(
     assert [
         s for s in cluster.store.list("services", "default") if s["metadata"]["name"] == "odd-port"
     ] == []
+
+
+def test_lists_page_with_limit_and_continue(member: SandboxFederation) -> None:
+    cluster = member.clusters[0]
+    for name in ("a", "b", "c"):
+        cluster.store.create("configmaps", "default", {"metadata": {"name": name}})
+    first = raw_request(member, cluster, "GET", CONFIGMAPS + "?limit=2").json()
+    assert [item["metadata"]["name"] for item in first["items"]] == ["a", "b"]
+    assert first["metadata"]["remainingItemCount"] == 1
+    token = first["metadata"]["continue"]
+    rest = raw_request(member, cluster, "GET", f"{CONFIGMAPS}?limit=2&continue={token}").json()
+    assert [item["metadata"]["name"] for item in rest["items"]] == ["c"]
+    assert "continue" not in rest["metadata"]
+    assert rest["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
+    selected = raw_request(member, cluster, "GET", CONFIGMAPS + "?limit=1&labelSelector=x!=y")
+    assert "remainingItemCount" not in selected.json()["metadata"]
+    for step in range(1010):  # more changes than the cluster's history keeps (1000)
+        cluster.store.patch("configmaps", "default", "a", {"data": {"n": str(step)}})
+    stale = raw_request(member, cluster, "GET", f"{CONFIGMAPS}?limit=2&continue={token}")
+    assert (stale.status, stale.json().get("reason")) == (410, "Expired"), stale.text[:300]
+    assert stale.json()["message"].startswith("The provided continue parameter is too old")

@@ -206,6 +206,16 @@ def test_a_typo_is_refused_by_strict_field_validation(
     assert "replcas" not in stored["spec"]  # dropped, as decoding into upstream's types does
 
 
+def test_get_in_chunks_returns_every_object(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
+    cluster = sandbox.cluster(CONTEXT)
+    for name in ("one", "two", "three"):
+        cluster.store.create("configmaps", "default", {"metadata": {"name": name}})
+    listed = kubectl("get", "configmaps", "--chunk-size=1", "-o", "name").stdout.split()
+    assert listed == [f"configmap/{name}" for name in ("one", "three", "two")]
+    pages = [r for r in cluster.requests.records() if "limit=1" in r.query]
+    assert len(pages) == 3 and sum("continue=" in r.query for r in pages) == 2
+
+
 def test_explain_reads_the_openapi_documents(kubectl: Kubectl) -> None:
     explained = kubectl("explain", "ingress.spec.rules").stdout
     assert explained.splitlines()[:3] == [

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from kubectl_fed.sandbox.apiserver import fieldvalidation, patching
+from kubectl_fed.sandbox.apiserver import fieldvalidation, paging, patching
 from kubectl_fed.sandbox.apiserver.access import forbidden
 from kubectl_fed.sandbox.apiserver.errors import (
     ApiError,
@@ -126,9 +126,14 @@ class ResourceVerbs:
             self.handler.query.get("labelSelector"),
             self.handler.query.get("fieldSelector"),
         )
+        store = self.handler.cluster.store
+        found = paging.page(
+            items, version, self.handler.query, kept=lambda rv: store.events_since(rv) is not None
+        )
+        items = found.items
         if self.handler.wants_table():
             table = self.handler.table(target, items)
-            table["metadata"] = {"resourceVersion": str(version)}
+            table["metadata"] = found.metadata
             return self.handler.send_json(200, table, content_type=TABLE_CONTENT_TYPE)
         for item in items:
             item.pop("apiVersion", None)
@@ -137,7 +142,7 @@ class ResourceVerbs:
         document = {
             "kind": list_kind(target.info.kind),
             "apiVersion": target.info.group_version,
-            "metadata": {"resourceVersion": str(version)},
+            "metadata": found.metadata,
             "items": items,
         }
         return self.handler.send_json(200, document)
