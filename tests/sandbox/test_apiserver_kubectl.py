@@ -216,6 +216,37 @@ def test_get_in_chunks_returns_every_object(kubectl: Kubectl, sandbox: SandboxFe
     assert len(pages) == 3 and sum("continue=" in r.query for r in pages) == 2
 
 
+def test_delete_waits_for_the_glbc_finalizer_and_orphan_leaves_pods(
+    kubectl: Kubectl, sandbox: SandboxFederation
+) -> None:
+    cluster = sandbox.cluster(CONTEXT)
+    kubectl("create", "-f", kubectl.manifest())
+    finalizer = "networking.gke.io/ingress-finalizer-V2"
+
+    def held() -> bool:
+        ingress = cluster.store.get("ingresses", "default", "web")
+        return finalizer in (ingress["metadata"].get("finalizers") or [])
+
+    _wait_for(held, "the GLBC's finalizer")
+    _wait_for(lambda: len(cluster.store.list("pods", "default", "app=web")) == 2, "two pods")
+    since = cluster.store.resource_version
+    assert kubectl("delete", "ingress", "web").stdout.strip() == (
+        'ingress.networking.k8s.io "web" deleted'
+    )
+    changes = [
+        (event.type, event.object["metadata"].get("finalizers"))
+        for event in cluster.store.events_since(since) or []
+        if event.resource == "ingresses"
+    ]
+    assert changes == [("MODIFIED", [finalizer]), ("MODIFIED", None), ("DELETED", None)]
+    assert not [key for key in sandbox.simulation.gce.specs() if key[0] == CONTEXT]
+
+    deleted = kubectl("delete", "rs", "web", "--cascade=orphan").stdout.strip()
+    assert deleted == 'replicaset.apps "web" deleted'
+    pods = cluster.store.list("pods", "default", "app=web")
+    assert len(pods) == 2 and not any(p["metadata"].get("ownerReferences") for p in pods)
+
+
 def test_explain_reads_the_openapi_documents(kubectl: Kubectl) -> None:
     explained = kubectl("explain", "ingress.spec.rules").stdout
     assert explained.splitlines()[:3] == [

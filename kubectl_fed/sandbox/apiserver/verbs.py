@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from kubectl_fed.sandbox.apiserver import fieldvalidation, paging, patching
+from kubectl_fed.sandbox.apiserver import deletion, fieldvalidation, paging, patching
 from kubectl_fed.sandbox.apiserver.access import forbidden
 from kubectl_fed.sandbox.apiserver.errors import (
     ApiError,
@@ -233,15 +233,24 @@ class ResourceVerbs:
 
     def _delete(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
         options = self.handler.json_body(body) if body.strip() else {}
-        policy = options.get("propagationPolicy") or self.handler.query.get("propagationPolicy")
+        query = self.handler.query
+        policy = deletion.propagation(
+            options.get("propagationPolicy") or query.get("propagationPolicy")
+        )
+        orphan = options.get("orphanDependents", query.get("orphanDependents") == "true")
+        grace = options.get("gracePeriodSeconds", query.get("gracePeriodSeconds"))
         dry_run = dry_run or options.get("dryRun") == ["All"]
         obj = self.handler.cluster.store.delete(
             target.plural,
             target.namespace,
             str(target.name),
             dry_run=dry_run,
-            orphan=policy == "Orphan",
+            orphan=orphan is True,
+            propagation=policy,
+            grace_period=deletion.requested_grace(grace),
         )
+        if not dry_run and self._exists(target):  # marked, not yet removed: the object
+            return self._send_object(200, target, obj)
         if target.plural in RETURN_DELETED_OBJECT:
             return self.handler.send_json(200, obj)
         details: JSON = {"name": target.name, "kind": target.plural, "uid": obj["metadata"]["uid"]}

@@ -3,7 +3,9 @@
 For every ingress of class gce (or no class) it builds a load balancer in the emulated
 GCE project, named after the cluster's `kube-system/ingress-uid`, then writes back what
 the real controller writes: `status.loadBalancer`, the `ingress.kubernetes.io/*`
-annotations and its events (ADD, CREATE ip: ..., Translate warnings).
+annotations and its events (ADD, CREATE ip: ..., Translate warnings). Like GKE's, it holds
+every such ingress with the finalizer `networking.gke.io/ingress-finalizer-V2`, which it
+removes once a deleted ingress's load balancer is released.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.sandbox.apiserver.deletion import is_terminating
 from kubectl_fed.sandbox.apiserver.errors import ApiError
 from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.controllers import nodes as topo
@@ -48,6 +51,8 @@ KEYS = (
     "ssl-cert",
 )
 HEALTHY, UNHEALTHY, UNKNOWN = "HEALTHY", "UNHEALTHY", "Unknown"
+# what GKE's ingress controller holds every Ingress with until its load balancer is removed
+FINALIZER = "networking.gke.io/ingress-finalizer-V2"
 
 
 class GlbcController:
@@ -62,16 +67,31 @@ class GlbcController:
         self._warned: dict[str, str] = {}
 
     def reconcile(self) -> None:
-        ingresses = [i for i in self._store.list("ingresses") if is_gce_ingress(i)]
+        listed = self._store.list("ingresses")
+        ingresses = [i for i in listed if is_gce_ingress(i) and not is_terminating(i)]
         live = {(i["metadata"]["namespace"], i["metadata"]["name"]) for i in ingresses}
         if ingresses:  # else the cluster's Services and Endpoints need no reading
             context = self._context()
             for ingress in ingresses:
+                meta = ingress["metadata"]
                 with contextlib.suppress(ApiError):  # changed meanwhile: next pass retries
+                    if FINALIZER not in (meta.get("finalizers") or []):
+                        self._set_finalizers(ingress, [*(meta.get("finalizers") or []), FINALIZER])
                     self._sync(ingress, context)
         for cluster, namespace, name in self._gce.specs():
             if cluster == self._cluster and (namespace, name) not in live:
                 self._gce.release_load_balancer(cluster, namespace, name)
+        for ingress in listed:  # deleted or left the class: its load balancer is gone
+            finalizers = ingress["metadata"].get("finalizers") or []
+            key = (ingress["metadata"]["namespace"], ingress["metadata"]["name"])
+            if FINALIZER in finalizers and key not in live:
+                with contextlib.suppress(ApiError):
+                    self._set_finalizers(ingress, [f for f in finalizers if f != FINALIZER])
+
+    def _set_finalizers(self, ingress: JSON, finalizers: list[str]) -> None:
+        meta = ingress["metadata"]
+        patch = {"metadata": {"finalizers": finalizers or None}}
+        self._store.patch("ingresses", meta["namespace"], meta["name"], patch)
 
     def _context(self) -> _Context:
         uid, firewall_uid = self._glbc_uid()
