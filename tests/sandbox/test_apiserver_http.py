@@ -226,3 +226,27 @@ def test_lists_page_with_limit_and_continue(member: SandboxFederation) -> None:
     stale = raw_request(member, cluster, "GET", f"{CONFIGMAPS}?limit=2&continue={token}")
     assert (stale.status, stale.json().get("reason")) == (410, "Expired"), stale.text[:300]
     assert stale.json()["message"].startswith("The provided continue parameter is too old")
+
+
+def test_watch_from_a_version_bookmarks_and_expiry(member: SandboxFederation) -> None:
+    cluster = member.clusters[0]
+    start = cluster.store.resource_version
+    cluster.store.create("configmaps", "default", {"metadata": {"name": "after"}})
+    query = f"?watch=true&resourceVersion={start}&timeoutSeconds=1&allowWatchBookmarks=true"
+    events = watch_events(raw_request(member, cluster, "GET", CONFIGMAPS + query).text)
+    assert [event["type"] for event in events] == ["ADDED", "BOOKMARK"]
+    assert events[0]["object"]["metadata"]["name"] == "after"
+    bookmark = events[1]["object"]
+    assert bookmark["kind"] == "ConfigMap" and bookmark["metadata"]["resourceVersion"] == str(
+        cluster.store.resource_version
+    )
+    for step in range(1010):  # more changes than the cluster's history keeps (1000)
+        cluster.store.patch("configmaps", "default", "after", {"data": {"n": str(step)}})
+    expired = raw_request(
+        member, cluster, "GET", f"{CONFIGMAPS}?watch=true&resourceVersion={start}"
+    )
+    (event,) = watch_events(expired.text)
+    assert event["type"] == "ERROR" and event["object"]["code"] == 410
+    assert event["object"]["message"] == (
+        f"too old resource version: {start} ({cluster.store.history_start})"
+    )

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -257,6 +258,29 @@ def test_explain_reads_the_openapi_documents(kubectl: Kubectl) -> None:
     assert "FIELD: rules <[]IngressRule>" in explained
     fields = explained.split("FIELDS:")[1]
     assert "host\t<string>" in fields and "http\t<HTTPIngressRuleValue>" in fields
+
+
+def test_get_watch_from_a_version_the_cluster_no_longer_holds(
+    kubectl: Kubectl, sandbox: SandboxFederation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = sandbox.cluster(CONTEXT).store
+    store.create("configmaps", "default", {"metadata": {"name": "one"}})
+    store.create("leases", "default", {"metadata": {"name": "busy"}, "spec": {}})
+    listed = store.snapshot
+
+    def then_busy(resource: str, *args: Any) -> tuple[list[dict[str, Any]], int]:
+        """The list kubectl watches from is outdated at once: its version leaves the history."""
+        found = listed(resource, *args)
+        if resource == "configmaps":
+            for step in range(1010):
+                store.patch("leases", "default", "busy", {"spec": {"leaseTransitions": step}})
+        return found
+
+    monkeypatch.setattr(store, "snapshot", then_busy)
+    lines = kubectl("get", "configmaps", "-w").stdout.splitlines()  # ends with the stream
+    assert [line.split()[:2] for line in lines[:2]] == [["NAME", "DATA"], ["one", "0"]]
+    assert lines[2].split() == ["STATUS", "REASON", "MESSAGE"]
+    assert lines[3].split()[:5] == ["Failure", "Expired", "too", "old", "resource"]
 
 
 def test_scale_through_the_scale_subresource(kubectl: Kubectl, sandbox: SandboxFederation) -> None:

@@ -378,6 +378,12 @@ class Store:
 
         return unsubscribe
 
+    @property
+    def history_start(self) -> int:
+        """The oldest version a watch may start from: every event after it is kept."""
+        with self._lock:
+            return self._history[0].resource_version - 1 if self._history else self._counter
+
     def events_since(self, resource_version: int) -> builtins.list[WatchEvent] | None:
         """Recorded events after `resource_version`; None when they are no longer all kept."""
         with self._lock:
