@@ -4,7 +4,8 @@ For every ingress of class gce (or no class) it builds a load balancer in the em
 GCE project, named after the cluster's `kube-system/ingress-uid`, then writes back what
 the real controller writes: `status.loadBalancer`, the `ingress.kubernetes.io/*`
 annotations and its events (ADD, CREATE ip: ..., Translate warnings). Like GKE's, it holds
-every such ingress with the finalizer `networking.gke.io/ingress-finalizer-V2`, which it
+every such ingress it has built a load balancer for with the finalizer
+`networking.gke.io/ingress-finalizer-V2` (written with its first annotations), which it
 removes once a deleted ingress's load balancer is released.
 """
 
@@ -73,10 +74,7 @@ class GlbcController:
         if ingresses:  # else the cluster's Services and Endpoints need no reading
             context = self._context()
             for ingress in ingresses:
-                meta = ingress["metadata"]
                 with contextlib.suppress(ApiError):  # changed meanwhile: next pass retries
-                    if FINALIZER not in (meta.get("finalizers") or []):
-                        self._set_finalizers(ingress, [*(meta.get("finalizers") or []), FINALIZER])
                     self._sync(ingress, context)
         for cluster, namespace, name in self._gce.specs():
             if cluster == self._cluster and (namespace, name) not in live:
@@ -183,11 +181,13 @@ class GlbcController:
             for key in KEYS
             if current.get(PREFIX + key) != (wanted[key] or None)
         }
-        if patch:
-            meta = ingress["metadata"]
-            self._store.patch(
-                "ingresses", meta["namespace"], meta["name"], {"metadata": {"annotations": patch}}
-            )
+        meta = ingress["metadata"]
+        changes: JSON = {"annotations": patch} if patch else {}
+        finalizers = meta.get("finalizers") or []
+        if FINALIZER not in finalizers:  # the load balancer it guards now exists
+            changes["finalizers"] = [*finalizers, FINALIZER]
+        if changes:
+            self._store.patch("ingresses", meta["namespace"], meta["name"], {"metadata": changes})
 
     def _write_status(self, ingress: JSON, ip: str) -> None:
         meta = ingress["metadata"]
