@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,9 @@ KEYS = (
 HEALTHY, UNHEALTHY, UNKNOWN = "HEALTHY", "UNHEALTHY", "Unknown"
 # what GKE's ingress controller holds every Ingress with until its load balancer is removed
 FINALIZER = "networking.gke.io/ingress-finalizer-V2"
+# GKE's controller takes seconds to act on a new Ingress; the sandbox's waits a tenth, so a
+# client's write right after its create is not raced by the controller's first one.
+FIRST_SYNC_DELAY = 0.1
 
 
 class GlbcController:
@@ -66,14 +70,16 @@ class GlbcController:
         self._events = EventRecorder(store, COMPONENT)
         self._added: set[str] = set()
         self._warned: dict[str, str] = {}
+        self._seen: dict[str, float] = {}  # ingress uid -> when this controller first saw it
 
-    def reconcile(self) -> None:
+    def reconcile(self) -> float | None:
         listed = self._store.list("ingresses")
         ingresses = [i for i in listed if is_gce_ingress(i) and not is_terminating(i)]
         live = {(i["metadata"]["namespace"], i["metadata"]["name"]) for i in ingresses}
-        if ingresses:  # else the cluster's Services and Endpoints need no reading
+        ready, due = self._noticed(ingresses)
+        if ready:  # else the cluster's Services and Endpoints need no reading
             context = self._context()
-            for ingress in ingresses:
+            for ingress in ready:
                 with contextlib.suppress(ApiError):  # changed meanwhile: next pass retries
                     self._sync(ingress, context)
         for cluster, namespace, name in self._gce.specs():
@@ -85,6 +91,21 @@ class GlbcController:
             if FINALIZER in finalizers and key not in live:
                 with contextlib.suppress(ApiError):
                     self._set_finalizers(ingress, [f for f in finalizers if f != FINALIZER])
+        return due
+
+    def _noticed(self, ingresses: list[JSON]) -> tuple[list[JSON], float | None]:
+        """The ingresses seen for at least FIRST_SYNC_DELAY, and when the next one is."""
+        now = time.monotonic()
+        uids = {i["metadata"]["uid"] for i in ingresses}
+        self._seen = {uid: at for uid, at in self._seen.items() if uid in uids}
+        ready, due = [], None
+        for ingress in ingresses:
+            wait = self._seen.setdefault(ingress["metadata"]["uid"], now) + FIRST_SYNC_DELAY - now
+            if wait <= 0:
+                ready.append(ingress)
+            else:
+                due = wait if due is None else min(due, wait)
+        return ready, due
 
     def _set_finalizers(self, ingress: JSON, finalizers: list[str]) -> None:
         meta = ingress["metadata"]
