@@ -108,7 +108,8 @@ def test_crud_round_trip_for_every_resource(
     result = resource.replace(body=replaced, namespace=namespace)
     assert result.to_dict()["metadata"]["labels"] == {"step": "replaced"}
 
-    resource.delete(name="crud-test", namespace=namespace)
+    # grace period 0: a pod bound to a node would otherwise be Terminating for a while
+    resource.delete(name="crud-test", namespace=namespace, body={"gracePeriodSeconds": 0})
     with pytest.raises(ApiException) as missing:
         resource.get(name="crud-test", namespace=namespace)
     assert missing.value.status == 404

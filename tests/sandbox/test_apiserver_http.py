@@ -50,11 +50,7 @@ def test_discovery_legacy_and_aggregated(
     assert aggregated.json()["kind"] == "APIGroupDiscoveryList"
 
 
-def test_openapi_and_unknown_paths_are_not_found(
-    sandbox: SandboxFederation, cluster: SandboxCluster
-) -> None:
-    for path in ("/openapi/v2", "/openapi/v3"):
-        assert raw_request(sandbox, cluster, "GET", path).status == 404
+def test_unknown_paths_are_not_found(sandbox: SandboxFederation, cluster: SandboxCluster) -> None:
     unknown = raw_request(sandbox, cluster, "GET", "/api/v1/widgets")
     assert unknown.status == 404 and unknown.json()["reason"] == "NotFound"
     assert (
@@ -209,3 +205,48 @@ def test_service_ports_take_only_integers(
     assert [
         s for s in cluster.store.list("services", "default") if s["metadata"]["name"] == "odd-port"
     ] == []
+
+
+def test_lists_page_with_limit_and_continue(member: SandboxFederation) -> None:
+    cluster = member.clusters[0]
+    for name in ("a", "b", "c"):
+        cluster.store.create("configmaps", "default", {"metadata": {"name": name}})
+    first = raw_request(member, cluster, "GET", CONFIGMAPS + "?limit=2").json()
+    assert [item["metadata"]["name"] for item in first["items"]] == ["a", "b"]
+    assert first["metadata"]["remainingItemCount"] == 1
+    token = first["metadata"]["continue"]
+    rest = raw_request(member, cluster, "GET", f"{CONFIGMAPS}?limit=2&continue={token}").json()
+    assert [item["metadata"]["name"] for item in rest["items"]] == ["c"]
+    assert "continue" not in rest["metadata"]
+    assert rest["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
+    selected = raw_request(member, cluster, "GET", CONFIGMAPS + "?limit=1&labelSelector=x!=y")
+    assert "remainingItemCount" not in selected.json()["metadata"]
+    for step in range(1010):  # more changes than the cluster's history keeps (1000)
+        cluster.store.patch("configmaps", "default", "a", {"data": {"n": str(step)}})
+    stale = raw_request(member, cluster, "GET", f"{CONFIGMAPS}?limit=2&continue={token}")
+    assert (stale.status, stale.json().get("reason")) == (410, "Expired"), stale.text[:300]
+    assert stale.json()["message"].startswith("The provided continue parameter is too old")
+
+
+def test_watch_from_a_version_bookmarks_and_expiry(member: SandboxFederation) -> None:
+    cluster = member.clusters[0]
+    start = cluster.store.resource_version
+    cluster.store.create("configmaps", "default", {"metadata": {"name": "after"}})
+    query = f"?watch=true&resourceVersion={start}&timeoutSeconds=1&allowWatchBookmarks=true"
+    events = watch_events(raw_request(member, cluster, "GET", CONFIGMAPS + query).text)
+    assert [event["type"] for event in events] == ["ADDED", "BOOKMARK"]
+    assert events[0]["object"]["metadata"]["name"] == "after"
+    bookmark = events[1]["object"]
+    assert bookmark["kind"] == "ConfigMap" and bookmark["metadata"]["resourceVersion"] == str(
+        cluster.store.resource_version
+    )
+    for step in range(1010):  # more changes than the cluster's history keeps (1000)
+        cluster.store.patch("configmaps", "default", "after", {"data": {"n": str(step)}})
+    expired = raw_request(
+        member, cluster, "GET", f"{CONFIGMAPS}?watch=true&resourceVersion={start}"
+    )
+    (event,) = watch_events(expired.text)
+    assert event["type"] == "ERROR" and event["object"]["code"] == 410
+    assert event["object"]["message"] == (
+        f"too old resource version: {start} ({cluster.store.history_start})"
+    )

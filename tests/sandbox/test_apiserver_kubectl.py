@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -96,9 +97,7 @@ def test_get_namespaces_and_nodes(kubectl: Kubectl) -> None:
 
 
 def test_create_get_describe_apply_delete(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
-    refused = kubectl("create", "-f", kubectl.manifest(), check=False)
-    assert refused.returncode == 1 and "--validate=false" in refused.stderr  # no OpenAPI served
-    created = kubectl("create", "--validate=false", "-f", kubectl.manifest()).stdout
+    created = kubectl("create", "-f", kubectl.manifest()).stdout  # default validation
     assert created.splitlines() == [
         "service/web created",
         "ingress.networking.k8s.io/web created",
@@ -131,9 +130,7 @@ def test_create_get_describe_apply_delete(kubectl: Kubectl, sandbox: SandboxFede
     assert "Name:             web" in described
     assert "Default backend:  web:80" in described
 
-    applied = kubectl(
-        "apply", "--server-side=false", "--validate=false", "-f", kubectl.manifest(replicas=3)
-    )
+    applied = kubectl("apply", "--server-side=false", "-f", kubectl.manifest(replicas=3))
     assert "replicaset.apps/web configured" in applied.stdout
     assert store.get("replicasets", "default", "web")["spec"]["replicas"] == 3
     assert (
@@ -185,8 +182,111 @@ def test_get_watch_sees_a_change(kubectl: Kubectl, sandbox: SandboxFederation) -
     assert [line[:2] for line in lines[1:]] == [["seen", "1"], ["seen", "2"]]
 
 
+def test_a_typo_is_refused_by_strict_field_validation(
+    kubectl: Kubectl, sandbox: SandboxFederation
+) -> None:
+    typo = kubectl.tmp_path / "typo.yaml"
+    typo.write_text(MANIFEST.split("---\n")[2].replace("replicas: REPLICAS", "replcas: 3"))
+    for verb in ("create", "apply"):
+        refused = kubectl(verb, "-f", str(typo), check=False)
+        assert refused.returncode == 1
+        assert refused.stderr.rstrip().endswith(
+            'ReplicaSet in version "v1" cannot be handled as a ReplicaSet: '
+            'strict decoding error: unknown field "spec.replcas"'
+        )
+    kubectl("create", "-f", kubectl.manifest())
+    patched = kubectl("apply", "-f", str(typo), check=False)  # a strategic merge patch now
+    assert patched.returncode == 1
+    assert "\nThe request is invalid: patch: Invalid value: " in patched.stderr
+    assert patched.stderr.rstrip().endswith('strict decoding error: unknown field "spec.replcas"')
+    replaced = kubectl("replace", "-f", str(typo), check=False)
+    assert "cannot be handled as a ReplicaSet" in replaced.stderr
+    warned = kubectl("replace", "--validate=warn", "-f", str(typo))
+    assert 'Warning: unknown field "spec.replcas"' in warned.stderr
+    stored = sandbox.cluster(CONTEXT).store.get("replicasets", "default", "web")
+    assert "replcas" not in stored["spec"]  # dropped, as decoding into upstream's types does
+
+
+def test_get_in_chunks_returns_every_object(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
+    cluster = sandbox.cluster(CONTEXT)
+    for name in ("one", "two", "three"):
+        cluster.store.create("configmaps", "default", {"metadata": {"name": name}})
+    listed = kubectl("get", "configmaps", "--chunk-size=1", "-o", "name").stdout.split()
+    assert listed == [f"configmap/{name}" for name in ("one", "three", "two")]
+    pages = [r for r in cluster.requests.records() if "limit=1" in r.query]
+    assert len(pages) == 3 and sum("continue=" in r.query for r in pages) == 2
+
+
+def test_delete_waits_for_the_glbc_finalizer_and_orphan_leaves_pods(
+    kubectl: Kubectl, sandbox: SandboxFederation
+) -> None:
+    cluster = sandbox.cluster(CONTEXT)
+    kubectl("create", "-f", kubectl.manifest())
+    finalizer = "networking.gke.io/ingress-finalizer-V2"
+
+    def held() -> bool:
+        ingress = cluster.store.get("ingresses", "default", "web")
+        return finalizer in (ingress["metadata"].get("finalizers") or [])
+
+    _wait_for(held, "the GLBC's finalizer")
+    _wait_for(lambda: len(cluster.store.list("pods", "default", "app=web")) == 2, "two pods")
+    since = cluster.store.resource_version
+    assert kubectl("delete", "ingress", "web").stdout.strip() == (
+        'ingress.networking.k8s.io "web" deleted'
+    )
+    changes = [
+        (event.type, event.object["metadata"].get("finalizers"))
+        for event in cluster.store.events_since(since) or []
+        if event.resource == "ingresses"
+    ]
+    # marked (the finalizer still there), released by the GLBC, then removed
+    assert changes[0] == ("MODIFIED", [finalizer])
+    assert changes[-2:] == [("MODIFIED", None), ("DELETED", None)]
+    assert not [key for key in sandbox.simulation.gce.specs() if key[0] == CONTEXT]
+
+    deleted = kubectl("delete", "rs", "web", "--cascade=orphan").stdout.strip()
+    assert deleted == 'replicaset.apps "web" deleted'
+    pods = cluster.store.list("pods", "default", "app=web")
+    assert len(pods) == 2 and not any(p["metadata"].get("ownerReferences") for p in pods)
+
+
+def test_explain_reads_the_openapi_documents(kubectl: Kubectl) -> None:
+    explained = kubectl("explain", "ingress.spec.rules").stdout
+    assert explained.splitlines()[:3] == [
+        "GROUP:      networking.k8s.io",
+        "KIND:       Ingress",
+        "VERSION:    v1",
+    ]
+    assert "FIELD: rules <[]IngressRule>" in explained
+    fields = explained.split("FIELDS:")[1]
+    assert "host\t<string>" in fields and "http\t<HTTPIngressRuleValue>" in fields
+
+
+def test_get_watch_from_a_version_the_cluster_no_longer_holds(
+    kubectl: Kubectl, sandbox: SandboxFederation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = sandbox.cluster(CONTEXT).store
+    store.create("configmaps", "default", {"metadata": {"name": "one"}})
+    store.create("leases", "default", {"metadata": {"name": "busy"}, "spec": {}})
+    listed = store.snapshot
+
+    def then_busy(resource: str, *args: Any) -> tuple[list[dict[str, Any]], int]:
+        """The list kubectl watches from is outdated at once: its version leaves the history."""
+        found = listed(resource, *args)
+        if resource == "configmaps":
+            for step in range(1010):
+                store.patch("leases", "default", "busy", {"spec": {"leaseTransitions": step}})
+        return found
+
+    monkeypatch.setattr(store, "snapshot", then_busy)
+    lines = kubectl("get", "configmaps", "-w").stdout.splitlines()  # ends with the stream
+    assert [line.split()[:2] for line in lines[:2]] == [["NAME", "DATA"], ["one", "0"]]
+    assert lines[2].split() == ["STATUS", "REASON", "MESSAGE"]
+    assert lines[3].split()[:5] == ["Failure", "Expired", "too", "old", "resource"]
+
+
 def test_scale_through_the_scale_subresource(kubectl: Kubectl, sandbox: SandboxFederation) -> None:
-    kubectl("create", "--validate=false", "-f", kubectl.manifest())
+    kubectl("create", "-f", kubectl.manifest())
     assert kubectl("scale", "rs", "web", "--replicas=4").stdout.strip() == (
         "replicaset.apps/web scaled"
     )

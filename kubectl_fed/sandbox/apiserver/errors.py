@@ -86,6 +86,11 @@ def path_not_found() -> ApiError:
     )
 
 
+def not_acceptable() -> ApiError:
+    message = "only the following media types are accepted: application/json"
+    return ApiError(status_body(406, "NotAcceptable", message, {}))
+
+
 def unsupported_media_type(content_type: str) -> ApiError:
     message = f'the body of the request was in an unknown format - accepted media types include: application/json, application/merge-patch+json, application/strategic-merge-patch+json, application/json-patch+json, application/apply-patch+yaml; got "{content_type}"'  # noqa: E501
     return ApiError(status_body(415, "UnsupportedMediaType", message, {}))

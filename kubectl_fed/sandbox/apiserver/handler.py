@@ -9,14 +9,16 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from kubectl_fed.sandbox.apiserver import discovery, faults
+from kubectl_fed.sandbox.apiserver import discovery, faults, openapi
 from kubectl_fed.sandbox.apiserver.access import forbidden_path
 from kubectl_fed.sandbox.apiserver.errors import (
     ApiError,
     bad_request,
+    not_acceptable,
     path_not_found,
     status_body,
 )
+from kubectl_fed.sandbox.apiserver.fieldvalidation import warning_header
 from kubectl_fed.sandbox.apiserver.requestlog import RequestRecord
 from kubectl_fed.sandbox.apiserver.routes import ResourcePath, parse_resource_path
 from kubectl_fed.sandbox.apiserver.seed import KUBERNETES_VERSION
@@ -69,6 +71,7 @@ class ApiHandler(BaseHTTPRequestHandler):
         self.url_path, self.query_text = split.path.rstrip("/") or "/", split.query
         self.query = {key: values[-1] for key, values in parse_qs(split.query).items()}
         code, self.logged = 500, False
+        self.warnings: list[str] = []  # sent as `Warning` headers with the answer
         self.cluster.requests.begin()
         try:
             body = self._read_body()
@@ -147,8 +150,8 @@ class ApiHandler(BaseHTTPRequestHandler):
             return self.send_text(200, "ok")
         if path == "/version":
             return self.send_json(200, VERSION)
-        if path.startswith("/openapi/"):
-            return self.send_text(404, "404 page not found\n")
+        if path == "/openapi/v2" or path.startswith("/openapi/v3"):
+            return self._openapi(path)
         document = self._discovery(path)
         if document is not None:
             return document
@@ -159,6 +162,23 @@ class ApiHandler(BaseHTTPRequestHandler):
         if target.plural == "selfsubjectaccessreviews":
             return verbs.access_review(body)
         return verbs.serve(target, body)
+
+    def _openapi(self, path: str) -> int:
+        accept = self.headers.get("Accept") or "*/*"
+        if not any(kind in accept for kind in ("application/json", "*/*", "application/*")):
+            raise not_acceptable()
+        if path == "/openapi/v2":
+            return self._send(200, openapi.v2_document(), "application/json", None)
+        if path == "/openapi/v3":
+            return self.send_json(200, openapi.v3_index())
+        key = path.removeprefix(openapi.V3_PREFIX)
+        document = openapi.v3_document(key)
+        if document is None:
+            raise path_not_found()
+        headers = {"Etag": f'"{openapi.v3_hash(key)}"'}
+        if self.query.get("hash") == openapi.v3_hash(key):
+            headers["Cache-Control"] = "public, immutable"
+        return self._send(200, document, "application/json", headers)
 
     def _discovery(self, path: str) -> int | None:
         if path in ("/api", "/apis"):
@@ -235,9 +255,13 @@ class ApiHandler(BaseHTTPRequestHandler):
         self.send_response(code)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-cache, private")
-        for name, value in (headers or {}).items():
+        headers = headers or {}
+        if "Cache-Control" not in headers:
+            self.send_header("Cache-Control", "no-cache, private")
+        for name, value in headers.items():
             self.send_header(name, value)
+        for warning in getattr(self, "warnings", []):
+            self.send_header("Warning", warning_header(warning))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)

@@ -9,6 +9,7 @@ are merged item by item; other lists are replaced. The `$patch`, `$retainKeys`,
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from typing import Any
 
 from kubectl_fed.sandbox.apiserver.errors import bad_request
@@ -82,6 +83,27 @@ def _apply_key(result: JSON, key: str, value: Any) -> None:
             result.pop(key, None)
         else:
             result[key] = merged
+
+
+def apply_patch(current: JSON, patch: Any, patch_type: str) -> Any:
+    """`current` with a `merge`, `strategic` or `json` patch applied (a new object)."""
+    if patch_type == "json":
+        return json_patch(current, patch)
+    if not isinstance(patch, dict):
+        raise bad_request("the patch must be a JSON object")
+    if patch_type == "merge":
+        return merge_patch(current, patch)
+    return strategic_merge_patch(current, patch)
+
+
+def merge_key_for(field: str, item_fields: Collection[str]) -> str | None:
+    """The merge key of list `field` whose items declare `item_fields` (for schemas)."""
+    return next((key for key in _MERGE_KEYS.get(field, ()) if key in item_fields), None)
+
+
+def merges_as_set(field: str) -> bool:
+    """Whether primitive list `field` is merged as a set."""
+    return field in _MERGED_PRIMITIVE_LISTS
 
 
 def _merge_key(field: str, items: list[Any]) -> str | None:

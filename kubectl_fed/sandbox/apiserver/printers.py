@@ -256,7 +256,7 @@ def quota_cells(quota: JsonObject, now: datetime) -> Cells:
     for resource in sorted(hard):
         column = limits if resource.startswith("limits.") else requests
         column.append(f"{resource}: {used.get(resource, '0')}/{hard[resource]}")
-    return [object_name(quota), object_age(quota, now), ", ".join(requests), ", ".join(limits)]
+    return [object_name(quota), ", ".join(requests), ", ".join(limits), object_age(quota, now)]
 
 
 def replica_set_cells(replica_set: JsonObject, now: datetime) -> Cells:

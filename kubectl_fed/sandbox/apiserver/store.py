@@ -7,8 +7,9 @@ cluster's resourceVersion counter and is delivered to subscribers as a `WatchEve
 Semantics kept from upstream: uid, resourceVersion, generation (bumped on spec change),
 creationTimestamp, generateName, namespace defaulting and 404 for a missing namespace,
 AlreadyExists / Conflict (stale resourceVersion) / Invalid errors, status subresources,
-clusterIP and nodePort allocation, and background cascading deletion through
-ownerReferences. Every failure raises `ApiError`, which carries the `Status` body.
+clusterIP and nodePort allocation, finalizers and graceful deletion, and the garbage
+collector's propagation policies through ownerReferences. Every failure raises `ApiError`,
+which carries the `Status` body.
 
 Subscribers run in the writer's thread while the store lock is held, so they see
 events in order; they must be quick and must not write to the store themselves
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kubectl_fed.sandbox.apiserver import ownership, patching
+from kubectl_fed.sandbox.apiserver import deletion, ownership, patching
 from kubectl_fed.sandbox.apiserver.defaults import default_on_create
 from kubectl_fed.sandbox.apiserver.errors import (
     already_exists,
@@ -253,7 +254,9 @@ class Store:
                 return new
             live = self._managers.get((kind.plural, key), {})
             managers = owners(old, new, live if requested is None or subresource else requested)
-            return self._store("MODIFIED", kind, key, new, old, owners=managers)
+            stored = self._store("MODIFIED", kind, key, new, old, owners=managers)
+            self._finish(kind, key)  # its last finalizer removed: a terminating object goes
+            return stored
 
     def patch(
         self,
@@ -288,7 +291,7 @@ class Store:
                 raise not_found(kind, name)
             # a patch may edit metadata.managedFields too, as upstream
             current = self.with_managed_fields(resource, copy.deepcopy(current))
-            patched = self._patched(current, patch, patch_type)
+            patched = patching.apply_patch(current, patch, patch_type)
             if not isinstance(patched, dict):
                 raise bad_request("the patch did not produce an object")
             return self.update(
@@ -336,9 +339,22 @@ class Store:
         *,
         dry_run: bool = False,
         orphan: bool = False,
+        propagation: str = "Background",
+        grace_period: int | None = None,
     ) -> JSON:
-        """Delete and return the last state; dependents (ownerReferences) go too unless `orphan`."""
+        """Delete as kube-apiserver does and return the object's state after the call.
+
+        An object with finalizers, or a pod bound to a node (for its grace period, see
+        `deletion.grace_seconds`), is only marked: `deletionTimestamp` and
+        `deletionGracePeriodSeconds` are set and it stays until its finalizers are removed
+        (and, for a pod, until it is deleted again with grace period 0, as the kubelet does).
+        The garbage collector acts on `ownerReferences` as upstream's: `Background` (the
+        default) deletes the dependents once the owner is gone, `Foreground` deletes them
+        first and keeps the owner (finalizer `foregroundDeletion`) until they are gone,
+        `Orphan` (or `orphan=True`) removes the owner's references from its dependents.
+        """
         kind = _kind(resource)
+        policy = "Orphan" if orphan else propagation
         with self._lock:
             key = self._key(kind, namespace, name)
             obj = self._objects[resource].get(key)
@@ -346,10 +362,7 @@ class Store:
                 raise not_found(kind, name)
             if dry_run:
                 return copy.deepcopy(obj)
-            removed = self._remove(kind, key, cascade=not orphan)
-            if orphan:
-                self._orphan_dependents(removed["metadata"]["uid"])
-            return removed
+            return self._delete(kind, key, policy, grace_period)
 
     # ---- watch -------------------------------------------------------------------------
 
@@ -364,6 +377,12 @@ class Store:
                     self._subscribers.remove(callback)
 
         return unsubscribe
+
+    @property
+    def history_start(self) -> int:
+        """The oldest version a watch may start from: every event after it is kept."""
+        with self._lock:
+            return self._history[0].resource_version - 1 if self._history else self._counter
 
     def events_since(self, resource_version: int) -> builtins.list[WatchEvent] | None:
         """Recorded events after `resource_version`; None when they are no longer all kept."""
@@ -417,7 +436,12 @@ class Store:
         obj["apiVersion"], obj["kind"] = kind.api_version, kind.kind
         meta["uid"] = str(uuid.uuid4())
         meta["creationTimestamp"] = now_timestamp()
-        for transient in ("resourceVersion", "deletionTimestamp", "selfLink"):
+        for transient in (
+            "resourceVersion",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "selfLink",
+        ):
             meta.pop(transient, None)
         if kind.tracks_generation:
             meta["generation"] = 1
@@ -441,9 +465,19 @@ class Store:
             result["status"] = new.get("status", {})
             return result
         meta = new.setdefault("metadata", {})
-        for kept in ("uid", "creationTimestamp", "name", "namespace", "generation"):
+        for kept in (
+            "uid",
+            "creationTimestamp",
+            "name",
+            "namespace",
+            "generation",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+        ):
             if kept in old["metadata"]:
                 meta[kept] = old["metadata"][kept]
+            else:
+                meta.pop(kept, None)
         meta.pop("resourceVersion", None)
         new["apiVersion"], new["kind"] = kind.api_version, kind.kind
         if kind.has_status:
@@ -462,16 +496,6 @@ class Store:
             errors = self.services.prepare(new, old, others)
         if errors:
             raise invalid(kind, str(new.get("metadata", {}).get("name", "")), errors)
-
-    @staticmethod
-    def _patched(current: JSON, patch: Any, patch_type: str) -> Any:
-        if patch_type == "json":
-            return patching.json_patch(current, patch)
-        if not isinstance(patch, dict):
-            raise bad_request("the patch must be a JSON object")
-        if patch_type == "merge":
-            return patching.merge_patch(current, patch)
-        return patching.strategic_merge_patch(current, patch)
 
     def _store(
         self,
@@ -494,7 +518,41 @@ class Store:
         self._emit(WatchEvent(event_type, kind.plural, copy.deepcopy(obj), old))
         return copy.deepcopy(obj)
 
-    def _remove(self, kind: Kind, key: Key, *, cascade: bool) -> JSON:
+    def _delete(self, kind: Kind, key: Key, policy: str, grace_period: int | None) -> JSON:
+        obj = self._objects[kind.plural][key]
+        meta = obj["metadata"]
+        grace = deletion.grace_seconds(kind.plural, obj, grace_period)
+        if deletion.is_terminating(obj):
+            if grace or not meta.get("deletionGracePeriodSeconds"):
+                return copy.deepcopy(obj)  # already being deleted
+            grace = 0  # the kubelet's final delete of a pod: its grace period is over
+        if policy == "Orphan":
+            self._orphan_dependents(meta["uid"])
+        finalizers = builtins.list(meta.get("finalizers") or [])
+        dependents = self._dependents(meta["uid"]) if policy == "Foreground" else []
+        if dependents and deletion.FOREGROUND_FINALIZER not in finalizers:
+            finalizers.append(deletion.FOREGROUND_FINALIZER)
+        if not finalizers and not grace:
+            return self._remove(kind, key)
+        marked = copy.deepcopy(obj)
+        if finalizers:
+            marked["metadata"]["finalizers"] = finalizers
+        marked["metadata"].setdefault("deletionTimestamp", deletion.deletion_timestamp(grace))
+        marked["metadata"]["deletionGracePeriodSeconds"] = grace
+        managers = self._managers.get((kind.plural, key), {})
+        stored = self._store("MODIFIED", kind, key, marked, obj, owners=managers)
+        for plural, dependent in dependents:
+            if dependent in self._objects[plural]:
+                self._delete(KINDS[plural], dependent, "Foreground", None)
+        return stored
+
+    def _finish(self, kind: Kind, key: Key) -> None:
+        """Remove a terminating object once nothing holds it any more."""
+        obj = self._objects[kind.plural].get(key)
+        if obj is not None and deletion.removable(obj):
+            self._remove(kind, key)
+
+    def _remove(self, kind: Kind, key: Key) -> JSON:
         obj = self._objects[kind.plural].pop(key)
         self._managers.pop((kind.plural, key), None)
         self._counter += 1
@@ -502,39 +560,63 @@ class Store:
         self._emit(WatchEvent("DELETED", kind.plural, copy.deepcopy(obj)))
         if kind.plural == "namespaces":
             self._remove_namespace_contents(key[1])
-        elif cascade:
-            self._remove_dependents(obj["metadata"]["uid"])
+        else:
+            for plural, dependent in self._dependents(obj["metadata"]["uid"]):
+                if dependent in self._objects[plural]:
+                    self._delete(KINDS[plural], dependent, "Background", None)
+            for owner in obj["metadata"].get("ownerReferences") or []:
+                self._release_foreground_owner(str(owner.get("uid", "")))
         return copy.deepcopy(obj)
 
     def _remove_namespace_contents(self, namespace: str) -> None:
         for plural, objects in self._objects.items():
             for key in [k for k in objects if KINDS[plural].namespaced and k[0] == namespace]:
                 if key in objects:
-                    self._remove(KINDS[plural], key, cascade=False)
+                    self._remove(KINDS[plural], key)
 
-    def _remove_dependents(self, owner_uid: str) -> None:
-        for plural, objects in self._objects.items():
-            for key, obj in builtins.list(objects.items()):
-                owners = obj["metadata"].get("ownerReferences") or []
-                if key in objects and any(owner.get("uid") == owner_uid for owner in owners):
-                    self._remove(KINDS[plural], key, cascade=True)
+    def _dependents(self, owner_uid: str) -> builtins.list[tuple[str, Key]]:
+        """(plural, key) of every object with an ownerReference to `owner_uid`."""
+        return [
+            (plural, key)
+            for plural, objects in self._objects.items()
+            for key, obj in objects.items()
+            if any(o.get("uid") == owner_uid for o in obj["metadata"].get("ownerReferences") or [])
+        ]
 
     def _orphan_dependents(self, owner_uid: str) -> None:
-        """As the garbage collector orphans: the dependents lose their reference to the owner."""
+        for plural, key in self._dependents(owner_uid):
+            obj = self._objects[plural][key]
+            orphaned = copy.deepcopy(obj)
+            references = orphaned["metadata"]["ownerReferences"]
+            kept = [o for o in references if o.get("uid") != owner_uid]
+            if kept:
+                orphaned["metadata"]["ownerReferences"] = kept
+            else:
+                del orphaned["metadata"]["ownerReferences"]
+            managers = self._managers.get((plural, key), {})
+            self._store("MODIFIED", KINDS[plural], key, orphaned, obj, owners=managers)
+
+    def _release_foreground_owner(self, owner_uid: str) -> None:
+        """A dependent is gone: an owner deleted in the foreground goes once all are."""
+        if not owner_uid or self._dependents(owner_uid):
+            return
         for plural, objects in self._objects.items():
-            for obj in objects.values():
-                metadata = obj["metadata"]
-                owners = metadata.get("ownerReferences") or []
-                kept = [owner for owner in owners if owner.get("uid") != owner_uid]
-                if len(kept) == len(owners):
+            for key, obj in builtins.list(objects.items()):
+                meta = obj["metadata"]
+                if meta["uid"] != owner_uid:
                     continue
-                if kept:
-                    metadata["ownerReferences"] = kept
+                if deletion.FOREGROUND_FINALIZER not in (meta.get("finalizers") or []):
+                    return
+                released = copy.deepcopy(obj)
+                rest = [f for f in meta["finalizers"] if f != deletion.FOREGROUND_FINALIZER]
+                if rest:
+                    released["metadata"]["finalizers"] = rest
                 else:
-                    metadata.pop("ownerReferences", None)
-                self._counter += 1
-                metadata["resourceVersion"] = str(self._counter)
-                self._emit(WatchEvent("MODIFIED", plural, copy.deepcopy(obj)))
+                    del released["metadata"]["finalizers"]
+                managers = self._managers.get((plural, key), {})
+                self._store("MODIFIED", KINDS[plural], key, released, obj, owners=managers)
+                self._finish(KINDS[plural], key)
+                return
 
     def _emit(self, event: WatchEvent) -> None:
         self._history.append(event)

@@ -168,7 +168,6 @@ PRINTERS: dict[str, Printer] = {
     "resourcequotas": Printer(
         (
             NAME,
-            AGE,
             Column(
                 "Request",
                 "Request represents a minimum amount of cpu/memory that a container may consume.",
@@ -178,6 +177,7 @@ PRINTERS: dict[str, Printer] = {
                 "Limits control the maximum amount of cpu/memory that a container may use "
                 "independent of contention on the node.",
             ),
+            AGE,
         ),
         quota_cells,
     ),
@@ -202,13 +202,11 @@ PRINTERS: dict[str, Printer] = {
                 "Up-to-date",
                 "Total number of non-terminated pods targeted by this deployment that have "
                 "the desired template spec.",
-                type="integer",
             ),
             Column(
                 "Available",
                 "Total number of available pods (ready for at least minReadySeconds) "
                 "targeted by this deployment.",
-                type="integer",
             ),
             AGE,
             _CONTAINERS,
@@ -228,7 +226,7 @@ PRINTERS: dict[str, Printer] = {
                 "Type",
                 "Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types",
             ),
-            Column("Data", "Data contains the secret data.", type="integer"),
+            Column("Data", "Data contains the secret data."),
             AGE,
         ),
         secret_cells,
@@ -240,7 +238,6 @@ PRINTERS: dict[str, Printer] = {
                 "Secrets",
                 "Secrets is a list of the secrets in the same namespace that pods running "
                 "using this ServiceAccount are allowed to use.",
-                type="integer",
             ),
             AGE,
         ),

@@ -156,11 +156,28 @@ def _selector_text(selector: JSON) -> str:
 
 
 def validate_update(kind: Kind, new: JSON, old: JSON) -> list[FieldError]:
-    """Rules that compare an update with the stored object (immutable fields)."""
+    """Rules that compare an update with the stored object (immutable fields, finalizers)."""
+    errors = _new_finalizers(new, old)
     if kind.plural != "replicasets":
-        return []
+        return errors
     selector = (new.get("spec") or {}).get("selector") or {}
     if selector == ((old.get("spec") or {}).get("selector") or {}):
-        return []
+        return errors
     detail = f"Invalid value: {_selector_text(selector)}: field is immutable"
-    return [FieldError("spec.selector", "FieldValueInvalid", detail)]
+    return [*errors, FieldError("spec.selector", "FieldValueInvalid", detail)]
+
+
+def _new_finalizers(new: JSON, old: JSON) -> list[FieldError]:
+    """A terminating object takes no new finalizers."""
+    if not old["metadata"].get("deletionTimestamp"):
+        return []
+    before = set(old["metadata"].get("finalizers") or [])
+    added = [f for f in (new.get("metadata") or {}).get("finalizers") or [] if f not in before]
+    if not added:
+        return []
+    shown = ", ".join(f'"{f}"' for f in added)
+    detail = (
+        "Forbidden: no new finalizers can be added if the object is being deleted, "
+        f"found new finalizers []string{{{shown}}}"
+    )
+    return [FieldError("metadata.finalizers", "FieldValueForbidden", detail)]

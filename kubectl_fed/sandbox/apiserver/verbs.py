@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kubectl_fed.sandbox.apiserver import deletion, fieldvalidation, paging, patching
 from kubectl_fed.sandbox.apiserver.access import forbidden
 from kubectl_fed.sandbox.apiserver.errors import (
     ApiError,
@@ -96,7 +97,7 @@ class ResourceVerbs:
             obj = self.handler.cluster.store.create(
                 target.plural,
                 target.namespace,
-                self.handler.json_body(body),
+                self._checked_object(target, body),
                 dry_run=dry_run,
                 field_manager=self._field_manager(),
             )
@@ -106,7 +107,7 @@ class ResourceVerbs:
                 target.plural,
                 target.namespace,
                 str(target.name),
-                self.handler.json_body(body),
+                self._checked_object(target, body),
                 target.subresource,
                 dry_run=dry_run,
                 field_manager=self._field_manager(),
@@ -125,9 +126,14 @@ class ResourceVerbs:
             self.handler.query.get("labelSelector"),
             self.handler.query.get("fieldSelector"),
         )
+        store = self.handler.cluster.store
+        found = paging.page(
+            items, version, self.handler.query, kept=lambda rv: store.events_since(rv) is not None
+        )
+        items = found.items
         if self.handler.wants_table():
             table = self.handler.table(target, items)
-            table["metadata"] = {"resourceVersion": str(version)}
+            table["metadata"] = found.metadata
             return self.handler.send_json(200, table, content_type=TABLE_CONTENT_TYPE)
         for item in items:
             item.pop("apiVersion", None)
@@ -136,10 +142,36 @@ class ResourceVerbs:
         document = {
             "kind": list_kind(target.info.kind),
             "apiVersion": target.info.group_version,
-            "metadata": {"resourceVersion": str(version)},
+            "metadata": found.metadata,
             "items": items,
         }
         return self.handler.send_json(200, document)
+
+    def _validation(self) -> str:
+        return fieldvalidation.directive(self.handler.query.get("fieldValidation"))
+
+    def _checked_object(self, target: ResourcePath, body: bytes) -> JSON:
+        """A create or update body, after field validation (see `fieldvalidation`)."""
+        decoded = fieldvalidation.decode(body)
+        if not isinstance(decoded.value, dict):
+            raise bad_request("the request body must be a JSON object")
+        mode = self._validation()
+        self.handler.warnings += fieldvalidation.check_object(target.info, decoded, mode)
+        return decoded.value
+
+    def _checked_patch(self, target: ResourcePath, body: bytes, patch_type: str) -> Any:
+        """A merge, strategic merge or JSON patch, after field validation."""
+        decoded, mode = fieldvalidation.decode(body), self._validation()
+        patched = None
+        if patch_type == "json" and mode != "Ignore":
+            store = self.handler.cluster.store
+            current = store.get(target.plural, target.namespace, str(target.name))
+            current = store.with_managed_fields(target.plural, current)  # patchable, as upstream
+            patched = patching.apply_patch(current, decoded.value, patch_type)
+        self.handler.warnings += fieldvalidation.check_patch(
+            target.info, decoded, patch_type, patched, mode
+        )
+        return decoded.value
 
     def _decode_patch(self, body: bytes) -> tuple[Any, str]:
         content_type = (self.handler.headers.get("Content-Type") or "").split(";")[0].strip()
@@ -175,6 +207,8 @@ class ResourceVerbs:
         patch, patch_type = self._decode_patch(body)
         if patch_type == "apply" and not self.handler.query.get("fieldManager"):
             raise missing_field_manager()
+        if patch_type != "apply" and target.subresource is None:
+            patch = self._checked_patch(target, body, patch_type)
         store, name = self.handler.cluster.store, str(target.name)
         existed = self._exists(target)
         obj = store.patch(
@@ -199,15 +233,24 @@ class ResourceVerbs:
 
     def _delete(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
         options = self.handler.json_body(body) if body.strip() else {}
-        policy = options.get("propagationPolicy") or self.handler.query.get("propagationPolicy")
+        query = self.handler.query
+        policy = deletion.propagation(
+            options.get("propagationPolicy") or query.get("propagationPolicy")
+        )
+        orphan = options.get("orphanDependents", query.get("orphanDependents") == "true")
+        grace = options.get("gracePeriodSeconds", query.get("gracePeriodSeconds"))
         dry_run = dry_run or options.get("dryRun") == ["All"]
         obj = self.handler.cluster.store.delete(
             target.plural,
             target.namespace,
             str(target.name),
             dry_run=dry_run,
-            orphan=policy == "Orphan",
+            orphan=orphan is True,
+            propagation=policy,
+            grace_period=deletion.requested_grace(grace),
         )
+        if not dry_run and self._exists(target):  # marked, not yet removed: the object
+            return self._send_object(200, target, obj)
         if target.plural in RETURN_DELETED_OBJECT:
             return self.handler.send_json(200, obj)
         details: JSON = {"name": target.name, "kind": target.plural, "uid": obj["metadata"]["uid"]}

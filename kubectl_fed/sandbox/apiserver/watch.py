@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT_SECONDS = 1800
 POLL_SECONDS = 0.25
+BOOKMARK_SECONDS = 60
+BOOKMARK_BEFORE_END = 2
 
 
 def _start_version(handler: ApiHandler) -> int | None:
@@ -69,6 +71,14 @@ class _Stream:
         data = json.dumps({"type": event_type, "object": obj}).encode() + b"\n"
         self.handler.wfile.write(f"{len(data):X}\r\n".encode() + data + b"\r\n")
         self.handler.wfile.flush()
+
+    def bookmark(self, version: int) -> dict[str, Any]:
+        """A BOOKMARK event's object: only the kind and a resourceVersion."""
+        return {
+            "kind": self.target.info.kind,
+            "apiVersion": self.target.info.group_version,
+            "metadata": {"resourceVersion": str(version), "creationTimestamp": None},
+        }
 
     def send_event(self, event: WatchEvent) -> None:
         self.send(event.type, self._object(event))
@@ -122,30 +132,54 @@ def serve_watch(handler: ApiHandler, target: ResourcePath, as_table: bool) -> in
     stream.start()
     handler.log_request_status(200)
     if unsubscribe is None:
-        gone = status_body(410, "Expired", f"too old resource version: {start}")
+        message = f"too old resource version: {start} ({store.history_start})"
+        gone = status_body(410, "Expired", message)
         stream.send("ERROR", gone)
         stream.finish()
         return 200
     try:
         for obj in initial:
             stream.send_event(WatchEvent("ADDED", target.plural, obj))
-        _pump(handler, stream, events, timeout)
+        bookmarks = handler.query.get("allowWatchBookmarks") in ("true", "1")
+        _pump(handler, stream, events, timeout, bookmarks)
         stream.finish()
     finally:
         unsubscribe()
     return 200
 
 
+def _bookmark_times(start: float, timeout: float) -> list[float]:
+    """When a watch with bookmarks sends them: every minute, and once shortly before the
+    watch times out, so that a client can resume from a recent version (as upstream)."""
+    times = [start + BOOKMARK_SECONDS * n for n in range(1, int(timeout // BOOKMARK_SECONDS) + 1)]
+    times.append(start + max(timeout - BOOKMARK_BEFORE_END, timeout / 2))
+    return sorted(times)
+
+
 def _pump(
-    handler: ApiHandler, stream: _Stream, events: queue.Queue[WatchEvent], timeout: float
+    handler: ApiHandler,
+    stream: _Stream,
+    events: queue.Queue[WatchEvent],
+    timeout: float,
+    bookmarks: bool,
 ) -> None:
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
+    due = _bookmark_times(started, timeout) if bookmarks else []
     while not handler.cluster.stopping.is_set():
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        now = time.monotonic()
+        if now >= deadline:
             return
+        if due and now >= due[0]:
+            version = handler.cluster.store.resource_version
+            if events.empty():  # every event up to `version` was sent: a safe resume point
+                due.pop(0)
+                stream.send("BOOKMARK", stream.bookmark(version))
+        wait = min(POLL_SECONDS, deadline - now)
+        if due:
+            wait = min(wait, max(due[0] - now, 0.0))
         try:
-            event = events.get(timeout=min(POLL_SECONDS, remaining))
+            event = events.get(timeout=wait)
         except queue.Empty:
             if _client_gone(handler):
                 handler.close_connection = True

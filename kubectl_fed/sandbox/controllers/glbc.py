@@ -3,17 +3,22 @@
 For every ingress of class gce (or no class) it builds a load balancer in the emulated
 GCE project, named after the cluster's `kube-system/ingress-uid`, then writes back what
 the real controller writes: `status.loadBalancer`, the `ingress.kubernetes.io/*`
-annotations and its events (ADD, CREATE ip: ..., Translate warnings).
+annotations and its events (ADD, CREATE ip: ..., Translate warnings). Like GKE's, it holds
+every such ingress it has built a load balancer for with the finalizer
+`networking.gke.io/ingress-finalizer-V2` (written with its first annotations), which it
+removes once a deleted ingress's load balancer is released.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.sandbox.apiserver.deletion import is_terminating
 from kubectl_fed.sandbox.apiserver.errors import ApiError
 from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.controllers import nodes as topo
@@ -48,6 +53,11 @@ KEYS = (
     "ssl-cert",
 )
 HEALTHY, UNHEALTHY, UNKNOWN = "HEALTHY", "UNHEALTHY", "Unknown"
+# what GKE's ingress controller holds every Ingress with until its load balancer is removed
+FINALIZER = "networking.gke.io/ingress-finalizer-V2"
+# GKE's controller takes seconds to act on a new Ingress; the sandbox's waits a tenth, so a
+# client's write right after its create is not raced by the controller's first one.
+FIRST_SYNC_DELAY = 0.1
 
 
 class GlbcController:
@@ -60,18 +70,47 @@ class GlbcController:
         self._events = EventRecorder(store, COMPONENT)
         self._added: set[str] = set()
         self._warned: dict[str, str] = {}
+        self._seen: dict[str, float] = {}  # ingress uid -> when this controller first saw it
 
-    def reconcile(self) -> None:
-        ingresses = [i for i in self._store.list("ingresses") if is_gce_ingress(i)]
+    def reconcile(self) -> float | None:
+        listed = self._store.list("ingresses")
+        ingresses = [i for i in listed if is_gce_ingress(i) and not is_terminating(i)]
         live = {(i["metadata"]["namespace"], i["metadata"]["name"]) for i in ingresses}
-        if ingresses:  # else the cluster's Services and Endpoints need no reading
+        ready, due = self._noticed(ingresses)
+        if ready:  # else the cluster's Services and Endpoints need no reading
             context = self._context()
-            for ingress in ingresses:
+            for ingress in ready:
                 with contextlib.suppress(ApiError):  # changed meanwhile: next pass retries
                     self._sync(ingress, context)
         for cluster, namespace, name in self._gce.specs():
             if cluster == self._cluster and (namespace, name) not in live:
                 self._gce.release_load_balancer(cluster, namespace, name)
+        for ingress in listed:  # deleted or left the class: its load balancer is gone
+            finalizers = ingress["metadata"].get("finalizers") or []
+            key = (ingress["metadata"]["namespace"], ingress["metadata"]["name"])
+            if FINALIZER in finalizers and key not in live:
+                with contextlib.suppress(ApiError):
+                    self._set_finalizers(ingress, [f for f in finalizers if f != FINALIZER])
+        return due
+
+    def _noticed(self, ingresses: list[JSON]) -> tuple[list[JSON], float | None]:
+        """The ingresses seen for at least FIRST_SYNC_DELAY, and when the next one is."""
+        now = time.monotonic()
+        uids = {i["metadata"]["uid"] for i in ingresses}
+        self._seen = {uid: at for uid, at in self._seen.items() if uid in uids}
+        ready, due = [], None
+        for ingress in ingresses:
+            wait = self._seen.setdefault(ingress["metadata"]["uid"], now) + FIRST_SYNC_DELAY - now
+            if wait <= 0:
+                ready.append(ingress)
+            else:
+                due = wait if due is None else min(due, wait)
+        return ready, due
+
+    def _set_finalizers(self, ingress: JSON, finalizers: list[str]) -> None:
+        meta = ingress["metadata"]
+        patch = {"metadata": {"finalizers": finalizers or None}}
+        self._store.patch("ingresses", meta["namespace"], meta["name"], patch)
 
     def _context(self) -> _Context:
         uid, firewall_uid = self._glbc_uid()
@@ -163,11 +202,13 @@ class GlbcController:
             for key in KEYS
             if current.get(PREFIX + key) != (wanted[key] or None)
         }
-        if patch:
-            meta = ingress["metadata"]
-            self._store.patch(
-                "ingresses", meta["namespace"], meta["name"], {"metadata": {"annotations": patch}}
-            )
+        meta = ingress["metadata"]
+        changes: JSON = {"annotations": patch} if patch else {}
+        finalizers = meta.get("finalizers") or []
+        if FINALIZER not in finalizers:  # the load balancer it guards now exists
+            changes["finalizers"] = [*finalizers, FINALIZER]
+        if changes:
+            self._store.patch("ingresses", meta["namespace"], meta["name"], {"metadata": changes})
 
     def _write_status(self, ingress: JSON, ip: str) -> None:
         meta = ingress["metadata"]

@@ -36,7 +36,11 @@ def is_ready(pod: JSON) -> bool:
 
 def is_active(pod: JSON) -> bool:
     phase = (pod.get("status") or {}).get("phase")
-    return phase not in ("Succeeded", "Failed") and not pod["metadata"].get("deletionTimestamp")
+    return phase not in ("Succeeded", "Failed") and not is_terminating(pod)
+
+
+def is_terminating(pod: JSON) -> bool:
+    return bool(pod["metadata"].get("deletionTimestamp"))
 
 
 def controller_uid(pod: JSON) -> str:
@@ -61,13 +65,17 @@ class PodLifecycle:
         self._store = store
         self._ready_delay = ready_delay
         self._ready_at: dict[str, float] = {}
+        self._stopped_at: dict[str, float] = {}
         self._scheduler = EventRecorder(store, "default-scheduler")
 
     def reconcile(self) -> float | None:
         nodes = [n for n in self._store.list("nodes") if topo.is_ready(n)]
-        pods = [p for p in self._store.list("pods") if is_active(p)]
+        listed = self._store.list("pods")
+        pods = [p for p in listed if is_active(p)]
         self._schedule(nodes, pods)
-        return self._start_containers(pods)
+        started = self._start_containers(pods)
+        stopped = self._stop_containers([p for p in listed if is_terminating(p)])
+        return min((due for due in (started, stopped) if due is not None), default=None)
 
     # --- scheduler -------------------------------------------------------------------
 
@@ -164,6 +172,27 @@ class PodLifecycle:
             if at <= now:
                 with contextlib.suppress(ApiError):
                     self._mark_ready(pod)
+            else:
+                due = at - now if due is None else min(due, at - now)
+        return due
+
+    def _stop_containers(self, pods: list[JSON]) -> float | None:
+        """A deleted pod's containers stop after `ready_delay` (well within any grace
+        period); the kubelet then deletes the pod with grace period 0, as upstream's does."""
+        now = time.monotonic()
+        waiting = {
+            p["metadata"]["uid"] for p in pods if p["metadata"].get("deletionGracePeriodSeconds")
+        }
+        self._stopped_at = {uid: at for uid, at in self._stopped_at.items() if uid in waiting}
+        due: float | None = None
+        for pod in pods:
+            meta = pod["metadata"]
+            if meta["uid"] not in waiting:
+                continue
+            at = self._stopped_at.setdefault(meta["uid"], now + self._ready_delay)
+            if at <= now:
+                with contextlib.suppress(ApiError):
+                    self._store.delete("pods", meta["namespace"], meta["name"], grace_period=0)
             else:
                 due = at - now if due is None else min(due, at - now)
         return due

@@ -41,6 +41,8 @@ class ReplicaSetController:
                     )
 
     def _scale(self, rs: JSON, pods: list[JSON]) -> list[JSON]:
+        if rs["metadata"].get("deletionTimestamp"):
+            return pods  # being deleted: upstream's controller no longer manages its pods
         wanted = int(rs["spec"].get("replicas", 1))
         if len(pods) < wanted:
             return pods + [self._create_pod(rs) for _ in range(wanted - len(pods))]
