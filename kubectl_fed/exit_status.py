@@ -1,4 +1,4 @@
-"""The one place that defines what each exit status means (DESIGN.md section 1)."""
+"""The one place that defines what each exit status means (README.md, "Exit status")."""
 
 from enum import IntEnum
 

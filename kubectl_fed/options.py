@@ -1,4 +1,6 @@
-"""The shared decorator that gives every subcommand the global flags of DESIGN.md section 1.
+"""The shared decorator that gives every subcommand the global flags.
+
+They are listed in README.md, "Command reference".
 
 kubectl passes no global flags to plugins, so each subcommand accepts them itself,
 before or after its arguments. The parsed values are handed to the command as one

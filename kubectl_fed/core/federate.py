@@ -1,4 +1,5 @@
-"""The federation semantics of create / apply (DESIGN.md section 2), decided before any write.
+"""The federation semantics of create / apply, decided before any write
+(docs/federation-semantics.md).
 
 From the manifests and what every reachable member holds now, decide:
 - node ports: one port per Service port, free and identical in every member;

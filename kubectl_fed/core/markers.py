@@ -1,6 +1,6 @@
 """Federation markers on member objects, and whether a member's object conforms.
 
-DESIGN.md section 2: every object the tool writes carries the label
+As docs/verbs.md ("Writing: create and apply") says, every object the tool writes carries the label
 `app.kubernetes.io/managed-by: kubectl-fed` and the annotation
 `kubectl-fed.io/federation: <name>`. An object without them is someone else's and is
 adopted (or refused with `--no-adopt`).

@@ -1,4 +1,4 @@
-"""The global flags every subcommand accepts, as plain data (DESIGN.md section 1)."""
+"""The global flags every subcommand accepts, as plain data (README.md, "Command reference")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Text of per-cluster errors on stderr (DESIGN.md section 1), one line per problem:
+"""Text of per-cluster errors on stderr (README.md, "Exit status"), one line per problem:
 `error: cluster asia-east1: ingress default/myingress: forbidden: ...`.
 """
 

@@ -1,4 +1,5 @@
-"""`describe -o json|yaml`: the FederatedObject document (DESIGN.md section 1).
+"""`describe -o json|yaml`: the FederatedObject document (docs/describe.md; its schema is
+docs/federated-object.schema.json).
 
     {"apiVersion": "kubectl-fed/v1", "kind": "FederatedObject",
      "metadata": {"name", "namespace"}, "target": {"apiVersion", "kind"},

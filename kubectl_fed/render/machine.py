@@ -1,4 +1,4 @@
-"""Machine output: the FederatedList of DESIGN.md section 1 as JSON or YAML, and `-o name`."""
+"""Machine output: the FederatedList as JSON or YAML, and `-o name` (README, "Machine output")."""
 
 from __future__ import annotations
 
