@@ -25,8 +25,8 @@ from kubectl_fed.core.desired import (
 )
 from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, object_label
 from kubectl_fed.core.doctor.glbc import has_federated_gce_ingress
+from kubectl_fed.core.doctor.objects import SERVICE_SERVER_FIELDS
 from kubectl_fed.core.doctor.repairs import (
-    GLBC_ANNOTATIONS,
     Repair,
     Write,
     node_port_repairs,
@@ -44,6 +44,7 @@ from kubectl_fed.core.ingress_rollout import (
     without_pending,
 )
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.loadbalancer import GLBC
 from kubectl_fed.core.markers import conforms, mark
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.replica_moves import Move
@@ -125,14 +126,14 @@ def _guessed_for(kind: Kind, record: Record) -> Record:
     desired = record.desired
     annotations = dict((desired.get("metadata") or {}).get("annotations") or {})
     if kind == INGRESS:
-        annotations = {k: v for k, v in annotations.items() if not k.startswith(GLBC_ANNOTATIONS)}
+        annotations = {k: v for k, v in annotations.items() if not k.startswith(GLBC)}
         annotations.pop(GLOBAL_STATIC_IP_ANNOTATION, None)
     if kind == REPLICASET:
         total = annotations.pop(TOTAL_REPLICAS_ANNOTATION, None)
         if total is not None and str(total).isdigit():
             desired.setdefault("spec", {})["replicas"] = int(str(total))
     if kind == SERVICE:
-        for name in ("clusterIP", "clusterIPs", "healthCheckNodePort"):
+        for name in SERVICE_SERVER_FIELDS:
             (desired.get("spec") or {}).pop(name, None)
     desired.setdefault("metadata", {})["annotations"] = annotations
     return record
@@ -179,11 +180,10 @@ def pending_rollouts(
         record = records.get((INGRESS, key))
         if record is None or not _needs_shared_ip(record) or shared_ip(key, facts):
             continue
-        holders = [m for m in facts.answered if m.find(INGRESS, key) is not None]
+        copies = [(m.cluster, obj) for m in facts.answered if (obj := m.find(INGRESS, key))]
         missing = tuple(m.cluster for m in facts.answered if m.find(INGRESS, key) is None)
         if not missing:
             continue
-        copies = [(m.cluster, obj) for m in holders if (obj := m.find(INGRESS, key))]
         leader = rollout_leader(copies) or copies[0][0]
         obj = dict(copies)[leader]
         uid = str((obj.get("metadata") or {}).get("uid") or "")

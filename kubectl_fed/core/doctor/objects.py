@@ -15,7 +15,7 @@ from kubectl_fed.core.markers import is_federated
 
 KINDS = (INGRESS, SERVICE, REPLICASET)
 # Set per member by the API server (or the per-member replica share): never drift.
-_SERVICE_SERVER_FIELDS = ("clusterIP", "clusterIPs", "healthCheckNodePort")
+SERVICE_SERVER_FIELDS = ("clusterIP", "clusterIPs", "healthCheckNodePort")
 
 
 def comparable_spec(kind: Kind, obj: Mapping[str, Any]) -> str:
@@ -23,7 +23,7 @@ def comparable_spec(kind: Kind, obj: Mapping[str, Any]) -> str:
     if kind == REPLICASET:
         spec.pop("replicas", None)
     if kind == SERVICE:
-        for field in _SERVICE_SERVER_FIELDS:
+        for field in SERVICE_SERVER_FIELDS:
             spec.pop(field, None)
         for port in spec.get("ports") or []:
             port.pop("nodePort", None)  # the node-ports check owns those

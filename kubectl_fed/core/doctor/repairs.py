@@ -24,8 +24,6 @@ from kubectl_fed.core.nodeports import node_port_mismatches
 from kubectl_fed.core.replica_moves import Move
 
 KubeObject = dict[str, Any]
-GLBC_ANNOTATIONS = "ingress.kubernetes.io/"
-_SERVICE_SERVER_FIELDS = ("clusterIP", "clusterIPs", "healthCheckNodePort")
 
 
 @dataclass(frozen=True)
