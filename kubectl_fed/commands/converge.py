@@ -7,6 +7,7 @@ find unfinished.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -161,14 +162,17 @@ def _leader_warning(app: App, rollout: PendingRollout) -> str | None:
 def wait_pending(
     app: App, pending: Sequence[PendingRollout], timeout: float
 ) -> dict[tuple[str, str], Address]:
-    """Wait (bounded) for each pending rollout's leader to get the shared address."""
+    """Wait for each pending rollout's leader to get the shared address, all of them
+    within `timeout` together."""
     ended: dict[tuple[str, str], Address] = {}
     by_leader: dict[str, list[PendingRollout]] = {}
     for rollout in pending:
         by_leader.setdefault(rollout.leader, []).append(rollout)
+    deadline = time.monotonic() + timeout
     for leader, rollouts in by_leader.items():
         keys = [rollout.key for rollout in rollouts]
-        ended.update(wait_for_addresses(app.backend(leader), keys, timeout))
+        left = max(deadline - time.monotonic(), 0.0)
+        ended.update(wait_for_addresses(app.backend(leader), keys, left))
     return ended
 
 
@@ -238,12 +242,11 @@ def send_write(backend: ClusterBackend, write: Write, dry_run: DryRun = DryRun.N
         assert write.move is not None
         write_move(backend, write.move, write.total, dry_run=server)
         return
-    assert write.obj is not None
-    send: Callable[[], object] = {
-        "create": lambda: backend.create(write.obj or {}, dry_run=server),
-        "replace": lambda: backend.replace(write.obj or {}, dry_run=server),
-        "apply": lambda: backend.apply(
-            write.obj or {}, field_manager=FIELD_MANAGER, dry_run=server
-        ),
-    }[write.action]
-    send()
+    obj = write.obj
+    assert obj is not None
+    if write.action == "create":  # create only, its fields owned as `apply` owns them
+        backend.create_as_applied(obj, field_manager=FIELD_MANAGER, dry_run=server)
+    elif write.action == "replace":
+        backend.replace(obj, dry_run=server)
+    else:
+        backend.apply(obj, field_manager=FIELD_MANAGER, dry_run=server)

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_fed.core.ingress_rollout import last_glbc_event, last_glbc_warning, ready_static_ip
+from kubectl_fed.core.ingress_rollout import (
+    last_glbc_event,
+    last_glbc_warning,
+    ready_static_ip,
+    warning_text,
+)
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.results import ClusterCallError
@@ -89,18 +94,10 @@ class _Warnings:
             self._seen |= {_identity(event) for event in _events(backend, namespace)}
 
     def warning(self, namespace: str, uid: str, *, old_too: bool = False) -> str | None:
-        event = last_event(self._backend, namespace, uid)
-        if event is None or event.get("type") != "Warning":
+        event = last_glbc_event(_events(self._backend, namespace), uid)
+        if event is not None and _identity(event) in self._seen and not old_too:
             return None
-        if _identity(event) in self._seen and not old_too:
-            return None
-        return str(event.get("message") or event.get("reason"))
-
-
-def last_event(backend: ClusterBackend, namespace: str, uid: str) -> dict[str, Any] | None:
-    """GLBC's latest event about the copy with `uid` (None: none, or none readable)."""
-    event = last_glbc_event(_events(backend, namespace), uid)
-    return None if event is None else dict(event)
+        return warning_text(event)
 
 
 def last_warning(backend: ClusterBackend, namespace: str, uid: str) -> str | None:
@@ -109,13 +106,12 @@ def last_warning(backend: ClusterBackend, namespace: str, uid: str) -> str | Non
 
 def _events(backend: ClusterBackend, namespace: str) -> list[dict[str, Any]]:
     try:
-        events = backend.list("events", namespace)
+        return backend.list("events", namespace)
     except ClusterCallError:
         return []  # no events to read: the deadline decides
-    return sorted(events, key=lambda event: str(event.get("lastTimestamp") or ""))
 
 
-def _identity(event: dict[str, Any]) -> tuple[str, int]:
+def _identity(event: Mapping[str, Any]) -> tuple[str, int]:
     count = event.get("count")
     name = str((event.get("metadata") or {}).get("name") or "")
     return (name, count if isinstance(count, int) else 1)

@@ -153,7 +153,11 @@ def last_glbc_event(events: Sequence[Mapping[str, Any]], uid: str) -> Mapping[st
 
 
 def last_glbc_warning(events: Sequence[Mapping[str, Any]], uid: str) -> str | None:
-    event = last_glbc_event(events, uid)
+    return warning_text(last_glbc_event(events, uid))
+
+
+def warning_text(event: Mapping[str, Any] | None) -> str | None:
+    """What a Warning event says (None for no event, or a Normal one)."""
     if event is None or event.get("type") != "Warning":
         return None
     return str(event.get("message") or event.get("reason"))
