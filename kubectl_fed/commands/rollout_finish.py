@@ -15,6 +15,7 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
 from kubectl_fed.core.converge import ConvergeOptions
+from kubectl_fed.core.doctor.facts import object_label
 from kubectl_fed.core.ingress_rollout import ROLLOUT_PENDING_ANNOTATION, annotation
 from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.manifests import Manifest
@@ -22,6 +23,7 @@ from kubectl_fed.core.status_ingress import backend_services
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_line
 from kubectl_fed.render.escaping import escaped
+from kubectl_fed.render.lines import result_line
 
 Key = tuple[str, str]
 
@@ -37,7 +39,7 @@ def finish_rollouts(
     for key in keys:
         scope = Scope(key[0], (INGRESS,), key[1])
         report = converge_pass(app, scope, options, wait=wait_timeout)
-        _show(report)
+        _show(report, key)
         if report.unfinished or report.failed:
             status = ExitStatus.PARTIAL
     return status
@@ -64,13 +66,14 @@ def waiting_for(app: App, services: set[Key]) -> list[Key]:
     return sorted(set().union(*(result.value or set() for result in results)))
 
 
-def _show(report: PassReport) -> None:
+def _show(report: PassReport, key: Key) -> None:
+    """The pass's changes to the ingress as create's result lines; errors on stderr."""
+    label = object_label(INGRESS, key)
     for change in report.changes:
         if change.error is not None:
             click.echo(error_line(change.cluster, change.error, change.subject), err=True)
-        elif change.subject.startswith(f"{INGRESS.singular} "):
-            name = change.subject.rsplit("/", 1)[-1]
-            click.echo(f"{change.cluster}: {INGRESS.ref(name)} {change.action}")
+        elif change.subject == label:
+            click.echo(result_line(change.cluster, INGRESS.ref(key[1]), change.action))
     for unfinished in report.unfinished:
         click.echo(
             f"error: {unfinished.rollout.label}: rollout unfinished: {escaped(unfinished.reason)}",
