@@ -30,6 +30,7 @@ from kubectl_fed.core.markers import (
     HASH_ANNOTATION,
     SERVER_OWNED_METADATA,
     WRITTEN_AT_ANNOTATION,
+    annotated,
 )
 
 RECORD_ANNOTATIONS = (DESIRED_ANNOTATION, HASH_ANNOTATION, WRITTEN_AT_ANNOTATION)
@@ -94,10 +95,7 @@ def new_record(federated: Mapping[str, Any], written_at: str | None = None) -> R
 
 def stamped(obj: Mapping[str, Any], record: Record) -> KubeObject:
     """A copy of a member's object carrying `record`."""
-    result: KubeObject = copy.deepcopy(dict(obj))
-    metadata = result.setdefault("metadata", {})
-    metadata["annotations"] = {**(metadata.get("annotations") or {}), **record.annotations()}
-    return result
+    return annotated(obj, record.annotations())
 
 
 def read_record(obj: Mapping[str, Any], source: str = "") -> Record | None:

@@ -10,7 +10,6 @@ does not serve go everywhere at once.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from kubectl_fed.core.glbc_uid import is_gce_ingress
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.manifests import Manifest
+from kubectl_fed.core.markers import annotated
 
 STATIC_IP_ANNOTATION = "ingress.kubernetes.io/static-ip"
 # On the leader's copy while other members wait for its address: which ones.
@@ -97,31 +97,16 @@ def plan_rollouts(
 
 def for_follower(obj: Mapping[str, Any], static_ip: str) -> KubeObject:
     """A member's copy that takes the leader's address instead of reserving its own."""
-    result: KubeObject = copy.deepcopy(dict(obj))
-    metadata = result.setdefault("metadata", {})
-    metadata["annotations"] = {
-        **(metadata.get("annotations") or {}),
-        GLOBAL_STATIC_IP_ANNOTATION: static_ip,
-    }
-    return result
+    return annotated(obj, {GLOBAL_STATIC_IP_ANNOTATION: static_ip})
 
 
 def with_pending(obj: Mapping[str, Any], followers: Sequence[str]) -> KubeObject:
     """The leader's copy marked as the leader of a rollout the `followers` still wait for."""
-    result: KubeObject = copy.deepcopy(dict(obj))
-    metadata = result.setdefault("metadata", {})
-    metadata["annotations"] = {
-        **(metadata.get("annotations") or {}),
-        ROLLOUT_PENDING_ANNOTATION: ",".join(followers),
-    }
-    return result
+    return annotated(obj, {ROLLOUT_PENDING_ANNOTATION: ",".join(followers)})
 
 
 def without_pending(obj: Mapping[str, Any]) -> KubeObject:
-    result: KubeObject = copy.deepcopy(dict(obj))
-    annotations = (result.get("metadata") or {}).get("annotations") or {}
-    annotations.pop(ROLLOUT_PENDING_ANNOTATION, None)
-    return result
+    return annotated(obj, {}, removed=(ROLLOUT_PENDING_ANNOTATION,))
 
 
 def ready_static_ip(ingress: Mapping[str, Any] | None) -> str | None:

@@ -9,7 +9,7 @@ adopted (or refused with `--no-adopt`).
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 MANAGED_BY_LABEL = "app.kubernetes.io/managed-by"
@@ -45,6 +45,17 @@ def mark(obj: dict[str, Any], federation: str) -> dict[str, Any]:
     annotations = metadata.get("annotations") or {}
     metadata["annotations"] = {**annotations, FEDERATION_ANNOTATION: federation}
     return marked
+
+
+def annotated(
+    obj: Mapping[str, Any], added: Mapping[str, str], removed: Collection[str] = ()
+) -> dict[str, Any]:
+    """A copy of `obj` with the annotations `added` set and those `removed` left out."""
+    result: dict[str, Any] = copy.deepcopy(dict(obj))
+    metadata = result.setdefault("metadata", {})
+    annotations = {**(metadata.get("annotations") or {}), **added}
+    metadata["annotations"] = {k: v for k, v in annotations.items() if k not in removed}
+    return result
 
 
 def is_federated(obj: Mapping[str, Any]) -> bool:
