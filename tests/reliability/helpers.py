@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import subprocess
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -175,3 +176,15 @@ spec:
         - name: main
           image: nginx:1.27
 """
+
+
+def finish(process: subprocess.Popen[str], timeout: float) -> tuple[int, str, str]:
+    """Wait for a started `kubectl-fed` (killed after `timeout` s, or on any failure here);
+    its exit status and output, checked by `check_output`."""
+    try:
+        out, err = process.communicate(timeout=timeout)
+    finally:
+        process.kill()
+        process.wait()
+    check_output(out, err)
+    return process.returncode, out, err

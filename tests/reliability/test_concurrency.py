@@ -15,7 +15,7 @@ import pytest
 
 from kubectl_fed.core.replica_shares import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.sandbox.apiserver.errors import ApiError
-from reliability.helpers import World, check_output, replicaset_yaml, service_yaml, write
+from reliability.helpers import World, finish, replicaset_yaml, service_yaml, write
 
 TOUCH = "example.com/touched-by"
 LIMIT = 60.0  # generous bound for a wait that normally takes well under a second
@@ -111,16 +111,6 @@ def start(world: World, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
-    try:
-        out, err = process.communicate(timeout=LIMIT)
-    finally:
-        process.kill()
-        process.wait()
-    check_output(out, err)
-    return process.returncode, out, err
-
-
 @pytest.fixture
 def latency(world: World) -> Iterator[None]:
     """Every request takes a while, so two runs started together overlap."""
@@ -138,7 +128,8 @@ def test_two_applies_racing_end_with_one_version_per_member(
         for v, port in versions.items()
     }
     runs = [
-        finish(process) for process in [start(world, "apply", "-f", paths[v]) for v in versions]
+        finish(process, LIMIT)
+        for process in [start(world, "apply", "-f", paths[v]) for v in versions]
     ]
     assert [status for status, _, _ in runs] == [0, 0], runs
     finals = {}
@@ -174,7 +165,9 @@ def test_two_services_created_together_never_share_a_node_port(
     world: World, tmp_path: Path, latency: None
 ) -> None:
     paths = [write(tmp_path, f"{n}.yaml", node_port_yaml(n)) for n in ("np-a", "np-b")]
-    runs = [finish(process) for process in [start(world, "create", "-f", path) for path in paths]]
+    runs = [
+        finish(process, LIMIT) for process in [start(world, "create", "-f", path) for path in paths]
+    ]
     for status, _, err in runs:  # a lost race is named: cluster, service, allocated port
         assert status in (0, 1, 3), err
         for line in err.splitlines():

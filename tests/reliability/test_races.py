@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reliability.helpers import World, check_output, replicaset_yaml, service_yaml, write
+from reliability.helpers import World, finish, replicaset_yaml, service_yaml, write
 
 TRIALS = 4
 LIMIT = 120.0
@@ -40,16 +40,7 @@ def together(
 ) -> list[tuple[int, str, str]]:
     """Start every run at once; (status, stdout, stderr) of each."""
     processes = [start(world, env or {}, *args) for args in runs]
-    results = []
-    for process in processes:
-        try:
-            out, err = process.communicate(timeout=LIMIT)
-        finally:
-            process.kill()
-            process.wait()
-        check_output(out, err)
-        results.append((process.returncode, out, err))
-    return results
+    return [finish(process, LIMIT) for process in processes]
 
 
 @pytest.mark.parametrize("trial", range(TRIALS))

@@ -20,7 +20,7 @@ from typing import Any
 import trustme
 import yaml
 
-from reliability.helpers import World, check_output, register_secret, write
+from reliability.helpers import World, finish, register_secret, write
 
 FIRST, SECOND = "us-central1", "europe-west1"
 WAIT_LIMIT = 60.0  # generous: only a broken run waits this long
@@ -86,16 +86,6 @@ def start(world: World, tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def finish(process: subprocess.Popen[str]) -> tuple[str, str]:
-    try:
-        out, err = process.communicate(timeout=WAIT_LIMIT)
-    finally:
-        process.kill()
-        process.wait()
-    check_output(out, err)
-    return out, err
-
-
 def test_a_hanging_exec_plugin_ends_at_the_deadline_and_is_killed(
     world: World, tmp_path: Path
 ) -> None:
@@ -104,7 +94,7 @@ def test_a_hanging_exec_plugin_ends_at_the_deadline_and_is_killed(
     args = ["get", "svc", "--clusters", f"{FIRST},{SECOND}", "--kubeconfig", kubeconfig]
     started = time.monotonic()
     process = start(world, tmp_path, *args, "--request-timeout", "3")
-    out, err = finish(process)
+    _, out, err = finish(process, WAIT_LIMIT)
     took = time.monotonic() - started
     assert process.returncode == 3, err
     assert took < 30, took  # the plugin would hold it forever
@@ -123,7 +113,7 @@ def test_sigterm_while_a_plugin_hangs_reports_and_kills_it(world: World, tmp_pat
     process = start(world, tmp_path, *args, "--request-timeout", "60")
     wait_for(lambda: pid_file.exists() and pid_file.read_text() != "")
     process.send_signal(signal.SIGTERM)
-    out, err = finish(process)
+    _, out, err = finish(process, WAIT_LIMIT)
     assert process.returncode == 130, err
     assert out.splitlines()[1].startswith(f"{FIRST} "), out  # the member done is shown
     assert err.splitlines()[-1] == (
@@ -159,7 +149,7 @@ def test_no_key_material_is_left_on_disk_after_sigterm(world: World, tmp_path: P
         )
         wait_for(lambda: not held.requests.wait_idle(timeout=0))
         process.send_signal(signal.SIGTERM)
-        _, err = finish(process)
+        _, _, err = finish(process, WAIT_LIMIT)
     finally:
         held.heal()
         assert held.requests.wait_idle(timeout=10)
@@ -184,7 +174,7 @@ def test_an_exec_plugin_that_never_stops_writing_is_cut_off(world: World, tmp_pa
     args = ["get", "svc", "--clusters", f"{FIRST},{SECOND}", "--kubeconfig", kubeconfig]
     process = start(world, tmp_path, *args, "--request-timeout", "20")
     started = time.monotonic()
-    out, err = finish(process)
+    _, out, err = finish(process, WAIT_LIMIT)
     assert process.returncode == 3, err
     assert time.monotonic() - started < 15  # cut off at 1 MiB, not at the timeout
     (line,) = [line for line in err.splitlines() if line.startswith("error:")]
