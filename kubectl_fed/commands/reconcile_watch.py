@@ -31,6 +31,7 @@ from kubectl_fed.core.doctor.facts import Facts
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_line
 from kubectl_fed.render.escaping import escaped
+from kubectl_fed.render.reconcile import summary
 
 
 @dataclass(frozen=True)
@@ -149,12 +150,9 @@ def _one_pass(
     answered = len(report.members) - len(report.unreachable)
     down = "".join(f", {m.cluster} failing" for m in report.unreachable)
     took = time.monotonic() - started
-    done = len(report.changes) - len(report.failed)
-    failed = f", {len(report.failed)} failed" if report.failed else ""
-    log(
-        f"pass {number}: {done} changes{failed}, {answered}/{len(report.members)} "
-        f"members answer{down} ({took:.2f}s)"
-    )
+    changes = summary(len(report.changes) - len(report.failed), len(report.failed), [])
+    members = f"{answered}/{len(report.members)} members answer{down}"
+    log(f"pass {number}: {changes}, {members} ({took:.2f}s)")
 
 
 def _converge(
