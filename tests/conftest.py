@@ -12,6 +12,9 @@ import pytest
 
 from kubectl_fed.sandbox.federation import SandboxFederation
 
+# the reliability figures at the end of a run, counted in the controlling process under xdist
+pytest_plugins = ["reliability.report"]
+
 SandboxFactory = Callable[..., SandboxFederation]
 
 
