@@ -47,8 +47,13 @@ def with_plugin_on_path(environ: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    """No cluster: an empty home, so nothing of the user's leaks in."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("KUBE", "KUBECTL_FED"))}
+    """No cluster: an empty home, so nothing of the user's leaks in. No terminal size
+    either: bash completion lays descriptions out for $COLUMNS when it is set."""
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("KUBE", "KUBECTL_FED")) and k not in ("COLUMNS", "LINES")
+    }
     return with_plugin_on_path({**environ, "HOME": str(tmp_path)})
 
 
