@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -35,28 +36,46 @@ def _pod(obj: JSON) -> None:
     obj["status"] = {"phase": "Pending", "qosClass": "BestEffort"}
 
 
-def _replicaset(obj: JSON) -> None:
+def _replicaset_spec(obj: JSON) -> None:
     spec = obj.setdefault("spec", {})
     spec.setdefault("replicas", 1)
     _pod_spec(spec.setdefault("template", {}).setdefault("spec", {}))
+
+
+def _replicaset(obj: JSON) -> None:
+    _replicaset_spec(obj)
     obj["status"] = {"replicas": 0}
 
 
-def _deployment(obj: JSON) -> None:
+def _deployment_spec(obj: JSON) -> None:
+    """SetDefaults_Deployment (apps/v1): a RollingUpdate of 25%/25% unless told otherwise."""
     spec = obj.setdefault("spec", {})
     spec.setdefault("replicas", 1)
-    spec.setdefault(
-        "strategy",
-        {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
-    )
+    strategy = spec.setdefault("strategy", {})
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy.setdefault("rollingUpdate", {})
+        rolling.setdefault("maxUnavailable", "25%")
+        rolling.setdefault("maxSurge", "25%")
     spec.setdefault("revisionHistoryLimit", 10)
     spec.setdefault("progressDeadlineSeconds", 600)
     _pod_spec(spec.setdefault("template", {}).setdefault("spec", {}))
+
+
+def _deployment(obj: JSON) -> None:
+    _deployment_spec(obj)
     obj["status"] = {}
 
 
 def _secret(obj: JSON) -> None:
+    """`stringData` is write-only: its entries go into `data`, base64, over equal keys."""
     obj.setdefault("type", "Opaque")
+    strings = obj.pop("stringData", None) or {}
+    if strings:
+        data = obj.get("data") or {}
+        for key, value in strings.items():
+            data[key] = base64.b64encode(str(value).encode()).decode()
+        obj["data"] = data
 
 
 def _with_load_balancer_status(obj: JSON) -> None:
@@ -77,6 +96,21 @@ _ON_CREATE: dict[str, Callable[[JSON], None]] = {
     "services": _with_load_balancer_status,
     "resourcequotas": _resourcequota,
 }
+
+
+# upstream defaults every object it decodes, so an update is defaulted like a create
+_ON_UPDATE: dict[str, Callable[[JSON], None]] = {
+    "replicasets": _replicaset_spec,
+    "deployments": _deployment_spec,
+    "secrets": _secret,
+}
+
+
+def default_on_update(plural: str, obj: JSON) -> None:
+    """Fill defaults into the new body of an update (PUT or PATCH) in place; status is kept."""
+    apply_defaults = _ON_UPDATE.get(plural)
+    if apply_defaults is not None:
+        apply_defaults(obj)
 
 
 def default_on_create(plural: str, obj: JSON) -> None:

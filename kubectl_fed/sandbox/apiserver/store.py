@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kubectl_fed.sandbox.apiserver import deletion, ownership, patching
-from kubectl_fed.sandbox.apiserver.defaults import default_on_create
+from kubectl_fed.sandbox.apiserver.defaults import default_on_create, default_on_update
 from kubectl_fed.sandbox.apiserver.errors import (
     already_exists,
     bad_request,
@@ -480,6 +480,7 @@ class Store:
                 meta.pop(kept, None)
         meta.pop("resourceVersion", None)
         new["apiVersion"], new["kind"] = kind.api_version, kind.kind
+        default_on_update(kind.plural, new)
         if kind.has_status:
             new["status"] = copy.deepcopy(old.get("status", {}))
         if kind.tracks_generation and new.get("spec") != old.get("spec"):

@@ -6,9 +6,19 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from kubectl_fed.core.limits import INT32_MAX
+from kubectl_fed.sandbox.apiserver.data_validation import (
+    secret_type_unchanged,
+    validate_config_map,
+    validate_secret,
+)
 from kubectl_fed.sandbox.apiserver.errors import FieldError, invalid_value, required
 from kubectl_fed.sandbox.apiserver.kinds import Kind
+from kubectl_fed.sandbox.apiserver.workload_validation import (
+    containers,
+    replicas_errors,
+    template_errors,
+    validate_deployment,
+)
 
 JSON = dict[str, Any]
 
@@ -49,49 +59,17 @@ def validate_name(kind: Kind, name: str) -> list[FieldError]:
     return [] if ok else [invalid_value("metadata.name", name, message)]
 
 
-def _containers(spec: Any, field: str) -> list[FieldError]:
-    containers = spec.get("containers") if isinstance(spec, dict) else None
-    if not containers:
-        return [required(f"{field}.containers")]
-    errors = []
-    for index, container in enumerate(containers):
-        if not container.get("name"):
-            errors.append(required(f"{field}.containers[{index}].name"))
-        if not container.get("image"):
-            errors.append(required(f"{field}.containers[{index}].image"))
-    return errors
-
-
 def _validate_pod(obj: JSON) -> list[FieldError]:
-    return _containers(obj.get("spec"), "spec")
+    return containers(obj.get("spec"), "spec")
 
 
 def _validate_replicaset(obj: JSON) -> list[FieldError]:
     spec = obj.get("spec") or {}
     errors: list[FieldError] = []
-    selector = (spec.get("selector") or {}).get("matchLabels")
-    if not selector and not (spec.get("selector") or {}).get("matchExpressions"):
+    selector = spec.get("selector") or {}
+    if not selector.get("matchLabels") and not selector.get("matchExpressions"):
         errors.append(required("spec.selector"))
-    replicas = spec.get("replicas", 1)
-    if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
-        errors.append(
-            invalid_value("spec.replicas", replicas, "must be greater than or equal to 0")
-        )
-    elif replicas > INT32_MAX:
-        errors.append(invalid_value("spec.replicas", replicas, "must be a 32-bit integer"))
-    template = spec.get("template") or {}
-    labels = (template.get("metadata") or {}).get("labels") or {}
-    if selector and any(labels.get(key) != value for key, value in selector.items()):
-        shown = ",".join(f"{key}={value}" for key, value in sorted(labels.items()))
-        errors.append(
-            FieldError(
-                "spec.template.metadata.labels",
-                "FieldValueInvalid",
-                f"Invalid value: map[string]string{{{shown}}}: `selector` does not match "
-                "template `labels`",
-            )
-        )
-    return errors + _containers(template.get("spec"), "spec.template.spec")
+    return errors + replicas_errors(spec) + template_errors(spec)
 
 
 def _validate_ingress(obj: JSON) -> list[FieldError]:
@@ -131,6 +109,9 @@ def _validate_ingressclass(obj: JSON) -> list[FieldError]:
 _VALIDATORS: dict[str, Callable[[JSON], list[FieldError]]] = {
     "pods": _validate_pod,
     "replicasets": _validate_replicaset,
+    "deployments": validate_deployment,
+    "secrets": validate_secret,
+    "configmaps": validate_config_map,
     "ingresses": _validate_ingress,
     "events": _validate_event,
     "ingressclasses": _validate_ingressclass,
@@ -158,7 +139,9 @@ def _selector_text(selector: JSON) -> str:
 def validate_update(kind: Kind, new: JSON, old: JSON) -> list[FieldError]:
     """Rules that compare an update with the stored object (immutable fields, finalizers)."""
     errors = _new_finalizers(new, old)
-    if kind.plural != "replicasets":
+    if kind.plural == "secrets":
+        return errors + secret_type_unchanged(new, old)
+    if kind.plural not in ("replicasets", "deployments"):
         return errors
     selector = (new.get("spec") or {}).get("selector") or {}
     if selector == ((old.get("spec") or {}).get("selector") or {}):
