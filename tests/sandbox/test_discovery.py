@@ -40,7 +40,7 @@ EXPECTED: dict[str, tuple[str, str, bool, list[str], list[str], list[str]]] = {
 SUBRESOURCES = {
     "pods/status", "services/status", "replicasets/status", "replicasets/scale",
     "ingresses/status", "resourcequotas/status", "namespaces/status", "nodes/status",
-    "deployments/status",
+    "deployments/status", "deployments/scale",
 }  # fmt: skip
 
 

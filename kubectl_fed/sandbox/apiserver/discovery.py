@@ -89,7 +89,8 @@ RESOURCES: tuple[ResourceInfo, ...] = (
     ),
     ResourceInfo(
         "apps", "v1", "deployments", "deployment", "Deployment", True, ("deploy",),
-        _READ_WRITE, ("status",), categories=("all",), storage_version_hash="8aSe+NMegvE=",
+        _READ_WRITE, ("scale", "status"), categories=("all",),
+        storage_version_hash="8aSe+NMegvE=",
     ),
     ResourceInfo(
         "apps", "v1", "replicasets", "replicaset", "ReplicaSet", True, ("rs",), _READ_WRITE,

@@ -1,4 +1,5 @@
-"""The `replicasets/<name>/scale` subresource (an autoscaling/v1 `Scale`), for `kubectl scale`."""
+"""The `replicasets/<name>/scale` and `deployments/<name>/scale` subresources (an
+autoscaling/v1 `Scale`), for `kubectl scale`."""
 
 from __future__ import annotations
 
@@ -6,25 +7,32 @@ from typing import Any
 
 from kubectl_fed.sandbox.apiserver import patching
 from kubectl_fed.sandbox.apiserver.errors import bad_request
+from kubectl_fed.sandbox.apiserver.humanize import format_label_selector
 from kubectl_fed.sandbox.apiserver.store import Store
 
 JSON = dict[str, Any]
 _KEPT_METADATA = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
 
 
-def to_scale(replicaset: JSON) -> JSON:
-    meta = replicaset["metadata"]
-    labels = ((replicaset.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+def to_scale(workload: JSON) -> JSON:
+    meta = workload["metadata"]
     return {
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
         "metadata": {key: meta[key] for key in _KEPT_METADATA if key in meta},
-        "spec": {"replicas": (replicaset.get("spec") or {}).get("replicas", 1)},
+        "spec": {"replicas": (workload.get("spec") or {}).get("replicas", 1)},
         "status": {
-            "replicas": (replicaset.get("status") or {}).get("replicas", 0),
-            "selector": ",".join(f"{key}={value}" for key, value in sorted(labels.items())),
+            "replicas": (workload.get("status") or {}).get("replicas", 0),
+            "selector": _selector(workload),
         },
     }
+
+
+def _selector(workload: JSON) -> str:
+    """The selector as a string (labels.Selector.String): `app=web,tier in (a,b)`."""
+    selector = (workload.get("spec") or {}).get("selector") or {}
+    shown = format_label_selector(selector)
+    return "" if shown == "<none>" else shown
 
 
 def _patched(scale: JSON, patch: Any, patch_type: str) -> JSON:
@@ -42,25 +50,25 @@ def _patched(scale: JSON, patch: Any, patch_type: str) -> JSON:
 
 
 class ScaleSubresource:
-    """Reads and writes a ReplicaSet's replicas through its Scale."""
+    """Reads and writes the replicas of a ReplicaSet or Deployment (`plural`) through its Scale."""
 
-    def __init__(self, store: Store, namespace: str | None, name: str) -> None:
-        self.store, self.namespace, self.name = store, namespace, name
+    def __init__(self, store: Store, plural: str, namespace: str | None, name: str) -> None:
+        self.store, self.plural, self.namespace, self.name = store, plural, namespace, name
 
     def get(self) -> JSON:
-        return to_scale(self.store.get("replicasets", self.namespace, self.name))
+        return to_scale(self.store.get(self.plural, self.namespace, self.name))
 
     def update(self, scale: JSON, *, dry_run: bool = False) -> JSON:
         replicas = (scale.get("spec") or {}).get("replicas")
         if not isinstance(replicas, int):
             raise bad_request("a Scale needs an integer spec.replicas")
-        replicaset = self.store.get("replicasets", self.namespace, self.name)
+        workload = self.store.get(self.plural, self.namespace, self.name)
         wanted = (scale.get("metadata") or {}).get("resourceVersion")
         if wanted:
-            replicaset["metadata"]["resourceVersion"] = wanted
-        replicaset["spec"]["replicas"] = replicas
+            workload["metadata"]["resourceVersion"] = wanted
+        workload["spec"]["replicas"] = replicas
         updated = self.store.update(
-            "replicasets", self.namespace, self.name, replicaset, dry_run=dry_run
+            self.plural, self.namespace, self.name, workload, dry_run=dry_run
         )
         return to_scale(updated)
 

@@ -186,7 +186,8 @@ class ResourceVerbs:
             raise bad_request(f"error decoding YAML: {err}") from err
 
     def _scale(self, target: ResourcePath, verb: str, body: bytes, dry_run: bool) -> int:
-        scale = ScaleSubresource(self.handler.cluster.store, target.namespace, str(target.name))
+        store = self.handler.cluster.store
+        scale = ScaleSubresource(store, target.plural, target.namespace, str(target.name))
         if verb == "get":
             return self.handler.send_json(200, scale.get())
         if verb == "update":
