@@ -189,11 +189,20 @@ def test_kubectl_applies_the_manifests_to_a_sandbox_member(
     membership = yaml.safe_load(base64.b64decode(secret["data"]["kubectl-fed.yaml"]))
     assert membership["federations"] == {"sandbox": {"members": ["us-central1", "asia-east1"]}}
 
+    # the sandbox's Deployment controller runs the two watchers' pods
+    kubectl(
+        "rollout",
+        "status",
+        "--timeout=30s",
+        "-n",
+        "kubectl-fed-system",
+        "deploy/kubectl-fed-reconciler",
+    )
     listed = kubectl("get", "deploy,sa,secret", "-n", "kubectl-fed-system").split("\n\n")
     deployments, accounts, secrets = (block.strip().splitlines() for block in listed)
     assert deployments[0].split() == ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
     assert deployments[1].split()[:4] == [
-        "deployment.apps/kubectl-fed-reconciler", "0/2", "0", "0",
+        "deployment.apps/kubectl-fed-reconciler", "2/2", "2", "2",
     ]  # fmt: skip
     assert accounts[1].split()[:2] == ["serviceaccount/kubectl-fed-reconciler", "0"]
     assert secrets[1].split()[:3] == ["secret/kubectl-fed-config", "Opaque", "2"]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kubectl_fed.sandbox.apiserver.store import Store
+from kubectl_fed.sandbox.controllers.deployment import DeploymentController
 from kubectl_fed.sandbox.controllers.endpoints import EndpointsController
 from kubectl_fed.sandbox.controllers.glbc import GlbcController
 from kubectl_fed.sandbox.controllers.loop import ControllerLoop, Reconciler
@@ -43,6 +44,7 @@ class ClusterControllers:
 
     def __post_init__(self) -> None:
         reconcilers: list[Reconciler] = [
+            DeploymentController(self.store),
             ReplicaSetController(self.store),
             PodLifecycle(self.store, self.options.ready_delay),
             EndpointsController(self.store),

@@ -1,0 +1,348 @@
+"""Deployment controller: a ReplicaSet per pod template, rolled out as upstream's does.
+
+One pass follows `syncDeployment` of pkg/controller/deployment (Kubernetes v1.32): a
+deleted Deployment only gets its status; a paused one or a resize scales its ReplicaSets
+(proportionally while a rollout is in flight); otherwise the RollingUpdate strategy grows
+the new ReplicaSet within maxSurge and shrinks old ones within maxUnavailable (unhealthy
+replicas first), and Recreate scales the old ones to zero and waits for their pods to go
+before creating the new one. Status carries the counts, the Available condition and the
+Progressing one (ReplicaSetUpdated, NewReplicaSetAvailable, ProgressDeadlineExceeded).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from kubectl_fed.sandbox.apiserver.errors import ApiError
+from kubectl_fed.sandbox.apiserver.humanize import format_label_selector, parse_timestamp
+from kubectl_fed.sandbox.apiserver.selectors import label_matcher
+from kubectl_fed.sandbox.apiserver.store import Store
+from kubectl_fed.sandbox.controllers import deployment_conditions as conditions
+from kubectl_fed.sandbox.controllers import rollout
+from kubectl_fed.sandbox.controllers.deployment_sets import DeploymentSets, controller_reference
+from kubectl_fed.sandbox.controllers.events import EventRecorder
+from kubectl_fed.sandbox.controllers.pods import controller_uid
+
+JSON = dict[str, Any]
+
+
+class DeploymentController:
+    resources = frozenset({"deployments", "replicasets", "pods"})
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._events = EventRecorder(store, "deployment-controller")
+
+    def reconcile(self) -> float | None:
+        deployments = self._store.list("deployments")
+        if not deployments:
+            return None
+        owned: dict[str, list[JSON]] = defaultdict(list)
+        orphans: list[JSON] = []
+        for replica_set in self._store.list("replicasets", copies=False):
+            owner = controller_uid(replica_set)
+            if owner:
+                owned[owner].append(replica_set)
+            elif not replica_set["metadata"].get("deletionTimestamp"):
+                orphans.append(replica_set)
+        due: float | None = None
+        for deployment in deployments:
+            with contextlib.suppress(ApiError):  # changed meanwhile: the next pass retries
+                sets = [copy.deepcopy(rs) for rs in owned.get(deployment["metadata"]["uid"], [])]
+                sets += self._adopt(deployment, orphans)
+                wait = _Sync(self._store, self._events, deployment, sets).run()
+                if wait is not None:
+                    due = wait if due is None else min(due, wait)
+        return due
+
+    def _adopt(self, deployment: JSON, orphans: list[JSON]) -> list[JSON]:
+        """Orphaned ReplicaSets the Deployment's selector matches become its own."""
+        meta = deployment["metadata"]
+        selector = (deployment.get("spec") or {}).get("selector")
+        if meta.get("deletionTimestamp") or not selector:
+            return []
+        matches = label_matcher(format_label_selector(selector))
+        adopted = []
+        for orphan in [o for o in orphans if o["metadata"]["namespace"] == meta["namespace"]]:
+            if not matches(orphan):
+                continue
+            orphans.remove(orphan)
+            claimed = copy.deepcopy(orphan)
+            references = claimed["metadata"].setdefault("ownerReferences", [])
+            references.append(controller_reference(deployment))
+            adopted.append(
+                self._store.update("replicasets", meta["namespace"], _name(orphan), claimed)
+            )
+        return adopted
+
+
+class _Sync:
+    """One pass over one Deployment; its status is written once, at the end."""
+
+    def __init__(
+        self, store: Store, events: EventRecorder, deployment: JSON, owned: list[JSON]
+    ) -> None:
+        self.store, self.d = store, deployment
+        self.stored_status = copy.deepcopy(deployment.get("status") or {})
+        self.d.setdefault("status", {})
+        self.sets = DeploymentSets(store, events, deployment, owned)
+
+    @property
+    def desired(self) -> int:
+        return rollout.replicas(self.d)
+
+    def run(self) -> float | None:
+        if self.d["metadata"].get("deletionTimestamp"):
+            new, old = self.sets.split(create=False)
+            self._write(self._calculate(new, old))
+            return None
+        self._paused_condition()
+        if self.d["spec"].get("paused") or self._scaling_event():
+            self._resize()
+        elif rollout.strategy_type(self.d) == "Recreate":
+            self._recreate()
+        else:
+            self._rolling()
+        return self._due()
+
+    # ---- pausing and resizing (dc.sync) ---------------------------------------------
+
+    def _paused_condition(self) -> None:
+        if not rollout.has_progress_deadline(self.d):
+            return
+        current = conditions.get(self.d["status"], conditions.PROGRESSING)
+        if current is not None and current.get("reason") == conditions.TIMED_OUT:
+            return
+        shown = current is not None and current.get("reason") == conditions.PAUSED
+        paused = bool(self.d["spec"].get("paused"))
+        if paused != shown:
+            reason = conditions.PAUSED if paused else conditions.RESUMED
+            message = "Deployment is paused" if paused else "Deployment is resumed"
+            condition = conditions.new(conditions.PROGRESSING, "Unknown", reason, message)
+            conditions.put(self.d["status"], condition)
+
+    def _scaling_event(self) -> bool:
+        new, old = self.sets.split(create=False)
+        for replica_set in _active([*old, new]):
+            desired = rollout.annotation(replica_set, rollout.DESIRED_REPLICAS)
+            if desired is not None and desired != str(self.desired):
+                return True
+        return False
+
+    def _resize(self) -> None:
+        new, old = self.sets.split(create=False)
+        self._scale(new, old)
+        if self.d["spec"].get("paused"):
+            self.sets.prune(old)
+        self._write(self._calculate(new, old))
+
+    def _scale(self, new: JSON | None, old: list[JSON]) -> None:
+        active = _active([*old, new])
+        if len(active) <= 1:
+            only = active[0] if active else new or (rollout.by_age(old)[-1] if old else None)
+            if only is not None:
+                self.sets.scale(only, self.desired)
+            return
+        if rollout.is_saturated(self.d, new):
+            for replica_set in _active(old):
+                self.sets.scale(replica_set, 0)
+            return
+        if rollout.strategy_type(self.d) == "RollingUpdate":
+            sizes, direction = rollout.proportional_sizes(self.d, active)
+            for replica_set in active:
+                self.sets.scale(replica_set, sizes[_name(replica_set)], direction)
+
+    # ---- RollingUpdate -----------------------------------------------------------
+
+    def _rolling(self) -> None:
+        new, old = self.sets.split(create=True)
+        if new is None:  # a name collision: the next pass tries the next name
+            self._write(self._calculate(new, old))
+            return
+        moved = self._grow_new(new, old) or self._shrink_old(new, old)
+        if not moved and rollout.complete(self.d, self.d["status"]):
+            self.sets.prune(old)
+        self._rollout_status(new, old)
+
+    def _grow_new(self, new: JSON, old: list[JSON]) -> bool:
+        size = rollout.replicas(new)
+        if size == self.desired:
+            return False
+        if size > self.desired:
+            return self.sets.scale(new, self.desired)
+        return self.sets.scale(new, rollout.new_replicas(self.d, [*old, new], new))
+
+    def _shrink_old(self, new: JSON, old: list[JSON]) -> bool:
+        active_old = _active(old)
+        if not rollout.total_replicas(active_old):
+            return False
+        minimum = self.desired - rollout.max_unavailable(self.d)
+        new_unavailable = rollout.replicas(new) - rollout.status_count(new, "availableReplicas")
+        most = rollout.total_replicas([*active_old, new]) - minimum - new_unavailable
+        if most <= 0:
+            return False
+        cleaned = self._remove_unhealthy(active_old, most)
+        return cleaned + self._scale_down_old(new, active_old, minimum) > 0
+
+    def _remove_unhealthy(self, old: list[JSON], most: int) -> int:
+        """Old replicas that are not available go first: they only block the rollout."""
+        done = 0
+        for replica_set in rollout.by_age(old):
+            size = rollout.replicas(replica_set)
+            unhealthy = size - rollout.status_count(replica_set, "availableReplicas")
+            if done >= most:
+                break
+            if size == 0 or unhealthy <= 0:
+                continue
+            count = min(most - done, unhealthy)
+            self.sets.scale(replica_set, size - count)
+            done += count
+        return done
+
+    def _scale_down_old(self, new: JSON, old: list[JSON], minimum: int) -> int:
+        available = sum(rollout.status_count(rs, "availableReplicas") for rs in [*old, new])
+        goal = available - minimum
+        done = 0
+        for replica_set in rollout.by_age(old):
+            size = rollout.replicas(replica_set)
+            if done >= goal:
+                break
+            if size == 0:
+                continue
+            count = min(size, goal - done)
+            self.sets.scale(replica_set, size - count)
+            done += count
+        return max(done, 0)
+
+    # ---- Recreate ----------------------------------------------------------------
+
+    def _recreate(self) -> None:
+        new, old = self.sets.split(create=False)
+        scaled = [self.sets.scale(rs, 0) for rs in _active(old)]
+        if any(scaled) or self._old_pods_running(new, old):
+            self._rollout_status(new, old)
+            return
+        if new is None:
+            new, old = self.sets.split(create=True)
+        if new is not None:
+            self.sets.scale(new, self.desired)
+        if rollout.complete(self.d, self.d["status"]):
+            self.sets.prune(old)
+        self._rollout_status(new, old)
+
+    def _old_pods_running(self, new: JSON | None, old: list[JSON]) -> bool:
+        if sum(rollout.status_count(rs, "replicas") for rs in old):
+            return True
+        old_uids = {rs["metadata"]["uid"] for rs in old} - {
+            (new or {}).get("metadata", {}).get("uid")
+        }
+        namespace = self.d["metadata"]["namespace"]
+        return any(
+            controller_uid(pod) in old_uids
+            and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+            for pod in self.store.list("pods", namespace, copies=False)
+        )
+
+    # ---- status ------------------------------------------------------------------
+
+    def _calculate(self, new: JSON | None, old: list[JSON]) -> JSON:
+        """calculateStatus: the counts, the conditions so far, and Available."""
+        all_sets = [*old, *([new] if new else [])]
+        status = rollout.counts(self.d, all_sets, new)
+        if self.d["status"].get("conditions"):
+            status["conditions"] = copy.deepcopy(self.d["status"]["conditions"])
+        minimum = self.desired - rollout.max_unavailable(self.d)
+        conditions.availability(status, status.get("availableReplicas", 0) >= minimum)
+        return status
+
+    def _rollout_status(self, new: JSON | None, old: list[JSON]) -> None:
+        """syncRolloutStatus: Progressing as the rollout advances, completes or times out."""
+        status = self._calculate(new, old)
+        if not rollout.has_progress_deadline(self.d):
+            conditions.remove(status, conditions.PROGRESSING)
+            self._write(status)
+            return
+        current = conditions.get(self.d["status"], conditions.PROGRESSING)
+        finished = (
+            status.get("replicas", 0) == status.get("updatedReplicas", 0)
+            and current is not None
+            and current.get("reason") == conditions.NEW_RS_AVAILABLE
+        )
+        if not finished:
+            self._progress(status, new, current)
+        self._write(status)
+
+    def _progress(self, status: JSON, new: JSON | None, current: JSON | None) -> None:
+        subject = f'ReplicaSet "{_name(new)}"' if new else f'Deployment "{_name(self.d)}"'
+        if rollout.complete(self.d, status):
+            message = f"{subject} has successfully progressed."
+            condition = conditions.new(
+                conditions.PROGRESSING, "True", conditions.NEW_RS_AVAILABLE, message
+            )
+            conditions.put(status, condition)
+        elif rollout.progressing(self.d, status):
+            message = f"{subject} is progressing."
+            condition = conditions.new(
+                conditions.PROGRESSING, "True", conditions.RS_UPDATED, message
+            )
+            if current is not None:  # refresh lastUpdateTime even for the same reason
+                if current.get("status") == "True":
+                    condition["lastTransitionTime"] = current.get("lastTransitionTime")
+                conditions.remove(status, conditions.PROGRESSING)
+            conditions.put(status, condition)
+        elif self._deadline_passed(status):
+            message = f"{subject} has timed out progressing."
+            condition = conditions.new(
+                conditions.PROGRESSING, "False", conditions.TIMED_OUT, message
+            )
+            conditions.put(status, condition)
+
+    def _deadline(self, status: JSON) -> float | None:
+        """When the Progressing condition of an unfinished rollout runs out, in epoch seconds."""
+        condition = conditions.get(status, conditions.PROGRESSING)
+        if condition is None or not rollout.has_progress_deadline(self.d):
+            return None
+        if condition.get("reason") in (conditions.NEW_RS_AVAILABLE, conditions.TIMED_OUT):
+            return None
+        updated = parse_timestamp(condition.get("lastUpdateTime"))
+        if updated is None:
+            return None
+        return updated.timestamp() + int(self.d["spec"]["progressDeadlineSeconds"])
+
+    def _deadline_passed(self, status: JSON) -> bool:
+        condition = conditions.get(status, conditions.PROGRESSING)
+        if condition is not None and condition.get("reason") == conditions.TIMED_OUT:
+            return True
+        deadline = self._deadline(status)
+        return deadline is not None and deadline < time.time()
+
+    def _due(self) -> float | None:
+        """Seconds until the rollout's deadline, for a pass to mark it timed out."""
+        if rollout.complete(self.d, self.d["status"]):
+            return None
+        deadline = self._deadline(self.d["status"])
+        return None if deadline is None else max(0.0, deadline - time.time()) + 1.0
+
+    def _write(self, status: JSON) -> None:
+        namespace, name = self.d["metadata"]["namespace"], _name(self.d)
+        if self.sets.revision_changed:
+            revision = self.d["metadata"]["annotations"][rollout.REVISION]
+            patch = {"metadata": {"annotations": {rollout.REVISION: revision}}}
+            self.store.patch("deployments", namespace, name, patch, "merge")
+        self.d["status"] = status
+        if status != self.stored_status:
+            self.store.update("deployments", namespace, name, {"status": status}, "status")
+
+
+def _name(obj: JSON) -> str:
+    return str(obj["metadata"]["name"])
+
+
+def _active(replica_sets: Sequence[JSON | None]) -> list[JSON]:
+    """FilterActiveReplicaSets: those that want pods."""
+    return [rs for rs in replica_sets if rs is not None and rollout.replicas(rs) > 0]

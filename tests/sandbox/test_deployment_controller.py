@@ -1,0 +1,283 @@
+"""The Deployment controller, driven by the real kubectl: rollouts, undo, scale, delete."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sandbox_helpers import eventually
+
+from kubectl_fed.sandbox.apiserver.store import Store, WatchEvent
+from kubectl_fed.sandbox.controllers import SimulationOptions
+from kubectl_fed.sandbox.federation import SandboxFederation
+
+pytestmark = pytest.mark.kubectl
+
+CONTEXT = "us-central1"
+Obj = dict[str, Any]
+REVISION = "deployment.kubernetes.io/revision"
+
+
+def deployment(name: str = "web", replicas: int = 3, **spec: Any) -> Obj:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+            },
+            **spec,
+        },
+    }
+
+
+class Kubectl:
+    def __init__(self, binary: str, sandbox: SandboxFederation, tmp_path: Path) -> None:
+        self.binary, self.sandbox, self.tmp_path = binary, sandbox, tmp_path
+
+    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        command = [self.binary, f"--kubeconfig={self.sandbox.kubeconfig_path}"]
+        result = subprocess.run(
+            [*command, f"--context={CONTEXT}", *args], capture_output=True, text=True, timeout=60
+        )
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def create(self, obj: Obj) -> str:
+        path = self.tmp_path / f"{obj['metadata']['name']}.yaml"
+        path.write_text(yaml.safe_dump(obj))
+        return self("create", "-f", str(path)).stdout.strip()
+
+    def rolled_out(self, name: str = "web") -> str:
+        return self("rollout", "status", f"deployment/{name}", "--timeout=30s").stdout
+
+    def rows(self, *args: str) -> list[list[str]]:
+        return [line.split() for line in self("get", *args).stdout.strip().splitlines()]
+
+    @property
+    def store(self) -> Store:
+        return self.sandbox.cluster(CONTEXT).store
+
+
+@pytest.fixture
+def kubectl(
+    kubectl_path: str, sandbox_factory: Callable[..., SandboxFederation], tmp_path: Path
+) -> Kubectl:
+    sandbox = sandbox_factory(clusters=1, simulation=SimulationOptions(ready_delay=0.05))
+    return Kubectl(kubectl_path, sandbox, tmp_path)
+
+
+def replica_sets(store: Store, name: str = "web") -> list[Obj]:
+    found = store.list("replicasets", "default", f"app={name}")
+    return sorted(found, key=lambda rs: int(rs["metadata"]["annotations"][REVISION]))
+
+
+def conditions(obj: Obj) -> dict[str, tuple[str, str]]:
+    return {c["type"]: (c["status"], c["reason"]) for c in obj["status"].get("conditions", [])}
+
+
+def test_create_rolls_out_one_replica_set_per_template(kubectl: Kubectl) -> None:
+    assert kubectl.create(deployment()) == "deployment.apps/web created"
+    assert kubectl.rolled_out().strip().endswith('deployment "web" successfully rolled out')
+
+    assert kubectl.rows("deploy", "-o", "wide") == [
+        ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
+        ["web", "3/3", "3", "3", kubectl.rows("deploy")[1][4], "web", "nginx:1.27", "app=web"],
+    ]
+    (replica_set,) = replica_sets(kubectl.store)
+    name, template_hash = replica_set["metadata"]["name"], replica_set["spec"]["selector"]
+    assert name == f"web-{template_hash['matchLabels']['pod-template-hash']}"
+    assert replica_set["spec"]["template"]["metadata"]["labels"]["pod-template-hash"] in name
+    assert replica_set["metadata"]["annotations"][REVISION] == "1"
+    (owner,) = replica_set["metadata"]["ownerReferences"]
+    stored = kubectl.store.get("deployments", "default", "web")
+    assert (owner["kind"], owner["uid"], owner["controller"]) == (
+        "Deployment",
+        stored["metadata"]["uid"],
+        True,
+    )
+    assert stored["metadata"]["annotations"][REVISION] == "1"
+    assert conditions(stored) == {
+        "Available": ("True", "MinimumReplicasAvailable"),
+        "Progressing": ("True", "NewReplicaSetAvailable"),
+    }
+    assert {k: stored["status"].get(k) for k in ("replicas", "updatedReplicas")} == {
+        "replicas": 3,
+        "updatedReplicas": 3,
+    }
+    assert stored["status"]["observedGeneration"] == stored["metadata"]["generation"]
+    rs_rows = kubectl.rows("rs")
+    assert rs_rows[1][:4] == [name, "3", "3", "3"]
+    pods = kubectl.rows("pods")[1:]
+    assert len(pods) == 3
+    assert all(row[0].startswith(f"{name}-") and row[1:3] == ["1/1", "Running"] for row in pods)
+
+
+def test_a_template_change_rolls_out_and_undo_brings_the_old_set_back(kubectl: Kubectl) -> None:
+    kubectl.create(deployment(replicas=4))
+    kubectl.rolled_out()
+    (first,) = replica_sets(kubectl.store)
+    kubectl("set", "image", "deployment/web", "web=nginx:1.28")
+    kubectl.rolled_out()
+
+    old, new = replica_sets(kubectl.store)
+    assert old["metadata"]["name"] == first["metadata"]["name"]
+    assert (old["spec"]["replicas"], new["spec"]["replicas"]) == (0, 4)
+    assert new["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.28"
+    assert new["metadata"]["annotations"][REVISION] == "2"
+    assert [row[:4] for row in kubectl.rows("rs")[1:]] == sorted(
+        [[new["metadata"]["name"], "4", "4", "4"], [old["metadata"]["name"], "0", "0", "0"]]
+    )
+    images = {
+        row[-1]
+        for row in kubectl.rows("pods", "-o", "custom-columns=I:.spec.containers[0].image")[1:]
+    }
+    assert images == {"nginx:1.28"}
+
+    assert kubectl("rollout", "undo", "deployment/web").stdout.strip() == (
+        "deployment.apps/web rolled back"
+    )
+    kubectl.rolled_out()
+    second, back = replica_sets(kubectl.store)
+    assert back["metadata"]["name"] == first["metadata"]["name"]  # reused, not a third set
+    assert back["metadata"]["annotations"][REVISION] == "3"
+    assert back["metadata"]["annotations"]["deployment.kubernetes.io/revision-history"] == "1"
+    assert (back["spec"]["replicas"], second["spec"]["replicas"]) == (4, 0)
+    stored = kubectl.store.get("deployments", "default", "web")
+    assert stored["metadata"]["annotations"][REVISION] == "3"
+    history = kubectl("rollout", "history", "deployment/web").stdout.split()
+    assert history[-4:] == ["2", "<none>", "3", "<none>"]
+
+
+def test_a_rolling_update_stays_within_max_surge_and_max_unavailable(kubectl: Kubectl) -> None:
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 1}}
+    kubectl.create(deployment(replicas=6, strategy=strategy))
+    kubectl.rolled_out()
+    sizes: dict[str, int] = {}
+    available: dict[str, int] = {}
+    worst = {"most": 0, "fewest": 6}
+
+    def watch(event: WatchEvent) -> None:
+        if event.resource != "replicasets" or event.type == "DELETED":
+            return
+        name = event.object["metadata"]["name"]
+        sizes[name] = event.object["spec"]["replicas"]
+        available[name] = (event.object.get("status") or {}).get("availableReplicas", 0)
+        worst["most"] = max(worst["most"], sum(sizes.values()))
+        worst["fewest"] = min(worst["fewest"], sum(available.values()))
+
+    for replica_set in kubectl.store.list("replicasets"):
+        watch(WatchEvent("ADDED", "replicasets", replica_set))
+    unsubscribe = kubectl.store.subscribe(watch)
+    try:
+        kubectl("set", "image", "deployment/web", "web=nginx:1.28")
+        kubectl.rolled_out()
+    finally:
+        unsubscribe()
+    assert worst == {"most": 7, "fewest": 5}  # 6 + maxSurge, 6 - maxUnavailable
+    events = kubectl.store.list("events", "default")
+    messages = [e["message"] for e in events if e["reason"] == "ScalingReplicaSet"]
+    assert any(m.startswith("Scaled down replica set web-") and " from " in m for m in messages)
+
+
+def test_recreate_removes_the_old_pods_before_creating_new_ones(kubectl: Kubectl) -> None:
+    kubectl.create(deployment(replicas=2, strategy={"type": "Recreate"}))
+    kubectl.rolled_out()
+    old_pods: set[str] = {p["metadata"]["name"] for p in kubectl.store.list("pods", "default")}
+    overlap: list[str] = []
+
+    def watch(event: WatchEvent) -> None:
+        if event.resource == "pods" and event.type == "DELETED":
+            old_pods.discard(event.object["metadata"]["name"])
+        elif event.resource == "replicasets" and event.type == "ADDED" and old_pods:
+            overlap.append(event.object["metadata"]["name"])
+
+    unsubscribe = kubectl.store.subscribe(watch)
+    try:
+        kubectl("set", "image", "deployment/web", "web=nginx:1.28")
+        kubectl.rolled_out()
+    finally:
+        unsubscribe()
+    assert overlap == []
+    assert [rs["spec"]["replicas"] for rs in replica_sets(kubectl.store)] == [0, 2]
+
+
+def test_scale_and_delete(kubectl: Kubectl) -> None:
+    kubectl.create(deployment(replicas=2))
+    kubectl.rolled_out()
+    assert kubectl("scale", "deploy", "web", "--replicas=5").stdout.strip() == (
+        "deployment.apps/web scaled"
+    )
+    kubectl.rolled_out()
+    assert kubectl.rows("deploy", "web")[1][:4] == ["web", "5/5", "5", "5"]
+    (replica_set,) = replica_sets(kubectl.store)
+    assert replica_set["spec"]["replicas"] == 5
+    annotations = replica_set["metadata"]["annotations"]
+    assert annotations["deployment.kubernetes.io/desired-replicas"] == "5"
+    assert annotations["deployment.kubernetes.io/max-replicas"] == "7"  # 5 + 25% rounded up
+    assert len(kubectl.store.list("pods", "default")) == 5
+
+    assert kubectl("delete", "deploy", "web").stdout.strip() == 'deployment.apps "web" deleted'
+
+    def gone() -> bool:
+        store = kubectl.store
+        return not store.list("replicasets", "default") and not store.list("pods", "default")
+
+    eventually(gone)
+    assert (
+        kubectl("get", "deploy,rs,pods").stderr.strip()
+        == "No resources found in default namespace."
+    )
+
+
+def test_a_paused_deployment_waits_for_resume(kubectl: Kubectl) -> None:
+    kubectl.create(deployment(replicas=2))
+    kubectl.rolled_out()
+    kubectl("rollout", "pause", "deployment/web")
+    kubectl("set", "image", "deployment/web", "web=nginx:1.28")
+
+    def paused() -> bool:
+        stored = kubectl.store.get("deployments", "default", "web")
+        return conditions(stored).get("Progressing") == ("Unknown", "DeploymentPaused")
+
+    eventually(paused)
+    assert len(replica_sets(kubectl.store)) == 1
+    kubectl("rollout", "resume", "deployment/web")
+    kubectl.rolled_out()
+    assert [rs["spec"]["replicas"] for rs in replica_sets(kubectl.store)] == [0, 2]
+
+
+def test_revision_history_limit_prunes_old_empty_sets(kubectl: Kubectl) -> None:
+    kubectl.create(deployment(replicas=1, revisionHistoryLimit=1))
+    for tag in ("1.28", "1.29", "1.30"):
+        kubectl("set", "image", "deployment/web", f"web=nginx:{tag}")
+        kubectl.rolled_out()
+
+    def pruned() -> list[str] | None:
+        found = [rs["metadata"]["annotations"][REVISION] for rs in replica_sets(kubectl.store)]
+        return found if found == ["3", "4"] else None
+
+    eventually(pruned)
+
+
+def test_a_selector_that_misses_the_template_is_refused(kubectl: Kubectl) -> None:
+    bad = deployment()
+    bad["spec"]["template"]["metadata"]["labels"] = {"app": "other"}
+    path = kubectl.tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(bad))
+    refused = kubectl("create", "-f", str(path), check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        'The Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: '
+        'map[string]string{"app":"other"}: `selector` does not match template `labels`'
+    )
+    assert kubectl.store.list("deployments", "default") == []
