@@ -69,11 +69,22 @@ class Kubectl:
 
 
 @pytest.fixture
-def kubectl(
+def start(
     kubectl_path: str, sandbox_factory: Callable[..., SandboxFederation], tmp_path: Path
-) -> Kubectl:
-    sandbox = sandbox_factory(clusters=1, simulation=SimulationOptions(ready_delay=0.05))
-    return Kubectl(kubectl_path, sandbox, tmp_path)
+) -> Callable[..., Kubectl]:
+    """`start(**simulation_options)`: kubectl against a new one-cluster sandbox."""
+
+    def make(**options: Any) -> Kubectl:
+        options.setdefault("ready_delay", 0.05)
+        sandbox = sandbox_factory(clusters=1, simulation=SimulationOptions(**options))
+        return Kubectl(kubectl_path, sandbox, tmp_path)
+
+    return make
+
+
+@pytest.fixture
+def kubectl(start: Callable[..., Kubectl]) -> Kubectl:
+    return start()
 
 
 def replica_sets(store: Store, name: str = "web") -> list[Obj]:
@@ -281,3 +292,32 @@ def test_a_selector_that_misses_the_template_is_refused(kubectl: Kubectl) -> Non
         'map[string]string{"app":"other"}: `selector` does not match template `labels`'
     )
     assert kubectl.store.list("deployments", "default") == []
+
+
+def test_a_rollout_without_progress_exceeds_its_deadline(start: Callable[..., Kubectl]) -> None:
+    kubectl = start(capacity=2)
+    kubectl.create(deployment(replicas=4, progressDeadlineSeconds=1))
+    failed = kubectl("rollout", "status", "deployment/web", "--timeout=30s", check=False)
+    assert failed.returncode == 1
+    assert failed.stderr.strip() == 'error: deployment "web" exceeded its progress deadline'
+    stored = kubectl.store.get("deployments", "default", "web")
+    assert conditions(stored) == {
+        "Available": ("False", "MinimumReplicasUnavailable"),
+        "Progressing": ("False", "ProgressDeadlineExceeded"),
+    }
+    assert kubectl.rows("deploy", "web")[1][:4] == ["web", "2/4", "4", "2"]
+
+
+def test_orphaned_replica_sets_are_adopted_by_a_new_deployment(kubectl: Kubectl) -> None:
+    kubectl.create(deployment(replicas=2))
+    kubectl.rolled_out()
+    (before,) = replica_sets(kubectl.store)
+    pods = {p["metadata"]["name"] for p in kubectl.store.list("pods", "default")}
+    kubectl("delete", "deploy", "web", "--cascade=orphan")
+    kubectl.create(deployment(replicas=2))
+    kubectl.rolled_out()
+    (after,) = replica_sets(kubectl.store)
+    uid = kubectl.store.get("deployments", "default", "web")["metadata"]["uid"]
+    assert after["metadata"]["name"] == before["metadata"]["name"]
+    assert [o["uid"] for o in after["metadata"]["ownerReferences"]] == [uid]
+    assert {p["metadata"]["name"] for p in kubectl.store.list("pods", "default")} == pods
