@@ -1,4 +1,5 @@
-"""Secrets and ConfigMaps through the real kubectl: create, stringData, TLS keys, tables."""
+"""Secrets, ConfigMaps and Namespaces through the real kubectl: create, stringData, TLS keys,
+tables, the name label."""
 
 from __future__ import annotations
 
@@ -140,3 +141,12 @@ def test_data_keys_and_secret_type_are_checked(kubectl: Kubectl) -> None:
     assert retyped.returncode == 1
     assert 'type: Invalid value: "example.com/x": field is immutable' in retyped.stderr
     assert kubectl.store.get("secrets", "default", "creds")["type"] == "Opaque"
+
+
+def test_a_namespace_is_labelled_with_its_name(kubectl: Kubectl) -> None:
+    assert kubectl("create", "namespace", "shop").stdout.strip() == "namespace/shop created"
+    shown = kubectl("get", "ns", "-l", "kubernetes.io/metadata.name=shop").stdout.split()
+    assert shown[:5] == ["NAME", "STATUS", "AGE", "shop", "Active"]
+    kubectl("label", "namespace", "shop", "kubernetes.io/metadata.name-", "team=web")
+    labels = kubectl.store.get("namespaces", None, "shop")["metadata"]["labels"]
+    assert labels == {"kubernetes.io/metadata.name": "shop", "team": "web"}

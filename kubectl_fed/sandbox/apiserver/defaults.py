@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 JSON = dict[str, Any]
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
 def _pod_spec(spec: JSON) -> None:
@@ -26,7 +27,15 @@ def _pod_spec(spec: JSON) -> None:
             port.setdefault("protocol", "TCP")
 
 
+def _namespace_label(obj: JSON) -> None:
+    """Every namespace is labelled with its name (upstream's SetDefaults_Namespace)."""
+    meta = obj.setdefault("metadata", {})
+    if meta.get("name"):
+        meta["labels"] = {**(meta.get("labels") or {}), NAMESPACE_NAME_LABEL: meta["name"]}
+
+
 def _namespace(obj: JSON) -> None:
+    _namespace_label(obj)
     obj.setdefault("spec", {}).setdefault("finalizers", ["kubernetes"])
     obj["status"] = {"phase": "Active"}
 
@@ -100,6 +109,7 @@ _ON_CREATE: dict[str, Callable[[JSON], None]] = {
 
 # upstream defaults every object it decodes, so an update is defaulted like a create
 _ON_UPDATE: dict[str, Callable[[JSON], None]] = {
+    "namespaces": _namespace_label,
     "replicasets": _replicaset_spec,
     "deployments": _deployment_spec,
     "secrets": _secret,
