@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 from kubectl_fed.sandbox.apiserver.errors import ApiError
-from kubectl_fed.sandbox.apiserver.humanize import format_label_selector, parse_timestamp
+from kubectl_fed.sandbox.apiserver.humanize import format_label_selector
 from kubectl_fed.sandbox.apiserver.selectors import label_matcher
 from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.controllers import deployment_conditions as conditions
-from kubectl_fed.sandbox.controllers import rollout
+from kubectl_fed.sandbox.controllers import deployment_status, rollout
 from kubectl_fed.sandbox.controllers.deployment_sets import DeploymentSets, controller_reference
 from kubectl_fed.sandbox.controllers.events import EventRecorder
 from kubectl_fed.sandbox.controllers.pods import controller_uid
@@ -99,7 +98,7 @@ class _Sync:
     def run(self) -> float | None:
         if self.d["metadata"].get("deletionTimestamp"):
             new, old = self.sets.split(create=False)
-            self._write(self._calculate(new, old))
+            self._write(deployment_status.calculate(self.d, new, old))
             return None
         self._paused_condition()
         if self.d["spec"].get("paused") or self._scaling_event():
@@ -108,7 +107,7 @@ class _Sync:
             self._recreate()
         else:
             self._rolling()
-        return self._due()
+        return deployment_status.due(self.d)
 
     # ---- pausing and resizing (dc.sync) ---------------------------------------------
 
@@ -139,7 +138,7 @@ class _Sync:
         self._scale(new, old)
         if self.d["spec"].get("paused"):
             self.sets.prune(old)
-        self._write(self._calculate(new, old))
+        self._write(deployment_status.calculate(self.d, new, old))
 
     def _scale(self, new: JSON | None, old: list[JSON]) -> None:
         active = _active([*old, new])
@@ -162,12 +161,12 @@ class _Sync:
     def _rolling(self) -> None:
         new, old = self.sets.split(create=True)
         if new is None:  # a name collision: the next pass tries the next name
-            self._write(self._calculate(new, old))
+            self._write(deployment_status.calculate(self.d, new, old))
             return
         moved = self._grow_new(new, old) or self._shrink_old(new, old)
         if not moved and rollout.complete(self.d, self.d["status"]):
             self.sets.prune(old)
-        self._rollout_status(new, old)
+        self._write(deployment_status.rollout_status(self.d, new, old))
 
     def _grow_new(self, new: JSON, old: list[JSON]) -> bool:
         size = rollout.replicas(new)
@@ -224,8 +223,8 @@ class _Sync:
     def _recreate(self) -> None:
         new, old = self.sets.split(create=False)
         scaled = [self.sets.scale(rs, 0) for rs in _active(old)]
-        if any(scaled) or self._old_pods_running(new, old):
-            self._rollout_status(new, old)
+        if any(scaled) or self._old_pods_running(old):
+            self._write(deployment_status.rollout_status(self.d, new, old))
             return
         if new is None:
             new, old = self.sets.split(create=True)
@@ -233,100 +232,18 @@ class _Sync:
             self.sets.scale(new, self.desired)
         if rollout.complete(self.d, self.d["status"]):
             self.sets.prune(old)
-        self._rollout_status(new, old)
+        self._write(deployment_status.rollout_status(self.d, new, old))
 
-    def _old_pods_running(self, new: JSON | None, old: list[JSON]) -> bool:
+    def _old_pods_running(self, old: list[JSON]) -> bool:
         if sum(rollout.status_count(rs, "replicas") for rs in old):
             return True
-        old_uids = {rs["metadata"]["uid"] for rs in old} - {
-            (new or {}).get("metadata", {}).get("uid")
-        }
+        old_uids = {rs["metadata"]["uid"] for rs in old}
         namespace = self.d["metadata"]["namespace"]
         return any(
             controller_uid(pod) in old_uids
             and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
             for pod in self.store.list("pods", namespace, copies=False)
         )
-
-    # ---- status ------------------------------------------------------------------
-
-    def _calculate(self, new: JSON | None, old: list[JSON]) -> JSON:
-        """calculateStatus: the counts, the conditions so far, and Available."""
-        all_sets = [*old, *([new] if new else [])]
-        status = rollout.counts(self.d, all_sets, new)
-        if self.d["status"].get("conditions"):
-            status["conditions"] = copy.deepcopy(self.d["status"]["conditions"])
-        minimum = self.desired - rollout.max_unavailable(self.d)
-        conditions.availability(status, status.get("availableReplicas", 0) >= minimum)
-        return status
-
-    def _rollout_status(self, new: JSON | None, old: list[JSON]) -> None:
-        """syncRolloutStatus: Progressing as the rollout advances, completes or times out."""
-        status = self._calculate(new, old)
-        if not rollout.has_progress_deadline(self.d):
-            conditions.remove(status, conditions.PROGRESSING)
-            self._write(status)
-            return
-        current = conditions.get(self.d["status"], conditions.PROGRESSING)
-        finished = (
-            status.get("replicas", 0) == status.get("updatedReplicas", 0)
-            and current is not None
-            and current.get("reason") == conditions.NEW_RS_AVAILABLE
-        )
-        if not finished:
-            self._progress(status, new, current)
-        self._write(status)
-
-    def _progress(self, status: JSON, new: JSON | None, current: JSON | None) -> None:
-        subject = f'ReplicaSet "{_name(new)}"' if new else f'Deployment "{_name(self.d)}"'
-        if rollout.complete(self.d, status):
-            message = f"{subject} has successfully progressed."
-            condition = conditions.new(
-                conditions.PROGRESSING, "True", conditions.NEW_RS_AVAILABLE, message
-            )
-            conditions.put(status, condition)
-        elif rollout.progressing(self.d, status):
-            message = f"{subject} is progressing."
-            condition = conditions.new(
-                conditions.PROGRESSING, "True", conditions.RS_UPDATED, message
-            )
-            if current is not None:  # refresh lastUpdateTime even for the same reason
-                if current.get("status") == "True":
-                    condition["lastTransitionTime"] = current.get("lastTransitionTime")
-                conditions.remove(status, conditions.PROGRESSING)
-            conditions.put(status, condition)
-        elif self._deadline_passed(status):
-            message = f"{subject} has timed out progressing."
-            condition = conditions.new(
-                conditions.PROGRESSING, "False", conditions.TIMED_OUT, message
-            )
-            conditions.put(status, condition)
-
-    def _deadline(self, status: JSON) -> float | None:
-        """When the Progressing condition of an unfinished rollout runs out, in epoch seconds."""
-        condition = conditions.get(status, conditions.PROGRESSING)
-        if condition is None or not rollout.has_progress_deadline(self.d):
-            return None
-        if condition.get("reason") in (conditions.NEW_RS_AVAILABLE, conditions.TIMED_OUT):
-            return None
-        updated = parse_timestamp(condition.get("lastUpdateTime"))
-        if updated is None:
-            return None
-        return updated.timestamp() + int(self.d["spec"]["progressDeadlineSeconds"])
-
-    def _deadline_passed(self, status: JSON) -> bool:
-        condition = conditions.get(status, conditions.PROGRESSING)
-        if condition is not None and condition.get("reason") == conditions.TIMED_OUT:
-            return True
-        deadline = self._deadline(status)
-        return deadline is not None and deadline < time.time()
-
-    def _due(self) -> float | None:
-        """Seconds until the rollout's deadline, for a pass to mark it timed out."""
-        if rollout.complete(self.d, self.d["status"]):
-            return None
-        deadline = self._deadline(self.d["status"])
-        return None if deadline is None else max(0.0, deadline - time.time()) + 1.0
 
     def _write(self, status: JSON) -> None:
         namespace, name = self.d["metadata"]["namespace"], _name(self.d)
