@@ -1,17 +1,22 @@
-"""Clients for the sandbox tests (kubernetes client, raw HTTPS requests), and polling."""
+"""Clients for the sandbox tests (kubernetes client, raw HTTPS requests, the real kubectl),
+and polling."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import ssl
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from kubernetes import client, config
 
+from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
 
 T = TypeVar("T")
@@ -81,3 +86,38 @@ def eventually(probe: Callable[[], T | None], timeout: float = 20.0) -> T:
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s: {probe.__doc__ or probe}")
         time.sleep(0.05)
+
+
+class Kubectl:
+    """The real kubectl against one context of a sandbox; manifests are written to tmp_path."""
+
+    def __init__(
+        self, binary: str, sandbox: SandboxFederation, context: str, tmp_path: Path
+    ) -> None:
+        self.binary, self.sandbox, self.context, self.tmp_path = binary, sandbox, context, tmp_path
+
+    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        command = [self.binary, f"--kubeconfig={self.sandbox.kubeconfig_path}"]
+        result = subprocess.run(
+            [*command, f"--context={self.context}", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def file(self, obj: dict[str, Any]) -> str:
+        """`obj` written as YAML, named after it; the path, for `-f`."""
+        path = self.tmp_path / f"{obj['metadata']['name']}.yaml"
+        path.write_text(yaml.safe_dump(obj))
+        return str(path)
+
+    def rows(self, *args: str) -> list[list[str]]:
+        """`kubectl get ARGS`, each line split into its cells."""
+        return [line.split() for line in self("get", *args).stdout.strip().splitlines()]
+
+    @property
+    def store(self) -> Store:
+        return self.sandbox.cluster(self.context).store

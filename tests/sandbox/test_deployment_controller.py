@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from sandbox_helpers import eventually
+from sandbox_helpers import Kubectl, eventually
 
 from kubectl_fed.sandbox.apiserver.store import Store, WatchEvent
 from kubectl_fed.sandbox.controllers import SimulationOptions
@@ -39,35 +38,6 @@ def deployment(name: str = "web", replicas: int = 3, **spec: Any) -> Obj:
     }
 
 
-class Kubectl:
-    def __init__(self, binary: str, sandbox: SandboxFederation, tmp_path: Path) -> None:
-        self.binary, self.sandbox, self.tmp_path = binary, sandbox, tmp_path
-
-    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        command = [self.binary, f"--kubeconfig={self.sandbox.kubeconfig_path}"]
-        result = subprocess.run(
-            [*command, f"--context={CONTEXT}", *args], capture_output=True, text=True, timeout=60
-        )
-        if check:
-            assert result.returncode == 0, result.stderr
-        return result
-
-    def create(self, obj: Obj) -> str:
-        path = self.tmp_path / f"{obj['metadata']['name']}.yaml"
-        path.write_text(yaml.safe_dump(obj))
-        return self("create", "-f", str(path)).stdout.strip()
-
-    def rolled_out(self, name: str = "web") -> str:
-        return self("rollout", "status", f"deployment/{name}", "--timeout=30s").stdout
-
-    def rows(self, *args: str) -> list[list[str]]:
-        return [line.split() for line in self("get", *args).stdout.strip().splitlines()]
-
-    @property
-    def store(self) -> Store:
-        return self.sandbox.cluster(CONTEXT).store
-
-
 @pytest.fixture
 def start(
     kubectl_path: str, sandbox_factory: Callable[..., SandboxFederation], tmp_path: Path
@@ -77,7 +47,7 @@ def start(
     def make(**options: Any) -> Kubectl:
         options.setdefault("ready_delay", 0.05)
         sandbox = sandbox_factory(clusters=1, simulation=SimulationOptions(**options))
-        return Kubectl(kubectl_path, sandbox, tmp_path)
+        return Kubectl(kubectl_path, sandbox, CONTEXT, tmp_path)
 
     return make
 
@@ -85,6 +55,14 @@ def start(
 @pytest.fixture
 def kubectl(start: Callable[..., Kubectl]) -> Kubectl:
     return start()
+
+
+def create(kubectl: Kubectl, obj: Obj) -> str:
+    return kubectl("create", "-f", kubectl.file(obj)).stdout.strip()
+
+
+def rolled_out(kubectl: Kubectl, name: str = "web") -> str:
+    return kubectl("rollout", "status", f"deployment/{name}", "--timeout=30s").stdout
 
 
 def replica_sets(store: Store, name: str = "web") -> list[Obj]:
@@ -97,13 +75,15 @@ def conditions(obj: Obj) -> dict[str, tuple[str, str]]:
 
 
 def test_create_rolls_out_one_replica_set_per_template(kubectl: Kubectl) -> None:
-    assert kubectl.create(deployment()) == "deployment.apps/web created"
-    assert kubectl.rolled_out().strip().endswith('deployment "web" successfully rolled out')
+    assert create(kubectl, deployment()) == "deployment.apps/web created"
+    assert rolled_out(kubectl).strip().endswith('deployment "web" successfully rolled out')
 
-    assert kubectl.rows("deploy", "-o", "wide") == [
-        ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
-        ["web", "3/3", "3", "3", kubectl.rows("deploy")[1][4], "web", "nginx:1.27", "app=web"],
-    ]
+    header, row = kubectl.rows("deploy", "-o", "wide")
+    assert header == [
+        "NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR",
+    ]  # fmt: skip
+    assert row[:4] + row[5:] == ["web", "3/3", "3", "3", "web", "nginx:1.27", "app=web"]
+    assert re.fullmatch(r"\d+s", row[4])
     (replica_set,) = replica_sets(kubectl.store)
     name, template_hash = replica_set["metadata"]["name"], replica_set["spec"]["selector"]
     assert name == f"web-{template_hash['matchLabels']['pod-template-hash']}"
@@ -134,11 +114,11 @@ def test_create_rolls_out_one_replica_set_per_template(kubectl: Kubectl) -> None
 
 
 def test_a_template_change_rolls_out_and_undo_brings_the_old_set_back(kubectl: Kubectl) -> None:
-    kubectl.create(deployment(replicas=4))
-    kubectl.rolled_out()
+    create(kubectl, deployment(replicas=4))
+    rolled_out(kubectl)
     (first,) = replica_sets(kubectl.store)
     kubectl("set", "image", "deployment/web", "web=nginx:1.28")
-    kubectl.rolled_out()
+    rolled_out(kubectl)
 
     old, new = replica_sets(kubectl.store)
     assert old["metadata"]["name"] == first["metadata"]["name"]
@@ -157,7 +137,7 @@ def test_a_template_change_rolls_out_and_undo_brings_the_old_set_back(kubectl: K
     assert kubectl("rollout", "undo", "deployment/web").stdout.strip() == (
         "deployment.apps/web rolled back"
     )
-    kubectl.rolled_out()
+    rolled_out(kubectl)
     second, back = replica_sets(kubectl.store)
     assert back["metadata"]["name"] == first["metadata"]["name"]  # reused, not a third set
     assert back["metadata"]["annotations"][REVISION] == "3"
@@ -171,8 +151,8 @@ def test_a_template_change_rolls_out_and_undo_brings_the_old_set_back(kubectl: K
 
 def test_a_rolling_update_stays_within_max_surge_and_max_unavailable(kubectl: Kubectl) -> None:
     strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 1}}
-    kubectl.create(deployment(replicas=6, strategy=strategy))
-    kubectl.rolled_out()
+    create(kubectl, deployment(replicas=6, strategy=strategy))
+    rolled_out(kubectl)
     sizes: dict[str, int] = {}
     available: dict[str, int] = {}
     worst = {"most": 0, "fewest": 6}
@@ -191,7 +171,7 @@ def test_a_rolling_update_stays_within_max_surge_and_max_unavailable(kubectl: Ku
     unsubscribe = kubectl.store.subscribe(watch)
     try:
         kubectl("set", "image", "deployment/web", "web=nginx:1.28")
-        kubectl.rolled_out()
+        rolled_out(kubectl)
     finally:
         unsubscribe()
     assert worst == {"most": 7, "fewest": 5}  # 6 + maxSurge, 6 - maxUnavailable
@@ -201,8 +181,8 @@ def test_a_rolling_update_stays_within_max_surge_and_max_unavailable(kubectl: Ku
 
 
 def test_recreate_removes_the_old_pods_before_creating_new_ones(kubectl: Kubectl) -> None:
-    kubectl.create(deployment(replicas=2, strategy={"type": "Recreate"}))
-    kubectl.rolled_out()
+    create(kubectl, deployment(replicas=2, strategy={"type": "Recreate"}))
+    rolled_out(kubectl)
     old_pods: set[str] = {p["metadata"]["name"] for p in kubectl.store.list("pods", "default")}
     overlap: list[str] = []
 
@@ -215,7 +195,7 @@ def test_recreate_removes_the_old_pods_before_creating_new_ones(kubectl: Kubectl
     unsubscribe = kubectl.store.subscribe(watch)
     try:
         kubectl("set", "image", "deployment/web", "web=nginx:1.28")
-        kubectl.rolled_out()
+        rolled_out(kubectl)
     finally:
         unsubscribe()
     assert overlap == []
@@ -223,12 +203,12 @@ def test_recreate_removes_the_old_pods_before_creating_new_ones(kubectl: Kubectl
 
 
 def test_scale_and_delete(kubectl: Kubectl) -> None:
-    kubectl.create(deployment(replicas=2))
-    kubectl.rolled_out()
+    create(kubectl, deployment(replicas=2))
+    rolled_out(kubectl)
     assert kubectl("scale", "deploy", "web", "--replicas=5").stdout.strip() == (
         "deployment.apps/web scaled"
     )
-    kubectl.rolled_out()
+    rolled_out(kubectl)
     assert kubectl.rows("deploy", "web")[1][:4] == ["web", "5/5", "5", "5"]
     (replica_set,) = replica_sets(kubectl.store)
     assert replica_set["spec"]["replicas"] == 5
@@ -251,8 +231,8 @@ def test_scale_and_delete(kubectl: Kubectl) -> None:
 
 
 def test_a_paused_deployment_waits_for_resume(kubectl: Kubectl) -> None:
-    kubectl.create(deployment(replicas=2))
-    kubectl.rolled_out()
+    create(kubectl, deployment(replicas=2))
+    rolled_out(kubectl)
     kubectl("rollout", "pause", "deployment/web")
     kubectl("set", "image", "deployment/web", "web=nginx:1.28")
 
@@ -263,15 +243,15 @@ def test_a_paused_deployment_waits_for_resume(kubectl: Kubectl) -> None:
     eventually(paused)
     assert len(replica_sets(kubectl.store)) == 1
     kubectl("rollout", "resume", "deployment/web")
-    kubectl.rolled_out()
+    rolled_out(kubectl)
     assert [rs["spec"]["replicas"] for rs in replica_sets(kubectl.store)] == [0, 2]
 
 
 def test_revision_history_limit_prunes_old_empty_sets(kubectl: Kubectl) -> None:
-    kubectl.create(deployment(replicas=1, revisionHistoryLimit=1))
+    create(kubectl, deployment(replicas=1, revisionHistoryLimit=1))
     for tag in ("1.28", "1.29", "1.30"):
         kubectl("set", "image", "deployment/web", f"web=nginx:{tag}")
-        kubectl.rolled_out()
+        rolled_out(kubectl)
 
     def pruned() -> list[str] | None:
         found = [rs["metadata"]["annotations"][REVISION] for rs in replica_sets(kubectl.store)]
@@ -283,9 +263,7 @@ def test_revision_history_limit_prunes_old_empty_sets(kubectl: Kubectl) -> None:
 def test_a_selector_that_misses_the_template_is_refused(kubectl: Kubectl) -> None:
     bad = deployment()
     bad["spec"]["template"]["metadata"]["labels"] = {"app": "other"}
-    path = kubectl.tmp_path / "bad.yaml"
-    path.write_text(yaml.safe_dump(bad))
-    refused = kubectl("create", "-f", str(path), check=False)
+    refused = kubectl("create", "-f", kubectl.file(bad), check=False)
     assert refused.returncode == 1
     assert refused.stderr.strip() == (
         'The Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: '
@@ -296,7 +274,7 @@ def test_a_selector_that_misses_the_template_is_refused(kubectl: Kubectl) -> Non
 
 def test_a_rollout_without_progress_exceeds_its_deadline(start: Callable[..., Kubectl]) -> None:
     kubectl = start(capacity=2)
-    kubectl.create(deployment(replicas=4, progressDeadlineSeconds=1))
+    create(kubectl, deployment(replicas=4, progressDeadlineSeconds=1))
     failed = kubectl("rollout", "status", "deployment/web", "--timeout=30s", check=False)
     assert failed.returncode == 1
     assert failed.stderr.strip() == 'error: deployment "web" exceeded its progress deadline'
@@ -309,13 +287,13 @@ def test_a_rollout_without_progress_exceeds_its_deadline(start: Callable[..., Ku
 
 
 def test_orphaned_replica_sets_are_adopted_by_a_new_deployment(kubectl: Kubectl) -> None:
-    kubectl.create(deployment(replicas=2))
-    kubectl.rolled_out()
+    create(kubectl, deployment(replicas=2))
+    rolled_out(kubectl)
     (before,) = replica_sets(kubectl.store)
     pods = {p["metadata"]["name"] for p in kubectl.store.list("pods", "default")}
     kubectl("delete", "deploy", "web", "--cascade=orphan")
-    kubectl.create(deployment(replicas=2))
-    kubectl.rolled_out()
+    create(kubectl, deployment(replicas=2))
+    rolled_out(kubectl)
     (after,) = replica_sets(kubectl.store)
     uid = kubectl.store.get("deployments", "default", "web")["metadata"]["uid"]
     assert after["metadata"]["name"] == before["metadata"]["name"]

@@ -4,16 +4,14 @@ tables, the name label."""
 from __future__ import annotations
 
 import base64
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import trustme
-import yaml
+from sandbox_helpers import Kubectl
 
-from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.federation import SandboxFederation
 
 pytestmark = pytest.mark.kubectl
@@ -22,34 +20,11 @@ CONTEXT = "us-central1"
 Obj = dict[str, Any]
 
 
-class Kubectl:
-    def __init__(self, binary: str, sandbox: SandboxFederation, tmp_path: Path) -> None:
-        self.binary, self.sandbox, self.tmp_path = binary, sandbox, tmp_path
-
-    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        command = [self.binary, f"--kubeconfig={self.sandbox.kubeconfig_path}"]
-        result = subprocess.run(
-            [*command, f"--context={CONTEXT}", *args], capture_output=True, text=True, timeout=60
-        )
-        if check:
-            assert result.returncode == 0, result.stderr
-        return result
-
-    def file(self, obj: Obj) -> str:
-        path = self.tmp_path / f"{obj['metadata']['name']}.yaml"
-        path.write_text(yaml.safe_dump(obj))
-        return str(path)
-
-    @property
-    def store(self) -> Store:
-        return self.sandbox.cluster(CONTEXT).store
-
-
 @pytest.fixture
 def kubectl(
     kubectl_path: str, sandbox_factory: Callable[..., SandboxFederation], tmp_path: Path
 ) -> Kubectl:
-    return Kubectl(kubectl_path, sandbox_factory(clusters=1), tmp_path)
+    return Kubectl(kubectl_path, sandbox_factory(clusters=1), CONTEXT, tmp_path)
 
 
 def decoded(secret: Obj) -> dict[str, str]:
