@@ -132,3 +132,10 @@ def test_deployment_validation_speaks_upstream() -> None:
         "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is "
         "'Recreate'"
     ]
+    blue = deployment(1)
+    blue["spec"]["strategy"] = {"type": "BlueGreen"}
+    assert messages(blue) == [
+        'spec.strategy: Unsupported value: apps.DeploymentStrategy{Type:"BlueGreen", '
+        "RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}: supported values: "
+        '"Recreate", "RollingUpdate"'
+    ]

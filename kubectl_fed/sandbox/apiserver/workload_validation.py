@@ -101,8 +101,15 @@ def _strategy(spec: JSON) -> list[FieldError]:
         detail = "Forbidden: may not be specified when strategy `type` is 'Recreate'"
         return [FieldError("spec.strategy.rollingUpdate", "FieldValueForbidden", detail)]
     if kind != "RollingUpdate":
-        detail = f'Unsupported value: "{kind}": supported values: "Recreate", "RollingUpdate"'
-        return [FieldError("spec.strategy.type", "FieldValueNotSupported", detail)]
+        # upstream prints the whole strategy with %#v; a pointer shows as an address,
+        # arbitrary here as there
+        pointer = "nil" if rolling is None else "0xc000010000"
+        shown = (
+            f"apps.DeploymentStrategy{{Type:{json.dumps(str(kind or ''))}, "
+            f"RollingUpdate:(*apps.RollingUpdateDeployment)({pointer})}}"
+        )
+        detail = f'Unsupported value: {shown}: supported values: "Recreate", "RollingUpdate"'
+        return [FieldError("spec.strategy", "FieldValueNotSupported", detail)]
     field = "spec.strategy.rollingUpdate"
     unavailable, surge = (rolling or {}).get("maxUnavailable"), (rolling or {}).get("maxSurge")
     errors = _int_or_percent(unavailable, f"{field}.maxUnavailable")
