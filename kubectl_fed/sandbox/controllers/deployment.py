@@ -28,6 +28,7 @@ from kubectl_fed.sandbox.controllers.events import EventRecorder
 from kubectl_fed.sandbox.controllers.pods import controller_uid
 
 JSON = dict[str, Any]
+Fingerprint = tuple[str, tuple[tuple[str, str], ...]]
 
 
 class DeploymentController:
@@ -36,11 +37,12 @@ class DeploymentController:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._events = EventRecorder(store, "deployment-controller")
+        # what each settled Deployment and its ReplicaSets looked like when a pass last left
+        # them as they were: such a Deployment is skipped until one of them changes
+        self._settled: dict[str, Fingerprint] = {}
 
     def reconcile(self) -> float | None:
-        deployments = self._store.list("deployments")
-        if not deployments:
-            return None
+        deployments = self._store.list("deployments", copies=False)
         owned: dict[str, list[JSON]] = defaultdict(list)
         orphans: list[JSON] = []
         for replica_set in self._store.list("replicasets", copies=False):
@@ -50,13 +52,23 @@ class DeploymentController:
             elif not replica_set["metadata"].get("deletionTimestamp"):
                 orphans.append(replica_set)
         due: float | None = None
-        for deployment in deployments:
+        settled: dict[str, Fingerprint] = {}
+        for stored in deployments:
+            uid = stored["metadata"]["uid"]
+            mark = _fingerprint(stored, owned.get(uid, []))
+            if not orphans and self._settled.get(uid) == mark:
+                settled[uid] = mark
+                continue
             with contextlib.suppress(ApiError):  # changed meanwhile: the next pass retries
-                sets = [copy.deepcopy(rs) for rs in owned.get(deployment["metadata"]["uid"], [])]
+                deployment = copy.deepcopy(stored)
+                sets = [copy.deepcopy(rs) for rs in owned.get(uid, [])]
                 sets += self._adopt(deployment, orphans)
                 wait = _Sync(self._store, self._events, deployment, sets).run()
                 if wait is not None:
                     due = wait if due is None else min(due, wait)
+                elif rollout.strategy_type(deployment) != "Recreate":  # Recreate awaits pods
+                    settled[uid] = mark  # a pass that wrote changed the mark: it comes back
+        self._settled = settled
         return due
 
     def _adopt(self, deployment: JSON, orphans: list[JSON]) -> list[JSON]:
@@ -254,6 +266,14 @@ class _Sync:
         self.d["status"] = status
         if status != self.stored_status:
             self.store.update("deployments", namespace, name, {"status": status}, "status")
+
+
+def _fingerprint(deployment: JSON, replica_sets: list[JSON]) -> Fingerprint:
+    """The versions of a Deployment and of the ReplicaSets it owns."""
+    versions = sorted(
+        (rs["metadata"]["uid"], rs["metadata"]["resourceVersion"]) for rs in replica_sets
+    )
+    return deployment["metadata"]["resourceVersion"], tuple(versions)
 
 
 def _name(obj: JSON) -> str:
