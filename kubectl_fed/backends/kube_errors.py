@@ -101,35 +101,3 @@ def _connect_failure(text: str) -> str:
 def is_retryable_transport(error: ClusterCallError) -> bool:
     """Reset connections are worth another try; refused ones and certificate failures are not."""
     return error.reason is Reason.UNREACHABLE and error.message.startswith("connection reset")
-
-
-def connect_error(err: BaseException, timeout: float) -> ClusterCallError:
-    """The error for a connection (TCP, then TLS) that could not be set up: nothing was sent."""
-    import socket
-    import ssl
-
-    if isinstance(err, socket.gaierror):
-        return ClusterCallError(Reason.UNREACHABLE, "cannot resolve the server's host name")
-    if isinstance(err, TimeoutError):
-        return ClusterCallError(Reason.UNREACHABLE, f"connection timed out after {timeout:g}s")
-    if isinstance(err, ssl.SSLError):
-        return tls_error(str(err))
-    if isinstance(err, ConnectionRefusedError):
-        return ClusterCallError(Reason.UNREACHABLE, "connection refused")
-    if isinstance(err, ConnectionError):  # reset or aborted while shaking hands
-        return RequestNotSent(Reason.UNREACHABLE, "connection lost during the TLS handshake")
-    return ClusterCallError(Reason.UNREACHABLE, _connect_failure(str(err)))
-
-
-def exchange_error(err: BaseException, timeout: float) -> ClusterCallError:
-    """The error for a request on an open connection that got no complete answer."""
-    import http.client
-    import ssl
-
-    if isinstance(err, TimeoutError):
-        return ClusterCallError(Reason.TIMEOUT, f"no answer within {timeout:g}s")
-    if isinstance(err, ssl.SSLError):
-        return tls_error(str(err))
-    if isinstance(err, ConnectionError | http.client.HTTPException):
-        return ClusterCallError(Reason.UNREACHABLE, "connection reset by the server")
-    return ClusterCallError(Reason.UNREACHABLE, f"request failed: {type(err).__name__}")

@@ -1,34 +1,39 @@
-"""`HttpTransport`: requests to one API server over the standard library's HTTP client.
+"""`HttpTransport`: requests to one API server through a urllib3 connection pool.
 
 Used for contexts whose credentials are plain data (a bearer token or token file, a
-client certificate, basic auth; a CA, `insecure-skip-tls-verify`, `tls-server-name`).
-Everything else (exec plugins, auth providers, proxies) goes through the official client
-(`ApiClientTransport`): see `backends/kubeconfig.py`. Importing the official client costs
-more than a whole `kubectl get`, so the common case does without it.
+client certificate, basic auth; a CA, `insecure-skip-tls-verify`, `tls-server-name`),
+directly or through an http(s) proxy (`proxy-url`, $HTTPS_PROXY: backends/proxies.py).
+Exec plugins and auth providers go through the official client (`ApiClientTransport`):
+see `backends/kubeconfig.py`. Importing the official client costs more than a whole
+`kubectl get`, so the common case does without it.
 
-Connections are kept alive and reused, at most `pool_size` idle ones per member. A
-pooled connection the server has closed meanwhile is noticed before reuse and replaced.
+Connections are kept alive and reused, at most `pool_size` idle ones per member
+(backends/http_pools.py). The TLS context is built once per member, from memory: CA data
+is loaded as text; a client certificate and key given as data go through in-memory files
+(backends/memory_files.py), as Python's `ssl` reads them only by file name.
 """
 
 from __future__ import annotations
 
 import base64
-import http.client
 import json
-import select
 import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlencode, urlsplit
 
-from kubectl_fed.backends.kube_errors import connect_error, exchange_error
+from kubectl_fed.backends.kube_errors import transport_error
 from kubectl_fed.backends.kube_transport import JSON, Request, Response, read_body
 from kubectl_fed.backends.local_files import read_regular_file
 from kubectl_fed.backends.memory_files import memory_file
 from kubectl_fed.core.limits import MAX_INPUT_BYTES
 from kubectl_fed.core.results import ClusterCallError, Reason
+
+if TYPE_CHECKING:
+    from kubectl_fed.backends.http_pools import Route
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class FileOrData:
 
 @dataclass(frozen=True)
 class HttpTarget:
-    """Where a member's API server is and how to prove who we are to it."""
+    """Where a member's API server is, how to reach it and how to prove who we are to it."""
 
     server: str
     ca: FileOrData = FileOrData()
@@ -62,18 +67,17 @@ class HttpTarget:
     client_key: FileOrData = FileOrData()
     username: str | None = None
     password: str | None = None
+    proxy: str | None = None  # an http(s) proxy URL
 
 
 @dataclass(frozen=True)
 class _Endpoint:
-    """What every connection to the member is built from (computed once, on first use)."""
+    """What the member's pool is built from (computed once, on first use)."""
 
-    host: str
+    url: SplitResult
     port: int
-    prefix: str
     tls: ssl.SSLContext | None
-    server_hostname: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # every request's; Content-Type added for those with a body
 
 
 class HttpTransport:
@@ -84,127 +88,77 @@ class HttpTransport:
         self._pool_size = pool_size
         self._user_agent = user_agent
         self._endpoint: _Endpoint | None = None
-        self._idle: list[http.client.HTTPConnection] = []
+        self._route: Route | None = None
         self._lock = threading.Lock()
 
     def close(self) -> None:
+        """Close the pooled connections; the next request opens a new pool."""
         with self._lock:
-            idle, self._idle = self._idle, []
-        for connection in idle:
-            connection.close()
+            route, self._route = self._route, None
+        if route is not None:
+            route.pool.close()
 
     def __call__(self, request: Request, timeout: float) -> Response:
-        endpoint = self._ready()
-        connection = self._checkout(endpoint, timeout)
-        if connection.sock is None:
-            try:
-                connection.connect()
-            except Exception as err:
-                connection.close()
-                raise connect_error(err, timeout) from None
-        try:
-            response = self._exchange(endpoint, connection, request, timeout)
-        except ClusterCallError:
-            connection.close()
-            raise
-        except Exception as err:
-            connection.close()
-            raise exchange_error(err, timeout) from None
-        self._checkin(connection, response)
-        return Response(response.status, response.data, response.headers, response.phrase)
-
-    def _ready(self) -> _Endpoint:
-        with self._lock:
-            if self._endpoint is None:
-                self._endpoint = _endpoint(self._target, self._user_agent)
-            return self._endpoint
-
-    def _checkout(self, endpoint: _Endpoint, timeout: float) -> http.client.HTTPConnection:
-        with self._lock:
-            while self._idle:
-                connection = self._idle.pop()
-                if _still_open(connection):
-                    connection.timeout = timeout
-                    assert connection.sock is not None
-                    connection.sock.settimeout(timeout)
-                    return connection
-                connection.close()
-        return _new_connection(endpoint, timeout)
-
-    def _checkin(self, connection: http.client.HTTPConnection, answer: _Answer) -> None:
-        with self._lock:
-            if not answer.will_close and len(self._idle) < self._pool_size:
-                self._idle.append(connection)
-                return
-        connection.close()
-
-    def _exchange(
-        self,
-        endpoint: _Endpoint,
-        connection: http.client.HTTPConnection,
-        request: Request,
-        timeout: float,
-    ) -> _Answer:
-        headers = {**endpoint.headers, "Accept": JSON}
+        route, endpoint = self._ready()
+        headers = endpoint.headers
         body = None
         if request.body is not None:
             body = json.dumps(request.body).encode()
-            headers["Content-Type"] = request.content_type
-        url = endpoint.prefix + request.path
+            headers = {**headers, "Content-Type": request.content_type}
+        url = route.origin + endpoint.url.path.rstrip("/") + request.path
         if request.query:
             url += "?" + urlencode(request.query)
         end = time.monotonic() + timeout
-        connection.request(request.method, url, body, headers)
-        raw = connection.getresponse()
-        data = read_body(raw.read1, raw.getheader("Content-Length"), end, timeout)
-        raw.read()  # nothing left: marks the answer complete, so the connection can be reused
-        return _Answer(raw.status, data, dict(raw.getheaders()), raw.reason, raw.will_close)
+        try:
+            raw = route.pool.urlopen(
+                request.method,
+                url,
+                body=body,
+                headers=headers,
+                timeout=timeout,
+                preload_content=False,
+                assert_same_host=False,
+            )
+        except Exception as err:
+            raise transport_error(err, timeout) from None
+        return _answer(raw, end, timeout)
+
+    def _ready(self) -> tuple[Route, _Endpoint]:
+        with self._lock:
+            if self._endpoint is None:
+                self._endpoint = _endpoint(self._target, self._user_agent)
+            if self._route is None:
+                self._route = self._pool(self._endpoint)
+            return self._route, self._endpoint
+
+    def _pool(self, endpoint: _Endpoint) -> Route:
+        from kubectl_fed.backends.http_pools import member_pool
+
+        url = endpoint.url
+        assert url.hostname is not None  # server_url checked it
+        return member_pool(
+            url.scheme,
+            url.hostname,
+            endpoint.port,
+            tls=endpoint.tls,
+            server_hostname=self._target.tls_server_name,
+            size=self._pool_size,
+            proxy=self._target.proxy,
+        )
 
 
-@dataclass(frozen=True)
-class _Answer:
-    status: int
-    data: bytes
-    headers: dict[str, str]
-    phrase: str
-    will_close: bool
-
-
-def _still_open(connection: http.client.HTTPConnection) -> bool:
-    """An idle keep-alive socket that is readable has been closed by the server."""
-    sock = connection.sock
-    if sock is None:
-        return False
+def _answer(raw: Any, end: float, timeout: float) -> Response:
+    """The whole body, then the connection back to the pool; a cut one is closed instead."""
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
-        return False
-    return not readable
-
-
-class _TLSConnection(http.client.HTTPSConnection):
-    """An HTTPS connection that may name another host for SNI and certificate checks."""
-
-    def __init__(self, host: str, port: int, *, timeout: float, context: ssl.SSLContext, sni: str):
-        super().__init__(host, port, timeout=timeout, context=context)
-        self._sni = sni
-        self._tls = context
-
-    def connect(self) -> None:
-        http.client.HTTPConnection.connect(self)
-        self.sock = self._tls.wrap_socket(self.sock, server_hostname=self._sni)
-
-
-def _new_connection(endpoint: _Endpoint, timeout: float) -> http.client.HTTPConnection:
-    if endpoint.tls is None:
-        return http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=timeout)
-    return _TLSConnection(
-        endpoint.host,
-        endpoint.port,
-        timeout=timeout,
-        context=endpoint.tls,
-        sni=endpoint.server_hostname,
-    )
+        data = read_body(raw.read1, raw.headers.get("Content-Length"), end, timeout)
+    except BaseException as err:
+        raw.close()
+        raw.release_conn()
+        if isinstance(err, ClusterCallError) or not isinstance(err, Exception):
+            raise
+        raise transport_error(err, timeout) from None
+    raw.release_conn()
+    return Response(raw.status, data, raw.headers, raw.reason or "")
 
 
 def server_url(server: str) -> SplitResult:
@@ -237,20 +191,29 @@ def _endpoint(target: HttpTarget, user_agent: str) -> _Endpoint:
         url = server_url(target.server)
     except ValueError as err:
         raise ClusterCallError(Reason.UNREACHABLE, str(err)) from None
-    assert url.hostname is not None  # server_url checked it
     secure = url.scheme == "https"
+    headers = {"User-Agent": user_agent, "Accept": JSON, **_auth_headers(target)}
     return _Endpoint(
-        host=url.hostname,
+        url=url,
         port=url.port or (443 if secure else 80),
-        prefix=url.path.rstrip("/"),
         tls=_tls_context(target) if secure else None,
-        server_hostname=target.tls_server_name or url.hostname,
-        headers={"User-Agent": user_agent, **_auth_headers(target)},
+        headers=headers,
     )
 
 
+class _HandshakeContext(ssl.SSLContext):
+    """A connection cut during the TLS handshake is reported as a TLS error, so it is
+    known that nothing was sent (kube_errors.tls_error: the request may be repeated)."""
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().wrap_socket(*args, **kwargs)
+        except ConnectionError as err:
+            raise ssl.SSLError(f"connection reset during the TLS handshake: {err}") from None
+
+
 def _tls_context(target: HttpTarget) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context = _HandshakeContext(ssl.PROTOCOL_TLS_CLIENT)
     if target.insecure:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE

@@ -1,6 +1,6 @@
 """The official kubernetes client, for contexts `HttpTransport` does not serve.
 
-Exec credential plugins, auth providers, proxies and any kubeconfig setting we do not
+Exec credential plugins, auth providers, socks proxies and any kubeconfig setting we do not
 implement ourselves: the official client knows them all. Importing it costs about 0.3 s,
 so this module is imported only when such a context is first called.
 """
@@ -54,7 +54,9 @@ def official_client(
     if errors and not configuration.api_key and not configuration.cert_file:
         raise ClusterCallError(Reason.UNAUTHORIZED, f"credentials: {errors[-1]}")
     if not configuration.verify_ssl:
-        _quiet_insecure_warnings()  # the kubeconfig asked for it, as kubectl allows
+        from kubectl_fed.backends.http_pools import quiet_insecure_warnings
+
+        quiet_insecure_warnings()
     configuration.connection_pool_maxsize = pool_size
     configuration.retries = False  # retries are ours (backends/kube.py), not urllib3's
     client = ApiClient(configuration)
@@ -70,12 +72,6 @@ def _credentials_in_memory(kube_config: Any) -> None:
         return memory_file(content.encode() if isinstance(content, str) else content)
 
     kube_config._create_temp_file_with_content = in_memory
-
-
-def _quiet_insecure_warnings() -> None:
-    import urllib3
-
-    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
 
 class _ThreadErrors(logging.Handler):

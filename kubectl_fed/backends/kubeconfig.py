@@ -7,9 +7,10 @@ referenced files) so a broken kubeconfig is a usage error before any request; cr
 (tokens, exec plugins, client certificates) are only evaluated when a member is first
 called.
 
-A context whose credentials are plain data is served by `HttpTransport` (standard
-library HTTP, see `kube_http.py`); any other (exec plugins, auth providers, proxies,
-settings we do not know) by the official client, which implements them all.
+A context whose credentials are plain data is served by `HttpTransport` (urllib3, see
+`kube_http.py`), directly or through an http(s) proxy; any other (exec plugins, auth
+providers, socks proxies, settings we do not know) by the official client, which
+implements them all. docs/membership-and-fanout.md lists which context takes which path.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ _PLAIN_CLUSTER_KEYS = {
     "certificate-authority-data",
     "insecure-skip-tls-verify",
     "tls-server-name",
+    "proxy-url",
     "extensions",
 }
 _PLAIN_USER_KEYS = {
@@ -61,10 +63,6 @@ _PLAIN_USER_KEYS = {
     "password",
     "extensions",
 }
-# The official client honours these proxy settings; HttpTransport does not do proxies.
-_PROXY_VARIABLES = tuple(
-    name for base in ("https_proxy", "http_proxy", "all_proxy") for name in (base, base.upper())
-)
 
 
 @dataclass(frozen=True)
@@ -200,13 +198,15 @@ class KubeConfig:
 
     def http_target(self, context: str, environ: Mapping[str, str]) -> HttpTarget | None:
         """The context as plain data, or None when it needs the official client."""
-        from kubectl_fed.backends.kube_http import FileOrData, HttpTarget
+        from kubectl_fed.backends.kube_http import FileOrData, HttpTarget, server_url
+        from kubectl_fed.backends.proxies import env_proxy, supported
 
         info = self.contexts[context]
         cluster, user = self._body("cluster", info.cluster), self._body("user", info.user)
         if set(cluster) - _PLAIN_CLUSTER_KEYS or set(user) - _PLAIN_USER_KEYS:
             return None
-        if any(environ.get(name) for name in _PROXY_VARIABLES):
+        proxy = _text(cluster.get("proxy-url")) or env_proxy(server_url(info.server), environ)
+        if proxy is not None and not supported(proxy):
             return None
         files = {**self._files("cluster", info.cluster), **self._files("user", info.user)}
 
@@ -224,6 +224,7 @@ class KubeConfig:
             client_key=source(user, "client-key"),
             username=_text(user.get("username")),
             password=_text(user.get("password")),
+            proxy=proxy,
         )
 
     def api_client(

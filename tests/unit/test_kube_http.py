@@ -22,7 +22,7 @@ import trustme
 import yaml
 
 from kubectl_fed.backends.kube import KubeBackend
-from kubectl_fed.backends.kube_errors import RequestNotSent, connect_error, exchange_error
+from kubectl_fed.backends.kube_errors import RequestNotSent
 from kubectl_fed.backends.kube_http import HttpTransport
 from kubectl_fed.backends.kube_transport import ApiClientTransport, Request
 from kubectl_fed.backends.kubeconfig import KubeConfig, load_kubeconfig
@@ -139,11 +139,23 @@ def version(transport: Any, path: str = "/version", timeout: float = 5) -> dict[
         ({"insecure-skip-tls-verify": True}, {"username": "a", "password": "b"}, {}, HttpTransport),
         ({}, {"exec": {"command": "login", "apiVersion": "v1"}}, {}, ApiClientTransport),
         ({}, {"auth-provider": {"name": "oidc"}}, {}, ApiClientTransport),
-        ({"proxy-url": "http://proxy:3128"}, {"token": TOKEN}, {}, ApiClientTransport),
-        ({}, {"token": TOKEN}, {"HTTPS_PROXY": "http://proxy:3128"}, ApiClientTransport),
+        ({"proxy-url": "http://proxy:3128"}, {"token": TOKEN}, {}, HttpTransport),
+        ({"proxy-url": "socks5://proxy:1080"}, {"token": TOKEN}, {}, ApiClientTransport),
+        ({}, {"token": TOKEN}, {"HTTPS_PROXY": "http://proxy:3128"}, HttpTransport),
+        ({}, {"token": TOKEN}, {"HTTPS_PROXY": "socks5://proxy:1080"}, HttpTransport),
         ({}, {"token": TOKEN}, {"https_proxy": ""}, HttpTransport),
     ],
-    ids=["token", "basic", "exec", "auth-provider", "proxy-url", "proxy-env", "empty-proxy-env"],
+    ids=[
+        "token",
+        "basic",
+        "exec",
+        "auth-provider",
+        "proxy-url",
+        "socks-proxy-url",
+        "proxy-env",
+        "loopback-bypasses-env-proxy",
+        "empty-proxy-env",
+    ],
 )
 def test_plain_contexts_use_http_and_the_rest_the_official_client(
     tmp_path: Path,
@@ -282,44 +294,34 @@ def test_a_slow_answer_is_a_timeout(tmp_path: Path, server: Server) -> None:
     assert version(transport)["gitVersion"] == "v1.32.0"  # the cut connection was not pooled
 
 
-@pytest.mark.parametrize(
-    ("error", "reason", "message", "not_sent"),
-    [
-        (socket.gaierror(-2, "Name or service not known"), Reason.UNREACHABLE,
-         "cannot resolve the server's host name", False),
-        (ConnectionRefusedError(111, "Connection refused"), Reason.UNREACHABLE,
-         "connection refused", False),
-        (TimeoutError("timed out"), Reason.UNREACHABLE, "connection timed out after 3s", False),
-        (OSError(113, "No route to host"), Reason.UNREACHABLE, "no route to host", False),
-        (ConnectionResetError(104, "Connection reset by peer"), Reason.UNREACHABLE,
-         "connection lost during the TLS handshake", True),
-        (ssl.SSLCertVerificationError(
-            1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
-            "self-signed certificate (_ssl.c:1006)"), Reason.UNREACHABLE,
-         "certificate verify failed: self-signed certificate", False),
-    ],
-)  # fmt: skip
-def test_connect_failures_are_classified(
-    error: Exception, reason: Reason, message: str, not_sent: bool
-) -> None:
-    classified = connect_error(error, 3.0)
-    assert (classified.reason, classified.message) == (reason, message)
-    assert isinstance(classified, RequestNotSent) is not_sent
+def test_a_connection_cut_during_the_handshake_was_not_sent(tmp_path: Path) -> None:
+    """A server that resets every connection: the request is known not to have gone out,
+    so even a POST may be tried again."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
 
+    def reset_all() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            connection.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+            )
+            connection.close()
 
-@pytest.mark.parametrize(
-    ("error", "reason", "message"),
-    [
-        (TimeoutError("timed out"), Reason.TIMEOUT, "no answer within 3s"),
-        (http.client.RemoteDisconnected("closed"), Reason.UNREACHABLE,
-         "connection reset by the server"),
-        (BrokenPipeError(32, "Broken pipe"), Reason.UNREACHABLE,
-         "connection reset by the server"),
-        (http.client.IncompleteRead(b"{"), Reason.UNREACHABLE, "connection reset by the server"),
-        (ValueError("odd"), Reason.UNREACHABLE, "request failed: ValueError"),
-    ],
-)  # fmt: skip
-def test_exchange_failures_are_classified(error: Exception, reason: Reason, message: str) -> None:
-    classified = exchange_error(error, 3.0)
-    assert (classified.reason, classified.message) == (reason, message)
-    assert not isinstance(classified, RequestNotSent)
+    thread = threading.Thread(target=reset_all, daemon=True)
+    thread.start()
+    try:
+        cluster = {"server": f"https://127.0.0.1:{listener.getsockname()[1]}"}
+        transport = kubeconfig(tmp_path, cluster, {"token": TOKEN}).transport(
+            "c", pool_size=1, environ={}
+        )
+        with pytest.raises(RequestNotSent) as caught:
+            transport(Request("POST", "/api/v1/namespaces"), 3.0)
+        assert caught.value.message == "connection lost during the TLS handshake"
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
