@@ -31,6 +31,8 @@ FIRST_BACKOFF = 0.2
 MAX_CONFLICT_RETRIES = 3
 APPLY_PATCH = "application/apply-patch+yaml"
 JSON_PATCH = "application/json-patch+json"
+# Every write: a field the server does not know (a typo) is refused, never dropped silently.
+STRICT = ("fieldValidation", "Strict")
 ZONE_LABELS = ("topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone")
 # Answers of a server that does not do server-side apply (fall back to get + replace).
 _NO_APPLY = {405, 415, 501}
@@ -86,20 +88,20 @@ class KubeBackend:
 
     def create(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject:
         res = resource_of(obj)
-        query = (("fieldManager", FIELD_MANAGER), *_dry(dry_run))
+        query = (("fieldManager", FIELD_MANAGER), STRICT, *_dry(dry_run))
         request = Request("POST", res.path(_namespace(obj, res)), query, obj)
         return self._call(request)
 
     def replace(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject:
         res = resource_of(obj)
         path = res.path(_namespace(obj, res), _name(obj))
-        query = (("fieldManager", FIELD_MANAGER), *_dry(dry_run))
+        query = (("fieldManager", FIELD_MANAGER), STRICT, *_dry(dry_run))
         return self._call(Request("PUT", path, query, obj))
 
     def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
         res = resource_of(obj)
         path = res.path(_namespace(obj, res), _name(obj))
-        query = (("fieldManager", field_manager), ("force", "true"), *_dry(dry_run))
+        query = (("fieldManager", field_manager), ("force", "true"), STRICT, *_dry(dry_run))
         try:
             return self._call(Request("PATCH", path, query, obj, APPLY_PATCH))
         except _NoServerSideApply:
@@ -111,7 +113,7 @@ class KubeBackend:
         """POST, then hand the fields the POST gave `field_manager`'s Update entry to its
         Apply entry, as kubectl's upgrade from client-side to server-side apply does."""
         res = resource_of(obj)
-        query = (("fieldManager", field_manager), *_dry(dry_run))
+        query = (("fieldManager", field_manager), STRICT, *_dry(dry_run))
         created = self._call(Request("POST", res.path(_namespace(obj, res)), query, obj))
         return created if dry_run else self._owned_as_applied(created, res, field_manager)
 
@@ -127,7 +129,7 @@ class KubeBackend:
                 return current
             path = res.path(_namespace(current, res), _name(current))
             try:
-                return self._call(Request("PATCH", path, (), patch, JSON_PATCH))
+                return self._call(Request("PATCH", path, (STRICT,), patch, JSON_PATCH))
             except ClusterCallError:
                 try:
                     current = _with_type(self._call(Request("GET", path)), res)

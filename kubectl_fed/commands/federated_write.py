@@ -3,7 +3,8 @@
 1. read what the manifests need from every member (Services, GLBC UID, Ingresses,
    ReplicaSets); a member that cannot be read is reported and not written to;
 2. decide node ports, the GLBC UID and replica shares; any refusal ends the run with
-   exit 2 before anything is written;
+   exit 2 before anything is written, as does an object the first member refuses for
+   an unknown field (one server-side dry-run create each, commands/field_check.py);
 3. make the members' GLBC UIDs agree;
 4. write every member; Ingresses that must share the first member's address are
    written to the others once that member's GLBC has reserved it.
@@ -19,6 +20,7 @@ import click
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.federation_flags import FederationFlags, federation_flags
+from kubectl_fed.commands.field_check import refuse_unknown_fields
 from kubectl_fed.commands.rollout_finish import finish_rollouts
 from kubectl_fed.commands.rollout_writes import Results, write_in_phases
 from kubectl_fed.commands.writing import (
@@ -123,12 +125,16 @@ def write_manifests(
         return ExitStatus.USAGE
     for line in plan.warnings:
         click.echo(f"warning: {escaped(line)}", err=True)
-    if not _agree_on_uid(app, plan, options.dry_run, quiet):
-        return ExitStatus.FAILED
     members = [state.cluster for state in states]
     per_member = desired_by_member(
         manifests, members, options.federation, plan.prepare, plan.federated
     )
+    if options.dry_run is not DryRun.CLIENT:
+        first = members[0]
+        if refuse_unknown_fields(app.backend(first), per_member[first]):
+            return ExitStatus.USAGE
+    if not _agree_on_uid(app, plan, options.dry_run, quiet):
+        return ExitStatus.FAILED
     wait = flags.wait and options.dry_run is DryRun.NONE
     leaders = _gce_members(plan, members)
     rollouts = plan_rollouts(manifests, leaders, _live_ingresses(states), wait=wait)

@@ -211,7 +211,7 @@ def test_requests_carry_body_query_and_the_server_path_prefix(
     (seen,) = server.seen
     assert seen.method == "PATCH"
     assert seen.path == (
-        "/k8s/c1/api/v1/namespaces/n/services/s?fieldManager=kubectl-fed&force=true&dryRun=All"
+        "/k8s/c1/api/v1/namespaces/n/services/s?fieldManager=kubectl-fed&force=true&fieldValidation=Strict&dryRun=All"
     )
     assert seen.headers["content-type"] == "application/apply-patch+yaml"
     assert json.loads(seen.body) == service
