@@ -119,9 +119,9 @@ class KubeBackend:
 
     def _owned_as_applied(self, created: KubeObject, res: Resource, manager: str) -> KubeObject:
         """`created` with its managedFields rewritten; unchanged when that cannot be done
-        (an older server). A controller writing meanwhile (GLBC's annotations, a status)
-        fails the guarded patch: the object is read again and the hand-over tried again,
-        so every field the create set stays one a later apply can drop."""
+        (an older server). When the entry moved meanwhile (a controller's write), the
+        guarded patch fails: the object is read again and the hand-over tried again, so
+        every field the create set stays one a later apply can drop."""
         current = created
         for _attempt in range(MAX_CONFLICT_RETRIES):
             patch = _apply_ownership_patch(current, manager)
@@ -369,22 +369,26 @@ def _namespace(obj: KubeObject, res: Resource) -> str | None:
 
 
 def _apply_ownership_patch(obj: KubeObject, manager: str) -> list[dict[str, Any]] | None:
-    """A JSON patch, guarded by the resourceVersion, that turns `manager`'s Update entry
-    into an Apply entry; None when there is nothing to turn (or no managedFields)."""
-    metadata = obj.get("metadata") or {}
-    entries, version = metadata.get("managedFields"), metadata.get("resourceVersion")
-    if not isinstance(entries, list) or not version:
+    """A JSON patch that turns `manager`'s Update entry into an Apply entry; None when there
+    is nothing to turn (or no managedFields).
+
+    Only that entry's `operation` is replaced, guarded by tests of the entry itself (not of
+    the resourceVersion): a controller's write in between (a status, GLBC's annotations)
+    keeps its own entry and does not fail the patch; an entry that moved does, and the
+    object is read again."""
+    entries = (obj.get("metadata") or {}).get("managedFields")
+    if not isinstance(entries, list):
         return None
-    converted = [
-        {**entry, "operation": "Apply"}
-        if isinstance(entry, dict)
-        and (entry.get("manager"), entry.get("operation")) == (manager, "Update")
-        else entry
-        for entry in entries
-    ]
-    if converted == entries:
-        return None
-    return [
-        {"op": "test", "path": "/metadata/resourceVersion", "value": version},
-        {"op": "replace", "path": "/metadata/managedFields", "value": converted},
-    ]
+    patch: list[dict[str, Any]] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        if (entry.get("manager"), entry.get("operation")) != (manager, "Update"):
+            continue
+        at = f"/metadata/managedFields/{index}"
+        patch += [
+            {"op": "test", "path": f"{at}/manager", "value": manager},
+            {"op": "test", "path": f"{at}/operation", "value": "Update"},
+            {"op": "replace", "path": f"{at}/operation", "value": "Apply"},
+        ]
+    return patch or None

@@ -22,7 +22,7 @@ from kubectl_fed.app import App
 from kubectl_fed.commands.federation_flags import FederationFlags, federation_flags
 from kubectl_fed.commands.field_check import refuse_unknown_fields
 from kubectl_fed.commands.rollout_finish import finish_rollouts
-from kubectl_fed.commands.rollout_writes import Results, write_in_phases
+from kubectl_fed.commands.rollout_writes import PerMember, Results, write_in_phases
 from kubectl_fed.commands.writing import (
     MUTATING_OUTPUTS,
     adoption_options,
@@ -43,7 +43,7 @@ from kubectl_fed.core.plans import DryRun
 from kubectl_fed.core.preferences import preferences_of
 from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.writes import WriteOptions, desired_by_member
+from kubectl_fed.core.writes import Desired, WriteOptions, desired_by_member
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
 from kubectl_fed.render.cluster_errors import error_line
@@ -126,8 +126,9 @@ def write_manifests(
     for line in plan.warnings:
         click.echo(f"warning: {escaped(line)}", err=True)
     members = [state.cluster for state in states]
-    per_member = desired_by_member(
-        manifests, members, options.federation, plan.prepare, plan.federated
+    per_member = _with_known_copies(
+        desired_by_member(manifests, members, options.federation, plan.prepare, plan.federated),
+        states,
     )
     if options.dry_run is not DryRun.CLIENT:
         first = members[0]
@@ -155,6 +156,21 @@ def _read_states(app: App, manifests: Sequence[Manifest]) -> tuple[list[MemberSt
         ClusterResult(answer.cluster, error=answer.error) for answer in answers if not answer.ok
     ]
     return states, unread
+
+
+def _with_known_copies(per_member: PerMember, states: Sequence[MemberState]) -> PerMember:
+    """Each object with the member's copy read in the first fan-out, where it was read."""
+    by_cluster = {state.cluster: state for state in states}
+    return {
+        cluster: [_known(desired, by_cluster[cluster]) for desired in objects]
+        for cluster, objects in per_member.items()
+    }
+
+
+def _known(desired: Desired, state: MemberState) -> Desired:
+    target = desired.target
+    read, live = state.known(target.kind, target.namespace, target.name)
+    return dataclasses.replace(desired, read=read, live=live) if read else desired
 
 
 def _agree_on_uid(app: App, plan: FederationPlan, dry_run: DryRun, quiet: bool = False) -> bool:

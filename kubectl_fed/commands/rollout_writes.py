@@ -7,6 +7,7 @@ address; once that member's GLBC has reserved it, phase two writes them to the o
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Sequence
 
 import click
@@ -75,7 +76,7 @@ def write_in_phases(
                 click.echo(line, err=True)
     second = {
         cluster: [
-            Desired(d.target, for_follower(d.obj, static_ip))
+            dataclasses.replace(d, obj=for_follower(d.obj, static_ip))
             for d in objects
             if (static_ip := names.get((d.target.namespace, d.target.name)))
         ]
@@ -176,12 +177,14 @@ def _split(
                 and cluster == rollout.leader
             ):
                 followers = [c for c in per_member if c != cluster]
-                first[cluster].append(Desired(desired.target, with_pending(desired.obj, followers)))
+                first[cluster].append(
+                    dataclasses.replace(desired, obj=with_pending(desired.obj, followers))
+                )
             elif desired.target.kind != INGRESS or rollout is None or cluster == rollout.leader:
                 first[cluster].append(desired)
             elif rollout.static_ip is not None:
                 first[cluster].append(
-                    Desired(desired.target, for_follower(desired.obj, rollout.static_ip))
+                    dataclasses.replace(desired, obj=for_follower(desired.obj, rollout.static_ip))
                 )
             elif rollout.leader is None:
                 first[cluster].append(desired)

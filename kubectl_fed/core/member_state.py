@@ -2,7 +2,8 @@
 
 Read once per run, inside a fan-out operation, only what the manifests need: every
 Service (node ports), GLBC's `ingress-uid` ConfigMap, every Ingress and the nodes'
-provider IDs (one GLBC UID), and the live copies of the ReplicaSets being written.
+provider IDs (one GLBC UID), and the live copies of the ReplicaSets being written. The
+writes that follow take the copies read here instead of reading them again (`known`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.nodeports import needs_node_ports
 from kubectl_fed.core.ports import ClusterBackend, get_or_none
@@ -54,9 +55,22 @@ class MemberState:
     ingresses: list[KubeObject] = field(default_factory=list)
     node_provider_ids: list[str] = field(default_factory=list)
     replicasets: dict[Key, KubeObject] = field(default_factory=dict)
+    needs: Needs = Needs()  # what was read: the lists above are complete for those
 
     def ingress(self, namespace: str, name: str) -> KubeObject | None:
         return next((obj for obj in self.ingresses if _key(obj) == (namespace, name)), None)
+
+    def known(self, kind: Kind, namespace: str, name: str) -> tuple[bool, KubeObject | None]:
+        """(True, the member's copy or None when absent) when this read covered the object;
+        (False, None) when it did not."""
+        key = (namespace, name)
+        if kind == SERVICE and self.needs.services:
+            return True, next((obj for obj in self.services if _key(obj) == key), None)
+        if kind == INGRESS and self.needs.ingresses:
+            return True, self.ingress(namespace, name)
+        if kind == REPLICASET and key in self.needs.replicasets:
+            return True, self.replicasets.get(key)
+        return False, None
 
 
 def read_member_state(backend: ClusterBackend, needs: Needs) -> MemberState:
@@ -73,7 +87,9 @@ def read_member_state(backend: ClusterBackend, needs: Needs) -> MemberState:
         live = get_or_none(backend, REPLICASET.plural, namespace, name)
         if live is not None:
             replicasets[(namespace, name)] = live
-    return MemberState(backend.name, services, configmap, ingresses, provider_ids, replicasets)
+    return MemberState(
+        backend.name, services, configmap, ingresses, provider_ids, replicasets, needs
+    )
 
 
 def _provider_ids(backend: ClusterBackend) -> list[str]:

@@ -37,10 +37,16 @@ DELETE_POLL_SECONDS = 0.2
 
 @dataclass(frozen=True)
 class Desired:
-    """An object as it must be in this member: markers set, prepared for the member."""
+    """An object as it must be in this member: markers set, prepared for the member.
+
+    `read`: the member's copy was already read in this run (`live`, None when absent), so
+    the write does not read it again.
+    """
 
     target: Target
     obj: dict[str, Any]
+    read: bool = False
+    live: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,7 @@ def _write_one(
         message = f'namespaces "{target.namespace}" not found (use --create-namespace)'
         return Outcome(target, error=ClusterError(Reason.NOT_FOUND, message))
     try:
-        live = None if namespace is _Namespace.PLANNED else _live(backend, target)
+        live = None if namespace is _Namespace.PLANNED else _known_or_read(backend, desired)
         outcome = decide(options.verb, target, desired.obj, live, adopt=options.adopt)
         if _must_send(outcome, namespace, options):
             _send(backend, desired.obj, outcome.action, options)
@@ -193,6 +199,10 @@ def _send(
         backend.create_as_applied(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
     else:
         backend.apply(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
+
+
+def _known_or_read(backend: ClusterBackend, desired: Desired) -> dict[str, Any] | None:
+    return desired.live if desired.read else _live(backend, desired.target)
 
 
 def _live(backend: ClusterBackend, target: Target) -> dict[str, Any] | None:

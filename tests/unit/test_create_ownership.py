@@ -3,6 +3,7 @@ the object between the create and the hand-over (GLBC, a status update)."""
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -10,6 +11,8 @@ from kubectl_fed.backends.kube import KubeBackend
 from kubectl_fed.backends.kube_transport import Request, Response
 
 MANAGER = "kubectl-fed"
+OURS = {"manager": MANAGER, "operation": "Update", "fieldsV1": {"f:spec": {}}}
+GLBC = {"manager": "glbc", "operation": "Update", "fieldsV1": {"f:metadata": {}}}
 
 
 def ingress(version: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -20,45 +23,60 @@ def ingress(version: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
             "name": "web",
             "namespace": "default",
             "resourceVersion": version,
-            "managedFields": entries,
+            "managedFields": copy.deepcopy(entries),
         },
     }
 
 
 class Server:
-    """Answers a create, then a controller's write: the first guarded patch fails."""
+    """Answers the create with `created`; the object is `now` from then on (a controller
+    wrote it). JSON patches are applied to `now` (test and replace operations)."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: list[dict[str, Any]]) -> None:
         self.requests: list[Request] = []
-        ours = {"manager": MANAGER, "operation": "Update", "fieldsV1": {"f:spec": {}}}
-        glbc = {"manager": "glbc", "operation": "Update", "fieldsV1": {"f:metadata": {}}}
-        self.created = ingress("1", [ours])
-        self.changed = ingress("2", [ours, glbc])
+        self.created = ingress("1", [OURS])
+        self.now = ingress("2", now)
 
     def __call__(self, request: Request, timeout: float) -> Response:
         self.requests.append(request)
         if request.method == "POST":
             return self.answer(201, self.created)
         if request.method == "GET":
-            return self.answer(200, self.changed)
-        version = request.body[0]["value"]
-        if version != "2":  # the object moved on: the test operation fails
-            return self.answer(422, {"kind": "Status", "reason": "Invalid", "message": "test"})
-        done = ingress("3", request.body[1]["value"])
-        return self.answer(200, done)
+            return self.answer(200, self.now)
+        patched = copy.deepcopy(self.now)
+        for operation in request.body:
+            *parents, last = operation["path"].strip("/").split("/")
+            node: Any = patched
+            for part in parents:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            key = int(last) if isinstance(node, list) else last
+            if operation["op"] == "test" and node[key] != operation["value"]:
+                return self.answer(422, {"kind": "Status", "reason": "Invalid", "message": "test"})
+            if operation["op"] == "replace":
+                node[key] = operation["value"]
+        self.now = patched
+        return self.answer(200, patched)
 
     @staticmethod
     def answer(status: int, body: dict[str, Any]) -> Response:
         return Response(status, json.dumps(body).encode())
 
 
-def test_the_hand_over_is_tried_again_on_the_object_as_it_is_now() -> None:
-    server = Server()
+def owners(result: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(e["manager"], e["operation"]) for e in result["metadata"]["managedFields"]]
+
+
+def test_a_controller_write_in_between_neither_fails_the_hand_over_nor_is_lost() -> None:
+    server = Server([OURS, GLBC])
+    backend = KubeBackend("m", server, request_timeout=5, sleep=lambda _s: None)
+    result = backend.create_as_applied(ingress("", []), field_manager=MANAGER)
+    assert [r.method for r in server.requests] == ["POST", "PATCH"]
+    assert owners(result) == [(MANAGER, "Apply"), ("glbc", "Update")]
+
+
+def test_the_hand_over_is_tried_again_when_the_entry_moved() -> None:
+    server = Server([GLBC, OURS])
     backend = KubeBackend("m", server, request_timeout=5, sleep=lambda _s: None)
     result = backend.create_as_applied(ingress("", []), field_manager=MANAGER)
     assert [r.method for r in server.requests] == ["POST", "PATCH", "GET", "PATCH"]
-    entries = result["metadata"]["managedFields"]
-    assert [(e["manager"], e["operation"]) for e in entries] == [
-        (MANAGER, "Apply"),
-        ("glbc", "Update"),
-    ]
+    assert owners(result) == [("glbc", "Update"), (MANAGER, "Apply")]
