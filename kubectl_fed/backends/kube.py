@@ -17,7 +17,12 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kubectl_fed.backends.kube_errors import RequestNotSent, is_retryable_transport, status_error
+from kubectl_fed.backends.kube_errors import (
+    ContinueExpired,
+    RequestNotSent,
+    is_retryable_transport,
+    status_error,
+)
 from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
 from kubectl_fed.core.limits import LIST_PAGE_SIZE, expansion_problem
@@ -26,6 +31,7 @@ from kubectl_fed.core.ports import KubeObject, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 Names = list[str]  # `list` is shadowed by KubeBackend.list inside the class body
+Objects = list[KubeObject]
 MAX_ATTEMPTS = 3
 FIRST_BACKOFF = 0.2
 MAX_CONFLICT_RETRIES = 3
@@ -68,10 +74,19 @@ class KubeBackend:
     def list(
         self, kind: str, namespace: str | None, label_selector: str | None = None
     ) -> list[KubeObject]:
+        """Every object, LIST_PAGE_SIZE a page; a `continue` token that expired (the
+        objects changed too much meanwhile) starts the list again, once."""
         res = resource(kind)
         query = {"limit": str(LIST_PAGE_SIZE)}
         if label_selector:
             query["labelSelector"] = label_selector
+        try:
+            return self._pages(res, namespace, query)
+        except ContinueExpired:
+            return self._pages(res, namespace, query)
+
+    def _pages(self, res: Resource, namespace: str | None, first: dict[str, str]) -> Objects:
+        query = dict(first)
         items: list[KubeObject] = []
         while True:
             page = self._call(Request("GET", res.path(namespace), tuple(query.items())))

@@ -34,6 +34,8 @@ def status_error(status: int, body: bytes, phrase: str = "") -> ClusterCallError
     message = str(details.get("message") or f"HTTP {status} {phrase}".strip())
     if status == 409 and details.get("reason") == "AlreadyExists":
         return ClusterCallError(Reason.ALREADY_EXISTS, message)
+    if status == 410 and details.get("reason") == "Expired":
+        return ContinueExpired(Reason.CONFLICT, message)
     if status == 504 or details.get("reason") == "Timeout":
         return ClusterCallError(Reason.TIMEOUT, message)
     if status >= 500:
@@ -68,6 +70,10 @@ def transport_error(err: BaseException, timeout: float) -> ClusterCallError:
     if isinstance(err, u3.ProtocolError | ConnectionError):
         return ClusterCallError(Reason.UNREACHABLE, "connection reset by the server")
     return ClusterCallError(Reason.UNREACHABLE, f"request failed: {type(err).__name__}")
+
+
+class ContinueExpired(ClusterCallError):
+    """410 Expired: a list's `continue` token is older than the server's history."""
 
 
 class RequestNotSent(ClusterCallError):
