@@ -111,6 +111,18 @@ class Recorder:
             self.live[(kind, namespace or "", name)] = obj
         return obj
 
+    def list(
+        self, kind: str, namespace: str | None, label_selector: str | None = None
+    ) -> list[KubeObject]:
+        """The writes take the copies the first fan-out listed: those are the live ones."""
+        objects = self._backend.list(kind, namespace, label_selector)
+        with self._lock:
+            for obj in objects:
+                metadata = obj.get("metadata") or {}
+                key = (kind, str(metadata.get("namespace") or ""), str(metadata.get("name")))
+                self.live[key] = obj
+        return objects
+
     def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
         answer = self._backend.apply(obj, field_manager=field_manager, dry_run=True)
         metadata = answer.get("metadata") or {}

@@ -20,7 +20,7 @@ import trustme
 import yaml
 
 from kubectl_fed.app import App
-from kubectl_fed.backends.kube import KubeBackend
+from kubectl_fed.backends.kube import STRICT, KubeBackend
 from kubectl_fed.backends.kube_transport import ApiClientTransport, Request, Response, Transport
 from kubectl_fed.backends.kubeconfig import KubeConfig, load_kubeconfig
 from kubectl_fed.core.results import ClusterCallError, Reason
@@ -453,7 +453,12 @@ def test_apply_is_server_side_with_field_manager() -> None:
     (request,) = stub.requests
     assert (request.method, request.content_type) == ("PATCH", "application/apply-patch+yaml")
     assert request.path == "/apis/apps/v1/namespaces/n/replicasets/r"
-    assert request.query == (("fieldManager", "kubectl-fed"), ("force", "true"), ("dryRun", "All"))
+    assert request.query == (
+        ("fieldManager", "kubectl-fed"),
+        ("force", "true"),
+        ("fieldValidation", "Strict"),
+        ("dryRun", "All"),
+    )
 
 
 def test_apply_falls_back_to_replace_and_rereads_on_conflict() -> None:
@@ -484,7 +489,7 @@ def test_apply_fallback_creates_when_missing() -> None:
     )
     stub_backend(stub).apply(desired, field_manager="kubectl-fed")
     assert [r.method for r in stub.requests] == ["PATCH", "GET", "POST"]
-    assert stub.requests[-1].query == (("fieldManager", "kubectl-fed"),)
+    assert stub.requests[-1].query == (("fieldManager", "kubectl-fed"), STRICT)
 
 
 def test_create_and_replace_name_the_field_manager() -> None:
@@ -494,8 +499,8 @@ def test_create_and_replace_name_the_field_manager() -> None:
     backend.create(obj, dry_run=True)
     backend.replace(obj)
     assert [(r.method, r.query) for r in stub.requests] == [
-        ("POST", (("fieldManager", "kubectl-fed"), ("dryRun", "All"))),
-        ("PUT", (("fieldManager", "kubectl-fed"),)),
+        ("POST", (("fieldManager", "kubectl-fed"), STRICT, ("dryRun", "All"))),
+        ("PUT", (("fieldManager", "kubectl-fed"), STRICT)),
     ]
 
 
