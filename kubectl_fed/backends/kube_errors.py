@@ -60,6 +60,8 @@ def transport_error(err: BaseException, timeout: float) -> ClusterCallError:
     if isinstance(err, u3.NameResolutionError):
         return ClusterCallError(Reason.UNREACHABLE, "cannot resolve the server's host name")
     if isinstance(err, u3.NewConnectionError):
+        if any(sign in str(err).lower() for sign in _HANDSHAKE_CUT):  # cut while connecting
+            return RequestNotSent(Reason.UNREACHABLE, "connection lost during the TLS handshake")
         return ClusterCallError(Reason.UNREACHABLE, _connect_failure(str(err)))
     if isinstance(err, u3.ConnectTimeoutError):
         return ClusterCallError(Reason.UNREACHABLE, f"connection timed out after {timeout:g}s")

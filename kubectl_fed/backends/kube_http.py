@@ -212,7 +212,22 @@ class _HandshakeContext(ssl.SSLContext):
             raise ssl.SSLError(f"connection reset during the TLS handshake: {err}") from None
 
 
+_CONTEXTS: dict[tuple[object, ...], ssl.SSLContext] = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
 def _tls_context(target: HttpTarget) -> ssl.SSLContext:
+    """One context for all members with the same CA and client certificate (a sandbox's
+    or a fleet's members often share them): building one costs about a millisecond."""
+    key = (target.insecure, target.ca, target.client_certificate, target.client_key)
+    with _CONTEXTS_LOCK:
+        context = _CONTEXTS.get(key)
+        if context is None:
+            context = _CONTEXTS[key] = _new_tls_context(target)
+        return context
+
+
+def _new_tls_context(target: HttpTarget) -> ssl.SSLContext:
     context = _HandshakeContext(ssl.PROTOCOL_TLS_CLIENT)
     if target.insecure:
         context.check_hostname = False

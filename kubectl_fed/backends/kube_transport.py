@@ -118,12 +118,14 @@ def read_body(
 ) -> bytes:
     """An answer's body, at most MAX_RESPONSE_BYTES and no later than `end`.
 
-    `read(n)` returns what has arrived (at most n bytes), b"" at the end of the body.
+    `read(n)` returns what has arrived (at most n bytes), b"" at the end of the body; a
+    body of announced length is complete once that many bytes came.
 
     A bigger body (announced or streamed) and one still arriving at the deadline are the
     member's error: the caller closes the connection, so the rest is never read.
     """
-    if length and length.strip().isdigit() and int(length) > MAX_RESPONSE_BYTES:
+    announced = int(length) if length and length.strip().isdigit() else None
+    if announced is not None and announced > MAX_RESPONSE_BYTES:
         raise _too_large()
     chunks: list[bytes] = []
     size = 0
@@ -137,6 +139,8 @@ def read_body(
         if time.monotonic() > end:
             raise ClusterCallError(Reason.TIMEOUT, f"no answer within {timeout:g}s")
         chunks.append(chunk)
+        if size == announced:  # complete: no further read to learn that it ended
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large() -> ClusterCallError:

@@ -12,6 +12,7 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, resolve_list
 from kubectl_fed.core.label_selector import check_selector
+from kubectl_fed.core.markers import is_federated
 from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
 from kubectl_fed.core.results import ClusterResult, Reason
 from kubectl_fed.core.settings import TEMPLATE_FORMATS, Settings
@@ -212,12 +213,19 @@ def _print_tables(app: App, query: Query, view: View, look: Look) -> None:
         where = f" in {query.namespace} namespace" if query.namespace is not None else ""
         click.echo(f"No resources found{where}.", err=True)
     warnings = _mismatches(shares)
-    if INGRESS in query.kinds:
+    if _federated_ingresses(view.entries):  # else the rollout code stays unimported
         from kubectl_fed.core.status_ingress import unfinished_rollouts
 
         warnings += unfinished_rollouts(view.entries)
     for line in warnings:
         click.echo(f"warning: {escaped(line)}", err=True)
+
+
+def _federated_ingresses(entries: Sequence[Entry]) -> bool:
+    return any(
+        entry.kind == INGRESS and entry.obj is not None and is_federated(entry.obj)
+        for entry in entries
+    )
 
 
 def _shares(query: Query, view: View) -> list[ShareRow]:
@@ -231,6 +239,8 @@ def _shares(query: Query, view: View) -> list[ShareRow]:
 
 def _mismatches(shares: Sequence[ShareRow]) -> list[str]:
     """A line per ReplicaSet whose members' replicas do not add up to its total."""
+    if not shares:
+        return []  # and the ReplicaSet planning code stays unimported
     from kubectl_fed.core.replica_summary import total_mismatches
 
     return total_mismatches(shares)
