@@ -7,6 +7,7 @@ permission never hides the other checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from kubectl_fed.core.doctor.facts import WRITE_VERBS, WRITTEN_RESOURCES, MemberFacts
@@ -20,9 +21,18 @@ KubeObject = dict[str, Any]
 CALLS = 20
 
 
-def gather_member(backend: MemberCluster, namespace: str | None, server: str) -> MemberFacts:
+def gather_member(
+    backend: MemberCluster,
+    namespace: str | None,
+    server: str,
+    found: Callable[[tuple[KubeObject, ...]], None] | None = None,
+) -> MemberFacts:
+    """`found` is told the member's ingresses as soon as they are listed, before the rest."""
     version = backend.server_version()
     reader = _Tolerant(backend)
+    ingresses = reader.listed("ingresses", None)
+    if found is not None:
+        found(ingresses)
     configmap = reader.read(
         "configmaps",
         lambda: get_or_none(backend, "configmaps", UID_CONFIGMAP_NAMESPACE, UID_CONFIGMAP_NAME),
@@ -34,7 +44,7 @@ def gather_member(backend: MemberCluster, namespace: str | None, server: str) ->
         version=version,
         nodes=reader.listed("nodes", None),
         uid_configmap=configmap,
-        ingresses=reader.listed("ingresses", None),
+        ingresses=ingresses,
         services=reader.listed("services", None),
         endpoints=reader.listed("endpoints", namespace),
         replicasets=reader.listed("replicasets", namespace),

@@ -1,20 +1,31 @@
-"""Reads a GLBC load balancer from the Compute Engine API (google-cloud-compute, REST).
+"""Reads a GLBC load balancer from the Compute Engine API (`gce_rest`, JSON over urllib3).
 
 Only fetches: what it reads becomes `core.loadbalancer` facts, shaped elsewhere.
 Project: `--gcp-project`, else GOOGLE_CLOUD_PROJECT / CLOUDSDK_CORE_PROJECT, else the
-project of a `gke_<project>_<zone>_<name>` context. Credentials: Application Default
-Credentials; with KUBECTL_FED_GCE_ENDPOINT set (a Compute API emulator or proxy) the
-calls go there, without credentials. google.cloud is imported only when a read starts.
+project of a `gke_<project>_<zone>_<name>` context. docs/gce.md lists the calls and the
+IAM permissions they need.
+
+Each resource is read once per reader, on a background thread: `start(refs)` begins the
+reads while the caller reads its members, `read(refs)` waits for them (and reads what
+`start` was not told about), so the two overlap.
 """
 
 from __future__ import annotations
 
-import queue
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from kubectl_fed.core.fanout import fan_out
+from kubectl_fed.backends.gce_rest import (
+    ENDPOINT_ENV,
+    CallFailed,
+    ComputeApi,
+    Document,
+    GceUnavailable,
+    NotFound,
+)
+from kubectl_fed.core.fanout import Background, fan_out
 from kubectl_fed.core.loadbalancer import (
     BackendService,
     Firewall,
@@ -27,20 +38,32 @@ from kubectl_fed.core.loadbalancer import (
 )
 from kubectl_fed.core.results import interrupted
 
+__all__ = ["ENDPOINT_ENV", "NO_PROJECT", "GceReader", "GceUnavailable", "find_project", "reader"]
+
 T = TypeVar("T")
-ENDPOINT_ENV = "KUBECTL_FED_GCE_ENDPOINT"
 PROJECT_ENVS = ("GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT")
-READ_ONLY_SCOPE = "https://www.googleapis.com/auth/compute.readonly"
+NO_PROJECT = (
+    "no Google Cloud project "
+    "(use --gcp-project, set GOOGLE_CLOUD_PROJECT, or name contexts gke_<project>_<zone>_<name>)"
+)
 # getHealth is one call per instance group (one per member cluster and zone), so at 200
 # members each backend service costs 200 calls. 32 at once makes that 7 round trips
 # (8 at once made it 25). The per-project, per-minute read quota counts the calls a command
 # makes, which concurrency does not change; 32 bounds the threads and sockets it opens.
 HEALTH_CALLS_AT_ONCE = 32
-DEFAULT_ENDPOINT = "compute.googleapis.com"
+# What a problem line calls each collection's resources.
+SUBJECTS = {
+    "forwardingRules": "forwarding rule",
+    "addresses": "address",
+    "targetHttpProxies": "target http proxy",
+    "targetHttpsProxies": "target https proxy",
+    "urlMaps": "url map",
+    "backendServices": "backend service",
+    "healthChecks": "health check",
+}
 
-
-class GceUnavailable(Exception):
-    """The Compute API cannot be asked at all (no credentials, unreachable)."""
+# A read's document, or None and the problem line saying why not.
+Outcome = tuple[Document | None, str | None]
 
 
 def find_project(
@@ -58,192 +81,202 @@ def find_project(
     return None
 
 
+def reader(flag: str | None, contexts: Sequence[str], timeout: float) -> GceReader:
+    """The reader describe and doctor use; GceUnavailable(NO_PROJECT) without a project."""
+    project = find_project(flag, os.environ, contexts)
+    if project is None:
+        raise GceUnavailable(NO_PROJECT)
+    return GceReader(project, os.environ, timeout)
+
+
 class GceReader:
     def __init__(self, project: str, environ: Mapping[str, str], timeout: float) -> None:
         self.project = project
-        self._endpoint = environ.get(ENDPOINT_ENV) or None
-        self._timeout = timeout
-        self._clients: dict[str, Any] = {}
-        # getHealth clients not in use: one per concurrent call, as a client's HTTP session
-        # pools only 10 connections and logs a warning for each one it has to drop.
-        self._idle_health_clients: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._problems: list[str] = []
+        self.api = ComputeApi(project, environ, timeout, pool=HEALTH_CALLS_AT_ONCE)
+        self._reads: dict[tuple[str, ...], Background[Any]] = {}
+        self._lock = threading.Lock()
+
+    def start(self, refs: LoadBalancerRefs) -> None:
+        """Begin reading what `refs` names, in the background; never raises."""
+        self._once(("start", repr(refs)), lambda: self.read(refs))
 
     def read(self, refs: LoadBalancerRefs) -> LoadBalancerFacts:
-        rules = self._each("GlobalForwardingRules", "forwarding_rule", refs.forwarding_rules)
-        addresses = self._each("GlobalAddresses", "address", refs.addresses)
-        self._each("TargetHttpProxies", "target_http_proxy", refs.target_proxies)
-        self._each("TargetHttpsProxies", "target_https_proxy", refs.https_target_proxies)
-        url_maps = self._each("UrlMaps", "url_map", refs.url_maps)
+        firewalls = self._once(("firewalls",), self._firewalls)
+        found = {
+            "forwardingRules": self._start_each("forwardingRules", refs.forwarding_rules),
+            "addresses": self._start_each("addresses", refs.addresses),
+            "targetHttpProxies": self._start_each("targetHttpProxies", refs.target_proxies),
+            "targetHttpsProxies": self._start_each("targetHttpsProxies", refs.https_target_proxies),
+            "urlMaps": self._start_each("urlMaps", refs.url_maps),
+        }
+        outcomes = {kind: [read.result() for read in reads] for kind, reads in found.items()}
+        url_maps = _documents(outcomes["urlMaps"])
         names = [*refs.backend_services, *(s for m in url_maps for s in _services_of(m))]
-        services = self._each("BackendServices", "backend_service", list(dict.fromkeys(names)))
+        services = [r.result() for r in self._start_each("backendServices", _unique(names))]
+        shaped = [self._backend_service(s) for s in _documents(services)]
+        rules, rules_problems = firewalls.result()
+        problems = [p for reads in [*outcomes.values(), services] for _, p in reads if p]
+        problems += [p for _, service_problems in shaped for p in service_problems]
         return LoadBalancerFacts(
             project=self.project,
             forwarding_rules=tuple(
-                ForwardingRule(r.name, r.I_p_address, r.port_range, r.target) for r in rules
+                _forwarding_rule(r) for r in _documents(outcomes["forwardingRules"])
             ),
-            addresses=tuple(GlobalAddress(a.name, a.address, a.status) for a in addresses),
-            url_maps=tuple(m.name for m in url_maps),
-            backend_services=tuple(self._backend_service(s) for s in services),
-            firewalls=self._firewalls(),
-            problems=tuple(self._problems),
+            addresses=tuple(_address(a) for a in _documents(outcomes["addresses"])),
+            url_maps=tuple(str(m.get("name", "")) for m in url_maps),
+            backend_services=tuple(service for service, _ in shaped),
+            firewalls=rules,
+            problems=tuple(problems + rules_problems),
         )
 
     # -- one resource kind at a time ---------------------------------------------------
 
-    def _each(self, client: str, field: str, names: Sequence[str]) -> list[Any]:
-        get = self._client(client).get
-        found = (self._call(field, name, get, **{field: name}) for name in names)
-        return [got for got in found if got is not None]
+    def _start_each(self, collection: str, names: Sequence[str]) -> list[Background[Outcome]]:
+        def get(name: str) -> Callable[[], Outcome]:
+            return lambda: self._outcome(
+                f"{SUBJECTS[collection]} {name}", lambda: self.api.get(collection, name)
+            )
 
-    def _backend_service(self, service: Any) -> BackendService:
-        checks = tuple(_last(link) for link in service.health_checks)
-        for check in checks:
-            self._check_health_check(check, int(service.port))
-        groups = self._groups_health(service.name, [b.group for b in service.backends])
-        return BackendService(service.name, int(service.port), groups, checks)
+        return [self._once((collection, name), get(name)) for name in names]
 
-    def _groups_health(self, service: str, groups: Sequence[str]) -> tuple[GroupHealth, ...]:
+    def _backend_service(self, service: Document) -> tuple[BackendService, list[str]]:
+        name, port = str(service.get("name", "")), int(service.get("port") or 0)
+        checks = tuple(_last(str(link)) for link in service.get("healthChecks") or [])
+        reads = self._start_each("healthChecks", checks)
+        groups = [str(b.get("group", "")) for b in service.get("backends") or []]
+        health = self._once(("health", name, *groups), lambda: self._health(name, groups))
+        problems = [
+            problem
+            for check, read in zip(checks, reads, strict=True)
+            for problem in _port_problems(check, read.result(), port)
+        ]
+        groups_health, health_problems = health.result()
+        return BackendService(name, port, groups_health, checks), problems + health_problems
+
+    def _health(
+        self, service: str, groups: Sequence[str]
+    ) -> tuple[tuple[GroupHealth, ...], list[str]]:
         """getHealth of every instance group at once: one call per group and zone adds up."""
 
         def health(group: str) -> GroupHealth | GceUnavailable:
             try:
-                return self._group_health(service, group)
+                return _group_health(group, self.api.get_health(service, group))
             except GceUnavailable as err:
                 return err
+            except (NotFound, CallFailed) as err:
+                return GroupHealth(group, error=_problem(err))
 
         workers = max(1, min(HEALTH_CALLS_AT_ONCE, len(groups)))
-        found = []
         results = fan_out(groups, health, workers=workers)
         if interrupted(results):  # the fan-out caught Ctrl-C: the command must still end
             raise KeyboardInterrupt
+        found, problems = [], []
         for result in results:
             if isinstance(result.value, GceUnavailable):
                 raise result.value
-            if result.error is not None:
+            value = result.value or GroupHealth(result.cluster, error=_error(result.error))
+            if value.error:
                 where = f"{service} in {_last(result.cluster)}"
-                self._problems.append(f"health of backend service {where}: {result.error.message}")
-            found.append(result.value or GroupHealth(result.cluster, error="health unknown"))
-        return tuple(found)
+                problems.append(f"health of backend service {where}: {value.error}")
+                value = GroupHealth(result.cluster, error="health unknown")
+            found.append(value)
+        return tuple(found), problems
 
-    def _group_health(self, service: str, group: str) -> GroupHealth:
-        from google.cloud import compute_v1
-
-        with self._health_client() as client:
-            health = self._call(
-                "health of backend service",
-                f"{service} in {_last(group)}",
-                client.get_health,
-                backend_service=service,
-                resource_group_reference_resource=compute_v1.ResourceGroupReference(group=group),
-            )
-        if health is None:
-            return GroupHealth(group, error="health unknown")
-        states = (InstanceHealth(s.instance, s.health_state) for s in health.health_status)
-        return GroupHealth(group, tuple(states))
-
-    def _check_health_check(self, name: str, node_port: int) -> None:
-        get = self._client("HealthChecks").get
-        check = self._call("health_check", name, get, health_check=name)
-        port = check.http_health_check.port if check is not None else node_port
-        if port and port != node_port:
-            self._problems.append(
-                f"health check {name} probes port {port}, its backend serves node port {node_port}"
-            )
-
-    def _firewalls(self) -> tuple[Firewall, ...]:
-        pager = self._call("firewall rules", "", self._client("Firewalls").list)
-        rules = list(pager or [])
-        return tuple(_firewall(rule) for rule in rules if rule.direction != "EGRESS")
+    def _firewalls(self) -> tuple[tuple[Firewall, ...], list[str]]:
+        rules, problem = self._outcome("firewall rules", lambda: list(self.api.list("firewalls")))
+        found = tuple(_firewall(rule) for rule in rules or [] if rule.get("direction") != "EGRESS")
+        return found, [problem] if problem else []
 
     # -- plumbing ------------------------------------------------------------------------
 
-    def _call(self, what: str, name: str, method: Callable[..., T], **fields: Any) -> T | None:
-        """The method's answer; None (and a problem noted) when GCE refused the call."""
-        from google.api_core import exceptions
-
-        subject = " ".join(part for part in (what.replace("_", " "), name) if part)
+    def _outcome(self, subject: str, call: Callable[[], T]) -> tuple[T | None, str | None]:
+        """The call's document; None and a problem line when GCE refused this one call."""
         try:
-            return method(project=self.project, timeout=self._timeout, retry=None, **fields)
-        except exceptions.NotFound:
-            self._problems.append(f"{subject}: not found")
-        except (exceptions.Unauthenticated, exceptions.Forbidden) as err:
-            raise GceUnavailable(f"the Compute API refused access: {_first_line(err)}") from None
-        except exceptions.GoogleAPICallError as err:
-            self._problems.append(f"{subject}: {_first_line(err)}")
-        except exceptions.RetryError as err:
-            raise GceUnavailable(f"the Compute API did not answer: {_first_line(err)}") from None
-        except OSError as err:  # requests' connection errors are OSErrors
-            where = self._endpoint or DEFAULT_ENDPOINT
-            raise GceUnavailable(
-                f"cannot reach the Compute API at {where} ({type(err).__name__})"
-            ) from None
-        return None
+            return call(), None
+        except (NotFound, CallFailed) as err:
+            return None, f"{subject}: {_problem(err)}"
 
-    @contextmanager
-    def _health_client(self) -> Iterator[Any]:
-        """A BackendServices client no other thread is using, made when all are busy."""
-        try:
-            client = self._idle_health_clients.get_nowait()
-        except queue.Empty:
-            client = self._new_client("BackendServices")
-        try:
-            yield client
-        finally:
-            self._idle_health_clients.put(client)
-
-    def _client(self, name: str) -> Any:
-        if name not in self._clients:
-            self._clients[name] = self._new_client(name)
-        return self._clients[name]
-
-    def _new_client(self, name: str) -> Any:
-        from google.cloud import compute_v1
-
-        cls = getattr(compute_v1, f"{name}Client")
-        if self._endpoint:
-            from google.auth.credentials import AnonymousCredentials
-
-            options = {"api_endpoint": self._endpoint}
-            anonymous = AnonymousCredentials()  # type: ignore[no-untyped-call]
-            return cls(credentials=anonymous, client_options=options, transport="rest")
-        return cls(credentials=self._credentials(), transport="rest")
-
-    def _credentials(self) -> Any:
-        if "credentials" not in self._clients:
-            import google.auth
-            from google.auth.exceptions import DefaultCredentialsError
-
-            try:
-                credentials, _ = google.auth.default(scopes=[READ_ONLY_SCOPE])
-            except DefaultCredentialsError:
-                raise GceUnavailable(
-                    "no Google Cloud credentials (run `gcloud auth application-default login`)"
-                ) from None
-            self._clients["credentials"] = credentials
-        return self._clients["credentials"]
+    def _once(self, key: tuple[str, ...], call: Callable[[], Any]) -> Background[Any]:
+        with self._lock:
+            if key not in self._reads:
+                self._reads[key] = Background(call)
+            return self._reads[key]
 
 
-def _firewall(rule: Any) -> Firewall:
+def _problem(err: Exception) -> str:
+    return "not found" if isinstance(err, NotFound) else str(err)
+
+
+def _error(error: Any) -> str:
+    return str(getattr(error, "message", "")) or "health unknown"
+
+
+def _documents(outcomes: Sequence[Outcome]) -> list[Document]:
+    return [document for document, _ in outcomes if document is not None]
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def _port_problems(name: str, outcome: Outcome, node_port: int) -> list[str]:
+    check, problem = outcome
+    if problem:
+        return [problem]
+    port = int(((check or {}).get("httpHealthCheck") or {}).get("port") or node_port)
+    if port and port != node_port:
+        return [f"health check {name} probes port {port}, its backend serves node port {node_port}"]
+    return []
+
+
+def _group_health(group: str, answer: Document) -> GroupHealth:
+    states = answer.get("healthStatus") or []
+    return GroupHealth(
+        group,
+        tuple(
+            InstanceHealth(str(s.get("instance", "")), str(s.get("healthState", "")))
+            for s in states
+        ),
+    )
+
+
+def _forwarding_rule(rule: Document) -> ForwardingRule:
+    return ForwardingRule(
+        str(rule.get("name", "")),
+        str(rule.get("IPAddress", "")),
+        str(rule.get("portRange", "")),
+        str(rule.get("target", "")),
+    )
+
+
+def _address(address: Document) -> GlobalAddress:
+    return GlobalAddress(
+        str(address.get("name", "")),
+        str(address.get("address", "")),
+        str(address.get("status", "")),
+    )
+
+
+def _firewall(rule: Document) -> Firewall:
     ports: list[str] = []
-    for allowed in rule.allowed:
-        if allowed.I_p_protocol in ("tcp", "all"):
-            ports.extend(allowed.ports or ["all"])
-    return Firewall(rule.name, tuple(rule.source_ranges), tuple(ports), bool(rule.disabled))
+    for allowed in rule.get("allowed") or []:
+        if allowed.get("IPProtocol") in ("tcp", "all"):
+            ports.extend(str(p) for p in allowed.get("ports") or ["all"])
+    return Firewall(
+        str(rule.get("name", "")),
+        tuple(str(r) for r in rule.get("sourceRanges") or []),
+        tuple(ports),
+        bool(rule.get("disabled")),
+    )
 
 
-def _services_of(url_map: Any) -> list[str]:
-    links = [url_map.default_service]
-    for matcher in url_map.path_matchers:
-        links.append(matcher.default_service)
-        links.extend(rule.service for rule in matcher.path_rules)
-    return [_last(link) for link in links if link]
+def _services_of(url_map: Document) -> list[str]:
+    links = [url_map.get("defaultService")]
+    for matcher in url_map.get("pathMatchers") or []:
+        links.append(matcher.get("defaultService"))
+        links.extend(rule.get("service") for rule in matcher.get("pathRules") or [])
+    return [_last(str(link)) for link in links if link]
 
 
 def _last(link: str) -> str:
     return link.rstrip("/").rsplit("/", 1)[-1]
-
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip() or type(err).__name__
-    return text.splitlines()[0]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -30,10 +29,9 @@ from kubectl_fed.render import machine
 from kubectl_fed.render.describe import describe_text
 from kubectl_fed.render.describe_machine import federated_object
 
-NO_PROJECT = (
-    "not inspected: no Google Cloud project "
-    "(use --gcp-project, set GOOGLE_CLOUD_PROJECT, or name contexts gke_<project>_<zone>_<name>)"
-)
+if TYPE_CHECKING:
+    from kubectl_fed.backends.gce import GceReader
+
 NO_LOAD_BALANCER = "none yet: no member's ingress names a forwarding rule"
 
 
@@ -135,8 +133,11 @@ def _describe_one(
     app: App, kind: Kind, namespace: str, name: str, project: str | None
 ) -> tuple[ExitStatus, Described | None]:
     calls = BASE_CALLS + 4
+    gce = _gce(app, project) if kind == INGRESS else None
+    found = _start_reading(gce)
     results = app.fan_out(
-        lambda cluster: read_snapshot(app.backend(cluster), kind, namespace, name), calls=calls
+        lambda cluster: read_snapshot(app.backend(cluster), kind, namespace, name, found),
+        calls=calls,
     )
     fed = fold(kind, namespace, name, results)
     status = app.report(results, f"{kind.singular} {namespace}/{name}")
@@ -145,7 +146,7 @@ def _describe_one(
             where = "any member cluster" if status is ExitStatus.OK else "any member that answered"
             click.echo(f'error: {kind.qualified_plural} "{name}" not found in {where}', err=True)
         return (ExitStatus.FAILED if status is not ExitStatus.INTERRUPTED else status), None
-    view = _load_balancer(app, fed, project) if kind == INGRESS else None
+    view = _load_balancer(fed, gce) if gce is not None else None
     return status, (fed, view)
 
 
@@ -161,17 +162,41 @@ def _machine(output: str, documents: list[dict[str, Any]]) -> str:
     return machine.to_json(document) if output == "json" else machine.to_yaml(document)
 
 
-def _load_balancer(app: App, fed: FederatedObject, flag: str | None) -> LoadBalancerView:
+def _gce(app: App, flag: str | None) -> GceReader | str:
+    """The ingress's GCE reader, or why there is none."""
+    from kubectl_fed.backends.gce import GceUnavailable, reader
+
+    try:
+        return reader(flag, app.members, app.settings.request_timeout)
+    except GceUnavailable as err:
+        return f"not inspected: {err}"
+
+
+def _start_reading(gce: GceReader | str | None) -> Callable[[dict[str, Any]], None] | None:
+    """What a member's read calls with the ingress it found: the load balancer its GLBC
+    names starts to be read while the other members (and its events) are still read."""
+    if gce is None or isinstance(gce, str):
+        return None
+    reader = gce
+
+    def found(obj: dict[str, Any]) -> None:
+        refs = refs_of([obj])
+        if refs:
+            reader.start(refs)
+
+    return found
+
+
+def _load_balancer(fed: FederatedObject, gce: GceReader | str) -> LoadBalancerView:
     refs = refs_of([m.obj for m in fed.members if m.obj is not None])
     if not refs:
         return not_inspected(NO_LOAD_BALANCER)
-    from kubectl_fed.backends.gce import GceReader, GceUnavailable, find_project
+    if isinstance(gce, str):
+        return not_inspected(gce)
+    from kubectl_fed.backends.gce import GceUnavailable
 
-    project = find_project(flag, os.environ, app.members)
-    if project is None:
-        return not_inspected(NO_PROJECT)
     try:
-        facts = GceReader(project, os.environ, app.settings.request_timeout).read(refs)
+        facts = gce.read(refs)
     except GceUnavailable as err:
         return not_inspected(f"not inspected: {err}")
     assert isinstance(fed.status, IngressStatus)

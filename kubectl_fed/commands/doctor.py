@@ -8,7 +8,7 @@ import click
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.doctor_fix import apply_repairs
-from kubectl_fed.commands.doctor_reads import gather, load_balancer_checks
+from kubectl_fed.commands.doctor_reads import gather, gce_reader, load_balancer_checks
 from kubectl_fed.core.converge import ConvergeOptions, plan_convergence
 from kubectl_fed.core.doctor.checks import run_checks
 from kubectl_fed.core.doctor.facts import Facts
@@ -63,12 +63,10 @@ def doctor(
     if any(not name or "/" in name for name in ingresses):
         raise UsageError("INGRESS is an ingress name (no kind/ prefix)")
     app = App(settings)
-    facts = gather(app, ingresses)
-    checks = _checks(app, facts, gcp_project)
+    facts, checks = _round(app, ingresses, gcp_project)
     options = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)
     if fix and apply_repairs(app, plan_convergence(facts, options), options, yes=yes):
-        facts = gather(app, ingresses)
-        checks = _checks(app, facts, gcp_project)
+        facts, checks = _round(app, ingresses, gcp_project)
     if settings.output == "json":
         click.echo(machine.to_json(document(checks, app.federation, facts.namespace)))
     else:
@@ -76,5 +74,8 @@ def doctor(
     return report_status(checks, strict=strict)
 
 
-def _checks(app: App, facts: Facts, project: str | None) -> list[Check]:
-    return [*run_checks(facts), *load_balancer_checks(app, facts, project)]
+def _round(app: App, ingresses: Sequence[str], project: str | None) -> tuple[Facts, list[Check]]:
+    """Read everything afresh (a new GCE reader too: a fix changes what it would read)."""
+    gce = gce_reader(app, project)
+    facts = gather(app, ingresses, gce)
+    return facts, [*run_checks(facts), *load_balancer_checks(facts, gce)]

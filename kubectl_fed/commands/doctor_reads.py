@@ -3,8 +3,8 @@ failing check, not a usage error), their facts in parallel, and the GCE load bal
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from kubectl_fed.app import App
 from kubectl_fed.core.doctor.connectivity import KUBECONFIG_PREFIX
@@ -15,15 +15,15 @@ from kubectl_fed.core.doctor.ingress import folded
 from kubectl_fed.core.doctor.model import Check
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.loadbalancer import LoadBalancerRefs, refs_of
+from kubectl_fed.core.markers import is_federated
 from kubectl_fed.core.results import ClusterError, Reason, interrupted
 from kubectl_fed.core.selection import select_clusters
 from kubectl_fed.errors import UsageError
 
+if TYPE_CHECKING:
+    from kubectl_fed.backends.gce import GceReader
+
 DEFAULT_NAMESPACE = "default"
-NO_PROJECT = (
-    "Google Cloud not inspected: no project (use --gcp-project, set GOOGLE_CLOUD_PROJECT, "
-    "or name contexts gke_<project>_<zone>_<name>)"
-)
 NO_LOAD_BALANCER = "Google Cloud not inspected: no member's ingress names a forwarding rule yet"
 
 
@@ -57,14 +57,27 @@ def namespace_of(app: App, selected: Sequence[str], broken: dict[str, str]) -> s
     return (context.namespace if context else None) or DEFAULT_NAMESPACE
 
 
-def gather(app: App, names: Sequence[str]) -> Facts:
+def gce_reader(app: App, project_flag: str | None) -> GceReader | str:
+    """One reader for a round of checks, or why Google Cloud is not inspected."""
+    from kubectl_fed.backends.gce import GceUnavailable, reader
+
+    try:
+        return reader(project_flag, members(app)[0], app.settings.request_timeout)
+    except GceUnavailable as err:
+        return f"Google Cloud not inspected: {err}"
+
+
+def gather(app: App, names: Sequence[str], gce: GceReader | str) -> Facts:
+    """The members' facts; the load balancers their ingresses name start to be read from
+    GCE as soon as a member lists them, while the other members are read."""
     from kubectl_fed.backends.facts import CALLS, gather_member
 
     selected, broken = members(app)
     namespace = namespace_of(app, selected, broken)
     reachable = [c for c in selected if c not in broken]
+    on_ingresses = _start_reading(gce, namespace, names)
     results = app.fan_out(
-        lambda c: gather_member(app.backend(c), namespace, app.server(c)),
+        lambda c: gather_member(app.backend(c), namespace, app.server(c), on_ingresses),
         clusters=reachable,
         calls=CALLS,
     )
@@ -85,7 +98,28 @@ def gather(app: App, names: Sequence[str]) -> Facts:
     return Facts(found, namespace, choose_target(found, namespace, names), tuple(names))
 
 
-def load_balancer_checks(app: App, facts: Facts, project_flag: str | None) -> list[Check]:
+def _start_reading(
+    gce: GceReader | str, namespace: str | None, names: Sequence[str]
+) -> Callable[[tuple[dict[str, Any], ...]], None] | None:
+    if isinstance(gce, str):
+        return None
+    reader = gce
+
+    def wanted(obj: dict[str, Any]) -> bool:
+        meta = obj.get("metadata") or {}
+        if namespace is not None and meta.get("namespace") != namespace:
+            return False
+        return meta.get("name") in names if names else is_federated(obj)
+
+    def found(ingresses: tuple[dict[str, Any], ...]) -> None:
+        for obj in ingresses:
+            if wanted(obj) and (refs := refs_of([obj])):
+                reader.start(refs)
+
+    return found
+
+
+def load_balancer_checks(facts: Facts, gce: GceReader | str) -> list[Check]:
     checks: list[Check] = []
     for key in facts.target.ingresses:
         label = f"ingress {key[0]}/{key[1]}"
@@ -96,27 +130,25 @@ def load_balancer_checks(app: App, facts: Facts, project_flag: str | None) -> li
         if not refs:
             checks += not_inspected(label, NO_LOAD_BALANCER)
             continue
-        checks += _inspect(app, facts, key, label, refs, project_flag, [m.cluster for m in holders])
+        checks += _inspect(facts, key, label, refs, gce, [m.cluster for m in holders])
     return checks
 
 
 def _inspect(
-    app: App,
     facts: Facts,
     key: Key,
     label: str,
     refs: LoadBalancerRefs,
-    project_flag: str | None,
+    gce: GceReader | str,
     holders: list[str],
 ) -> list[Check]:
-    from kubectl_fed.backends.gce import GceReader, GceUnavailable, find_project
+    from kubectl_fed.backends.gce import GceUnavailable
     from kubectl_fed.core.loadbalancer import load_balancer_view
 
-    project = find_project(project_flag, os.environ, [m.cluster for m in facts.members])
-    if project is None:
-        return not_inspected(label, NO_PROJECT)
+    if isinstance(gce, str):
+        return not_inspected(label, gce)
     try:
-        lb = GceReader(project, os.environ, app.settings.request_timeout).read(refs)
+        lb = gce.read(refs)
     except GceUnavailable as err:
         return not_inspected(label, f"Google Cloud not inspected: {err}")
     zones = {m.cluster: m.zones for m in facts.answered}

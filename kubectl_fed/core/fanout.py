@@ -127,3 +127,29 @@ def fan_out(
     except KeyboardInterrupt:
         run.interrupt()
     return [run.results[index] for index in range(len(clusters))]
+
+
+class Background(Generic[T]):
+    """One call running on a daemon thread while the caller does something else (the GCE
+    reads of a command while its member fan-out runs). `result()` waits for it and gives
+    its value, or raises what it raised; the call bounds its own time."""
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._done = threading.Event()
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, args=(call,), name="background", daemon=True).start()
+
+    def _run(self, call: Callable[[], T]) -> None:
+        try:
+            self._value = call()
+        except BaseException as err:  # handed to whoever waits for the result
+            self._error = err
+        finally:
+            self._done.set()
+
+    def result(self) -> T:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]

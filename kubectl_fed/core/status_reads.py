@@ -3,6 +3,7 @@ Services and Endpoints behind it and the zones of the member's nodes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
@@ -18,12 +19,21 @@ T = TypeVar("T")
 BASE_CALLS = 3
 
 
-def read_snapshot(backend: MemberCluster, kind: Kind, namespace: str, name: str) -> Snapshot:
+def read_snapshot(
+    backend: MemberCluster,
+    kind: Kind,
+    namespace: str,
+    name: str,
+    found: Callable[[KubeObject], None] | None = None,
+) -> Snapshot:
     """The object decides: without it the member simply lacks it. What else RBAC refuses
-    (events, nodes, endpoints, ...) is left out and named in `forbidden`."""
+    (events, nodes, endpoints, ...) is left out and named in `forbidden`. `found` is told
+    the object as soon as it is read, before the rest."""
     obj = get_or_none(backend, kind.plural, namespace, name)
     if obj is None:
         return Snapshot(None)
+    if found is not None:
+        found(obj)
     reader = _Tolerant(backend, namespace)
     events = tuple(e for e in reader.listed("events") if _about(e, kind, obj))
     services = reader.existing("services", _service_names(kind, obj))

@@ -85,3 +85,30 @@ def section(run: Run, title: str) -> list[str]:
 def field(run: Run, label: str) -> str:
     line = next(line for line in run.out_lines if line.startswith(f"{label}:"))
     return line.split(":", 1)[1].strip()
+
+
+Request = tuple[str, str, str]
+
+
+def forget_requests(fed: Fed) -> None:
+    """Empty every member's request log and the GCE emulator's call log."""
+    for cluster in fed.names:
+        fed.sandbox.cluster(cluster).requests.clear()
+    fed.sandbox.simulation.gce_server.router.clear_calls()
+
+
+def member_requests(fed: Fed) -> dict[str, list[Request]]:
+    """Each member's requests since `forget_requests`: (method, path, query)."""
+    return {
+        cluster: [(r.method, r.path, r.query) for r in fed.sandbox.cluster(cluster).requests]
+        for cluster in fed.names
+    }
+
+
+def gce_calls(fed: Fed) -> list[tuple[str, str]]:
+    """The GCE emulator's calls since `forget_requests`, with the project left out."""
+    prefix = f"/compute/v1/projects/{fed.sandbox.gcp_project}/global/"
+    return [
+        (method, path.removeprefix(prefix))
+        for method, path in fed.sandbox.simulation.gce_server.router.calls()
+    ]

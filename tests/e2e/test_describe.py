@@ -15,7 +15,10 @@ from describe_helpers import (
     Fed,
     document,
     field,
+    forget_requests,
+    gce_calls,
     load_balancer_health,
+    member_requests,
     section,
     settled_walkthrough,
 )
@@ -36,8 +39,30 @@ def test_after_the_walkthrough_one_address_every_shard_healthy_and_the_load_bala
     fed: Fed,
 ) -> None:
     settled_walkthrough(fed)
+    forget_requests(fed)
     run = fed.run("describe", "ingress", INGRESS)
     assert (run.status, run.err) == (0, "")
+    reads = [
+        ("GET", f"/apis/networking.k8s.io/v1/namespaces/default/ingresses/{INGRESS}", ""),
+        ("GET", "/api/v1/namespaces/default/events", "limit=500"),
+        ("GET", "/api/v1/namespaces/default/services/nginx", ""),
+        ("GET", "/api/v1/namespaces/default/endpoints/nginx", ""),
+        ("GET", "/api/v1/nodes", "limit=500"),
+    ]
+    assert member_requests(fed) == {cluster: reads for cluster in fed.names}
+    calls = gce_calls(fed)
+    gets = sorted(path for method, path in calls if method == "GET")
+    assert len(gets) == len(set(gets)) == 7  # each resource once
+    assert [path.split("/")[0] for path in gets] == [
+        "addresses",
+        "backendServices",
+        "firewalls?maxResults=500",
+        "forwardingRules",
+        "healthChecks",
+        "targetHttpProxies",
+        "urlMaps",
+    ]
+    assert [method for method, _ in calls].count("POST") == 9  # getHealth: 3 members x 3 zones
     address = field(run, "Address")
     rules = fed.sandbox.simulation.gce.list_resources("forwardingRules")
     assert [rule["IPAddress"] for rule in rules] == [address]

@@ -11,7 +11,15 @@ from typing import Any
 
 import pytest
 import yaml
-from describe_helpers import INGRESS, Fed, settled_walkthrough, walkthrough
+from describe_helpers import (
+    INGRESS,
+    Fed,
+    forget_requests,
+    gce_calls,
+    member_requests,
+    settled_walkthrough,
+    walkthrough,
+)
 from doctor_helpers import Report, answered, doctor
 from federation_helpers import eventually, ingress_object
 
@@ -68,8 +76,28 @@ def rs_of(fed: Fed, cluster: str) -> dict[str, Any]:
 
 def test_the_walkthrough_passes_every_check_in_table_and_json(fed: Fed) -> None:
     settled(fed)
+    forget_requests(fed)
     report = doctor(fed)
     assert (report.status, report.problems, report.err) == (0, set(), "")
+    reads = [
+        ("GET", "/version", ""),
+        ("GET", "/apis/networking.k8s.io/v1/ingresses", "limit=500"),
+        ("GET", "/api/v1/namespaces/kube-system/configmaps/ingress-uid", ""),
+        ("GET", "/api/v1/nodes", "limit=500"),
+        ("GET", "/api/v1/services", "limit=500"),
+        ("GET", "/api/v1/namespaces/default/endpoints", "limit=500"),
+        ("GET", "/apis/apps/v1/namespaces/default/replicasets", "limit=500"),
+        ("GET", "/api/v1/namespaces/default/pods", "limit=500"),
+        ("GET", "/api/v1/namespaces/default/resourcequotas", "limit=500"),
+    ]
+    review = ("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "")
+    sent = member_requests(fed)
+    assert {c: [r for r in s if r[0] == "GET"] for c, s in sent.items()} == dict.fromkeys(
+        fed.names, reads
+    )
+    assert all([r[:2] for r in s if r[0] == "POST"] == [review[:2]] * 10 for s in sent.values())
+    gets = [path for method, path in gce_calls(fed) if method == "GET"]
+    assert len(gets) == len(set(gets)) == 7  # each GCE resource once, as describe reads them
     found = {c["id"] for c in report.checks}
     assert {"connectivity", "authorization", "presence", "node-ports", "glbc-uid"} <= found
     assert {"shards", "replica-split", "gce-forwarding-rule", "gce-firewall"} <= found
@@ -92,7 +120,7 @@ def test_the_walkthrough_passes_every_check_in_table_and_json(fed: Fed) -> None:
     fed.env["GOOGLE_CLOUD_PROJECT"] = None
     no_project = doctor(fed)
     assert no_project.problems == {("gce", "skip", None)}
-    assert "no project" in no_project.one("gce", "skip")["message"]
+    assert "no Google Cloud project" in no_project.one("gce", "skip")["message"]
 
 
 def test_node_ports_uid_quota_access_and_a_missing_object_then_fix(fed: Fed) -> None:

@@ -52,6 +52,10 @@ class Simulation:
         return self._server.endpoint
 
     @property
+    def gce_server(self) -> GceServer:
+        return self._server
+
+    @property
     def gcp_project(self) -> str:
         return self.gce.project
 

@@ -58,8 +58,21 @@ class Router:
 
     def __init__(self, state: GceState) -> None:
         self.state = state
+        self._calls: list[tuple[str, str]] = []
+        self._calls_lock = threading.Lock()
+
+    def calls(self) -> list[tuple[str, str]]:
+        """(method, path and query) of every call so far, in arrival order."""
+        with self._calls_lock:
+            return list(self._calls)
+
+    def clear_calls(self) -> None:
+        with self._calls_lock:
+            self._calls.clear()
 
     def handle(self, method: str, path: str, body: Body) -> Body:
+        with self._calls_lock:
+            self._calls.append((method, path))
         url = urlsplit(path)
         match = PATH.match(url.path)
         if match is None:
@@ -220,6 +233,9 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = False
     block_on_close = True
+    # socketserver's default of 5 pending connections resets clients when 200 members'
+    # getHealth calls and a benchmark's parallel commands arrive at once.
+    request_queue_size = 256
 
     def __init__(self, router: Router) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -271,6 +287,12 @@ class GceServer:
         )
         self._thread.start()
         return self
+
+    @property
+    def router(self) -> Router:
+        if self._server is None:
+            raise RuntimeError("the GCE emulator is not running")
+        return self._server.router
 
     def stop(self) -> None:
         server, thread = self._server, self._thread
