@@ -1,6 +1,7 @@
 """`kubectl fed version`."""
 
-from importlib import metadata
+import os
+import sys
 
 import click
 
@@ -8,6 +9,24 @@ from kubectl_fed import __version__
 
 
 def _distribution_version(name: str) -> str:
+    """The version in the installed `<name>-<version>.dist-info` directory's name (the
+    packaging spec's layout): importlib.metadata would cost a fifth of the command."""
+    prefix = f"{name}-"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for found in names:
+            if found.startswith(prefix) and found[len(prefix) :][:1].isdigit():
+                if found.endswith(".dist-info"):
+                    return found.removeprefix(prefix).removesuffix(".dist-info")
+    return _from_metadata(name)
+
+
+def _from_metadata(name: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
