@@ -1,8 +1,9 @@
 """The few Compute Engine v1 REST calls `backends.gce` makes, as JSON over urllib3.
 
 Credentials are Application Default Credentials (google-auth) on an authorized urllib3
-session; with KUBECTL_FED_GCE_ENDPOINT set (an emulator or proxy) the calls go there,
-without credentials. Every failure is one of three exceptions with a one-line message:
+session, both imported by the first call (a background read's, while members are read).
+With KUBECTL_FED_GCE_ENDPOINT set (an emulator or proxy) the calls go there, without
+credentials. Every failure is one of three exceptions with a one-line message:
 `NotFound` and `CallFailed` are about one resource, `GceUnavailable` about the API itself.
 """
 
@@ -13,9 +14,6 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote
-
-import urllib3
-from urllib3.exceptions import HTTPError, NewConnectionError, ProtocolError, TimeoutError
 
 ENDPOINT_ENV = "KUBECTL_FED_GCE_ENDPOINT"
 DEFAULT_ENDPOINT = "https://compute.googleapis.com"
@@ -82,6 +80,8 @@ class ComputeApi:
                 return
 
     def _call(self, method: str, path: str, collection: str, body: Any = None) -> Document:
+        from urllib3.exceptions import HTTPError, NewConnectionError, ProtocolError, TimeoutError
+
         url = f"{self.endpoint}/compute/v1/projects/{quote(self.project, safe='')}/global/{path}"
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"} if data else {}
@@ -116,6 +116,8 @@ class ComputeApi:
             return self._http
 
     def _new_session(self) -> Any:
+        import urllib3
+
         plain = urllib3.PoolManager(maxsize=self._pool, retries=False)
         if self._emulated:
             return plain

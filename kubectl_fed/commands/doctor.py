@@ -7,9 +7,7 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.doctor_fix import apply_repairs
 from kubectl_fed.commands.doctor_reads import gather, gce_reader, load_balancer_checks
-from kubectl_fed.core.converge import ConvergeOptions, plan_convergence
 from kubectl_fed.core.doctor.checks import run_checks
 from kubectl_fed.core.doctor.facts import Facts
 from kubectl_fed.core.doctor.model import Check, report_status
@@ -64,14 +62,22 @@ def doctor(
         raise UsageError("INGRESS is an ingress name (no kind/ prefix)")
     app = App(settings)
     facts, checks = _round(app, ingresses, gcp_project)
-    options = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)
-    if fix and apply_repairs(app, plan_convergence(facts, options), options, yes=yes):
+    if fix and _repaired(app, facts, yes):
         facts, checks = _round(app, ingresses, gcp_project)
     if settings.output == "json":
         click.echo(machine.to_json(document(checks, app.federation, facts.namespace)))
     else:
         click.echo(table(checks))
     return report_status(checks, strict=strict)
+
+
+def _repaired(app: App, facts: Facts, yes: bool) -> int:
+    # Planning and writing repairs import much a plain check never needs: only with --fix.
+    from kubectl_fed.commands.doctor_fix import apply_repairs
+    from kubectl_fed.core.converge import ConvergeOptions, plan_convergence
+
+    options = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)
+    return apply_repairs(app, plan_convergence(facts, options), options, yes=yes)
 
 
 def _round(app: App, ingresses: Sequence[str], project: str | None) -> tuple[Facts, list[Check]]:

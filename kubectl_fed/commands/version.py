@@ -18,9 +18,9 @@ def _distribution_version(name: str) -> str:
         except OSError:
             continue
         for found in names:
-            if found.startswith(prefix) and found[len(prefix) :][:1].isdigit():
-                if found.endswith(".dist-info"):
-                    return found.removeprefix(prefix).removesuffix(".dist-info")
+            version = found.removeprefix(prefix)
+            if found.startswith(prefix) and version[:1].isdigit() and found.endswith(".dist-info"):
+                return version.removesuffix(".dist-info")
     return _from_metadata(name)
 
 
