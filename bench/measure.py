@@ -94,9 +94,12 @@ def run_once(
     return Outcome(seconds, done.stdout.decode())
 
 
-def peak_rss_mb(argv: Sequence[str], env: Mapping[str, str]) -> float:
+def peak_rss_mb(
+    argv: Sequence[str], env: Mapping[str, str], ok_status: tuple[int, ...] = (0,)
+) -> float:
     """One more run of `argv`, through the launcher: the command's peak RSS in MiB."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "maxrss"
-        run_once([sys.executable, "-c", _RSS_LAUNCHER, str(report), *argv], env)
+        launcher = [sys.executable, "-c", _RSS_LAUNCHER, str(report), *argv]
+        run_once(launcher, env, ok_status=ok_status)
         return round(int(report.read_text()) / 1024, 1)

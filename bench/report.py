@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 Results = dict[str, Any]
 
 PARALLEL, SEQUENTIAL, ONE = "parallel kubectl", "sequential kubectl", "one kubectl get"
+DESCRIBE_LOOP = "sequential kubectl describe"
+# The round before: `get` must be no slower than it was there.
+BASELINE = Path(__file__).resolve().parent / "results" / "2026-11-26.json"
+# Limits at 200 members, 0 ms; at 50 ms each verb may take 1.5x its 0 ms figure.
+VERB_LIMITS_200 = {
+    "create -f examples": 2.0,
+    "describe ingress": 2.0,
+    "doctor": 3.0,
+    "delete -f examples": 1.0,
+}
+LATENCY_FACTOR = 1.5
 
 
 def ratios(tools: dict[str, dict[str, Any]]) -> dict[str, float]:
@@ -47,9 +60,15 @@ def targets(results: Results) -> list[dict[str, Any]]:
             add(f"{where}: peak RSS", ours["peak_rss_mb"], 250.0, "MB")
         if (n, latency) == (3, 0):
             add(f"{where}: ours / one kubectl get", ratio[f"vs {ONE}"], 2.5, "x")
+    _describe_targets(results.get("describe", []), add)
+    _verb_targets(results["verbs"], add)
+    _get_baseline_targets(results["get"], add)
     help_run = results["cold_start"].get("kubectl fed --help")
     if help_run:
         add("kubectl fed --help (median)", help_run["median_s"], 0.25, "s")
+    version_run = results["cold_start"].get("kubectl fed version")
+    if version_run:
+        add("kubectl fed version (median)", version_run["median_s"], 0.15, "s")
     planner = [row for row in results["planner"] if row["name"].startswith("planner")]
     if planner:
         slowest = max(planner, key=lambda row: row["median_s"])
@@ -58,6 +77,57 @@ def targets(results: Results) -> list[dict[str, Any]]:
         if row["name"].startswith("node ports"):
             add(f"{row['name']} (median)", row["median_s"], 0.5, "s")
     return found
+
+
+Add = Any  # add(name, measured, limit, unit)
+
+
+def _describe_targets(rows: list[dict[str, Any]], add: Add) -> None:
+    for row in rows:
+        if (row["clusters"], row["latency_ms"]) != (3, 0):
+            continue
+        tools, loop = row["tools"], row["tools"][DESCRIBE_LOOP]["median_s"]
+        describe, doctor = tools["kubectl fed describe"], tools["kubectl fed doctor"]
+        where = "3 clusters, 0 ms"
+        add(
+            f"describe ingress, {where}: ours / kubectl describe loop",
+            _over(describe, loop),
+            1.0,
+            "x",
+        )
+        add(f"describe ingress, {where}: peak RSS", describe["peak_rss_mb"], 60.0, "MB")
+        add(f"doctor, {where}: ours / kubectl describe loop", _over(doctor, loop), 2.0, "x")
+
+
+def _over(ours: dict[str, Any], seconds: float) -> float:
+    return round(ours["median_s"] / seconds, 3)
+
+
+def _verb_targets(rows: list[dict[str, Any]], add: Add) -> None:
+    at_200 = {row["latency_ms"]: row["verbs"] for row in rows if row["clusters"] == 200}
+    for verb, limit in VERB_LIMITS_200.items():
+        still = at_200.get(0, {}).get(verb)
+        if still:
+            add(f"{verb}, 200 clusters, 0 ms (median)", still["median_s"], limit, "s")
+        slow = at_200.get(50, {}).get(verb)
+        if still and slow:
+            ratio = round(slow["median_s"] / still["median_s"], 3)
+            add(f"{verb}, 200 clusters: 50 ms / 0 ms", ratio, LATENCY_FACTOR, "x")
+
+
+def _get_baseline_targets(rows: list[dict[str, Any]], add: Add) -> None:
+    """`get` no slower than the round before, at the same members and latency."""
+    if not BASELINE.exists():
+        return
+    before = {
+        (row["clusters"], row["latency_ms"]): row["tools"]["kubectl fed"]["median_s"]
+        for row in json.loads(BASELINE.read_text())["get"]
+    }
+    for row in rows:
+        key = (row["clusters"], row["latency_ms"])
+        if key in before and key[0] in (3, 13, 200):
+            where = f"get, {key[0]} clusters, {key[1]} ms: median vs {BASELINE.stem}"
+            add(where, row["tools"]["kubectl fed"]["median_s"], before[key], "s")
 
 
 def _time(summary: dict[str, Any]) -> str:
@@ -80,6 +150,8 @@ def markdown(results: Results) -> str:
         "",
         *_get_table(results["get"]),
         *_verb_table(results["verbs"]),
+        *_describe_table(results.get("describe", [])),
+        *_cost_table(results.get("describe", [])),
         *_simple_table("Start-up", results["cold_start"]),
         *_planner_table(results["planner"]),
         *_target_table(results["targets"]),
@@ -116,6 +188,41 @@ def _verb_table(rows: list[dict[str, Any]]) -> list[str]:
     for row in rows:
         cells = " | ".join(_time(row["verbs"][verb]) for verb in verbs)
         lines.append(f"| {row['clusters']} | {row['latency_ms']} ms | {cells} |")
+    return [*lines, ""]
+
+
+def _describe_table(rows: list[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return []
+    head = "| clusters | latency | kubectl describe loop | describe | doctor |"
+    lines = ["## describe ingress and doctor against kubectl", "", head, "|" + "---|" * 5]
+    for row in rows:
+        tools = row["tools"]
+        loop = tools[DESCRIBE_LOOP]["median_s"]
+        cells = " | ".join(
+            f"{_time(tools[tool])} = {_over(tools[tool], loop)}x, {tools[tool]['peak_rss_mb']} MB"
+            for tool in ("kubectl fed describe", "kubectl fed doctor")
+        )
+        lines.append(
+            f"| {row['clusters']} | {row['latency_ms']} ms | {_time(tools[DESCRIBE_LOOP])} "
+            f"| {cells} |"
+        )
+    return [*lines, ""]
+
+
+def _cost_table(rows: list[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return []
+    head = (
+        "| clusters | latency | verb | member requests | most to one member | GCE calls | RSS MB |"
+    )
+    lines = ["## Requests and peak RSS per verb (one run each)", "", head, "|" + "---|" * 7]
+    for row in rows:
+        for verb, cost in row["costs"].items():
+            lines.append(
+                f"| {row['clusters']} | {row['latency_ms']} ms | {verb} | {cost['members_total']} "
+                f"| {cost['per_member_max']} | {cost['gce']} | {cost['peak_rss_mb']} |"
+            )
     return [*lines, ""]
 
 

@@ -2,9 +2,11 @@
 
 For each cluster count it starts a sandbox federation, then for each added latency times
 `kubectl fed get ingress -A` against a sequential `kubectl --context` loop, parallel kubectl
-processes (`xargs -P N`) and one `kubectl get`, then the verbs on the guide's manifests.
-Also start-up time and the in-process planners. Prints a Markdown report and writes it,
-with the raw numbers as JSON, to bench/results/<date>.md and .json.
+processes (`xargs -P N`) and one `kubectl get`, then the verbs on the guide's manifests,
+then `describe ingress` and `doctor` against a sequential `kubectl describe` loop, with
+the requests and peak RSS of each verb. Also start-up time and the in-process planners.
+Prints a Markdown report and writes it, with the raw numbers as JSON, to
+bench/results/<date>[-<name>].md and .json.
 
     python bench/run.py                      # 3, 13, 50, 200 clusters; 0 and 50 ms; 5 runs
     python bench/run.py --quick              # 3 and 13 clusters, 3 runs
@@ -24,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from describe_suite import describe_comparison
 from federation_suite import Setting, Tools, get_comparison, seed_ingresses, verb_timings
 from machine import describe_machine, load_average
 from measure import BenchError, Series
@@ -44,6 +47,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--latency", default=os.environ.get("BENCH_LATENCY", "0,50"), help="ms")
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "0") or 0))
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for .json and .md")
+    parser.add_argument("--name", default="", help="added to the file names after the date")
     parser.add_argument(
         "--conditions",
         default=os.environ.get("BENCH_CONDITIONS", "not stated"),
@@ -90,6 +94,7 @@ def sandbox_tools(tools: Tools, sandbox: SandboxFederation) -> Tools:
 def measure_federations(tools: Tools, args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     get_rows: list[dict[str, Any]] = []
     verb_rows: list[dict[str, Any]] = []
+    describe_rows: list[dict[str, Any]] = []
     failures: list[dict[str, Any]] = []
     for count in args.clusters:
         _progress(f"starting {count} sandbox clusters")
@@ -108,10 +113,20 @@ def measure_federations(tools: Tools, args: argparse.Namespace, scratch: Path) -
                     _progress(f"{count} clusters, {latency} ms: create, describe, delete")
                     verbs = verb_timings(here, sandbox, setting, doctor="doctor" in COMMANDS)
                     verb_rows.append({**_where(setting), "verbs": _summaries(verbs)})
+                    _progress(f"{count} clusters, {latency} ms: describe and doctor vs kubectl")
+                    timed, costs = describe_comparison(here, sandbox, setting)
+                    describe_rows.append(
+                        {**_where(setting), "tools": _summaries(timed), "costs": costs}
+                    )
                 except BenchError as err:  # keep the other measurements
                     failures.append({**_where(setting), "error": str(err)})
                     _progress(f"{count} clusters, {latency} ms: FAILED: {err}")
-    return {"get": get_rows, "verbs": verb_rows, "failures": failures}
+    return {
+        "get": get_rows,
+        "verbs": verb_rows,
+        "describe": describe_rows,
+        "failures": failures,
+    }
 
 
 def _where(setting: Setting) -> dict[str, int]:
@@ -147,12 +162,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         runs=args.runs,
     )
     results["targets"] = targets(results)
-    write(results, args.out)
+    write(results, args.out, args.name)
 
 
-def write(results: dict[str, Any], folder: Path) -> None:
+def write(results: dict[str, Any], folder: Path, name: str = "") -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    stem = folder / results["meta"]["date"][:10]
+    stem = folder / "-".join(part for part in (results["meta"]["date"][:10], name) if part)
     text = markdown(results)
     stem.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n")
     stem.with_suffix(".md").write_text(text)

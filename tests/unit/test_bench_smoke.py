@@ -48,6 +48,17 @@ def test_bench_runs_on_two_clusters_once(tmp_path: Path, kubectl_path: str) -> N
     assert {"create -f examples", "describe ingress", "delete -f examples"} <= set(
         verb_row["verbs"]
     )
+    [describe_row] = results["describe"]
+    assert set(describe_row["tools"]) == {
+        "kubectl fed describe",
+        "kubectl fed doctor",
+        "sequential kubectl describe",
+    }
+    costs = describe_row["costs"]
+    assert list(costs) == ["create -f examples", "describe ingress", "doctor", "delete -f examples"]
+    assert costs["describe ingress"]["per_member_max"] == 5  # each read once per member
+    assert costs["describe ingress"]["gce"] > 0 and costs["doctor"]["gce"] > 0
+    assert all(cost["peak_rss_mb"] > 10 for cost in costs.values())
     assert set(results["cold_start"]) == {
         "kubectl fed --help",
         "kubectl fed version",
