@@ -113,7 +113,8 @@ class GceReader:
         url_maps = _documents(outcomes["urlMaps"])
         names = [*refs.backend_services, *(s for m in url_maps for s in _services_of(m))]
         services = [r.result() for r in self._start_each("backendServices", _unique(names))]
-        shaped = [self._backend_service(s) for s in _documents(services)]
+        started = [self._backend_service(s) for s in _documents(services)]
+        shaped = [finish() for finish in started]
         rules, rules_problems = firewalls.result()
         problems = [p for reads in [*outcomes.values(), services] for _, p in reads if p]
         problems += [p for _, service_problems in shaped for p in service_problems]
@@ -139,19 +140,24 @@ class GceReader:
 
         return [self._once((collection, name), get(name)) for name in names]
 
-    def _backend_service(self, service: Document) -> tuple[BackendService, list[str]]:
+    def _backend_service(self, service: Document) -> Callable[[], tuple[BackendService, list[str]]]:
+        """Start reading a backend service's health checks and health; what waits for them."""
         name, port = str(service.get("name", "")), int(service.get("port") or 0)
         checks = tuple(_last(str(link)) for link in service.get("healthChecks") or [])
         reads = self._start_each("healthChecks", checks)
         groups = [str(b.get("group", "")) for b in service.get("backends") or []]
         health = self._once(("health", name, *groups), lambda: self._health(name, groups))
-        problems = [
-            problem
-            for check, read in zip(checks, reads, strict=True)
-            for problem in _port_problems(check, read.result(), port)
-        ]
-        groups_health, health_problems = health.result()
-        return BackendService(name, port, groups_health, checks), problems + health_problems
+
+        def finish() -> tuple[BackendService, list[str]]:
+            problems = [
+                problem
+                for check, read in zip(checks, reads, strict=True)
+                for problem in _port_problems(check, read.result(), port)
+            ]
+            groups_health, health_problems = health.result()
+            return BackendService(name, port, groups_health, checks), problems + health_problems
+
+        return finish
 
     def _health(
         self, service: str, groups: Sequence[str]
