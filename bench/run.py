@@ -22,9 +22,9 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from describe_suite import describe_comparison
 from federation_suite import Setting, Tools, get_comparison, seed_ingresses, verb_timings
@@ -36,6 +36,7 @@ from report import markdown, ratios, targets
 from kubectl_fed.cli import COMMANDS
 from kubectl_fed.sandbox.federation import SandboxFederation
 
+T = TypeVar("T")
 RESULTS = Path(__file__).resolve().parent / "results"
 FULL_CLUSTERS, QUICK_CLUSTERS = "3,13,50,200", "3,13"
 
@@ -92,10 +93,7 @@ def sandbox_tools(tools: Tools, sandbox: SandboxFederation) -> Tools:
 
 
 def measure_federations(tools: Tools, args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
-    get_rows: list[dict[str, Any]] = []
-    verb_rows: list[dict[str, Any]] = []
-    describe_rows: list[dict[str, Any]] = []
-    failures: list[dict[str, Any]] = []
+    rows: dict[str, list[dict[str, Any]]] = {"get": [], "verbs": [], "describe": [], "failures": []}
     for count in args.clusters:
         _progress(f"starting {count} sandbox clusters")
         directory = scratch / f"sandbox-{count}"
@@ -104,29 +102,40 @@ def measure_federations(tools: Tools, args: argparse.Namespace, scratch: Path) -
             here = sandbox_tools(tools, sandbox)
             for latency in args.latency:
                 sandbox.set_latency(latency)
-                setting = Setting(count, latency, args.runs)
-                try:
-                    _progress(f"{count} clusters, {latency} ms: get ingress -A")
-                    compared = _summaries(get_comparison(here, sandbox, setting))
-                    row = {**_where(setting), "tools": compared, "ratios": ratios(compared)}
-                    get_rows.append(row)
-                    _progress(f"{count} clusters, {latency} ms: create, describe, delete")
-                    verbs = verb_timings(here, sandbox, setting, doctor="doctor" in COMMANDS)
-                    verb_rows.append({**_where(setting), "verbs": _summaries(verbs)})
-                    _progress(f"{count} clusters, {latency} ms: describe and doctor vs kubectl")
-                    timed, costs = describe_comparison(here, sandbox, setting)
-                    describe_rows.append(
-                        {**_where(setting), "tools": _summaries(timed), "costs": costs}
-                    )
-                except BenchError as err:  # keep the other measurements
-                    failures.append({**_where(setting), "error": str(err)})
-                    _progress(f"{count} clusters, {latency} ms: FAILED: {err}")
-    return {
-        "get": get_rows,
-        "verbs": verb_rows,
-        "describe": describe_rows,
-        "failures": failures,
-    }
+                _measure_setting(here, sandbox, Setting(count, latency, args.runs), rows)
+    return rows
+
+
+def _measure_setting(
+    tools: Tools, sandbox: SandboxFederation, setting: Setting, rows: dict[str, list[Any]]
+) -> None:
+    """Each part apart, so one failing keeps the others; the verbs first, before the
+    200-process parallel kubectl of `get` loads the machine."""
+    where = _where(setting)
+
+    def part(name: str, measure: Callable[[], T]) -> T | None:
+        _progress(f"{setting.clusters} clusters, {setting.latency_ms} ms: {name}")
+        try:
+            return measure()
+        except BenchError as err:
+            rows["failures"].append({**where, "error": f"{name}: {err}"})
+            _progress(f"{setting.clusters} clusters, {setting.latency_ms} ms: FAILED: {err}")
+            return None
+
+    doctor = "doctor" in COMMANDS
+    verbs = part("create, describe, delete", lambda: verb_timings(tools, sandbox, setting, doctor))
+    if verbs is not None:
+        rows["verbs"].append({**where, "verbs": _summaries(verbs)})
+    described = part(
+        "describe and doctor vs kubectl", lambda: describe_comparison(tools, sandbox, setting)
+    )
+    if described is not None:
+        timed, costs = described
+        rows["describe"].append({**where, "tools": _summaries(timed), "costs": costs})
+    got = part("get ingress -A", lambda: get_comparison(tools, sandbox, setting))
+    if got is not None:
+        compared = _summaries(got)
+        rows["get"].append({**where, "tools": compared, "ratios": ratios(compared)})
 
 
 def _where(setting: Setting) -> dict[str, int]:
