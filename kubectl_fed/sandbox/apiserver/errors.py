@@ -74,6 +74,14 @@ def bad_request(message: str) -> ApiError:
     return ApiError(status_body(400, "BadRequest", message))
 
 
+def patch_not_applied(detail: str) -> ApiError:
+    """A JSON patch that could not be applied (a failed `test`, a missing path): 422 with
+    the generic message and the patch library's words as the cause, as upstream answers."""
+    details = {"causes": [{"reason": "UnexpectedServerResponse", "message": detail}]}
+    message = "the server rejected our request due to an error in our request"
+    return ApiError(status_body(422, "Invalid", message, details))
+
+
 def method_not_allowed() -> ApiError:
     message = "the server does not allow this method on the requested resource"
     return ApiError(status_body(405, "MethodNotAllowed", message, {}))

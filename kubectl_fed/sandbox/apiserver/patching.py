@@ -12,7 +12,7 @@ import copy
 from collections.abc import Collection
 from typing import Any
 
-from kubectl_fed.sandbox.apiserver.errors import bad_request
+from kubectl_fed.sandbox.apiserver.errors import ApiError, bad_request, patch_not_applied
 
 JSON = dict[str, Any]
 
@@ -205,19 +205,25 @@ def _json_patch_op(doc: Any, op: JSON) -> Any:
         return _add(doc, parts, value)
     if name == "test":
         if _get(doc, parts) != op.get("value"):
-            raise bad_request(f"the test operation failed at {op.get('path')}")
+            raise patch_not_applied(f"testing value {op.get('path')} failed: test failed")
         return doc
-    raise bad_request(f"unexpected JSON patch operation {name!r}")
+    raise patch_not_applied(f"Unexpected kind: {name}")
 
 
 def json_patch(target: Any, operations: Any) -> Any:
     """RFC 6902 JSON patch."""
     if not isinstance(operations, list):
         raise bad_request("a JSON patch must be a list of operations")
+    if not all(isinstance(op, dict) for op in operations):
+        raise bad_request("a JSON patch operation must be an object")
     doc = copy.deepcopy(target)
     for op in operations:
         try:
             doc = _json_patch_op(doc, op)
+        except ApiError:
+            raise
         except (KeyError, IndexError, ValueError, TypeError) as err:
-            raise bad_request(f"the JSON patch could not be applied: {op!r}: {err}") from err
+            path = op.get("path")
+            detail = f"{op.get('op')} operation does not apply: doc is missing path: {path}"
+            raise patch_not_applied(detail) from err
     return doc

@@ -445,6 +445,7 @@ class Store:
             meta.pop(transient, None)
         if kind.tracks_generation:
             meta["generation"] = 1
+        _drop_empty_maps(meta)
         return meta
 
     def _check_body_identity(self, kind: Kind, key: Key, obj: JSON) -> None:
@@ -479,6 +480,7 @@ class Store:
             else:
                 meta.pop(kept, None)
         meta.pop("resourceVersion", None)
+        _drop_empty_maps(meta)
         new["apiVersion"], new["kind"] = kind.api_version, kind.kind
         default_on_update(kind.plural, new)
         if kind.has_status:
@@ -623,6 +625,13 @@ class Store:
         self._history.append(event)
         for callback in builtins.list(self._subscribers):
             callback(event)
+
+
+def _drop_empty_maps(meta: JSON) -> None:
+    """Labels and annotations are `omitempty` upstream: an empty map is not stored."""
+    for field in ("labels", "annotations"):
+        if meta.get(field) == {}:
+            del meta[field]
 
 
 def _same(obj: JSON) -> JSON:
