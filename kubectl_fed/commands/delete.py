@@ -7,16 +7,9 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.writing import (
-    MUTATING_OUTPUTS,
-    dry_run_option,
-    filename_options,
-    load_manifests,
-    report,
-)
-from kubectl_fed.core.kinds import Kind, resolve, resolve_list
-from kubectl_fed.core.label_selector import check_selector
-from kubectl_fed.core.plans import DryRun, Target
+from kubectl_fed.commands.targets import named_targets, selected_kinds
+from kubectl_fed.commands.writing import MUTATING_OUTPUTS, dry_run_option, filename_options, report
+from kubectl_fed.core.plans import DryRun
 from kubectl_fed.core.progress import progress_for, with_progress
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.writes import DeleteOptions, delete_member, selected_targets
@@ -115,7 +108,7 @@ def delete(
         ignore_not_found=ignore_not_found or all_ or selector is not None,
     )
     if all_ or selector is not None:
-        kinds = _selection(resources, filenames, all_, selector)
+        kinds = selected_kinds(resources, filenames, all_, selector)
         namespace = app.namespace or "default"
         results = app.fan_out(
             lambda cluster: delete_member(
@@ -128,59 +121,10 @@ def delete(
         if not any(r.value for r in results) and not any(r.error for r in results):
             click.echo("No resources found")  # on stdout, as kubectl delete prints it
         return report(results, mode, settings)
-    targets = _targets(app, resources, filenames, recursive)
+    targets = named_targets(app, resources, filenames, recursive, "delete")
     progress = progress_for({cluster: targets for cluster in app.members})
     results = app.fan_out(
         lambda c: delete_member(app.backend(c), targets, options, progress=progress[c]),
         calls=None if wait else 2 * len(targets) + 1,
     )
     return report(with_progress(results, progress), mode, settings)
-
-
-def _selection(
-    resources: Sequence[str], filenames: Sequence[str], all_: bool, selector: str | None
-) -> list[Kind]:
-    """The kinds of `delete KIND --all` or `delete KIND -l SELECTOR` (kubectl's checks)."""
-    if all_ and selector is not None:
-        raise UsageError("setting 'all' parameter but found a non empty selector")
-    if filenames:
-        raise UsageError("--all and -l select objects by kind: give KIND, not -f FILE")
-    if not resources:
-        raise UsageError("You must provide one or more resources by argument or filename.")
-    if len(resources) > 1 or "/" in resources[0]:
-        raise UsageError("name cannot be provided when a selector or --all is specified")
-    check_selector(selector, ())
-    return resolve_list(resources[0])
-
-
-def _targets(
-    app: App, resources: Sequence[str], filenames: Sequence[str], recursive: bool
-) -> list[Target]:
-    if resources and filenames:
-        raise UsageError("give either KIND NAME… or -f FILE, not both")
-    if filenames:
-        manifests = load_manifests(app, filenames, "delete", recursive)
-        return [Target(m.kind, m.namespace, m.name) for m in manifests]
-    if not resources:
-        raise UsageError("You must provide one or more resources by argument or filename.")
-    namespace = app.namespace or "default"
-    if all("/" in resource for resource in resources):
-        return [_slash_target(resource, namespace) for resource in resources]
-    kinds, names = resolve_list(resources[0]), resources[1:]
-    if not names:
-        raise UsageError("resource(s) were provided, but no name was specified")
-    if any("/" in name for name in names):
-        raise UsageError(
-            "there is no need to specify a resource type as a separate argument when passing "
-            "arguments in resource/name form"
-        )
-    return [Target(kind, namespace, name) for kind in kinds for name in dict.fromkeys(names)]
-
-
-def _slash_target(resource: str, namespace: str) -> Target:
-    alias, _, name = resource.partition("/")
-    if not name:
-        raise UsageError(
-            f'arguments in resource/name form must have a single resource and name: "{resource}"'
-        )
-    return Target(resolve(alias), namespace, name)

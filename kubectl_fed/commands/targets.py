@@ -1,0 +1,63 @@
+"""Which objects delete and unfederate act on: `KIND NAME…`, `KIND/NAME…`, `-f FILE`, or
+`KIND` with `--all` / `-l SELECTOR` (then each member lists its own), with kubectl's checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kubectl_fed.app import App
+from kubectl_fed.commands.writing import load_manifests
+from kubectl_fed.core.kinds import Kind, resolve, resolve_list
+from kubectl_fed.core.label_selector import check_selector
+from kubectl_fed.core.plans import Target
+from kubectl_fed.errors import UsageError
+
+
+def selected_kinds(
+    resources: Sequence[str], filenames: Sequence[str], all_: bool, selector: str | None
+) -> list[Kind]:
+    """The kinds of `VERB KIND --all` or `VERB KIND -l SELECTOR`."""
+    if all_ and selector is not None:
+        raise UsageError("setting 'all' parameter but found a non empty selector")
+    if filenames:
+        raise UsageError("--all and -l select objects by kind: give KIND, not -f FILE")
+    if not resources:
+        raise UsageError("You must provide one or more resources by argument or filename.")
+    if len(resources) > 1 or "/" in resources[0]:
+        raise UsageError("name cannot be provided when a selector or --all is specified")
+    check_selector(selector, ())
+    return resolve_list(resources[0])
+
+
+def named_targets(
+    app: App, resources: Sequence[str], filenames: Sequence[str], recursive: bool, verb: str
+) -> list[Target]:
+    """The objects named by arguments or by -f manifests, in the namespace they say."""
+    if resources and filenames:
+        raise UsageError("give either KIND NAME… or -f FILE, not both")
+    if filenames:
+        manifests = load_manifests(app, filenames, verb, recursive)
+        return [Target(m.kind, m.namespace, m.name) for m in manifests]
+    if not resources:
+        raise UsageError("You must provide one or more resources by argument or filename.")
+    namespace = app.namespace or "default"
+    if all("/" in resource for resource in resources):
+        return [_slash_target(resource, namespace) for resource in resources]
+    kinds, names = resolve_list(resources[0]), resources[1:]
+    if not names:
+        raise UsageError("resource(s) were provided, but no name was specified")
+    if any("/" in name for name in names):
+        raise UsageError(
+            "there is no need to specify a resource type as a separate argument when passing "
+            "arguments in resource/name form"
+        )
+    return [Target(kind, namespace, name) for kind in kinds for name in dict.fromkeys(names)]
+
+
+def _slash_target(resource: str, namespace: str) -> Target:
+    alias, _, name = resource.partition("/")
+    if not name:
+        raise UsageError(
+            f'arguments in resource/name form must have a single resource and name: "{resource}"'
+        )
+    return Target(resolve(alias), namespace, name)
