@@ -70,6 +70,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "kubectl_fed.commands.delete:delete",
         "Delete federated objects from every member cluster.",
     ),
+    "unfederate": LazyCommand(
+        "kubectl_fed.commands.unfederate:unfederate",
+        "Make the federation forget objects: its markers leave every member's copy, the "
+        "copies stay.",
+    ),
     "scale": LazyCommand(
         "kubectl_fed.commands.scale:scale",
         "Set a federated ReplicaSet's total and split it over the members again.",

@@ -27,7 +27,7 @@ from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
 from kubectl_fed.core.limits import LIST_PAGE_SIZE, expansion_problem
 from kubectl_fed.core.markers import FIELD_MANAGER
-from kubectl_fed.core.ports import KubeObject, get_or_none
+from kubectl_fed.core.ports import JsonPatch, KubeObject, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 Names = list[str]  # `list` is shadowed by KubeBackend.list inside the class body
@@ -151,6 +151,20 @@ class KubeBackend:
                 except ClusterCallError:
                     return current  # the create stands
         return current
+
+    def json_patch(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        operations: JsonPatch,
+        *,
+        dry_run: bool = False,
+    ) -> KubeObject:
+        res = resource(kind)
+        query = (("fieldManager", FIELD_MANAGER), *_dry(dry_run))
+        path = res.path(namespace, name)
+        return _with_type(self._call(Request("PATCH", path, query, operations, JSON_PATCH)), res)
 
     def delete(
         self,

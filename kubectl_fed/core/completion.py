@@ -145,6 +145,7 @@ POSITIONAL_ROLES: dict[str, tuple[Role, ...]] = {
     "get": (Role.KINDS, Role.OBJECT_NAMES),
     "describe": (Role.KIND, Role.OBJECT_NAMES),
     "delete": (Role.KINDS, Role.OBJECT_NAMES),
+    "unfederate": (Role.KINDS, Role.OBJECT_NAMES),
     "scale": (Role.REPLICASET_KIND, Role.OBJECT_NAMES),
     "rebalance": (Role.REPLICASET_KIND, Role.OBJECT_NAMES),
     "join": (Role.NEW_MEMBERS,),
@@ -161,7 +162,7 @@ OPTION_ROLES: dict[str, Role] = {
 }
 
 # Commands whose object-name arguments may also be typed as KIND/NAME.
-SLASH_FORM_COMMANDS = frozenset({"delete", "describe", "scale", "rebalance"})
+SLASH_FORM_COMMANDS = frozenset({"delete", "unfederate", "describe", "scale", "rebalance"})
 
 
 def positional_role(command: str, position: int) -> Role:

@@ -21,6 +21,9 @@ FIELD_MANAGER = "kubectl-fed"
 DESIRED_ANNOTATION = "kubectl-fed.io/desired"
 HASH_ANNOTATION = "kubectl-fed.io/desired-hash"
 WRITTEN_AT_ANNOTATION = "kubectl-fed.io/written-at"
+# Every annotation under this prefix is the federation's (the ones above, the total replicas,
+# a pending rollout): `unfederate` removes them all.
+ANNOTATION_PREFIX = "kubectl-fed.io/"
 
 # Fields the API server or controllers own; they never make an object non-conforming.
 SERVER_OWNED_METADATA = (
@@ -62,6 +65,14 @@ def is_federated(obj: Mapping[str, Any]) -> bool:
     """Whether a member's object was written by kubectl-fed (any federation)."""
     labels = (obj.get("metadata") or {}).get("labels") or {}
     return bool(labels.get(MANAGED_BY_LABEL) == MANAGED_BY_VALUE)
+
+
+def federation_markers(obj: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The federation's annotations and labels on a member's copy (key -> value)."""
+    metadata = obj.get("metadata") or {}
+    annotations = metadata.get("annotations") or {}
+    ours = {k: v for k, v in annotations.items() if k.startswith(ANNOTATION_PREFIX)}
+    return ours, {MANAGED_BY_LABEL: MANAGED_BY_VALUE} if is_federated(obj) else {}
 
 
 def federation_of(obj: dict[str, Any]) -> str | None:

@@ -19,6 +19,7 @@ class Action(StrEnum):
     ADOPT = "adopted"
     UNCHANGED = "unchanged"
     DELETE = "deleted"
+    UNFEDERATE = "unfederated"
 
 
 class Verb(Enum):

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 KubeObject = dict[str, Any]
+JsonPatch = list[dict[str, Any]]  # RFC 6902 operations
 
 
 class ClusterBackend(Protocol):
@@ -47,6 +48,18 @@ class ClusterBackend(Protocol):
     ) -> KubeObject:
         """Create only (AlreadyExists when the object exists: never an overwrite), its
         fields then owned by `field_manager` as if it had applied them."""
+        ...
+
+    def json_patch(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        operations: JsonPatch,
+        *,
+        dry_run: bool = False,
+    ) -> KubeObject:
+        """An RFC 6902 patch; a failed `test` operation is Reason.INVALID (422)."""
         ...
 
     def delete(

@@ -132,6 +132,23 @@ def _delete_prepare(case: Case) -> None:
         _fault_free(case, "apply", "-f", case.file("delete.yaml", service_yaml("mx-delete")))
 
 
+def _unfederate_prepare(case: Case) -> None:
+    """mx-unfed federated everywhere: made once, its markers put back on the servers."""
+    if any(case.service(name, "mx-unfed") is None for name in case.world.names):
+        _fault_free(case, "apply", "-f", case.file("unfed.yaml", service_yaml("mx-unfed")))
+    for name in case.world.names:
+        store = case.world.sandbox.cluster(name).store
+        obj = store.get("services", "default", "mx-unfed")
+        obj["metadata"]["labels"][MANAGED_BY] = "kubectl-fed"
+        obj["metadata"].setdefault("annotations", {})["kubectl-fed.io/federation"] = "default"
+        store.update("services", "default", "mx-unfed", obj)
+
+
+def _unfederated(case: Case, run: Run, cluster: str) -> bool:
+    obj = case.service(cluster, "mx-unfed")
+    return obj is not None and MANAGED_BY not in obj["metadata"]["labels"]
+
+
 # -- get / describe / clusters: read what create left ----------------------------------------
 
 
@@ -250,6 +267,13 @@ SCENARIOS: dict[str, Scenario] = {
         done=lambda c, run, n: c.service(n, "mx-delete") is None,
         converged=_everywhere(lambda c, n: c.service(n, "mx-delete") is None),
         rerun_error="not found",
+    ),
+    "unfederate": Scenario(
+        prepare=_unfederate_prepare,
+        args=lambda c: ["unfederate", "svc", "mx-unfed"],
+        done=_unfederated,
+        converged=_everywhere(lambda c, n: _unfederated(c, _NO_RUN, n)),
+        updates=True,
     ),
     "scale": Scenario(
         prepare=_rs_prepare([1, 1, 1], 3),
