@@ -23,7 +23,7 @@ from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.tables import Labels, render_tables
 
 if TYPE_CHECKING:
-    from kubectl_fed.commands.get_formats import TemplateOutput
+    from kubectl_fed.commands.output_formats import TemplateOutput
     from kubectl_fed.core.replica_summary import ShareRow
 
 WATCH_INTERVAL_SECONDS = 2.0
@@ -125,7 +125,7 @@ def _look(
     keys = tuple(key.strip() for text in label_columns for key in text.split(",") if key.strip())
     template = None
     if "=" in output:
-        from kubectl_fed.commands.get_formats import template_output
+        from kubectl_fed.commands.output_formats import template_output
 
         template = template_output(output)
     if sort_by is not None:
@@ -183,25 +183,23 @@ def _print_template(
     template: TemplateOutput,
     headers: bool,
 ) -> None:
+    from kubectl_fed.commands.output_formats import print_document
     from kubectl_fed.render import machine
 
     document = machine.view_document(results, view, app.members)
-    text = template.render(document, view.entries, headers)
-    if text:
-        click.echo(text, nl=template.template is None)  # jsonpath prints only what it says
+    print_document(document, app.settings.output, template, view.entries, headers)
 
 
 def _print_machine_output(app: App, results: list[ClusterResult[list[Found]]], view: View) -> None:
+    from kubectl_fed.commands.output_formats import print_document
     from kubectl_fed.render import machine  # JSON/YAML only: tables do without it
 
-    output = app.settings.output
-    if output == "name":
+    if app.settings.output == "name":
         refs = [e.kind.ref(e.name) for e in view.entries if e.obj is not None]
         if refs:
             click.echo(machine.names(refs))
         return
-    document = machine.view_document(results, view, app.members)
-    click.echo(machine.to_json(document) if output == "json" else machine.to_yaml(document))
+    print_document(machine.view_document(results, view, app.members), app.settings.output, None)
 
 
 def _print_tables(app: App, query: Query, view: View, look: Look) -> None:

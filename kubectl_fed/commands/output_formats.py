@@ -1,4 +1,5 @@
-"""`get -o jsonpath=|jsonpath-file=|custom-columns=|custom-columns-file=`: kubectl's template
+"""The FederatedList on stdout, as `-o json|yaml` or a template: `-o jsonpath=|jsonpath-file=`
+(get, create, apply) and `-o custom-columns=|custom-columns-file=` (get), kubectl's template
 formats, read and checked before any request (a bad template is exit 2)."""
 
 from __future__ import annotations
@@ -6,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import click
 
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.errors import UsageError
@@ -42,6 +45,25 @@ def template_output(output: str) -> TemplateOutput | None:
         return TemplateOutput(columns=parse_file(_read(argument)))
     except TemplateError as err:
         raise UsageError(escaped(str(err))) from None
+
+
+def print_document(
+    document: dict[str, Any],
+    output: str,
+    template: TemplateOutput | None,
+    entries: Sequence[Entry] = (),
+    headers: bool = True,
+) -> None:
+    """`document` as `-o` says: JSON, YAML, or the template (jsonpath prints only what it
+    says, not even a last newline, as kubectl's)."""
+    if template is not None:
+        text = template.render(document, entries, headers)
+        if text:
+            click.echo(text, nl=template.template is None)
+        return
+    from kubectl_fed.render.machine import to_json, to_yaml
+
+    click.echo(to_json(document) if output == "json" else to_yaml(document))
 
 
 def _read(path: str) -> str:
