@@ -24,7 +24,8 @@ from kubectl_fed.commands.field_check import refuse_unknown_fields
 from kubectl_fed.commands.rollout_finish import finish_rollouts
 from kubectl_fed.commands.rollout_writes import PerMember, Results, write_in_phases
 from kubectl_fed.commands.writing import (
-    MUTATING_OUTPUTS,
+    WRITE_OUTPUTS,
+    WRITE_TEMPLATES,
     adoption_options,
     dry_run_option,
     filename_options,
@@ -61,7 +62,7 @@ def federated_write_options(func: F) -> F:
         dry_run_option,
         adoption_options,
         federation_flags,
-        global_options(MUTATING_OUTPUTS),
+        global_options(WRITE_OUTPUTS, templates=WRITE_TEMPLATES),
     )
     for decorate in reversed(decorators):
         func = decorate(func)
@@ -87,17 +88,22 @@ def write_federated(
     flags: FederationFlags,
     from_cluster: str | None = None,
 ) -> ExitStatus:
+    if "=" in settings.output:
+        from kubectl_fed.commands.output_formats import template_output
+
+        template_output(settings.output)  # a bad template: exit 2 before any request
     app = App(settings)
     manifests = load_manifests(app, filenames, options.verb.value, recursive, from_cluster)
     written = write_manifests(app, manifests, options, flags)
     if isinstance(written, ExitStatus):
         return written
     results, cut_short = written
-    status = report(results, options.dry_run, settings)
+    status = report(results, options.dry_run, settings, app.members)
     wait = flags.wait and options.dry_run is DryRun.NONE
     if wait and not cut_short:
         converge = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)
-        cut_short = finish_rollouts(app, manifests, converge, flags.wait_timeout)
+        quiet = settings.output != "table"
+        cut_short = finish_rollouts(app, manifests, converge, flags.wait_timeout, quiet)
     return cut_short or status
 
 
@@ -195,7 +201,7 @@ def _agree_on_uid(app: App, plan: FederationPlan, dry_run: DryRun, quiet: bool =
     for change in changes.values():
         # `-o name` keeps stdout to object names; the change is still reported.
         click.echo(
-            escaped(change.line) + dry_run.suffix, err=quiet or app.settings.output == "name"
+            escaped(change.line) + dry_run.suffix, err=quiet or app.settings.output != "table"
         )
     return True
 

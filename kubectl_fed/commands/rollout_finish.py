@@ -29,17 +29,22 @@ Key = tuple[str, str]
 
 
 def finish_rollouts(
-    app: App, manifests: Sequence[Manifest], options: ConvergeOptions, wait_timeout: float
+    app: App,
+    manifests: Sequence[Manifest],
+    options: ConvergeOptions,
+    wait_timeout: float,
+    quiet: bool = False,
 ) -> ExitStatus | None:
     """Finish the pending rollouts whose backend Services `manifests` wrote; the exit
-    status when one is still unfinished, else None."""
+    status when one is still unfinished, else None. `quiet` keeps stdout for `-o`'s
+    output: the result lines go to stderr."""
     services = {(m.namespace, m.name) for m in manifests if m.kind == SERVICE}
     keys = waiting_for(app, services)
     status = None
     for key in keys:
         scope = Scope(key[0], (INGRESS,), key[1])
         report = converge_pass(app, scope, options, wait=wait_timeout)
-        _show(report, key)
+        _show(report, key, quiet)
         if report.unfinished or report.failed:
             status = ExitStatus.PARTIAL
     return status
@@ -66,14 +71,15 @@ def waiting_for(app: App, services: set[Key]) -> list[Key]:
     return sorted(set().union(*(result.value or set() for result in results)))
 
 
-def _show(report: PassReport, key: Key) -> None:
+def _show(report: PassReport, key: Key, quiet: bool) -> None:
     """The pass's changes to the ingress as create's result lines; errors on stderr."""
     label = object_label(INGRESS, key)
     for change in report.changes:
         if change.error is not None:
             click.echo(error_line(change.cluster, change.error, change.subject), err=True)
         elif change.subject == label:
-            click.echo(result_line(change.cluster, INGRESS.ref(key[1]), change.action))
+            line = result_line(change.cluster, INGRESS.ref(key[1]), change.action)
+            click.echo(line, err=quiet)
     for unfinished in report.unfinished:
         click.echo(
             f"error: {unfinished.rollout.label}: rollout unfinished: {escaped(unfinished.reason)}",

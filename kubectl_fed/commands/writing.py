@@ -21,6 +21,9 @@ from kubectl_fed.render.lines import outcome_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
 MUTATING_OUTPUTS = ("table", "name")
+# create and apply also print what they wrote, as kubectl's (no custom-columns there either)
+WRITE_OUTPUTS = (*MUTATING_OUTPUTS, "json", "yaml")
+WRITE_TEMPLATES = ("jsonpath", "jsonpath-file")
 
 
 def filename_options(required: bool) -> Callable[[F], F]:
@@ -74,17 +77,34 @@ def load_manifests(
     )
 
 
+def prints_document(settings: Settings) -> bool:
+    """Whether `-o` asks for the FederatedList of what was written (json, yaml, jsonpath):
+    stdout is then that document alone, and the result lines go to stderr."""
+    return settings.output not in MUTATING_OUTPUTS
+
+
 def report(
-    results: Sequence[ClusterResult[list[Outcome]]], dry_run: DryRun, settings: Settings
+    results: Sequence[ClusterResult[list[Outcome]]],
+    dry_run: DryRun,
+    settings: Settings,
+    members: Sequence[str] = (),
 ) -> ExitStatus:
+    """The result lines (stderr too when `-o` prints the document), then the document."""
+    document = prints_document(settings)
     lines = outcome_lines(results, dry_run.suffix, names_only=settings.output == "name")
     for line in lines.out:
-        click.echo(line)
+        click.echo(line, err=document)
     for line in lines.err:
         click.echo(line, err=True)
     summary = interrupted_summary(results)
     if summary:
         click.echo(summary, err=True)
+    if document:
+        from kubectl_fed.commands.output_formats import print_document, template_output
+        from kubectl_fed.render.machine import written_document
+
+        template = template_output(settings.output)  # checked before any request
+        print_document(written_document(results, members), settings.output, template)
     return outcomes_status(results)
 
 

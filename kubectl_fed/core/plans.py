@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -65,6 +65,8 @@ class Outcome:
     target: Target
     action: Action | None = None
     error: ClusterError | None = None
+    # the member's copy as written (the server's answer; the plan's for a client dry run)
+    obj: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def ok(self) -> bool:

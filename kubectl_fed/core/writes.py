@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -174,7 +174,9 @@ def _write_one(
         live = None if namespace is _Namespace.PLANNED else _known_or_read(backend, desired)
         outcome = decide(options.verb, target, desired.obj, live, adopt=options.adopt)
         if _must_send(outcome, namespace, options):
-            _send(backend, desired.obj, outcome.action, options)
+            return replace(outcome, obj=_send(backend, desired.obj, outcome.action, options))
+        if outcome.ok:
+            return replace(outcome, obj=live if outcome.action is Action.UNCHANGED else desired.obj)
         return outcome
     except ClusterCallError as err:
         _reraise_member_wide(err)
@@ -189,16 +191,15 @@ def _must_send(outcome: Outcome, namespace: _Namespace, options: WriteOptions) -
 
 def _send(
     backend: ClusterBackend, obj: dict[str, Any], action: Action | None, options: WriteOptions
-) -> None:
+) -> dict[str, Any]:
     """Write so that a later `apply` owns (and can drop) every field.
 
     `create` found the object missing just before: it creates only, so an object another
     run created meanwhile is AlreadyExists for this member, never overwritten."""
     server_dry_run = options.dry_run is DryRun.SERVER
     if action is Action.CREATE and options.verb is Verb.CREATE:
-        backend.create_as_applied(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
-    else:
-        backend.apply(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
+        return backend.create_as_applied(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
+    return backend.apply(obj, field_manager=FIELD_MANAGER, dry_run=server_dry_run)
 
 
 def _known_or_read(backend: ClusterBackend, desired: Desired) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from kubectl_fed.core.federated_list import API_VERSION as API_VERSION  # every document's
 from kubectl_fed.core.federated_list import KIND as FEDERATED_LIST
+from kubectl_fed.core.plans import Outcome
 from kubectl_fed.core.reads import View
 from kubectl_fed.core.results import ClusterResult, Reason
 from kubectl_fed.render.escaping import escaped
@@ -97,4 +98,27 @@ def view_document(
     order = {cluster: index for index, cluster in enumerate(members)}
     items.sort(key=lambda item: order.get(item.cluster, len(order)))
     errors.sort(key=lambda error: order.get(error.cluster, len(order)))
+    return federated_list(items, errors)
+
+
+def written_document(
+    results: Sequence[ClusterResult[list[Outcome]]], members: Sequence[str]
+) -> dict[str, Any]:
+    """The FederatedList of a create or apply: each member's copy as written (as the server
+    answered, or as planned for a client dry run), in member order, then input order;
+    `errors` hold the members and objects that failed."""
+    order = {cluster: index for index, cluster in enumerate(members)}
+    ranked = sorted(results, key=lambda result: order.get(result.cluster, len(order)))
+    items: list[Item] = []
+    errors: list[ItemError] = []
+    for result in ranked:
+        if result.error is not None:
+            errors.append(ItemError(result.cluster, result.error.reason, result.error.message))
+        for outcome in result.value or []:
+            if outcome.error is not None:
+                error = outcome.error
+                message = f"{outcome.target.subject}: {error.message}"
+                errors.append(ItemError(result.cluster, error.reason, message))
+            elif outcome.obj is not None:
+                items.append(Item(result.cluster, outcome.obj))
     return federated_list(items, errors)
