@@ -431,3 +431,38 @@ def test_diff_is_the_ci_gate_before_apply(fed3: Fed, tmp_path: Path) -> None:
     )
     again = gate(changed_file)
     assert again.returncode == 0 and "nothing to apply" in again.stdout
+
+
+@pytest.mark.kubectl
+def test_a_mistyped_command_gets_kubectls_suggestion(fed: Fed, kubectl_path: str) -> None:
+    env = {key: value for key, value in fed.env.items() if value is not None}
+    theirs = subprocess.run(
+        [kubectl_path, "gte", "ingress"], env=env, capture_output=True, text=True, timeout=60
+    )
+    ours = fed.run("gte", "ingress")
+    assert (ours.status, theirs.returncode) == (2, 1) and ours.out == theirs.stdout == ""
+    mine = ours.err_lines
+    real = [line.replace("Error:", "error:") for line in theirs.stderr.splitlines()]
+    assert mine[:4] == [line.replace('for "kubectl"', 'for "kubectl fed"') for line in real[:4]]
+    assert mine[2:4] == ["Did you mean this?", "\tget"]
+    assert mine[-1] == "Run 'kubectl fed --help' for usage."
+
+
+@pytest.mark.kubectl
+def test_get_rs_wide_is_kubectls_one_table(fed: Fed, kubectl_path: str) -> None:
+    assert fed.run("create", "-f", "-", stdin=replicaset_yaml("web")).status == 0
+
+    def ready() -> bool:
+        status = fed.objects(US, "replicasets")["web"].get("status", {})
+        return bool(status.get("readyReplicas") == 2)
+
+    assert eventually(ready)  # kubectl's READY column then agrees
+    for extra in ([], ["-o", "wide"]):
+        ours = fed.run("get", "rs", "web", *extra)
+        theirs = kubectl(fed, kubectl_path, "get", "rs", "web", *extra)
+        assert (ours.status, theirs.returncode) == (0, 0), ours.err
+        assert len(ours.out_lines) == len(theirs.stdout.splitlines()) == 2  # one table
+        mine, real = cells(ours.out, drop=1), cells(theirs.stdout)
+        width = len(real[0])
+        assert [row[:width] for row in mine] == real, extra
+        assert mine[0][width:] == (["PLANNED", "FED-TOTAL"] if extra else [])
