@@ -104,6 +104,13 @@ def test_kind_slash_name_for_delete(sources: Sources) -> None:
     assert values(complete(["delete", "svc/nginx", "ingress/"], sources)) == ["ingress/web"]
 
 
+def test_unfederate_completes_as_delete(sources: Sources) -> None:
+    assert values(complete(["unfederate", "r"], sources)) == ["replicaset", "replicasets", "rs"]
+    assert values(complete(["unfederate", "ing", ""], sources)) == ["web"]
+    assert values(complete(["unfederate", "ing/w"], sources)) == ["ing/web"]
+    assert "--ignore-not-found" in values(complete(["unfederate", "--ig"], sources))
+
+
 def test_describe_scale_and_rebalance_names(sources: Sources) -> None:
     assert values(complete(["describe", "ing", ""], sources)) == ["web"]
     assert values(complete(["describe", "ing/w"], sources)) == ["ing/web"]
