@@ -135,6 +135,12 @@ def test_json_and_yaml_are_one_federated_list_of_what_was_written(
     assert again.status == 0 and f"{US}: service/nginx unchanged" in again.err_lines
     listed = valid(yaml.safe_load(again.out))
     assert [i["cluster"] for i in listed["items"]] == fed.names
+    # the document reads back as get's does (the first time, the server's defaults join the
+    # federated object: configured; then unchanged)
+    for word in ("configured", "unchanged"):
+        back = fed.run("apply", "-f", "-", stdin=again.out)
+        lines = [f"{c}: service/nginx {word}" for c in fed.names]
+        assert (back.status, back.out_lines) == (0, lines), back.err
 
     planned = fed.run(
         "create", "-f", "-", "--dry-run=client", "-o", "json", stdin=service_yaml("new")
