@@ -99,7 +99,15 @@ def test_output_values_after_a_space_or_an_equals_sign(sources: Sources) -> None
         "custom-columns-file=",
     ]
     assert values(complete(["get", "ing", "--output=y"], sources)) == ["yaml"]
-    assert values(complete(["create", "-o", ""], sources)) == ["table", "name"]
+    assert values(complete(["create", "-o", ""], sources)) == [
+        "table",
+        "name",
+        "json",
+        "yaml",
+        "jsonpath=",
+        "jsonpath-file=",
+    ]
+    assert values(complete(["delete", "-o", ""], sources)) == ["table", "name"]
 
 
 def test_kinds_and_comma_lists_of_kinds(sources: Sources) -> None:
