@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kubectl_fed.kubectl_group import KubectlGroup
 from kubectl_fed.options import delay_seconds
 from kubectl_fed.sandbox.apiserver.faults import FAULT_MODES
-from kubectl_fed.sandbox.state import DIR_ENV, default_directory
+from kubectl_fed.sandbox.state import DIR_ENV, default_directory, sandbox_command
+
+if TYPE_CHECKING:
+    from kubectl_fed.sandbox.lifecycle import Started
 
 _DIR_HELP = (
     f"Where the sandbox keeps its files (default: ${DIR_ENV} or ~/.kube/kubectl-fed-sandbox)."
@@ -73,18 +77,24 @@ def up(clusters: int, latency: int, directory: Path | None) -> None:
     from kubectl_fed.sandbox import lifecycle
 
     started = lifecycle.up(_directory(directory), clusters, latency)
+    _print_exports(started)
+    names = ", ".join(started.clusters)
+    running = f"{len(started.clusters)} clusters running (pid {started.pid}): {names}"
+    if started.already_running:
+        click.echo(f"sandbox: already running in {started.directory}: {running}", err=True)
+    else:
+        click.echo(f"sandbox: {running}", err=True)
+    stop = sandbox_command("down", started.directory)
+    click.echo(f"sandbox: federation 'sandbox' written; stop it with: {stop}", err=True)
+
+
+def _print_exports(started: Started) -> None:
     click.echo(f"export KUBECONFIG={shlex.quote(str(started.kubeconfig))}")
     click.echo(f"export KUBECTL_FED_CONFIG={shlex.quote(str(started.membership))}")
+    click.echo(f"export {DIR_ENV}={shlex.quote(str(started.directory))}")
     if started.gce_endpoint:  # the emulated Compute API that `describe`/`doctor` read
         click.echo(f"export KUBECTL_FED_GCE_ENDPOINT={shlex.quote(started.gce_endpoint)}")
         click.echo(f"export GOOGLE_CLOUD_PROJECT={shlex.quote(started.gcp_project)}")
-    names = ", ".join(started.clusters)
-    click.echo(
-        f"sandbox: {len(started.clusters)} clusters running (pid {started.pid}): {names}", err=True
-    )
-    click.echo(
-        "sandbox: federation 'sandbox' written; stop it with: kubectl fed sandbox down", err=True
-    )
 
 
 @sandbox.command()

@@ -24,6 +24,7 @@ from kubectl_fed.sandbox.state import (
     process_alive,
     read_state,
     remove_state,
+    sandbox_command,
     state_path,
 )
 
@@ -42,6 +43,7 @@ class Started:
     clusters: list[str]
     gce_endpoint: str = ""
     gcp_project: str = ""
+    already_running: bool = False
 
     @property
     def kubeconfig(self) -> Path:
@@ -68,7 +70,8 @@ def _require_running(directory: Path) -> SandboxState:
     state = running_state(directory)
     if state is None:
         raise NotRunning(
-            f"no sandbox is running in {directory} (start one with: kubectl fed sandbox up)"
+            f"no sandbox is running in {directory} "
+            f"(start one with: {sandbox_command('up', directory)})"
         )
     return state
 
@@ -165,10 +168,7 @@ def up(directory: Path, clusters: int, latency_ms: int) -> Started:
 def _up_locked(directory: Path, clusters: int, latency_ms: int) -> Started:
     existing = running_state(directory)
     if existing is not None:
-        raise FedError(
-            f"a sandbox is already running in {directory} (pid {existing.pid}); "
-            "stop it first with: kubectl fed sandbox down"
-        )
+        return _already_running(directory, existing, clusters)
     _refuse_foreign_files(directory)
     process = _spawn(directory, clusters, latency_ms)
     deadline = time.monotonic() + START_TIMEOUT
@@ -186,6 +186,18 @@ def _up_locked(directory: Path, clusters: int, latency_ms: int) -> Started:
     raise FedError(
         f"the sandbox did not start within {START_TIMEOUT:g}s (see {directory / LOG_NAME})"
     )
+
+
+def _already_running(directory: Path, state: SandboxState, clusters: int) -> Started:
+    """`up` again with the same count is the running sandbox (so `eval "$(… up)"` can be
+    repeated); another count would silently be a different federation than asked."""
+    if len(state.clusters) != clusters:
+        raise UsageError(
+            f"a sandbox of {len(state.clusters)} clusters is already running in {directory} "
+            f"(pid {state.pid}); stop it first with: {sandbox_command('down', directory)}"
+        )
+    gce = (state.gce_endpoint, state.gcp_project)
+    return Started(directory, state.pid, state.clusters, *gce, already_running=True)
 
 
 def _control(directory: Path, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:

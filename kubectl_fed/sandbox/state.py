@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,19 @@ def default_directory() -> Path:
     configured = os.environ.get(DIR_ENV)
     if configured:
         return Path(configured).expanduser()
+    return _fresh_shell_directory()
+
+
+def _fresh_shell_directory() -> Path:
     return Path.home() / ".kube" / "kubectl-fed-sandbox"
+
+
+def sandbox_command(verb: str, directory: Path) -> str:
+    """`kubectl fed sandbox VERB` as it works in a fresh shell too (without the exported
+    $KUBECTL_FED_SANDBOX_DIR): it names `--dir` unless `directory` is the built-in default."""
+    if directory.expanduser().resolve() == _fresh_shell_directory().resolve():
+        return f"kubectl fed sandbox {verb}"
+    return f"kubectl fed sandbox {verb} --dir {shlex.quote(str(directory))}"
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ def test_up_status_fail_heal_down(sandbox_dir: Path) -> None:
     assert variables == {
         "KUBECONFIG": str(sandbox_dir / "kubeconfig"),
         "KUBECTL_FED_CONFIG": str(sandbox_dir / "kubectl-fed.yaml"),
+        "KUBECTL_FED_SANDBOX_DIR": str(sandbox_dir),
     }
     assert "2 clusters running" in started.stderr
     membership = yaml.safe_load(Path(variables["KUBECTL_FED_CONFIG"]).read_text())
@@ -103,12 +104,17 @@ def test_bad_usage_and_nothing_running(sandbox_dir: Path) -> None:
         assert result.returncode == 1
         assert result.stderr.strip() == (
             f"error: no sandbox is running in {sandbox_dir} "
-            "(start one with: kubectl fed sandbox up)"
+            f"(start one with: kubectl fed sandbox up --dir {sandbox_dir})"
         )
     assert fed("up", "--clusters", "1", *where).returncode == 0
     twice = fed("up", *where)
-    assert twice.returncode == 1 and twice.stdout == ""
-    assert "a sandbox is already running in" in twice.stderr
+    assert twice.returncode == 2 and twice.stdout == ""
+    assert twice.stderr.strip().startswith(
+        f"error: a sandbox of 1 clusters is already running in {sandbox_dir} (pid "
+    )
+    assert twice.stderr.strip().endswith(
+        f"; stop it first with: kubectl fed sandbox down --dir {sandbox_dir}"
+    )
     unknown = fed("fail", "mars-north1", "--mode", "slow", *where)
     assert unknown.returncode == 2
     assert "no cluster named 'mars-north1' in the sandbox (clusters: us-central1)" in unknown.stderr
@@ -210,12 +216,10 @@ def test_two_ups_at_once_start_one_sandbox(tmp_path: Path) -> None:
     ]
     try:
         outcomes = [process.communicate(timeout=120) for process in both]
-        codes = sorted(process.returncode for process in both)
-        assert codes == [0, 1], outcomes
-        loser = next(
-            err for process, (_, err) in zip(both, outcomes, strict=True) if process.returncode
-        )
-        assert "a sandbox is already running in" in loser
+        assert [process.returncode for process in both] == [0, 0], outcomes
+        assert outcomes[0][0] == outcomes[1][0]  # the same exports: one sandbox
+        notes = sorted("already running in" in err for _, err in outcomes)
+        assert notes == [False, True], outcomes
     finally:
         for process in both:
             process.kill()
@@ -237,3 +241,69 @@ def test_the_control_channel_reads_no_body_before_the_secret(sandbox: SandboxFed
                 assert raw.recv(100).startswith(f"HTTP/1.0 {status}".encode())
     finally:
         control.stop()
+
+
+def _without_sandbox_dir() -> dict[str, str]:
+    """A fresh shell: nothing exported, the plugin on PATH (next to this interpreter)."""
+    env = {k: v for k, v in os.environ.items() if k != "KUBECTL_FED_SANDBOX_DIR"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def test_up_again_is_idempotent_and_the_exported_dir_is_honoured(
+    sandbox_dir: Path, kubectl_path: str
+) -> None:
+    fresh = _without_sandbox_dir()
+    first = fed("up", "--clusters", "2", "--dir", str(sandbox_dir), env=fresh)
+    assert first.returncode == 0, first.stderr
+    stop_hint = first.stderr.strip().splitlines()[-1]
+    assert stop_hint == (
+        "sandbox: federation 'sandbox' written; stop it with: "
+        f"kubectl fed sandbox down --dir {sandbox_dir}"
+    )
+    again = fed("up", "--clusters", "2", "--dir", str(sandbox_dir), env=fresh)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert f"sandbox: already running in {sandbox_dir}: 2 clusters running" in again.stderr
+
+    exported = {**fresh, **exports(first.stdout)}  # what `eval "$(… up --dir D)"` leaves
+    shown = fed("status", env=exported)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[0].endswith(f"in {sandbox_dir}")
+    assert [row.split()[0] for row in shown.stdout.splitlines()[2:]] == [
+        "us-central1",
+        "europe-west1",
+    ]
+    assert fed("fail", "us-central1", "--mode", "unreachable", env=exported).returncode == 0
+    assert "unreachable" in fed("status", env=exported).stdout
+    assert fed("heal", "us-central1", env=exported).returncode == 0
+    assert fed("up", "--clusters", "2", env=exported).stdout == first.stdout
+
+    # the printed hint, run as printed in a fresh shell (kubectl finds the plugin on PATH)
+    command = [kubectl_path, *shlex.split(stop_hint.partition("stop it with: kubectl ")[2])]
+    stopped = subprocess.run(command, capture_output=True, text=True, timeout=120, env=fresh)
+    assert stopped.returncode == 0, stopped.stderr
+    assert "sandbox: stopped" in stopped.stderr and not sandbox_dir.exists()
+    nothing = fed("status", env=exported)
+    assert nothing.returncode == 1 and nothing.stdout == ""
+    assert nothing.stderr.strip() == (
+        f"error: no sandbox is running in {sandbox_dir} "
+        f"(start one with: kubectl fed sandbox up --dir {sandbox_dir})"
+    )
+
+
+def test_the_default_directory_needs_no_dir_in_hints(tmp_path: Path) -> None:
+    home = {**_without_sandbox_dir(), "HOME": str(tmp_path)}
+    default = tmp_path / ".kube" / "kubectl-fed-sandbox"
+    started = fed("up", "--clusters", "1", env=home)
+    try:
+        assert started.returncode == 0, started.stderr
+        assert exports(started.stdout)["KUBECTL_FED_SANDBOX_DIR"] == str(default)
+        assert started.stderr.strip().endswith("stop it with: kubectl fed sandbox down")
+    finally:
+        stopped = fed("down", env=home)
+    assert stopped.returncode == 0 and not default.exists(), stopped.stderr
+    nothing = fed("status", env=home)
+    assert nothing.stderr.strip() == (
+        f"error: no sandbox is running in {default} (start one with: kubectl fed sandbox up)"
+    )
