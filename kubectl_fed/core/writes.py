@@ -292,10 +292,19 @@ def _wait_gone(
 ) -> Outcome:
     target = outcome.target
     while outcome.ok:
-        if _live(backend, target) is None:
+        live = _live(backend, target)
+        if live is None:
             return outcome
         if time.monotonic() >= deadline:
             message = f'{target.kind.qualified_plural} "{target.name}" still exists (timed out)'
-            return Outcome(target, error=ClusterError(Reason.TIMEOUT, message))
+            return Outcome(target, error=ClusterError(Reason.TIMEOUT, message + _held_by(live)))
         sleep(DELETE_POLL_SECONDS)
     return outcome
+
+
+def _held_by(live: dict[str, Any]) -> str:
+    """What keeps a deleted object: its finalizers (a controller that has not finished)."""
+    finalizers = (live.get("metadata") or {}).get("finalizers") or []
+    if not finalizers:
+        return ""
+    return ": held by finalizers " + ", ".join(str(f) for f in finalizers)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from federation_helpers import eventually
 from verbs_helpers import (
     EXAMPLES,
     MARKER_ANNOTATION,
@@ -302,3 +303,33 @@ def test_apply_after_create_drops_what_the_manifest_no_longer_has(fed: Fed, tmp_
     assert applied.out_lines == [f"{c}: service/web configured" for c in fed.names], applied.out
     for cluster in fed.names:
         assert "extra" not in fed.objects(cluster, "services")["web"]["metadata"]["labels"]
+
+
+def test_delete_waits_for_the_glbc_finalizer_and_names_who_holds_it(fed: Fed) -> None:
+    created = fed.run("create", "-R", "-f", str(EXAMPLES))
+    assert created.status == 0, created.err
+    finalizer = "networking.gke.io/ingress-finalizer-V2"
+
+    def held(cluster: str) -> object:
+        return fed.objects(cluster, "ingresses")["myingress"]["metadata"].get("finalizers")
+
+    assert eventually(lambda: all(held(c) == [finalizer] for c in fed.names))
+    fed.sandbox.simulation.pause_glbc(EU)  # a stuck controller: the finalizer stays there
+    deleted = fed.run("delete", "ingress", "myingress", "--timeout", "1s")
+    assert deleted.status == 3
+    assert deleted.out_lines == [
+        f"{c}: ingress.networking.k8s.io/myingress deleted" for c in (US, ASIA)
+    ]
+    assert deleted.err_lines == [
+        f"error: cluster {EU}: ingress default/myingress: timeout: "
+        'ingresses.networking.k8s.io "myingress" still exists (timed out): '
+        f"held by finalizers {finalizer}"
+    ]
+    assert fed.objects(US, "ingresses") == {} and fed.objects(ASIA, "ingresses") == {}
+    stuck = fed.objects(EU, "ingresses")["myingress"]["metadata"]
+    assert stuck["deletionTimestamp"] and stuck["finalizers"] == [finalizer]
+
+    fed.sandbox.simulation.pause_glbc(EU, paused=False)  # it releases the load balancer
+    again = fed.run("delete", "ingress", "myingress", "--ignore-not-found", "--timeout", "10s")
+    assert again.status == 0, again.err
+    assert fed.objects(EU, "ingresses") == {}

@@ -71,8 +71,11 @@ class GlbcController:
         self._added: set[str] = set()
         self._warned: dict[str, str] = {}
         self._seen: dict[str, float] = {}  # ingress uid -> when this controller first saw it
+        self.paused = False  # a test hook: a stuck controller (finalizers stay, nothing syncs)
 
     def reconcile(self) -> float | None:
+        if self.paused:
+            return None
         listed = self._store.list("ingresses")
         ingresses = [i for i in listed if is_gce_ingress(i) and not is_terminating(i)]
         live = {(i["metadata"]["namespace"], i["metadata"]["name"]) for i in ingresses}

@@ -49,8 +49,10 @@ class ClusterControllers:
             PodLifecycle(self.store, self.options.ready_delay),
             EndpointsController(self.store),
         ]
+        self._glbc: GlbcController | None = None
         if self.gce is not None and self.options.glbc:
-            reconcilers.append(GlbcController(self.store, self.name, self.gce))
+            self._glbc = GlbcController(self.store, self.name, self.gce)
+            reconcilers.append(self._glbc)
             if self.reachable is not None:
                 self.gce.set_reachability(self.name, self.reachable)
         self._loop = ControllerLoop(self.name, self.store, reconcilers, self.options.resync)
@@ -62,6 +64,14 @@ class ClusterControllers:
 
     def stop(self) -> None:
         self._loop.stop()
+
+    def pause_glbc(self, paused: bool = True) -> None:
+        """Stop (or restart) this cluster's GLBC, as a stuck controller: a deleted ingress
+        keeps its finalizer, a new one gets no load balancer."""
+        if self._glbc is not None:
+            self._glbc.paused = paused
+            if not paused:
+                self._loop.poke()
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Block until the controllers have acted on everything written so far."""

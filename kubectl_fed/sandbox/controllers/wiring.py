@@ -71,6 +71,10 @@ class Simulation:
     def controllers(self, name: str) -> ClusterControllers:
         return self._clusters[name]
 
+    def pause_glbc(self, name: str, paused: bool = True) -> None:
+        """Stop (or restart) one cluster's GLBC: its ingresses keep their finalizers."""
+        self._clusters[name].pause_glbc(paused)
+
     def set_capacity(self, name: str, capacity: int) -> None:
         """Resize a cluster's nodes (pods Pending for room get scheduled on the next pass)."""
         cluster = self._clusters[name]
