@@ -20,6 +20,7 @@ from typing import Any
 
 from kubectl_fed.core.desired import (
     Record,
+    being_deleted,
     newest,
     stamped,
 )
@@ -286,7 +287,7 @@ def _drift_write(
     kind: Kind, member: MemberFacts, key: Key, record: Record, options: ConvergeOptions
 ) -> Write | None:
     live = member.find(kind, key)
-    if live is None:
+    if live is None or being_deleted(live):
         return None
     static_ip = annotation(live, GLOBAL_STATIC_IP_ANNOTATION) if kind == INGRESS else None
     share = spec_replicas(live) if kind == REPLICASET else None

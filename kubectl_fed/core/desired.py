@@ -140,9 +140,19 @@ def _micro(stamp: str) -> str:
     return stamp
 
 
+def being_deleted(obj: Mapping[str, Any]) -> bool:
+    """A copy with a `deletionTimestamp` (Terminating: finalizers or a grace period hold it)."""
+    return bool((obj.get("metadata") or {}).get("deletionTimestamp"))
+
+
 def newest(copies: Iterable[tuple[str, Mapping[str, Any]]]) -> Record | None:
-    """The newest record among (member, copy) pairs; copies without one are guessed."""
-    records = [read_record(obj, cluster) or guessed_record(obj, cluster) for cluster, obj in copies]
+    """The newest record among (member, copy) pairs; copies without one are guessed. A copy
+    being deleted is no source: someone deleted it, converging must not bring it back."""
+    records = [
+        read_record(obj, cluster) or guessed_record(obj, cluster)
+        for cluster, obj in copies
+        if not being_deleted(obj)
+    ]
     if not records:
         return None
     recorded = [record for record in records if not record.guessed]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from doctor_helpers import doctor
 from federation_helpers import eventually
 
 from kubectl_fed.core.markers import is_federated
+from kubectl_fed.sandbox.apiserver import deletion
 from kubectl_fed.sandbox.federation import SandboxFederation
 from kubectl_fed.sandbox.gce import GceState
 
@@ -330,3 +332,37 @@ def test_a_copy_on_its_own_load_balancer_then_the_printed_fix(fed: Fed) -> None:
     recreated = asia.get("ingresses", "default", INGRESS)["metadata"]["annotations"]
     assert "kubernetes.io/ingress.global-static-ip-name" in recreated
     assert eventually(lambda: healthy(fed)), problems(fed)
+
+
+def test_an_ingress_stuck_in_terminating(fed: Fed, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deleted ten minutes ago, GLBC stuck in europe-west1: doctor names the finalizer, and
+    neither it nor reconcile brings the ingress back from the copy being deleted."""
+    fed.sandbox.simulation.pause_glbc(EU)
+    long_ago = (datetime.now(UTC) - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    monkeypatch.setattr(deletion, "deletion_timestamp", lambda grace: long_ago)
+    for cluster in fed.names:
+        fed.sandbox.cluster(cluster).store.delete("ingresses", "default", INGRESS)
+    assert eventually(
+        lambda: not fed.objects(US, "ingresses") and not fed.objects(ASIA, "ingresses")
+    )
+
+    report = doctor(fed)
+    assert report.status == 1
+    stuck = report.one("terminating", "fail")
+    assert (stuck["cluster"], stuck["object"]) == (EU, ING)
+    assert stuck["message"] == (
+        "Terminating for more than 5m, held by finalizers "
+        "(europe-west1: networking.gke.io/ingress-finalizer-V2)"
+    )
+    assert f"kubectl --context={EU} -n default patch ingress {INGRESS}" in stuck["fix"]
+    presence = [c for c in report.checks if c["id"] == "presence" and c["object"] == ING]
+    assert [(c["status"], c["message"]) for c in presence] == [
+        ("pass", f"being deleted (Terminating in {EU})")
+    ]
+    planned = fed.run("reconcile", "--dry-run")
+    assert planned.status == 0, planned.err
+    assert ING not in planned.out
+
+    fed.sandbox.simulation.pause_glbc(EU, paused=False)
+    assert eventually(lambda: not fed.objects(EU, "ingresses"))
+    assert "terminating" not in {c["id"] for c in doctor(fed).checks}

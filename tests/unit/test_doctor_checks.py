@@ -274,3 +274,13 @@ def test_each_member_needs_its_own_glbc_firewall_rule_for_its_node_ports() -> No
     both = (*only_a, Firewall("k8s-fw-l7--u", ranges, ("30090",)))  # b's own port is enough
     lb = LoadBalancerFacts("p", backend_services=services, firewalls=both)
     assert firewall_check("ingress default/web", lb, view, rules).status is Status.PASS
+
+
+def test_every_documented_check_has_a_group() -> None:
+    """docs/doctor.md's table of checks and the report's groups name the same ids."""
+    from kubectl_fed.core.doctor.model import GROUPS
+
+    page = Path(__file__).parents[2] / "docs" / "doctor.md"
+    rows = [line for line in page.read_text().splitlines() if line.startswith("| `")]
+    documented = {row.split("`")[1] for row in rows}
+    assert documented == set(GROUPS)

@@ -11,6 +11,7 @@ from kubectl_fed.core.doctor.model import Check
 from kubectl_fed.core.doctor.objects import object_checks
 from kubectl_fed.core.doctor.ports import node_port_checks
 from kubectl_fed.core.doctor.replicas import replica_checks
+from kubectl_fed.core.doctor.terminating import terminating_checks
 
 
 def run_checks(facts: Facts) -> list[Check]:
@@ -19,6 +20,7 @@ def run_checks(facts: Facts) -> list[Check]:
         *connectivity_checks(facts),
         *access_checks(facts),
         *object_checks(facts),
+        *terminating_checks(facts),
         *node_port_checks(facts),
         *glbc_checks(facts),
         *ingress_checks(facts),

@@ -32,9 +32,11 @@ class Check:
 
 # check id -> the group it is shown under (table order is the order of first appearance).
 GROUPS: dict[str, str] = {
-    **dict.fromkeys(("context", "connectivity", "membership"), "Connectivity"),
+    **dict.fromkeys(("connectivity", "membership"), "Connectivity"),
     **dict.fromkeys(("authorization", "quota"), "Access"),
-    **dict.fromkeys(("presence", "drift", "shadow"), "Federated objects"),
+    **dict.fromkeys(
+        ("presence", "drift", "shadow", "desired-state", "terminating"), "Federated objects"
+    ),
     **dict.fromkeys(
         (
             "node-ports",

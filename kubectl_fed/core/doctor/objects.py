@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_fed.core.desired import newest, read_record
+from kubectl_fed.core.desired import being_deleted, newest, read_record
 from kubectl_fed.core.doctor.facts import Facts, Key, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
@@ -41,6 +41,9 @@ def presence(kind: Kind, key: Key, facts: Facts) -> Check:
     missing = [m.cluster for m in facts.answered if m.find(kind, key) is None]
     if not missing:
         return passed("presence", f"in every member that answered ({len(holders)})", obj=label)
+    live = [m.cluster for m in facts.answered if _live_copy(m.find(kind, key))]
+    if holders and not live:  # deleted by someone: the `terminating` check watches it go
+        return passed("presence", f"being deleted (Terminating in {', '.join(holders)})", obj=label)
     if not holders:
         return Check(
             "presence",
@@ -50,7 +53,7 @@ def presence(kind: Kind, key: Key, facts: Facts) -> Check:
             f"no member that answered has {kind.singular} {key[1]} in namespace {key[0]}",
             f"check the name and namespace: kubectl fed get {kind.plural} -n {key[0]}",
         )
-    source = holders[0] if holders else "another member"
+    source = live[0]
     return Check(
         "presence",
         Status.FAIL,
@@ -60,6 +63,10 @@ def presence(kind: Kind, key: Key, facts: Facts) -> Check:
         f"kubectl fed doctor --fix (recreates it from {source}'s copy), "
         f"or: kubectl fed apply -f <its manifest>",
     )
+
+
+def _live_copy(obj: Mapping[str, Any] | None) -> bool:
+    return obj is not None and not being_deleted(obj)
 
 
 def drift(kind: Kind, key: Key, facts: Facts) -> Check:
@@ -97,7 +104,8 @@ def desired_state(kind: Kind, key: Key, facts: Facts) -> Check:
     if not bare and len(hashes) <= 1:
         return passed("desired-state", "every copy records the same desired state", obj=label)
     chosen = newest(copies)
-    assert chosen is not None
+    if chosen is None:
+        return passed("desired-state", "every copy is being deleted", obj=label)
     reconcile = f"kubectl fed reconcile {kind.singular} {key[1]} -n {key[0]}"
     if len(bare) == len(copies):
         message = (
