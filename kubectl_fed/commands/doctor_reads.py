@@ -143,7 +143,7 @@ def _inspect(
     holders: list[str],
 ) -> list[Check]:
     from kubectl_fed.backends.gce import GceUnavailable
-    from kubectl_fed.core.loadbalancer import load_balancer_view
+    from kubectl_fed.core.loadbalancer import default_backend_ports, load_balancer_view
 
     if isinstance(gce, str):
         return not_inspected(label, gce)
@@ -155,4 +155,5 @@ def _inspect(
     view = load_balancer_view(lb, folded(key, facts).addresses, zones)
     configmaps = {m.cluster: m.uid_configmap for m in facts.answered}
     rules = {c: rule for c in holders if (rule := glbc_firewall_rule(configmaps.get(c)))}
-    return gce_checks(label, lb, view, holders, rules)
+    defaults = {m.cluster: default_backend_ports(m.services) for m in facts.answered}
+    return gce_checks(label, lb, view, holders, rules, defaults)

@@ -18,6 +18,21 @@ from typing import Any
 HEALTH_CHECK_RANGES = ("130.211.0.0/22", "35.191.0.0/16")
 HEALTHY = "HEALTHY"
 GLBC = "ingress.kubernetes.io/"
+# GKE's default backend: GLBC routes to it what no rule of an ingress matches (all of an
+# ingress without `spec.defaultBackend`). Each cluster's has a node port of its own, so
+# each member adds a backend service `k8s-be-<its port>--<uid>` with only its instance
+# groups: normal, never a node-port mismatch.
+DEFAULT_BACKEND = ("kube-system", "default-http-backend")
+
+
+def default_backend_ports(services: Sequence[Mapping[str, Any]]) -> frozenset[int]:
+    """The node ports of a member's default backend, from its Services (every namespace)."""
+    for service in services:
+        meta = service.get("metadata") or {}
+        if (meta.get("namespace"), meta.get("name")) == DEFAULT_BACKEND:
+            ports = (service.get("spec") or {}).get("ports") or []
+            return frozenset(int(p["nodePort"]) for p in ports if p.get("nodePort"))
+    return frozenset()
 
 
 @dataclass(frozen=True)

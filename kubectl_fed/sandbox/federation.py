@@ -133,7 +133,7 @@ class SandboxFederation:
 
     def _add_cluster(self, index: int, name: str, latency_ms: int) -> None:
         store = Store(cluster_index=index + 1)
-        seed(store, name, name)
+        seed(store, name, name, index)
         api = ApiCluster(
             name,
             store,

@@ -309,3 +309,60 @@ def test_kubectl_describe_shows_glbc_annotations_and_events(
         "default/myingress",
     ]
     assert any(e[:2] == ["Normal", "CREATE"] and e[-2:] == ["ip:", ip] for e in events), described
+
+
+def test_the_default_backend_serves_what_no_rule_matches(
+    sandbox: SandboxFederation, members: dict[str, Member]
+) -> None:
+    """Every member has GKE's default backend, on a node port of its own; an ingress without
+    `spec.defaultBackend` gets a backend service for it, with that member's groups only."""
+    ports = {}
+    for name, member in members.items():
+        service = member.core.read_namespaced_service("default-http-backend", "kube-system")
+        assert service.spec.type == "NodePort" and service.spec.selector == {"k8s-app": "glbc"}
+        ports[name] = service.spec.ports[0].node_port
+        pods = member.core.list_namespaced_pod("kube-system", label_selector="k8s-app=glbc")
+        assert [p.metadata.owner_references[0].name for p in pods.items] == ["l7-default-backend"]
+    assert ports[US] != ports[EU]
+
+    us, eu = members[US], members[EU]
+    for member in (us, eu):
+        deploy(member)
+        rule = {"path": "/echo", "pathType": "Prefix"}
+        backend = {"service": {"name": "echoheaders", "port": {"number": 80}}}
+        spec = {"rules": [{"http": {"paths": [{**rule, "backend": backend}]}}]}
+        member.net.create_namespaced_ingress(
+            "default", {"metadata": {"name": "myingress"}, "spec": spec}
+        )
+    uids = {US: us.uid(), EU: eu.uid()}
+    for name, member in members.items():
+        expected = {
+            f"k8s-be-{ports[name]}--{uids[name]}": "HEALTHY",
+            f"k8s-be-30301--{uids[name]}": "HEALTHY",
+        }
+        eventually(lambda m=member, e=expected: json.loads(m.annotation("backends") or "{}") == e)
+
+    backends = compute(compute_v1.BackendServicesClient, sandbox)
+    default = backends.get(
+        project=sandbox.gcp_project, backend_service=f"k8s-be-{ports[US]}--{uids[US]}"
+    )
+    assert json.loads(default.description)["kubernetes.io/service-name"] == (
+        "kube-system/default-http-backend"
+    )
+    zones = {group.group.split("/zones/")[1].split("/")[0] for group in default.backends}
+    assert zones == {f"{US}-a", f"{US}-b", f"{US}-c"}
+    url_map = compute(compute_v1.UrlMapsClient, sandbox).get(
+        project=sandbox.gcp_project, url_map=us.annotation("url-map") or ""
+    )
+    assert url_map.default_service.endswith(f"/k8s-be-{ports[US]}--{uids[US]}")
+
+
+def test_an_ingress_whose_service_is_missing_gets_no_address(members: dict[str, Member]) -> None:
+    """As current ingress-gce: a Translate warning, not the default backend."""
+    us = members[US]
+    create_ingress(us)
+    message = (
+        'Translation failed: invalid ingress spec: could not find service "default/echoheaders"'
+    )
+    eventually(lambda: ("Warning", "Translate", message, "loadbalancer-controller") in us.events())
+    assert us.address() is None and us.annotation("backends") is None

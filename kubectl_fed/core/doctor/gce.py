@@ -21,13 +21,15 @@ def gce_checks(
     view: LoadBalancerView,
     members: Sequence[str],
     glbc_rules: Mapping[str, str] | None = None,
+    default_ports: Mapping[str, frozenset[int]] | None = None,
 ) -> list[Check]:
     """`members`: the members holding the ingress, whose instance groups must be in it;
-    `glbc_rules`: the firewall rule each of their GLBCs keeps."""
+    `glbc_rules`: the firewall rule each of their GLBCs keeps; `default_ports`: the node
+    ports of each member's default backend, whose backend service is that member's alone."""
     return [
         _forwarding_rule(label, view),
         _static_ip(label, facts, view),
-        *_backend_services(label, view, members),
+        *_backend_services(label, view, members, default_ports or {}),
         *_backend_health(label, view, members),
         firewall_check(label, facts, view, glbc_rules or {}),
     ]
@@ -80,19 +82,25 @@ def _static_ip(label: str, facts: LoadBalancerFacts, view: LoadBalancerView) -> 
     )
 
 
-def _backend_services(label: str, view: LoadBalancerView, members: Sequence[str]) -> list[Check]:
+def _backend_services(
+    label: str,
+    view: LoadBalancerView,
+    members: Sequence[str],
+    default_ports: Mapping[str, frozenset[int]],
+) -> list[Check]:
     checks = []
     for backend in view.backends:
         covered = {c.cluster for c in backend.clusters if c.total}
-        missing = [m for m in members if m not in covered]
+        owners = [m for m in members if backend.node_port in default_ports.get(m, ())]
+        missing = [m for m in owners or members if m not in covered]
         if not missing:
-            checks.append(
-                passed(
-                    "gce-backend-services",
-                    f"{backend.name} has every member's instance groups",
-                    obj=label,
-                )
+            whose = (
+                f"the instance groups of {', '.join(owners)}, whose default backend it is "
+                "(its node port differs per member, as on GKE)"
+                if owners
+                else "every member's instance groups"
             )
+            checks.append(passed("gce-backend-services", f"{backend.name} has {whose}", obj=label))
             continue
         checks.append(
             Check(

@@ -1,4 +1,5 @@
-"""What a fresh cluster holds: system namespaces, nodes in three zones, GLBC's `ingress-uid`."""
+"""What a fresh cluster holds: system namespaces, nodes in three zones, GLBC's `ingress-uid`
+and GKE's default backend (`kube-system/default-http-backend` and its ReplicaSet)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ NODE_CAPACITY = {
     "ephemeral-storage": "98831908Ki",
 }
 INGRESS_UID_CONFIGMAP = ("kube-system", "ingress-uid")
+# GKE's default backend: where GLBC sends what no rule of an ingress matches.
+DEFAULT_BACKEND = ("kube-system", "default-http-backend")
+DEFAULT_BACKEND_PORT = 80
+DEFAULT_BACKEND_LABELS = {"k8s-app": "glbc"}
+DEFAULT_BACKEND_IMAGE = "registry.k8s.io/defaultbackend-amd64:1.5"
 
 
 def new_glbc_uid() -> str:
@@ -75,7 +81,13 @@ def _node(cluster: str, region: str, index: int, suffix: str) -> dict[str, Any]:
     }
 
 
-def seed(store: Store, cluster: str, region: str) -> None:
+def default_backend_node_port(cluster_index: int) -> int:
+    """GKE allocates the default backend's node port at random, so it differs per cluster;
+    the sandbox's are spread over 32000-32699, clear of the ports tests ask for."""
+    return 32000 + (37 * cluster_index) % 700
+
+
+def seed(store: Store, cluster: str, region: str, cluster_index: int = 0) -> None:
     """Populate a new store the way a fresh GKE cluster in `region` looks."""
     for namespace in ("default", "kube-system", "kube-public", "kube-node-lease"):
         store.create("namespaces", None, {"metadata": {"name": namespace}})
@@ -100,3 +112,37 @@ def seed(store: Store, cluster: str, region: str) -> None:
         },
     }
     store.create("services", "default", kubernetes)
+    _default_backend(store, default_backend_node_port(cluster_index))
+
+
+def _default_backend(store: Store, node_port: int) -> None:
+    namespace, name = DEFAULT_BACKEND
+    labels = {**DEFAULT_BACKEND_LABELS, "kubernetes.io/name": "GLBCDefaultBackend"}
+    port = {"name": "http", "port": DEFAULT_BACKEND_PORT, "protocol": "TCP"}
+    service = {
+        "metadata": {"name": name, "labels": labels},
+        "spec": {
+            "type": "NodePort",
+            "selector": dict(DEFAULT_BACKEND_LABELS),
+            "ports": [{**port, "targetPort": 8080, "nodePort": node_port}],
+        },
+    }
+    store.create("services", namespace, service)
+    container = {
+        "name": name,
+        "image": DEFAULT_BACKEND_IMAGE,
+        "ports": [{"containerPort": 8080, "protocol": "TCP"}],
+        "resources": {"requests": {"cpu": "10m", "memory": "20Mi"}},
+    }
+    replicaset = {
+        "metadata": {"name": "l7-default-backend", "labels": dict(DEFAULT_BACKEND_LABELS)},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": dict(DEFAULT_BACKEND_LABELS)},
+            "template": {
+                "metadata": {"labels": dict(DEFAULT_BACKEND_LABELS)},
+                "spec": {"containers": [container]},
+            },
+        },
+    }
+    store.create("replicasets", namespace, replicaset)

@@ -20,17 +20,20 @@ from typing import Any
 
 from kubectl_fed.sandbox.apiserver.deletion import is_terminating
 from kubectl_fed.sandbox.apiserver.errors import ApiError
+from kubectl_fed.sandbox.apiserver.seed import DEFAULT_BACKEND
 from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.controllers import nodes as topo
 from kubectl_fed.sandbox.controllers.events import NORMAL, WARNING, EventRecorder
 from kubectl_fed.sandbox.controllers.ingress_spec import (
     Translation,
     TranslationError,
+    default_backend,
     is_gce_ingress,
     translate,
 )
 from kubectl_fed.sandbox.gce import (
     AddressInUseError,
+    Backend,
     GceState,
     Instance,
     LoadBalancerSpec,
@@ -146,11 +149,12 @@ class GlbcController:
             self._added.add(meta["uid"])
             self._events.record(ingress, NORMAL, "ADD", f"{meta['namespace']}/{meta['name']}")
         try:
-            translation = translate(ingress, context.services.get(meta["namespace"], {}))
+            services = context.services.get(meta["namespace"], {})
+            translation = translate(ingress, services, context.default_backend)
         except TranslationError as err:
             self._warn(ingress, "Translate", f"Translation failed: invalid ingress spec: {err}")
             return
-        health = context.health(meta["namespace"], translation)
+        health = context.health(translation)
         spec = self._spec(ingress, translation, context, health)
         try:
             status = self._gce.sync_load_balancer(spec)
@@ -234,12 +238,16 @@ class _Context:
     services: dict[str, dict[str, JSON]]
     endpoints: dict[str, dict[str, JSON]]
 
-    def health(self, namespace: str, translation: Translation) -> dict[int, str]:
+    @property
+    def default_backend(self) -> Backend | None:
+        return default_backend(self.services.get(DEFAULT_BACKEND[0], {}))
+
+    def health(self, translation: Translation) -> dict[int, str]:
         """Per node port: HEALTHY with a ready endpoint, UNHEALTHY with only unready
         ones, Unknown while the Service has no pods at all (as in the guide's example)."""
         result = {}
         for backend in translation.backends:
-            service = backend.service.split("/", 1)[1]
+            namespace, service = backend.service.split("/", 1)
             subsets = (self.endpoints.get(namespace, {}).get(service) or {}).get("subsets") or []
             if any(s.get("addresses") for s in subsets):
                 result[backend.node_port] = HEALTHY

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.sandbox.apiserver.seed import DEFAULT_BACKEND, DEFAULT_BACKEND_PORT
 from kubectl_fed.sandbox.gce import Backend, Route
 
 JSON = dict[str, Any]
@@ -37,8 +38,23 @@ def is_gce_ingress(ingress: JSON) -> bool:
     return class_name in (None, "", GCE_CLASS)
 
 
-def translate(ingress: JSON, services: dict[str, JSON]) -> Translation:
-    """`services` maps name -> Service of the ingress's namespace."""
+def default_backend(system_services: dict[str, JSON]) -> Backend | None:
+    """The cluster's default backend (`kube-system/default-http-backend`), when it has one
+    GLBC can use; `system_services` maps name -> Service of kube-system."""
+    namespace, name = DEFAULT_BACKEND
+    ref = {"name": name, "port": {"number": DEFAULT_BACKEND_PORT}}
+    try:
+        return _backend(namespace, ref, system_services)
+    except TranslationError:
+        return None
+
+
+def translate(
+    ingress: JSON, services: dict[str, JSON], default: Backend | None = None
+) -> Translation:
+    """`services` maps name -> Service of the ingress's namespace; `default` is the cluster's
+    default backend, which serves an ingress without `spec.defaultBackend` where no rule
+    matches, as GKE's does."""
     spec = ingress.get("spec") or {}
     namespace = ingress["metadata"]["namespace"]
     backends: dict[int, Backend] = {}
@@ -49,13 +65,15 @@ def translate(ingress: JSON, services: dict[str, JSON]) -> Translation:
         backends.setdefault(found.node_port, found)
         return found.node_port
 
-    default = spec.get("defaultBackend")
-    if default:
-        routes.append(Route("", "", node_port(default)))
+    if spec.get("defaultBackend"):
+        routes.append(Route("", "", node_port(spec["defaultBackend"])))
     for rule in spec.get("rules") or []:
         host = str(rule.get("host") or "")
         for path in (rule.get("http") or {}).get("paths") or []:
             routes.append(Route(host, _gce_path(path), node_port(path.get("backend") or {})))
+    if default is not None and not spec.get("defaultBackend"):
+        backends.setdefault(default.node_port, default)
+        routes.insert(0, Route("", "", default.node_port))
     if not backends:
         raise TranslationError("no backend service is referenced by the ingress spec")
     ordered = _default_first(backends, routes)

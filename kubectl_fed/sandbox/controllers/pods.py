@@ -14,6 +14,7 @@ from kubectl_fed.sandbox.controllers import nodes as topo
 from kubectl_fed.sandbox.controllers.events import NORMAL, WARNING, EventRecorder
 
 JSON = dict[str, Any]
+SYSTEM_NAMESPACE = "kube-system"
 
 
 def condition(kind: str, status: bool, reason: str = "", message: str = "") -> JSON:
@@ -41,6 +42,12 @@ def is_active(pod: JSON) -> bool:
 
 def is_terminating(pod: JSON) -> bool:
     return bool(pod["metadata"].get("deletionTimestamp"))
+
+
+def is_system(pod: JSON) -> bool:
+    """kube-system's pods (GKE's default backend) run outside the capacity the simulation
+    gives a cluster's workloads, so a cluster of capacity N still holds N of yours."""
+    return bool(pod["metadata"].get("namespace") == SYSTEM_NAMESPACE)
 
 
 def controller_uid(pod: JSON) -> str:
@@ -80,7 +87,11 @@ class PodLifecycle:
     # --- scheduler -------------------------------------------------------------------
 
     def _schedule(self, nodes: list[JSON], pods: list[JSON]) -> None:
-        usage = Counter(p["spec"].get("nodeName") for p in pods if p["spec"].get("nodeName"))
+        usage = Counter(
+            p["spec"].get("nodeName")
+            for p in pods
+            if p["spec"].get("nodeName") and not is_system(p)
+        )
         taken = {str((p.get("status") or {}).get("podIP")) for p in pods}
         waiting = [p for p in pods if not p["spec"].get("nodeName")]
         for pod in sorted(
@@ -91,7 +102,7 @@ class PodLifecycle:
                 if node is None:
                     self._mark_unschedulable(pod, len(nodes))
                     continue
-                usage[node["metadata"]["name"]] += 1
+                usage[node["metadata"]["name"]] += 0 if is_system(pod) else 1
                 ip = topo.free_pod_ip(node, taken)
                 taken.add(ip)
                 self._bind(pod, node, ip)
@@ -106,7 +117,8 @@ class PodLifecycle:
             for p in pods
             if owner and controller_uid(p) == owner and p["spec"].get("nodeName")
         )
-        fits = [n for n in nodes if usage[n["metadata"]["name"]] < topo.allocatable_pods(n)]
+        room = [n for n in nodes if usage[n["metadata"]["name"]] < topo.allocatable_pods(n)]
+        fits = nodes if is_system(pod) else room
         if not fits:
             return None
         return min(
