@@ -179,6 +179,13 @@ def test_a_member_without_glbc_and_an_ingress_without_a_default_backend(
     check = report.one("default-backend", "warn")
     assert (report.status, check["object"]) == (0, "ingress default/routed")
     assert check["message"].startswith("no default backend: unmatched requests go to")
+    # each member's GLBC adds its own default backend, on a node port of its own: no mismatch
+    defaults = [
+        (c["status"], c["message"].split(" has the instance groups of ")[1].split(",")[0])
+        for c in report.checks
+        if c["id"] == "gce-backend-services" and "whose default backend" in c["message"]
+    ]
+    assert sorted(defaults) == sorted(("pass", member) for member in fed.names)
     assert check["fix"] == (
         "add spec.defaultBackend to the manifest, then: kubectl fed apply -f <its manifest>"
     )
