@@ -14,7 +14,7 @@ import click
 from kubectl_fed.kubectl_group import KubectlGroup
 from kubectl_fed.options import delay_seconds
 from kubectl_fed.sandbox.apiserver.faults import FAULT_MODES
-from kubectl_fed.sandbox.state import DIR_ENV, default_directory, sandbox_command
+from kubectl_fed.sandbox.state import DIR_ENV, GLBC_MODES, default_directory, sandbox_command
 
 if TYPE_CHECKING:
     from kubectl_fed.sandbox.lifecycle import Started
@@ -66,8 +66,16 @@ def sandbox() -> None:
     metavar="MS",
     help="Delay added to every API request, in milliseconds.",
 )
+@click.option(
+    "--glbc",
+    type=click.Choice(GLBC_MODES),
+    default="current",
+    show_default=True,
+    help="Which ingress controller the clusters run: today's GKE one, or 'legacy', the "
+    "Federated Ingress guide's 2016 one (a missing Service's paths go to the default backend).",
+)
 @_dir_option
-def up(clusters: int, latency: int, directory: Path | None) -> None:
+def up(clusters: int, latency: int, glbc: str, directory: Path | None) -> None:
     """Start the clusters in the background and print the shell exports to use them.
 
     \b
@@ -76,7 +84,7 @@ def up(clusters: int, latency: int, directory: Path | None) -> None:
     """
     from kubectl_fed.sandbox import lifecycle
 
-    started = lifecycle.up(_directory(directory), clusters, latency)
+    started = lifecycle.up(_directory(directory), clusters, latency, glbc)
     _print_exports(started)
     names = ", ".join(started.clusters)
     running = f"{len(started.clusters)} clusters running (pid {started.pid}): {names}"

@@ -76,7 +76,7 @@ def _require_running(directory: Path) -> SandboxState:
     return state
 
 
-def _spawn(directory: Path, clusters: int, latency_ms: int) -> subprocess.Popen[bytes]:
+def _spawn(directory: Path, clusters: int, latency_ms: int, glbc: str) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -87,6 +87,8 @@ def _spawn(directory: Path, clusters: int, latency_ms: int) -> subprocess.Popen[
         str(clusters),
         "--latency",
         str(latency_ms),
+        "--glbc",
+        glbc,
     ]
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW
     try:
@@ -157,20 +159,20 @@ def _directory_lock(directory: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def up(directory: Path, clusters: int, latency_ms: int) -> Started:
+def up(directory: Path, clusters: int, latency_ms: int, glbc: str = "current") -> Started:
     """Start a background sandbox and wait until it is ready."""
     directory = directory.expanduser().resolve()
     own_directory(directory)
     with _directory_lock(directory):
-        return _up_locked(directory, clusters, latency_ms)
+        return _up_locked(directory, clusters, latency_ms, glbc)
 
 
-def _up_locked(directory: Path, clusters: int, latency_ms: int) -> Started:
+def _up_locked(directory: Path, clusters: int, latency_ms: int, glbc: str) -> Started:
     existing = running_state(directory)
     if existing is not None:
-        return _already_running(directory, existing, clusters)
+        return _already_running(directory, existing, clusters, glbc)
     _refuse_foreign_files(directory)
-    process = _spawn(directory, clusters, latency_ms)
+    process = _spawn(directory, clusters, latency_ms, glbc)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         state = read_state(directory)
@@ -188,13 +190,15 @@ def _up_locked(directory: Path, clusters: int, latency_ms: int) -> Started:
     )
 
 
-def _already_running(directory: Path, state: SandboxState, clusters: int) -> Started:
+def _already_running(directory: Path, state: SandboxState, clusters: int, glbc: str) -> Started:
     """`up` again with the same count is the running sandbox (so `eval "$(… up)"` can be
-    repeated); another count would silently be a different federation than asked."""
-    if len(state.clusters) != clusters:
+    repeated); another count or GLBC would silently be another federation than asked."""
+    if (len(state.clusters), state.glbc) != (clusters, glbc):
+        legacy = " (--glbc legacy)" if state.glbc == "legacy" else ""
         raise UsageError(
-            f"a sandbox of {len(state.clusters)} clusters is already running in {directory} "
-            f"(pid {state.pid}); stop it first with: {sandbox_command('down', directory)}"
+            f"a sandbox of {len(state.clusters)} clusters{legacy} is already running in "
+            f"{directory} (pid {state.pid}); stop it first with: "
+            f"{sandbox_command('down', directory)}"
         )
     gce = (state.gce_endpoint, state.gcp_project)
     return Started(directory, state.pid, state.clusters, *gce, already_running=True)

@@ -16,9 +16,10 @@ from pathlib import Path
 from types import FrameType
 
 from kubectl_fed.sandbox.control import ControlServer
+from kubectl_fed.sandbox.controllers.wiring import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
 from kubectl_fed.sandbox.files import fingerprint
-from kubectl_fed.sandbox.state import SandboxState, state_path, write_state
+from kubectl_fed.sandbox.state import GLBC_MODES, SandboxState, state_path, write_state
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -26,6 +27,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--dir", required=True, type=Path)
     parser.add_argument("--clusters", type=int, default=3)
     parser.add_argument("--latency", type=int, default=0, help="milliseconds per request")
+    parser.add_argument("--glbc", choices=GLBC_MODES, default=GLBC_MODES[0])
     return parser.parse_args(argv)
 
 
@@ -40,7 +42,10 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    federation = SandboxFederation.start(args.clusters, directory, latency_ms=args.latency)
+    simulation = SimulationOptions(glbc=args.glbc)
+    federation = SandboxFederation.start(
+        args.clusters, directory, latency_ms=args.latency, simulation=simulation
+    )
     secret = secrets.token_urlsafe(32)
     control = ControlServer(federation, secret, stopping.set)
     control.start()
@@ -48,7 +53,9 @@ def main(argv: list[str] | None = None) -> None:
         gce = (federation.gce_endpoint, federation.gcp_project)
         written = (federation.kubeconfig_path, federation.membership_path)
         files = {path.name: fingerprint(path) for path in written}
-        state = SandboxState(os.getpid(), control.port, secret, federation.names, *gce, files)
+        state = SandboxState(
+            os.getpid(), control.port, secret, federation.names, *gce, files, glbc=args.glbc
+        )
         write_state(directory, state)
         print(f"sandbox ready: {', '.join(federation.names)}", flush=True)
         while not stopping.wait(1.0):

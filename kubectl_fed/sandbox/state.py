@@ -16,6 +16,10 @@ from kubectl_fed.sandbox.files import fingerprint, write_private
 
 DIR_ENV = "KUBECTL_FED_SANDBOX_DIR"
 STATE_NAME = "sandbox-state.json"
+# The GLBC a sandbox's clusters run (`up --glbc`): "current", today's ingress-gce (a missing
+# Service is a Translate warning, no address); "legacy", the 2016 controller of the
+# Federated Ingress guide, which sent a missing Service's paths to the default backend.
+GLBC_MODES = ("current", "legacy")
 LOG_NAME = "sandbox.log"
 LOCK_NAME = ".sandbox.lock"
 
@@ -49,6 +53,7 @@ class SandboxState:
     gce_endpoint: str = ""
     gcp_project: str = ""
     files: dict[str, str] = field(default_factory=dict)  # name -> fingerprint, as written
+    glbc: str = "current"  # which GLBC its clusters run (`up --glbc`)
 
 
 def state_path(directory: Path) -> Path:
@@ -71,6 +76,7 @@ def read_state(directory: Path) -> SandboxState | None:
             str(raw.get("gce_endpoint", "")),
             str(raw.get("gcp_project", "")),
             {str(name): str(digest) for name, digest in dict(raw.get("files") or {}).items()},
+            str(raw.get("glbc") or "current"),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

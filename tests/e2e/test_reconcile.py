@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pytest
 from federation_helpers import ASIA, EU, US, eventually, ingress_yaml, replicaset_yaml
 from verbs_helpers import EXAMPLES, Fed, manifest_file
 
+from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
 
 PENDING = "kubectl-fed.io/rollout-pending"
@@ -242,3 +244,45 @@ def test_doctor_without_a_federated_ingress_leaves_the_glbc_uids_alone(fed: Fed)
         for c in fed.names
     }
     assert after == uids
+
+
+def test_the_guides_order_under_the_2016_glbc(
+    sandbox_factory: Callable[..., SandboxFederation], tmp_path: Path
+) -> None:
+    """`sandbox up --glbc legacy`: the guide's controller sent a missing Service's paths to
+    the default backend, so the first member shows an address before the Service exists,
+    as in the guide's transcript, and the rollout does not wait for the Service."""
+    sandbox = sandbox_factory(simulation=SimulationOptions(glbc="legacy"))
+    env = {k: v for k, v in os.environ.items() if k != "KUBECTL_FED_DEBUG"}
+    env.update(
+        KUBECONFIG=str(sandbox.kubeconfig_path),
+        KUBECTL_FED_CONFIG=str(sandbox.membership_path),
+        HOME=str(tmp_path / "home"),
+    )
+    fed = Fed(sandbox, env)
+    created = fed.run("create", "-f", str(EXAMPLES / "myingress.yaml"), "--wait-timeout", "60")
+    assert created.status == 0, created.err
+    assert [line for line in created.out_lines if "ingress.networking" in line] == [
+        f"{c}: ingress.networking.k8s.io/myingress created" for c in (US, EU, ASIA)
+    ]
+    assert address(fed, US) is not None and "nginx" not in fed.objects(US, "services")
+    default_port = fed.objects(US, "services", "kube-system")["default-http-backend"]["spec"][
+        "ports"
+    ][0]["nodePort"]
+    uid = fed.objects(US, "configmaps", "kube-system")["ingress-uid"]["data"]["uid"]
+    backends = json.loads(
+        annotations(fed.objects(US, "ingresses")["myingress"])["ingress.kubernetes.io/backends"]
+    )
+    assert list(backends) == [f"k8s-be-{default_port}--{uid}"]
+
+    service = fed.run("create", "-f", str(EXAMPLES / "services" / "nginx.yaml"))
+    assert service.status == 0, service.err
+    node_port = fed.objects(US, "services")["nginx"]["spec"]["ports"][0]["nodePort"]
+
+    def routed_to_nginx() -> bool:
+        ingress = fed.objects(US, "ingresses")["myingress"]
+        names = json.loads(annotations(ingress).get("ingress.kubernetes.io/backends") or "{}")
+        return list(names) == [f"k8s-be-{node_port}--{uid}"]
+
+    assert eventually(routed_to_nginx)
+    assert eventually(lambda: len({address(fed, c) for c in fed.names}) == 1)

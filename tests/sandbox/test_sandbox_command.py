@@ -278,6 +278,9 @@ def test_up_again_is_idempotent_and_the_exported_dir_is_honoured(
     assert "unreachable" in fed("status", env=exported).stdout
     assert fed("heal", "us-central1", env=exported).returncode == 0
     assert fed("up", "--clusters", "2", env=exported).stdout == first.stdout
+    other = fed("up", "--clusters", "2", "--glbc", "legacy", env=exported)
+    assert other.returncode == 2 and other.stdout == ""
+    assert f"error: a sandbox of 2 clusters is already running in {sandbox_dir}" in other.stderr
 
     # the printed hint, run as printed in a fresh shell (kubectl finds the plugin on PATH)
     command = [kubectl_path, *shlex.split(stop_hint.partition("stop it with: kubectl ")[2])]
@@ -295,11 +298,15 @@ def test_up_again_is_idempotent_and_the_exported_dir_is_honoured(
 def test_the_default_directory_needs_no_dir_in_hints(tmp_path: Path) -> None:
     home = {**_without_sandbox_dir(), "HOME": str(tmp_path)}
     default = tmp_path / ".kube" / "kubectl-fed-sandbox"
-    started = fed("up", "--clusters", "1", env=home)
+    started = fed("up", "--clusters", "1", "--glbc", "legacy", env=home)
     try:
         assert started.returncode == 0, started.stderr
         assert exports(started.stdout)["KUBECTL_FED_SANDBOX_DIR"] == str(default)
         assert started.stderr.strip().endswith("stop it with: kubectl fed sandbox down")
+        current = fed("up", "--clusters", "1", env=home)
+        assert current.returncode == 2
+        assert current.stderr.startswith("error: a sandbox of 1 clusters (--glbc legacy) is")
+        assert current.stderr.strip().endswith("stop it first with: kubectl fed sandbox down")
     finally:
         stopped = fed("down", env=home)
     assert stopped.returncode == 0 and not default.exists(), stopped.stderr

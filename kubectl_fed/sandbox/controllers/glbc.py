@@ -66,7 +66,8 @@ FIRST_SYNC_DELAY = 0.1
 class GlbcController:
     resources = frozenset({"ingresses", "services", "endpoints", "configmaps", "nodes"})
 
-    def __init__(self, store: Store, cluster: str, gce: GceState) -> None:
+    def __init__(self, store: Store, cluster: str, gce: GceState, *, legacy: bool = False) -> None:
+        self._legacy = legacy
         self._store = store
         self._cluster = cluster
         self._gce = gce
@@ -150,7 +151,9 @@ class GlbcController:
             self._events.record(ingress, NORMAL, "ADD", f"{meta['namespace']}/{meta['name']}")
         try:
             services = context.services.get(meta["namespace"], {})
-            translation = translate(ingress, services, context.default_backend)
+            translation = translate(
+                ingress, services, context.default_backend, missing_to_default=self._legacy
+            )
         except TranslationError as err:
             self._warn(ingress, "Translate", f"Translation failed: invalid ingress spec: {err}")
             return

@@ -50,18 +50,27 @@ def default_backend(system_services: dict[str, JSON]) -> Backend | None:
 
 
 def translate(
-    ingress: JSON, services: dict[str, JSON], default: Backend | None = None
+    ingress: JSON,
+    services: dict[str, JSON],
+    default: Backend | None = None,
+    *,
+    missing_to_default: bool = False,
 ) -> Translation:
     """`services` maps name -> Service of the ingress's namespace; `default` is the cluster's
     default backend, which serves an ingress without `spec.defaultBackend` where no rule
-    matches, as GKE's does."""
+    matches, as GKE's does; with `missing_to_default` (the 2016 controller) it also serves
+    the paths of a Service that does not exist."""
     spec = ingress.get("spec") or {}
     namespace = ingress["metadata"]["namespace"]
     backends: dict[int, Backend] = {}
     routes: list[Route] = []
 
     def node_port(backend: JSON) -> int:
-        found = _backend(namespace, backend.get("service") or {}, services)
+        ref = backend.get("service") or {}
+        if missing_to_default and default is not None and str(ref.get("name")) not in services:
+            found = default
+        else:
+            found = _backend(namespace, ref, services)
         backends.setdefault(found.node_port, found)
         return found.node_port
 

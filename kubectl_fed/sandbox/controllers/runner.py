@@ -30,6 +30,7 @@ class ControllerOptions:
     ready_delay: float = DEFAULT_READY_DELAY
     resync: float = DEFAULT_RESYNC
     glbc: bool = True
+    legacy_glbc: bool = False
 
 
 @dataclass
@@ -51,7 +52,8 @@ class ClusterControllers:
         ]
         self._glbc: GlbcController | None = None
         if self.gce is not None and self.options.glbc:
-            self._glbc = GlbcController(self.store, self.name, self.gce)
+            legacy = self.options.legacy_glbc
+            self._glbc = GlbcController(self.store, self.name, self.gce, legacy=legacy)
             reconcilers.append(self._glbc)
             if self.reachable is not None:
                 self.gce.set_reachability(self.name, self.reachable)

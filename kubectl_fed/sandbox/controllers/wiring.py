@@ -27,6 +27,7 @@ class SimulationOptions:
     ready_delay: float = DEFAULT_READY_DELAY
     resync: float = DEFAULT_RESYNC
     project: str = DEFAULT_PROJECT
+    glbc: str = "current"  # or "legacy": the guide's 2016 controller (see GlbcController)
 
     def for_cluster(self, name: str) -> ControllerOptions:
         return ControllerOptions(
@@ -34,6 +35,7 @@ class SimulationOptions:
             zones=tuple(self.zones.get(name, ())),
             ready_delay=self.ready_delay,
             resync=self.resync,
+            legacy_glbc=self.glbc == "legacy",
         )
 
 
