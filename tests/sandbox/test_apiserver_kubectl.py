@@ -205,6 +205,17 @@ def test_a_typo_is_refused_by_strict_field_validation(
     assert 'Warning: unknown field "spec.replcas"' in warned.stderr
     stored = sandbox.cluster(CONTEXT).store.get("replicasets", "default", "web")
     assert "replcas" not in stored["spec"]  # dropped, as decoding into upstream's types does
+    # server-side apply cannot type it at all, whatever --validate says (upstream: a 500)
+    for validate in ("strict", "ignore"):
+        applied = kubectl(
+            "apply", "--server-side", f"--validate={validate}", "-f", str(typo), check=False
+        )
+        assert applied.returncode == 1
+        assert applied.stderr.rstrip().endswith(
+            "failed to create typed patch object (default/web; apps/v1, Kind=ReplicaSet): "
+            ".spec.replcas: field not declared in schema"
+        ), applied.stderr
+    assert sandbox.cluster(CONTEXT).store.get("replicasets", "default", "web") == stored
 
 
 def test_get_in_chunks_returns_every_object(kubectl: Kubectl, sandbox: SandboxFederation) -> None:

@@ -141,6 +141,25 @@ def check_object(info: ResourceInfo, decoded: Decoded, mode: str) -> list[str]:
     return walk.in_order
 
 
+def check_apply(info: ResourceInfo, applied: Any, namespace: str | None, name: str) -> None:
+    """Server-side apply cannot type an applied configuration with an unknown field, whatever
+    `fieldValidation` says: upstream answers its typed-patch error, a 500 naming the first
+    such field (list items here by index; upstream names keyed items by their keys)."""
+    walk = _Walk({}, ordered=True, prune=False)
+    walk.model(kind_model(info), applied, "")
+    if not walk.unknown:
+        return
+    path = walk.unknown[0].removeprefix('unknown field "').removesuffix('"')
+    where = f"{namespace}/{name}" if namespace else name
+    message = (
+        f"failed to create typed patch object ({where}; {info.group}/{info.version}, "
+        f"Kind={info.kind}): .{path}: field not declared in schema"
+    )
+    body = status_body(500, "", message)
+    del body["reason"]  # upstream's StatusReasonUnknown, left out of the JSON
+    raise ApiError(body)
+
+
 def check_patch(
     info: ResourceInfo, patch: Decoded, patch_type: str, patched: Any, mode: str
 ) -> list[str]:

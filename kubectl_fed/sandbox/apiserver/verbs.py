@@ -210,6 +210,8 @@ class ResourceVerbs:
             raise missing_field_manager()
         if patch_type != "apply" and target.subresource is None:
             patch = self._checked_patch(target, body, patch_type)
+        elif target.subresource is None:
+            fieldvalidation.check_apply(target.info, patch, target.namespace, str(target.name))
         store, name = self.handler.cluster.store, str(target.name)
         existed = self._exists(target)
         obj = store.patch(
