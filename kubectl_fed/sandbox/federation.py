@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from kubectl_fed.sandbox.apiserver import schemas
 from kubectl_fed.sandbox.apiserver.access import AccessRules
 from kubectl_fed.sandbox.apiserver.faults import DEFAULT_SLOW_SECONDS, Fault
 from kubectl_fed.sandbox.apiserver.requestlog import RequestLog
@@ -118,6 +119,9 @@ class SandboxFederation:
         """
         if clusters < 1:
             raise ValueError("a sandbox needs at least one cluster")
+        # Field validation types every write against the client's models: read them now
+        # (once per process, about a second), not in the first write's request timeout.
+        schemas.models()
         owns = directory is None
         path = directory or Path(tempfile.mkdtemp(prefix="kubectl-fed-sandbox-"))
         federation = cls(path, owns, simulation)

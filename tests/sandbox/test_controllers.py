@@ -131,6 +131,16 @@ def test_replicas_beyond_capacity_stay_pending_unschedulable(factory: Any) -> No
         )
 
 
+def endpoint_subsets(core: client.CoreV1Api, name: str) -> list[Any]:
+    """The Service's endpoint subsets; none before the controller has written them."""
+    try:
+        return list(core.read_namespaced_endpoints(name, "default").subsets or [])
+    except client.exceptions.ApiException as err:
+        if err.status == 404:
+            return []
+        raise
+
+
 def test_endpoints_follow_pod_readiness(factory: Any) -> None:
     sandbox = factory(ready_delay=0)
     with api(sandbox) as kube:
@@ -139,7 +149,7 @@ def test_endpoints_follow_pod_readiness(factory: Any) -> None:
         apps.create_namespaced_replica_set("default", replica_set("echo", 2))
 
         def two_ready() -> Any:
-            subsets = core.read_namespaced_endpoints("echo", "default").subsets or []
+            subsets = endpoint_subsets(core, "echo")
             return subsets if sum(len(s.addresses or []) for s in subsets) == 2 else None
 
         (subset,) = eventually(two_ready)
@@ -171,7 +181,7 @@ def test_pods_not_yet_ready_are_not_ready_addresses(factory: Any) -> None:
         apps.create_namespaced_replica_set("default", replica_set("slow", 1))
 
         def not_ready() -> Any:
-            subsets = core.read_namespaced_endpoints("slow", "default").subsets or []
+            subsets = endpoint_subsets(core, "slow")
             return subsets if subsets and subsets[0].not_ready_addresses else None
 
         (subset,) = eventually(not_ready)
