@@ -16,14 +16,16 @@ from __future__ import annotations
 import secrets
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from types import TracebackType
 
 from kubectl_fed.sandbox.apiserver import schemas
 from kubectl_fed.sandbox.apiserver.access import AccessRules
+from kubectl_fed.sandbox.apiserver.errors import ApiError
 from kubectl_fed.sandbox.apiserver.faults import DEFAULT_SLOW_SECONDS, Fault
 from kubectl_fed.sandbox.apiserver.requestlog import RequestLog
-from kubectl_fed.sandbox.apiserver.seed import seed
+from kubectl_fed.sandbox.apiserver.seed import DEFAULT_BACKEND, seed
 from kubectl_fed.sandbox.apiserver.server import Acceptor, ApiCluster
 from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.apiserver.tls import SandboxCA
@@ -36,6 +38,8 @@ from kubectl_fed.sandbox.files import (
     write_membership,
 )
 from kubectl_fed.sandbox.regions import cluster_names
+
+SYSTEM_PODS_WAIT = 5.0  # seconds beyond the simulation's readiness delay
 
 
 class SandboxCluster:
@@ -130,10 +134,24 @@ class SandboxFederation:
                 federation._add_cluster(index, name, latency_ms)
             federation.write_files()
             federation.simulation.start()
+            federation._await_system_pods()
         except BaseException:
             federation.stop()
             raise
         return federation
+
+    def _await_system_pods(self) -> None:
+        """A fresh GKE cluster's system pods (the default backend) already run: wait for
+        them, so that a sandbox changes nothing by itself once started (bounded; skipped when
+        the simulation makes pods Ready only after a long delay)."""
+        delay = self.simulation.options.ready_delay
+        if delay > SYSTEM_PODS_WAIT:
+            return
+        deadline = time.monotonic() + delay + SYSTEM_PODS_WAIT
+        for cluster in self.clusters:
+            while not _default_backend_ready(cluster.store) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        self.simulation.settle()
 
     def _add_cluster(self, index: int, name: str, latency_ms: int) -> None:
         store = Store(cluster_index=index + 1)
@@ -210,3 +228,12 @@ class SandboxFederation:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _default_backend_ready(store: Store) -> bool:
+    namespace, name = DEFAULT_BACKEND
+    try:
+        subsets = store.get("endpoints", namespace, name).get("subsets") or []
+    except ApiError:
+        return False
+    return any(subset.get("addresses") for subset in subsets)

@@ -141,7 +141,7 @@ def test_create_get_describe_apply_delete(kubectl: Kubectl, sandbox: SandboxFede
     deleted = kubectl("delete", "-f", kubectl.manifest(replicas=3)).stdout
     assert 'service "web" deleted' in deleted
     assert store.list("services", "default", field_selector="metadata.name=web") == []
-    assert store.list("replicasets") == [] and store.list("ingresses") == []
+    assert store.list("replicasets", "default") == [] and store.list("ingresses") == []
 
 
 def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
