@@ -39,6 +39,7 @@ class ControllerLoop:
         self._stopping = threading.Event()
         self._idle = threading.Condition()
         self._passes = 0
+        self._in_pass = False
         self._last_quiet_pass = -1
         self._unsubscribe: Callable[[], None] | None = None
         self._watched = frozenset().union(*(r.resources for r in reconcilers))
@@ -63,7 +64,8 @@ class ControllerLoop:
         """Wait for a pass, begun after this call, that changed nothing: the controllers
         have then acted on everything written so far. Timers (readiness) are not awaited."""
         with self._idle:
-            first = self._passes + 2  # the pass running now may predate the call
+            # a pass running now may predate the call; an idle loop's next pass will not
+            first = self._passes + (2 if self._in_pass else 1)
             self.poke()
             return self._idle.wait_for(lambda: self._last_quiet_pass >= first, timeout)
 
@@ -73,12 +75,15 @@ class ControllerLoop:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
+            with self._idle:
+                self._in_pass = True
             started = time.monotonic()
             self._wake.clear()
             version = self._store.resource_version
             due = self._pass()
             took = time.monotonic() - started
             with self._idle:
+                self._in_pass = False
                 self._passes += 1
                 if self._store.resource_version == version:
                     self._last_quiet_pass = self._passes
