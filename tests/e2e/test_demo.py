@@ -24,9 +24,12 @@ def test_make_demo_on_a_fresh_clone_announces_the_install_first(tmp_path: Path) 
     if make is None:
         pytest.skip("make is not on PATH")
     venv = tmp_path / "fresh-venv"
+    # Under `make test` the parent make's variables would make this one print "Entering directory".
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     ran = subprocess.run(
-        [make, "-n", "demo", f"VENV={venv}", f"PYTHON={sys.executable}"],
+        [make, "--no-print-directory", "-n", "demo", f"VENV={venv}", f"PYTHON={sys.executable}"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=30,
