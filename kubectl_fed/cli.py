@@ -77,11 +77,11 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "scale": LazyCommand(
         "kubectl_fed.commands.scale:scale",
-        "Set a federated ReplicaSet's total and split it over the members again.",
+        "Set a federated ReplicaSet's or Deployment's total and split it over the members again.",
     ),
     "rebalance": LazyCommand(
         "kubectl_fed.commands.rebalance:rebalance",
-        "Split a federated ReplicaSet's replicas again over the members available now.",
+        "Split a ReplicaSet's or Deployment's replicas again over the members available now.",
     ),
     "reconcile": LazyCommand(
         "kubectl_fed.commands.reconcile:reconcile",

@@ -1,9 +1,12 @@
-"""The fixed REST paths of the resources kubectl-fed uses (no per-cluster discovery)."""
+"""The REST paths of the resources kubectl-fed uses: every federated kind's, derived from its
+declaration (core/kinds), and the few others it reads (no per-cluster discovery)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import quote
+
+from kubectl_fed.core.kinds import KINDS
 
 
 @dataclass(frozen=True)
@@ -36,16 +39,12 @@ class Resource:
 RESOURCES: dict[str, Resource] = {
     r.plural: r
     for r in (
-        Resource("ingresses", "Ingress", "networking.k8s.io/v1"),
-        Resource("services", "Service", "v1"),
+        *(Resource(k.plural, k.kind, k.api_version, k.namespaced) for k in KINDS),
         Resource("endpoints", "Endpoints", "v1"),
         Resource("pods", "Pod", "v1"),
-        Resource("configmaps", "ConfigMap", "v1"),
         Resource("events", "Event", "v1"),
         Resource("resourcequotas", "ResourceQuota", "v1"),
         Resource("nodes", "Node", "v1", namespaced=False),
-        Resource("namespaces", "Namespace", "v1", namespaced=False),
-        Resource("replicasets", "ReplicaSet", "apps/v1"),
         Resource("leases", "Lease", "coordination.k8s.io/v1"),
         Resource(
             "selfsubjectaccessreviews",

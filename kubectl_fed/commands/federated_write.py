@@ -36,7 +36,6 @@ from kubectl_fed.core.converge import ConvergeOptions
 from kubectl_fed.core.federate import FederationPlan, plan_federation
 from kubectl_fed.core.glbc_uid import UidAction
 from kubectl_fed.core.ingress_rollout import plan_rollouts
-from kubectl_fed.core.kinds import REPLICASET
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.member_state import MemberState, needs_of, read_member_state
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
@@ -118,7 +117,7 @@ def write_manifests(
     objects; (each member's outcomes in member order, the status if cut short), or the exit
     status when planning stopped it. `quiet` keeps stdout for the caller's own output."""
     for manifest in manifests:
-        if manifest.kind == REPLICASET:
+        if manifest.kind.splits_replicas:
             preferences_of(manifest.obj)  # invalid preferences: exit 2 before any request
     options = dataclasses.replace(options, federation=app.federation or DEFAULT_FEDERATION)
     states, unread = _read_states(app, manifests)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, resolve_list
+from kubectl_fed.core.kinds import INGRESS, resolve_list
 from kubectl_fed.core.label_selector import check_selector
 from kubectl_fed.core.markers import is_federated
 from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
@@ -228,7 +228,7 @@ def _federated_ingresses(entries: Sequence[Entry]) -> bool:
 
 def _shares(query: Query, view: View) -> list[ShareRow]:
     """Federated ReplicaSets' desired and planned shares, when ReplicaSets are shown."""
-    if REPLICASET not in query.kinds:
+    if not any(kind.splits_replicas for kind in query.kinds):
         return []
     from kubectl_fed.core.replica_summary import share_rows
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.core.kinds import REPLICASET
 from kubectl_fed.core.reads import Found, Query, View, assemble
 from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.core.summary import summary_rows
@@ -46,7 +45,7 @@ def show_summary(
 def _shares(query: Query, view: View) -> tuple[str, list[str]]:
     """Each federated ReplicaSet's desired and planned share per member and its total; a
     warning per ReplicaSet whose members' replicas do not add up to that total."""
-    if REPLICASET not in query.kinds:
+    if not any(kind.splits_replicas for kind in query.kinds):
         return "", []
     from kubectl_fed.core.replica_summary import share_rows, total_mismatches
     from kubectl_fed.render.replica_summary import share_table

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from kubectl_fed.commands.replica_moves import move_replicas, replicaset_name
+from kubectl_fed.commands.replica_moves import move_replicas, split_object
 from kubectl_fed.commands.writing import dry_run_option
 from kubectl_fed.core.plans import DryRun
 from kubectl_fed.core.settings import Settings
@@ -19,7 +19,7 @@ from kubectl_fed.options import global_options
 @dry_run_option
 @global_options(("table",))
 def rebalance(resources: Sequence[str], dry_run: str, settings: Settings) -> ExitStatus:
-    """Split a federated ReplicaSet's replicas again over the members available now.
+    """Split a ReplicaSet's or Deployment's replicas again over the members available now.
 
     Members that cannot be reached get none: their share moves to the others. What a
     member cannot run (its pods Pending, Unschedulable) is also given to the others. Once
@@ -33,9 +33,10 @@ def rebalance(resources: Sequence[str], dry_run: str, settings: Settings) -> Exi
       kubectl fed rebalance rs nginx
       kubectl fed rebalance rs/nginx --dry-run
     """
-    name = replicaset_name("rebalance", resources)
+    kind, name = split_object("rebalance", resources)
     return move_replicas(
         settings,
+        kind,
         name,
         total=None,
         rebalance=True,

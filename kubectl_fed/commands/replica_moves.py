@@ -1,4 +1,5 @@
-"""What `scale rs` and `rebalance rs` share: read every member, re-plan, print, write."""
+"""What `scale` and `rebalance` share (ReplicaSets, Deployments): read every member, re-plan,
+print, write."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.core.kinds import REPLICASET, resolve
+from kubectl_fed.core.kinds import Kind, resolve
 from kubectl_fed.core.plans import DryRun
 from kubectl_fed.core.replica_moves import (
     ReplicaPlan,
@@ -25,15 +26,16 @@ from kubectl_fed.render.lines import result_line
 from kubectl_fed.render.replica_moves import moves_table
 
 
-def replicaset_name(verb: str, resources: Sequence[str]) -> str:
-    """`rs NAME` or `rs/NAME` (any alias of replicaset); anything else is exit 2."""
+def split_object(verb: str, resources: Sequence[str]) -> tuple[Kind, str]:
+    """`rs NAME`, `deploy/NAME` (a kind whose replicas are split); anything else is exit 2."""
     if len(resources) == 1 and "/" in resources[0]:
         resources = resources[0].split("/", 1)
     if len(resources) != 2 or not resources[1]:
-        raise UsageError(f"{verb} takes one ReplicaSet: {verb} rs NAME (or rs/NAME)")
-    if resolve(resources[0]) != REPLICASET:
-        raise UsageError(f"{verb} works on replicasets only, not {resources[0]}")
-    return resources[1]
+        raise UsageError(f"{verb} takes one ReplicaSet or Deployment: {verb} rs NAME (or rs/NAME)")
+    kind = resolve(resources[0])
+    if not kind.splits_replicas:
+        raise UsageError(f"{verb} works on replicasets and deployments only, not {resources[0]}")
+    return kind, resources[1]
 
 
 # What `rebalance` is for: members that do not answer at all (not those that refuse).
@@ -57,6 +59,7 @@ def moved_notes(plan: ReplicaPlan, down: Sequence[ClusterResult[Any]]) -> list[s
 
 def move_replicas(
     settings: Settings,
+    kind: Kind,
     name: str,
     *,
     total: int | None,
@@ -65,7 +68,7 @@ def move_replicas(
     word: str,
     unreachable_ok: bool = False,
 ) -> ExitStatus:
-    """Re-plan the ReplicaSet `name`, print the before/after table, write the changes.
+    """Re-plan the object `name` of `kind`, print the before/after table, write the changes.
 
     `unreachable_ok` (rebalance): members that do not answer (unreachable, timeout) are
     what the command is for; they are named in a note and do not make the exit status
@@ -74,11 +77,15 @@ def move_replicas(
     if settings.all_namespaces or app.namespace is None:
         raise UsageError("--all-namespaces cannot be used here: name one namespace")
     namespace = app.namespace
-    reads = app.fan_out(lambda c: read_member_replicaset(app.backend(c), namespace, name), calls=3)
+    reads = app.fan_out(
+        lambda c: read_member_replicaset(app.backend(c), namespace, name, kind), calls=3
+    )
     if not any(read.ok for read in reads):  # name every member's failure, not "not found"
-        return app.report(reads, f"{REPLICASET.singular} {namespace}/{name}")
+        return app.report(reads, f"{kind.singular} {namespace}/{name}")
     answers = {read.cluster: read.value for read in reads if read.value is not None}
-    plan = plan_moves(app.members, answers, namespace, name, total=total, rebalance=rebalance)
+    plan = plan_moves(
+        app.members, answers, namespace, name, total=total, rebalance=rebalance, kind=kind
+    )
     click.echo(moves_table(plan))
     changes = [move for move in plan.moves if move.changes]
     writes: list[ClusterResult[Any]] = []
@@ -91,7 +98,7 @@ def move_replicas(
             clusters=list(by_cluster),
         )
     failed = {write.cluster for write in writes if not write.ok}
-    ref = REPLICASET.ref(name)
+    ref = kind.ref(name)
     for move in changes:
         if move.cluster not in failed:
             click.echo(result_line(move.cluster, ref, word, dry_run.suffix))
@@ -102,7 +109,7 @@ def move_replicas(
             click.echo(line, err=True)
         down = [read for read in down if read not in away]
     results = [*down, *writes]
-    for line in error_lines(results, f"{REPLICASET.singular} {namespace}/{name}"):
+    for line in error_lines(results, f"{kind.singular} {namespace}/{name}"):
         click.echo(line, err=True)
     # a member whose write failed counts once, as a failure, not also as answered
     answered = [

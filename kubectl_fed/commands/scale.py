@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import click
 
-from kubectl_fed.commands.replica_moves import move_replicas, replicaset_name
+from kubectl_fed.commands.replica_moves import move_replicas, split_object
 from kubectl_fed.commands.writing import dry_run_option
 from kubectl_fed.core.limits import INT32_MAX
 from kubectl_fed.core.plans import DryRun
@@ -26,7 +26,7 @@ from kubectl_fed.options import global_options
 @dry_run_option
 @global_options(("table",))
 def scale(resources: Sequence[str], replicas: int, dry_run: str, settings: Settings) -> ExitStatus:
-    """Set a federated ReplicaSet's total and split it over the members again.
+    """Set a federated ReplicaSet's or Deployment's total and split it over the members again.
 
     Shares follow the replica-set-preferences annotation; members that cannot be reached
     get none. Prints each member's replicas before and after.
@@ -36,7 +36,7 @@ def scale(resources: Sequence[str], replicas: int, dry_run: str, settings: Setti
       kubectl fed scale rs nginx --replicas 12
       kubectl fed scale rs/nginx --replicas 0 --dry-run
     """
-    name = replicaset_name("scale", resources)
+    kind, name = split_object("scale", resources)
     return move_replicas(
-        settings, name, total=replicas, rebalance=None, dry_run=DryRun(dry_run), word="scaled"
+        settings, kind, name, total=replicas, rebalance=None, dry_run=DryRun(dry_run), word="scaled"
     )

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum, IntFlag
 
-from kubectl_fed.core.kinds import KINDS, REPLICASET, Kind, resolve
+from kubectl_fed.core.kinds import KINDS, Kind, resolve
 from kubectl_fed.errors import UsageError
 
 
@@ -102,10 +102,10 @@ def kind_candidates(kinds: Sequence[Kind] = KINDS) -> list[Candidate]:
 
 
 def slash_kinds(command: str, kind_alias: str) -> list[Kind]:
-    """The kinds `KIND/` names for `command`: only ReplicaSets where only they fit."""
+    """The kinds `KIND/` names for `command`: only split kinds where only they fit."""
     kinds = named_kinds(kind_alias)
     if positional_role(command, 0) is Role.REPLICASET_KIND:
-        return [kind for kind in kinds if kind is REPLICASET]
+        return [kind for kind in kinds if kind.splits_replicas]
     return kinds
 
 
@@ -173,7 +173,7 @@ def positional_role(command: str, position: int) -> Role:
 
 
 def replicaset_kind_candidates() -> list[Candidate]:
-    return kind_candidates((REPLICASET,))
+    return kind_candidates(tuple(kind for kind in KINDS if kind.splits_replicas))
 
 
 def slash_names(kind_alias: str, names: Iterable[str], incomplete: str) -> Completions:

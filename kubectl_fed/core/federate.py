@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_fed.core.glbc_uid import UidPlan, is_gce_ingress
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
+from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.manifests import Manifest
-from kubectl_fed.core.member_state import MemberState
+from kubectl_fed.core.member_state import MemberState, SplitKey
 from kubectl_fed.core.nodeports import (
     DEFAULT_NODE_PORT_RANGE,
     NodePortPlan,
@@ -112,17 +112,17 @@ def _plan_replicas(
 ) -> None:
     members = [state.cluster for state in states]
     for manifest in manifests:
-        if manifest.kind != REPLICASET:
+        if not manifest.kind.splits_replicas:
             continue
-        current = _current_shares(states, (manifest.namespace, manifest.name))
+        current = _current_shares(states, (manifest.kind, manifest.namespace, manifest.name))
         result.replicas[manifest.key] = plan_shares(manifest.obj, members, current=current)
 
 
-def _current_shares(states: Sequence[MemberState], key: tuple[str, str]) -> Mapping[str, int]:
+def _current_shares(states: Sequence[MemberState], key: SplitKey) -> Mapping[str, int]:
     """What each member's copy asks for now (Federation v1 used running pods; the spec is
     what this run can know for sure, and keeps repeated applies stable)."""
     return {
-        state.cluster: spec_replicas(state.replicasets[key])
+        state.cluster: spec_replicas(state.replicated[key])
         for state in states
-        if key in state.replicasets
+        if key in state.replicated
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
+from kubectl_fed.core.kinds import Kind
 from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.core.status import (
     Member,
@@ -15,11 +15,12 @@ from kubectl_fed.core.status import (
     members_of,
     merged_events,
 )
-from kubectl_fed.core.status_ingress import IngressStatus, ingress_status
-from kubectl_fed.core.status_replicaset import ReplicaSetStatus, replicaset_status
-from kubectl_fed.core.status_service import ServiceStatus, service_status
+from kubectl_fed.core.status_copies import CopiesStatus
+from kubectl_fed.core.status_ingress import IngressStatus
+from kubectl_fed.core.status_replicaset import ReplicaSetStatus
+from kubectl_fed.core.status_service import ServiceStatus
 
-KindStatus = IngressStatus | ServiceStatus | ReplicaSetStatus
+KindStatus = IngressStatus | ServiceStatus | ReplicaSetStatus | CopiesStatus
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,8 @@ def fold(
     kind: Kind, namespace: str, name: str, results: Sequence[ClusterResult[Snapshot]]
 ) -> FederatedObject:
     members = members_of(results)
-    status: KindStatus
-    if kind == INGRESS:
-        status = ingress_status(members)
-    elif kind == SERVICE:
-        status = service_status(members)
-    else:
-        status = replicaset_status(members)
+    assert kind.fold is not None, f"{kind.kind} declares no status fold"
+    status: KindStatus = kind.fold(members)
     return FederatedObject(
         kind, namespace, name, tuple(members), status, tuple(merged_events(members))
     )

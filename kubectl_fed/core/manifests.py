@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_fed.core import validation
-from kubectl_fed.core.kinds import REPLICASET, Kind, by_api_kind, kind_named, supported_kinds_text
+from kubectl_fed.core.kinds import Kind, by_api_kind, kind_named, supported_kinds_text
 from kubectl_fed.core.limits import MAX_DOCUMENT_BYTES, expansion_problem
 from kubectl_fed.core.preferences import preferences_of
 from kubectl_fed.errors import UsageError
@@ -166,11 +166,15 @@ def _manifest(
     problem = validation.name_problem(name, kind.name_rule)
     if problem:
         raise UsageError(f"{origin}: {kind.singular}: {problem}")
-    namespace = _namespace(origin, metadata.get("namespace"), namespace_flag, default_namespace)
+    namespace = (
+        _namespace(origin, metadata.get("namespace"), namespace_flag, default_namespace)
+        if kind.namespaced
+        else ""  # cluster-scoped: the API server ignores a namespace, as kubectl does
+    )
     problem = validation.shape_problem(kind, obj) or validation.spec_problem(kind, obj.get("spec"))
     if problem:
         raise UsageError(f"{origin}: {kind.singular} {namespace}/{name}: {problem}")
-    if kind == REPLICASET:
+    if kind.splits_replicas:
         try:
             preferences_of(obj)
         except UsageError as err:
@@ -219,5 +223,8 @@ def _clean(obj: dict[str, Any], namespace: str) -> dict[str, Any]:
     metadata = cleaned["metadata"]
     for field in SERVER_METADATA:
         metadata.pop(field, None)
-    metadata["namespace"] = namespace
+    if namespace:
+        metadata["namespace"] = namespace
+    else:
+        metadata.pop("namespace", None)
     return cleaned

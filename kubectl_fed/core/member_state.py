@@ -2,7 +2,8 @@
 
 Read once per run, inside a fan-out operation, only what the manifests need: every
 Service (node ports), GLBC's `ingress-uid` ConfigMap, every Ingress and the nodes'
-provider IDs (one GLBC UID), and the live copies of the ReplicaSets being written. The
+provider IDs (one GLBC UID), and the live copies of the objects whose replicas are split
+(ReplicaSets, Deployments) being written. The
 writes that follow take the copies read here instead of reading them again (`known`).
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.nodeports import needs_node_ports
 from kubectl_fed.core.ports import ClusterBackend, get_or_none
@@ -21,29 +22,32 @@ from kubectl_fed.core.results import ClusterCallError, Reason
 
 KubeObject = dict[str, Any]
 Key = tuple[str, str]  # (namespace, name)
+SplitKey = tuple[Kind, str, str]  # a kind whose replicas are split, namespace, name
 
 
 @dataclass(frozen=True)
 class Needs:
     services: bool = False
     ingresses: bool = False
-    replicasets: tuple[Key, ...] = ()
+    replicated: tuple[SplitKey, ...] = ()
 
     @property
     def anything(self) -> bool:
-        return self.services or self.ingresses or bool(self.replicasets)
+        return self.services or self.ingresses or bool(self.replicated)
 
     @property
     def calls(self) -> int:
         """An upper bound on the requests one member's read makes (for the fan-out)."""
-        return int(self.services) + 3 * int(self.ingresses) + len(self.replicasets) + 1
+        return int(self.services) + 3 * int(self.ingresses) + len(self.replicated) + 1
 
 
 def needs_of(manifests: Sequence[Manifest]) -> Needs:
     return Needs(
         services=any(m.kind == SERVICE and needs_node_ports(m.obj) for m in manifests),
         ingresses=any(m.kind == INGRESS for m in manifests),
-        replicasets=tuple((m.namespace, m.name) for m in manifests if m.kind == REPLICASET),
+        replicated=tuple(
+            (m.kind, m.namespace, m.name) for m in manifests if m.kind.splits_replicas
+        ),
     )
 
 
@@ -54,7 +58,7 @@ class MemberState:
     uid_configmap: KubeObject | None = None
     ingresses: list[KubeObject] = field(default_factory=list)
     node_provider_ids: list[str] = field(default_factory=list)
-    replicasets: dict[Key, KubeObject] = field(default_factory=dict)
+    replicated: dict[SplitKey, KubeObject] = field(default_factory=dict)
     needs: Needs = Needs()  # what was read: the lists above are complete for those
 
     def ingress(self, namespace: str, name: str) -> KubeObject | None:
@@ -68,8 +72,8 @@ class MemberState:
             return True, next((obj for obj in self.services if _key(obj) == key), None)
         if kind == INGRESS and self.needs.ingresses:
             return True, self.ingress(namespace, name)
-        if kind == REPLICASET and key in self.needs.replicasets:
-            return True, self.replicasets.get(key)
+        if (kind, namespace, name) in self.needs.replicated:
+            return True, self.replicated.get((kind, namespace, name))
         return False, None
 
 
@@ -82,13 +86,13 @@ def read_member_state(backend: ClusterBackend, needs: Needs) -> MemberState:
         ingresses = backend.list(INGRESS.plural, None)
         if configmap is None:
             provider_ids = _provider_ids(backend)
-    replicasets = {}
-    for namespace, name in needs.replicasets:
-        live = get_or_none(backend, REPLICASET.plural, namespace, name)
+    replicated = {}
+    for kind, namespace, name in needs.replicated:
+        live = get_or_none(backend, kind.plural, namespace, name)
         if live is not None:
-            replicasets[(namespace, name)] = live
+            replicated[(kind, namespace, name)] = live
     return MemberState(
-        backend.name, services, configmap, ingresses, provider_ids, replicasets, needs
+        backend.name, services, configmap, ingresses, provider_ids, replicated, needs
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_fed.core.kinds import REPLICASET
+from kubectl_fed.core.kinds import REPLICASET, Kind, kind_named
 from kubectl_fed.core.manifests import SERVER_METADATA
 from kubectl_fed.core.ports import ClusterBackend, get_or_none
 from kubectl_fed.core.replica_shares import (
@@ -39,8 +39,13 @@ class MemberReplicaSet:
     unschedulable: int = 0
 
 
-def read_member_replicaset(backend: ClusterBackend, namespace: str, name: str) -> MemberReplicaSet:
-    live = get_or_none(backend, REPLICASET.plural, namespace, name)
+def read_member_replicaset(
+    backend: ClusterBackend, namespace: str, name: str, kind: Kind = REPLICASET
+) -> MemberReplicaSet:
+    """One member's copy of an object whose replicas are split, with its unschedulable pods
+    (counted for ReplicaSets, which own their pods; a Deployment's pods belong to its
+    ReplicaSets, so it gets no capacity estimate)."""
+    live = get_or_none(backend, kind.plural, namespace, name)
     if live is None:
         return MemberReplicaSet(backend.name, None)
     return MemberReplicaSet(backend.name, live, _unschedulable(backend, live))
@@ -110,6 +115,7 @@ def plan_moves(
     total: int | None = None,
     rebalance: bool | None = None,
     drained: Collection[str] = (),
+    kind: Kind = REPLICASET,
 ) -> ReplicaPlan:
     """Re-plan over the members that answered (`answers`); the others get nothing.
 
@@ -119,7 +125,9 @@ def plan_moves(
     invalid."""
     copies = {c: answers[c].obj for c in members if c in answers and answers[c].obj is not None}
     if not copies:
-        raise FedError(f'replicasets.apps "{name}" not found in any reachable member cluster')
+        raise FedError(
+            f'{kind.qualified_plural} "{name}" not found in any reachable member cluster'
+        )
     template = next(iter(copies.values()))
     assert template is not None
     before = _recorded(copies.values())
@@ -192,5 +200,6 @@ def write_move(backend: ClusterBackend, move: Move, total: int, *, dry_run: bool
             if err.reason is not Reason.CONFLICT or attempt == CONFLICT_RETRIES - 1:
                 raise
         metadata = obj.get("metadata") or {}
-        live = backend.get(REPLICASET.plural, metadata.get("namespace"), str(metadata.get("name")))
+        kind = kind_named(obj.get("kind")) or REPLICASET
+        live = backend.get(kind.plural, metadata.get("namespace"), str(metadata.get("name")))
         obj = with_share(live, move.after, total)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kubectl_fed.core.kinds import REPLICASET
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.core.replica_shares import plan_shares, recorded_total, spec_replicas
 from kubectl_fed.errors import UsageError
@@ -23,21 +22,23 @@ class ShareRow:
     cluster: str  # "" for the federation-wide total
     desired: int | None  # None: the member has no copy
     planned: int | None  # None: cannot be planned (invalid preferences)
+    kind: str = "replicaset"  # the singular of a kind whose replicas are split
 
 
 def share_rows(entries: Sequence[Entry]) -> list[ShareRow]:
-    """Rows per federated ReplicaSet, in the entries' order, each ending with its total."""
-    groups: dict[tuple[str, str], list[Entry]] = {}
+    """Rows per federated object whose replicas are split, in the entries' order, each
+    ending with its total."""
+    groups: dict[tuple[str, str, str], list[Entry]] = {}
     for entry in entries:
-        if entry.kind == REPLICASET:
-            groups.setdefault((entry.namespace, entry.name), []).append(entry)
+        if entry.kind.splits_replicas:
+            groups.setdefault((entry.kind.singular, entry.namespace, entry.name), []).append(entry)
     rows: list[ShareRow] = []
-    for (namespace, name), members in groups.items():
-        rows.extend(_rows(namespace, name, members))
+    for (kind, namespace, name), members in groups.items():
+        rows.extend(_rows(kind, namespace, name, members))
     return rows
 
 
-def _rows(namespace: str, name: str, members: Sequence[Entry]) -> list[ShareRow]:
+def _rows(kind: str, namespace: str, name: str, members: Sequence[Entry]) -> list[ShareRow]:
     copies = [entry.obj for entry in members if entry.obj is not None]
     total = next((t for t in map(recorded_total, copies) if t is not None), None)
     if total is None:
@@ -50,11 +51,12 @@ def _rows(namespace: str, name: str, members: Sequence[Entry]) -> list[ShareRow]
             entry.cluster,
             None if entry.obj is None else spec_replicas(entry.obj),
             None if planned is None else planned.get(entry.cluster, 0),
+            kind,
         )
         for entry in members
     ]
     desired = sum(row.desired or 0 for row in rows)
-    rows.append(ShareRow(namespace, name, "", desired, total))
+    rows.append(ShareRow(namespace, name, "", desired, total, kind))
     return rows
 
 
@@ -72,13 +74,21 @@ def total_mismatches(rows: Sequence[ShareRow]) -> list[str]:
         if total.desired == total.planned:
             continue
         members = [
-            r for r in rows if r.cluster and (r.namespace, r.name) == (total.namespace, total.name)
+            r
+            for r in rows
+            if r.cluster
+            and (r.kind, r.namespace, r.name) == (total.kind, total.namespace, total.name)
         ]
         split = ", ".join(f"{r.cluster} {'-' if r.desired is None else r.desired}" for r in members)
         namespace = "" if total.namespace == "default" else f" -n {total.namespace}"
         lines.append(
-            f"replicaset {total.namespace}/{total.name}: the members ask for {total.desired} "
+            f"{total.kind} {total.namespace}/{total.name}: the members ask for {total.desired} "
             f"replicas ({split}), the federation wants {total.planned}: "
-            f"kubectl fed reconcile rs {total.name}{namespace}"
+            f"kubectl fed {_repair(total.kind)} {total.name}{namespace}"
         )
     return lines
+
+
+def _repair(kind: str) -> str:
+    """reconcile converges ReplicaSets; a Deployment's split is set again by rebalance."""
+    return "reconcile rs" if kind == "replicaset" else f"rebalance {kind}"

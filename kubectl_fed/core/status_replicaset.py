@@ -63,7 +63,7 @@ class ReplicaSetStatus:
         return [m.cluster for m in self.members if m.planned is not None and m.planned != m.desired]
 
 
-def replicaset_status(members: Sequence[Member]) -> ReplicaSetStatus:
+def replicaset_status(members: Sequence[Member], kind_word: str) -> ReplicaSetStatus:
     copies = present(members)
     total, from_annotation = _total(copies)
     answered = [m.cluster for m in members if m.presence is not Presence.FAILED]
@@ -81,7 +81,7 @@ def replicaset_status(members: Sequence[Member]) -> ReplicaSetStatus:
         total=total,
         total_from_annotation=from_annotation,
         preferences=_preferences(copies),
-        members=tuple(_member(m, planned.get(m.cluster)) for m in members),
+        members=tuple(_member(m, planned.get(m.cluster), kind_word) for m in members),
         plan_error=error,
     )
 
@@ -103,10 +103,10 @@ def _preferences(copies: Sequence[Member]) -> str | None:
     return None
 
 
-def _member(member: Member, planned: int | None) -> MemberReplicas:
+def _member(member: Member, planned: int | None, kind_word: str) -> MemberReplicas:
     obj = member.obj
     if obj is None:
-        note = absent_note(member, "replicaset")
+        note = absent_note(member, kind_word)
         return MemberReplicas(member.cluster, member.presence, planned=planned, note=note)
     replicas = MemberReplicas(
         cluster=member.cluster,

@@ -6,11 +6,13 @@ Each function returns a problem in the API server's words, or None when valid.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind, NameRule
 from kubectl_fed.core.limits import INT32_MAX
+
+if TYPE_CHECKING:  # the kinds' modules import this one for their rules
+    from kubectl_fed.core.kinds.spec import Kind, NameRule
 
 _LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _LABEL_RE = re.compile(_LABEL)
@@ -48,7 +50,7 @@ def dns1123_subdomain_problem(value: object) -> str | None:
 def name_problem(name: object, rule: NameRule) -> str | None:
     if name is None or name == "":
         return "metadata.name: Required value: name is required"
-    check = dns1123_label_problem if rule is NameRule.LABEL else dns1123_subdomain_problem
+    check = dns1123_label_problem if rule.value == "label" else dns1123_subdomain_problem
     problem = check(name)
     return f'metadata.name: Invalid value: "{name}": {problem}' if problem else None
 
@@ -60,49 +62,31 @@ def namespace_problem(namespace: object) -> str | None:
 
 # Where an object's fields must be maps, lists or maps of strings (the API's types), parents
 # first; checked before the rules below read them.
-_STRING_MAP = "map of strings"
+STRING_MAP = "map of strings"
 _COMMON_SHAPES = (
-    ("metadata.labels", _STRING_MAP),
-    ("metadata.annotations", _STRING_MAP),
+    ("metadata.labels", STRING_MAP),
+    ("metadata.annotations", STRING_MAP),
 )
-_SHAPES: dict[str, tuple[tuple[str, object], ...]] = {
-    INGRESS.kind: (
-        ("spec.defaultBackend", dict),
-        ("spec.tls", list),
-        ("spec.tls[]", dict),
-        ("spec.rules", list),
-        ("spec.rules[]", dict),
-        ("spec.rules[].http", dict),
-        ("spec.rules[].http.paths", list),
-        ("spec.rules[].http.paths[]", dict),
-        ("spec.rules[].http.paths[].backend", dict),
-        ("spec.rules[].http.paths[].backend.service", dict),
-    ),
-    SERVICE.kind: (
-        ("spec.selector", _STRING_MAP),
-        ("spec.ports", list),
-        ("spec.ports[]", dict),
-    ),
-    REPLICASET.kind: (
-        ("spec.selector", dict),
-        ("spec.selector.matchLabels", _STRING_MAP),
-        ("spec.selector.matchExpressions", list),
-        ("spec.selector.matchExpressions[]", dict),
-        ("spec.selector.matchExpressions[].values", list),
-        ("spec.template", dict),
-        ("spec.template.metadata", dict),
-        ("spec.template.metadata.labels", _STRING_MAP),
-        ("spec.template.spec", dict),
-        ("spec.template.spec.containers", list),
-    ),
-}
+# Of a kind whose spec holds a selector and a pod template (ReplicaSet, Deployment).
+POD_TEMPLATE_SHAPES: tuple[tuple[str, object], ...] = (
+    ("spec.selector", dict),
+    ("spec.selector.matchLabels", STRING_MAP),
+    ("spec.selector.matchExpressions", list),
+    ("spec.selector.matchExpressions[]", dict),
+    ("spec.selector.matchExpressions[].values", list),
+    ("spec.template", dict),
+    ("spec.template.metadata", dict),
+    ("spec.template.metadata.labels", STRING_MAP),
+    ("spec.template.spec", dict),
+    ("spec.template.spec.containers", list),
+)
 
-_WANTED: dict[object, str] = {dict: "an object", list: "a list", _STRING_MAP: "a map of strings"}
+_WANTED: dict[object, str] = {dict: "an object", list: "a list", STRING_MAP: "a map of strings"}
 
 
 def shape_problem(kind: Kind, obj: Mapping[str, Any]) -> str | None:
     """The first field that is not of its API type (a map where a list is due, ...)."""
-    for path, expected in (*_COMMON_SHAPES, *_SHAPES[kind.kind]):
+    for path, expected in (*_COMMON_SHAPES, *kind.shapes):
         for where, value in _values_at(obj, path):
             if value is None or _has_shape(value, expected):
                 continue
@@ -111,7 +95,7 @@ def shape_problem(kind: Kind, obj: Mapping[str, Any]) -> str | None:
 
 
 def _has_shape(value: object, expected: object) -> bool:
-    if expected == _STRING_MAP:
+    if expected == STRING_MAP:
         return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
     return isinstance(value, dict if expected is dict else list)
 
@@ -135,12 +119,14 @@ def _values_at(obj: object, path: str) -> list[tuple[str, object]]:
 
 
 def spec_problem(kind: Kind, spec: object) -> str | None:
+    if kind.spec_check is None:
+        return None
     if not isinstance(spec, dict):
         return "spec: Required value"
-    return _SPEC_CHECKS[kind.kind](spec)
+    return kind.spec_check(spec)
 
 
-def _ingress_problem(spec: dict[str, Any]) -> str | None:
+def ingress_problem(spec: dict[str, Any]) -> str | None:
     rules = spec.get("rules") or []
     if not rules and not spec.get("defaultBackend"):
         return "spec: Invalid value: either `defaultBackend` or `rules` must be specified"
@@ -169,7 +155,7 @@ def _path_problem(path: dict[str, Any]) -> str | None:
     return None
 
 
-def _service_problem(spec: dict[str, Any]) -> str | None:
+def service_problem(spec: dict[str, Any]) -> str | None:
     service_type = spec.get("type", "ClusterIP")
     if service_type not in _SERVICE_TYPES:
         return f'spec.type: Unsupported value: "{service_type}"'
@@ -220,7 +206,7 @@ def _is_port(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
 
 
-def _replicaset_problem(spec: dict[str, Any]) -> str | None:
+def replicated_pods_problem(spec: dict[str, Any]) -> str | None:
     replicas = spec.get("replicas", 1)
     if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
         return f"spec.replicas: Invalid value: {replicas!r}: must be a non-negative integer"
@@ -287,10 +273,3 @@ def _expression_matches(expression: Mapping[str, Any], labels: Mapping[str, str]
     if operator == "DoesNotExist":
         return key not in labels
     return False
-
-
-_SPEC_CHECKS: dict[str, Callable[[dict[str, Any]], str | None]] = {
-    INGRESS.kind: _ingress_problem,
-    SERVICE.kind: _service_problem,
-    REPLICASET.kind: _replicaset_problem,
-}

@@ -102,29 +102,50 @@ def write_member(
 ) -> list[Outcome]:
     """Create or update every object in `backend`'s member, namespaces first.
 
-    Each object's outcome goes to `progress` as it is known; a stopped `progress` ends
-    the writes before the next object.
+    A namespace the objects use is created first when `--create-namespace` asks for it
+    or when the objects include that Namespace. Each object's outcome goes to `progress`
+    as it is known; a stopped `progress` ends the writes before the next object.
     """
     progress = progress or Progress(len(objects))
     outcomes: list[Outcome] = []
-    states: dict[str, _Namespace] = {}
+    declared = {d.target.name for d in objects if d.target.kind == NAMESPACE}
+    states: dict[str, _Namespace] = {"": _Namespace.EXISTS}  # "": cluster-scoped
     for namespace in dict.fromkeys(desired.target.namespace for desired in objects):
+        if namespace in states or namespace in declared:
+            continue
         state, outcome = _ensure_namespace(backend, namespace, options)
         states[namespace] = state
         if outcome is not None:
             outcomes.append(outcome)
             progress.record(outcome)
-    # Ingresses last, so GLBC never sees one before the Services it routes to (it would
-    # record a Translate warning); the outcomes keep the input order.
-    order = sorted(range(len(objects)), key=lambda i: objects[i].target.kind == INGRESS)
+    # Namespaces first, Ingresses last, so GLBC never sees one before the Services it
+    # routes to (it would record a Translate warning); the outcomes keep the input order.
+    order = sorted(range(len(objects)), key=lambda i: _write_rank(objects[i].target.kind))
     written: dict[int, Outcome] = {}
     for index in order:
         if progress.stopped:
             break
         desired = objects[index]
-        written[index] = _write_one(backend, desired, states[desired.target.namespace], options)
-        progress.record(written[index])
+        outcome = _write_one(backend, desired, states[desired.target.namespace], options)
+        if desired.target.kind == NAMESPACE:
+            states[desired.target.name] = _namespace_state(outcome, options)
+        written[index] = outcome
+        progress.record(outcome)
     return outcomes + [written[index] for index in sorted(written)]
+
+
+def _write_rank(kind: Kind) -> int:
+    return 0 if kind == NAMESPACE else 2 if kind == INGRESS else 1
+
+
+def _namespace_state(outcome: Outcome, options: WriteOptions) -> _Namespace:
+    """What a Namespace written in this run means for the objects in it."""
+    if not outcome.ok:
+        return _Namespace.MISSING
+    created = outcome.action is Action.CREATE
+    return (
+        _Namespace.PLANNED if created and options.dry_run is not DryRun.NONE else _Namespace.EXISTS
+    )
 
 
 def _ensure_namespace(

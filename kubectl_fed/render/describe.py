@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from kubectl_fed.core.federated import FederatedObject
+from kubectl_fed.core.kinds.cells import format_labels
 from kubectl_fed.core.loadbalancer import LoadBalancerView
 from kubectl_fed.core.status import Presence, ShardedStatus
+from kubectl_fed.core.status_copies import CopiesStatus
 from kubectl_fed.core.status_ingress import IngressRule, IngressStatus
 from kubectl_fed.core.status_service import PortStatus, ServiceStatus
 from kubectl_fed.render.describe_common import (
@@ -16,11 +18,11 @@ from kubectl_fed.render.describe_common import (
     cluster_table,
     event_lines,
 )
+from kubectl_fed.render.describe_copies import copies_lines
 from kubectl_fed.render.describe_lb import load_balancer_lines
 from kubectl_fed.render.describe_rs import replicaset_lines
 from kubectl_fed.render.describe_text import INDENT, NONE, columns, fields, shortened, underlined
 from kubectl_fed.render.escaping import escaped
-from kubectl_fed.render.tables import format_labels
 
 Pairs = list[tuple[str, str | list[str]]]
 
@@ -33,6 +35,8 @@ def describe_text(
         body = _ingress(fed, status, now, load_balancer)
     elif isinstance(status, ServiceStatus):
         body = _service(fed, status, now)
+    elif isinstance(status, CopiesStatus):
+        body = copies_lines(fed, status, now)
     else:
         body = replicaset_lines(fed, status, now)
     return "\n".join([*body, *event_lines(fed.events, now)])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from kubectl_fed.core.status import ClusterRow, Member, MergedEvent, Presence
@@ -15,10 +15,11 @@ PENDING = "<pending>"
 ERROR = "<error>"
 
 
-def annotation_lines(members: Sequence[Member]) -> list[str]:
-    """`key: value` sorted by key; a value members disagree on, once per member."""
+def annotation_lines(members: Sequence[Member], hidden: Collection[str] = ()) -> list[str]:
+    """`key: value` sorted by key; a value members disagree on, once per member; `hidden`
+    ones (and kubectl's last-applied configuration) left out."""
     copies = [(m.cluster, _annotations(m)) for m in members if m.presence is Presence.PRESENT]
-    keys = sorted({key for _, found in copies for key in found} - set(HIDDEN_ANNOTATIONS))
+    keys = sorted({key for _, found in copies for key in found} - {*HIDDEN_ANNOTATIONS, *hidden})
     lines = []
     for key in keys:
         values = {found.get(key) for _, found in copies}

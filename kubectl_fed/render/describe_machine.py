@@ -16,7 +16,9 @@ from typing import Any
 
 from kubectl_fed.core.federated import FederatedObject
 from kubectl_fed.core.loadbalancer import LoadBalancerView
+from kubectl_fed.core.markers import DESIRED_ANNOTATION
 from kubectl_fed.core.status import ClusterRow, Member, MergedEvent, Presence
+from kubectl_fed.core.status_copies import CopiesStatus
 from kubectl_fed.core.status_ingress import IngressStatus
 from kubectl_fed.core.status_replicaset import ReplicaSetStatus
 from kubectl_fed.core.status_service import ServiceStatus
@@ -45,6 +47,8 @@ def _status(fed: FederatedObject, load_balancer: LoadBalancerView | None) -> Doc
         return document
     if isinstance(status, ServiceStatus):
         return _service(status)
+    if isinstance(status, CopiesStatus):
+        return {"drifted": status.drifted}
     return _replicaset(status)
 
 
@@ -152,10 +156,26 @@ def _cluster(fed: FederatedObject, member: Member) -> Document:
         message = f'{fed.kind.qualified_plural} "{fed.name}" not found'
         entry["error"] = {"reason": "NotFound", "message": message}
     else:
-        entry["object"] = member.obj and without_managed_fields(member.obj)
+        shown = member.obj and without_managed_fields(member.obj)
+        entry["object"] = _without_values(shown) if fed.kind.secret_data and shown else shown
         entry["status"] = _row_of(fed, member.cluster)
         entry["events"] = [_event(e) for e in fed.events if e.cluster == member.cluster]
     return entry
+
+
+def _without_values(obj: Document) -> Document:
+    """A Secret as describe shows it: each key's size in bytes instead of its value, and no
+    desired-state record (it holds the values)."""
+    sizes = {
+        key: f"<{len(str(value))} bytes base64>" for key, value in (obj.get("data") or {}).items()
+    }
+    metadata = dict(obj.get("metadata") or {})
+    annotations = {
+        k: v for k, v in (metadata.get("annotations") or {}).items() if k != DESIRED_ANNOTATION
+    }
+    metadata["annotations"] = annotations
+    shown = {k: v for k, v in obj.items() if k not in ("data", "stringData")}
+    return {**shown, "metadata": metadata, **({"data": sizes} if sizes else {})}
 
 
 def _row_of(fed: FederatedObject, cluster: str) -> Document:
@@ -164,6 +184,9 @@ def _row_of(fed: FederatedObject, cluster: str) -> Document:
         member = next(m for m in status.members if m.cluster == cluster)
         keys = ("desired", "planned", "current", "ready", "available", "note")
         return {key: getattr(member, key) for key in keys}
+    if isinstance(status, CopiesStatus):
+        copy = next(r for r in status.rows if r.cluster == cluster)
+        return {"sameContent": copy.same, "note": copy.note}
     row = next(r for r in status.rows if r.cluster == cluster)
     return {
         "address": row.address,

@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from kubectl_fed.core.federated import FederatedObject
+from kubectl_fed.core.kinds.cells import format_selector
 from kubectl_fed.core.status import Presence
 from kubectl_fed.core.status_replicaset import MemberReplicas, ReplicaSetStatus
 from kubectl_fed.render.age import age
 from kubectl_fed.render.describe_common import MISSING, annotation_lines
 from kubectl_fed.render.describe_text import NONE, columns, fields
-from kubectl_fed.render.tables import format_selector
 
 HEADERS = ["CLUSTER", "DESIRED", "PLANNED", "CURRENT", "READY", "AVAILABLE", "AGE", "NOTE"]
 

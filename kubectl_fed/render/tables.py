@@ -6,12 +6,13 @@ wrapped or cut to the terminal width, so output piped to a file is the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.kinds import Columns, Kind
+from kubectl_fed.core.kinds.cells import NONE, format_labels
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.render.age import age
 from kubectl_fed.render.escaping import escaped
@@ -20,19 +21,10 @@ if TYPE_CHECKING:
     from kubectl_fed.core.replica_summary import ShareRow
 
 MISSING = "<missing>"
-NONE = "<none>"
 _GAP = "   "
-_LB_WIDTH = 16
+__all__ = ["MISSING", "NONE", "Labels", "align", "render_tables"]
 
 Obj = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Columns:
-    headers: tuple[str, ...]
-    wide_headers: tuple[str, ...]
-    cells: Callable[[Obj, bool], list[str]]  # (object, wide)
-    wide_cells: Callable[[Obj], list[str]]
 
 
 def align(rows: Sequence[Sequence[str]]) -> str:
@@ -60,12 +52,12 @@ def render_tables(
     """One table per kind that has rows, separated by a blank line (as kubectl).
 
     Without `headers` only the rows are printed (what `--watch` adds as rows change).
-    With `wide`, federated ReplicaSets' rows end with the member's planned share and
+    With `wide`, rows of a kind whose replicas are split end with the member's planned share and
     the federation's total (`shares`: from kubectl_fed.core.replica_summary.share_rows).
     `labels` adds kubectl's label columns (`-L`) and LABELS (`--show-labels`) at the end.
     """
     moment = now or datetime.now(UTC)
-    by_member = {(row.cluster, row.namespace, row.name): row for row in shares}
+    by_member = {(row.kind, row.cluster, row.namespace, row.name): row for row in shares}
     tables = []
     for kind in kinds:
         rows = [entry for entry in entries if entry.kind == kind]
@@ -84,7 +76,7 @@ class _Options:
     all_namespaces: bool
     qualified_names: bool
     now: datetime
-    shares: dict[tuple[str, str, str], ShareRow]
+    shares: dict[tuple[str, str, str, str], ShareRow]
     labels: Labels
 
 
@@ -107,10 +99,10 @@ class Labels:
 
 
 def _table(kind: Kind, entries: Sequence[Entry], options: _Options) -> str:
-    columns = COLUMNS[kind.kind]
+    columns = kind.columns
     leading = ("CLUSTER", "NAMESPACE") if options.all_namespaces else ("CLUSTER",)
     extra = columns.wide_headers if options.wide else ()
-    federated = options.wide and kind == REPLICASET and bool(options.shares)
+    federated = options.wide and kind.splits_replicas and bool(options.shares)
     headers = [
         *leading,
         "NAME",
@@ -136,8 +128,9 @@ SHARE_HEADERS = ("PLANNED", "FED-TOTAL")
 
 def _share_cells(entry: Entry, options: _Options) -> list[str]:
     """The member's planned share and the federation's total ("-" when not federated)."""
-    share = options.shares.get((entry.cluster, entry.namespace, entry.name))
-    total = options.shares.get(("", entry.namespace, entry.name))
+    kind = entry.kind.singular
+    share = options.shares.get((kind, entry.cluster, entry.namespace, entry.name))
+    total = options.shares.get((kind, "", entry.namespace, entry.name))
     if share is None or total is None:
         return ["-", "-"]
     planned = "?" if share.planned is None else str(share.planned)
@@ -159,138 +152,3 @@ def _row(entry: Entry, columns: Columns, options: _Options) -> list[str]:
         age(created, options.now),
         *extra,
     ]
-
-
-def _spec(obj: Obj) -> Obj:
-    return obj.get("spec") or {}
-
-
-def _status(obj: Obj) -> Obj:
-    return obj.get("status") or {}
-
-
-def load_balancer_text(status: Obj, wide: bool) -> str:
-    """Addresses of `status.loadBalancer`, shortened as kubectl does outside `-o wide`."""
-    ingress = (status.get("loadBalancer") or {}).get("ingress") or []
-    addresses = [point.get("ip") or point.get("hostname") or "" for point in ingress]
-    text = ",".join(address for address in addresses if address)
-    if not wide and len(text) > _LB_WIDTH:
-        return text[: _LB_WIDTH - 3] + "..."
-    return text
-
-
-def ingress_hosts(rules: Sequence[Obj]) -> str:
-    shown = 3
-    hosts = [rule.get("host") for rule in rules[:shown] if rule.get("host")]
-    if not hosts:
-        return "*"
-    text = ",".join(str(host) for host in hosts)
-    return f"{text} + {len(rules) - shown} more..." if len(rules) > shown else text
-
-
-def _ingress_cells(obj: Obj, wide: bool = False) -> list[str]:
-    spec = _spec(obj)
-    return [
-        spec.get("ingressClassName") or NONE,
-        ingress_hosts(spec.get("rules") or []),
-        load_balancer_text(_status(obj), wide),
-        "80, 443" if spec.get("tls") else "80",
-    ]
-
-
-def service_external_ip(obj: Obj, wide: bool = False) -> str:
-    spec = _spec(obj)
-    service_type = spec.get("type") or "ClusterIP"
-    external = list(spec.get("externalIPs") or [])
-    if service_type in ("ClusterIP", "NodePort"):
-        return ",".join(external) or NONE
-    if service_type == "LoadBalancer":
-        balancer = load_balancer_text(_status(obj), wide)
-        return ",".join([*external, *([balancer] if balancer else [])]) or "<pending>"
-    if service_type == "ExternalName":
-        return str(spec.get("externalName") or "")
-    return "<unknown>"
-
-
-def service_ports(ports: Sequence[Obj]) -> str:
-    texts = []
-    for port in ports:
-        protocol = port.get("protocol") or "TCP"
-        node_port = f":{port['nodePort']}" if port.get("nodePort") else ""
-        texts.append(f"{port.get('port')}{node_port}/{protocol}")
-    return ",".join(texts) or NONE
-
-
-def _service_cells(obj: Obj, wide: bool = False) -> list[str]:
-    spec = _spec(obj)
-    return [
-        spec.get("type") or "ClusterIP",
-        spec.get("clusterIP") or NONE,
-        service_external_ip(obj, wide),
-        service_ports(spec.get("ports") or []),
-    ]
-
-
-def format_labels(labels: dict[str, str] | None) -> str:
-    """As kubectl's labels.Set: the `key=value` pairs sorted as text."""
-    return ",".join(sorted(f"{key}={value}" for key, value in labels.items())) if labels else NONE
-
-
-def format_selector(selector: Obj | None) -> str:
-    """A LabelSelector as kubectl prints it: requirements sorted by key."""
-    if not selector:
-        return NONE
-    requirements = [
-        (key, f"{key}={value}") for key, value in (selector.get("matchLabels") or {}).items()
-    ]
-    for expression in selector.get("matchExpressions") or []:
-        requirements.append((expression.get("key", ""), _expression(expression)))
-    return ",".join(text for _, text in sorted(requirements)) or NONE
-
-
-def _expression(expression: Obj) -> str:
-    key, operator = expression.get("key", ""), expression.get("operator")
-    values = ",".join(sorted(expression.get("values") or []))
-    if operator == "In":
-        return f"{key} in ({values})"
-    if operator == "NotIn":
-        return f"{key} notin ({values})"
-    return key if operator == "Exists" else f"!{key}"
-
-
-def _replicaset_cells(obj: Obj, wide: bool = False) -> list[str]:
-    spec, status = _spec(obj), _status(obj)
-    return [
-        str(spec.get("replicas", 1)),
-        str(status.get("replicas") or 0),
-        str(status.get("readyReplicas") or 0),
-    ]
-
-
-def _replicaset_wide(obj: Obj) -> list[str]:
-    spec = _spec(obj)
-    containers = ((spec.get("template") or {}).get("spec") or {}).get("containers") or []
-    return [
-        ",".join(str(container.get("name", "")) for container in containers),
-        ",".join(str(container.get("image", "")) for container in containers),
-        format_selector(spec.get("selector")),
-    ]
-
-
-COLUMNS: dict[str, Columns] = {
-    INGRESS.kind: Columns(
-        ("CLASS", "HOSTS", "ADDRESS", "PORTS"), (), _ingress_cells, lambda obj: []
-    ),
-    SERVICE.kind: Columns(
-        ("TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"),
-        ("SELECTOR",),
-        _service_cells,
-        lambda obj: [format_labels(_spec(obj).get("selector"))],
-    ),
-    REPLICASET.kind: Columns(
-        ("DESIRED", "CURRENT", "READY"),
-        ("CONTAINERS", "IMAGES", "SELECTOR"),
-        _replicaset_cells,
-        _replicaset_wide,
-    ),
-}

@@ -77,6 +77,17 @@ def test_kind_candidates_offer_singular_plural_and_short_names() -> None:
         "replicaset",
         "replicasets",
         "rs",
+        "deployment",
+        "deployments",
+        "deploy",
+        "secret",
+        "secrets",
+        "configmap",
+        "configmaps",
+        "cm",
+        "namespace",
+        "namespaces",
+        "ns",
     ]
     assert candidates[0].help == "Ingress (networking.k8s.io/v1)"
 

@@ -112,7 +112,13 @@ def test_output_values_after_a_space_or_an_equals_sign(sources: Sources) -> None
 
 def test_kinds_and_comma_lists_of_kinds(sources: Sources) -> None:
     assert values(complete(["get", "in"], sources)) == ["ingress", "ingresses", "ing"]
-    assert values(complete(["get", "-n", "prod", "s"], sources)) == ["service", "services", "svc"]
+    assert values(complete(["get", "-n", "prod", "s"], sources)) == [
+        "service",
+        "services",
+        "svc",
+        "secret",
+        "secrets",
+    ]
     assert values(complete(["get", "ing,r"], sources)) == [
         "ing,replicaset",
         "ing,replicasets",
@@ -121,10 +127,17 @@ def test_kinds_and_comma_lists_of_kinds(sources: Sources) -> None:
     assert values(complete(["delete", "r"], sources)) == ["replicaset", "replicasets", "rs"]
 
 
-def test_describe_takes_one_kind_and_scale_only_replicasets(sources: Sources) -> None:
+def test_describe_takes_one_kind_and_scale_only_split_kinds(sources: Sources) -> None:
     assert values(complete(["describe", "in"], sources)) == ["ingress", "ingresses", "ing"]
     assert values(complete(["describe", "ing,s"], sources)) == []
-    assert values(complete(["scale", ""], sources)) == ["replicaset", "replicasets", "rs"]
+    assert values(complete(["scale", ""], sources)) == [
+        "replicaset",
+        "replicasets",
+        "rs",
+        "deployment",
+        "deployments",
+        "deploy",
+    ]
     assert values(complete(["scale", "--replicas", "3", "r"], sources)) == [
         "replicaset",
         "replicasets",

@@ -64,10 +64,10 @@ def live_ingress(name: str, federated: bool = False) -> dict[str, Any]:
 def test_needs_only_what_the_manifests_use() -> None:
     assert not needs_of([manifest(SERVICE, "x", {"spec": {"ports": [{"port": 80}]}})]).anything
     needs = needs_of([service("a", 80), ingress(), replicaset("web", 3)])
-    assert (needs.services, needs.ingresses, needs.replicasets) == (
+    assert (needs.services, needs.ingresses, needs.replicated) == (
         True,
         True,
-        (("default", "web"),),
+        ((REPLICASET, "default", "web"),),
     )
 
 
@@ -187,8 +187,8 @@ def test_replica_shares_per_member_with_the_total_recorded() -> None:
 
 def test_replica_shares_keep_current_copies_without_rebalance() -> None:
     rs = replicaset("web", 6)
-    live = {("default", "web"): {"spec": {"replicas": 5}}}
-    states = [MemberState("a", replicasets=live), MemberState("b"), MemberState("c")]
+    live = {(REPLICASET, "default", "web"): {"spec": {"replicas": 5}}}
+    states = [MemberState("a", replicated=live), MemberState("b"), MemberState("c")]
     objects = plan_federation([rs], states).prepare(rs, MEMBERS)
     shares = {c: obj["spec"]["replicas"] for c, obj in objects.items()}
     assert shares["a"] == 5 and sum(shares.values()) == 6

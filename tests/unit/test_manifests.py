@@ -99,9 +99,10 @@ def test_server_fields_are_dropped() -> None:
     ("text", "expected"),
     [
         (
-            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
-            "in.yaml: document 1: kind ConfigMap (v1) is not federated; federated kinds are "
-            "Ingress (networking.k8s.io/v1), Service (v1), ReplicaSet (apps/v1)",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: c}\n",
+            "in.yaml: document 1: kind Pod (v1) is not federated; federated kinds are "
+            "Ingress (networking.k8s.io/v1), Service (v1), ReplicaSet (apps/v1), "
+            "Deployment (apps/v1), Secret (v1), ConfigMap (v1), Namespace (v1)",
         ),
         (
             "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n",

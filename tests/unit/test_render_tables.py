@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.kinds.cells import format_selector
+from kubectl_fed.core.kinds.ingress import ingress_hosts
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.render.age import human_duration
-from kubectl_fed.render.tables import format_selector, ingress_hosts, render_tables
+from kubectl_fed.render.tables import render_tables
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 CREATED = "2026-01-02T02:59:05Z"  # five minutes before NOW

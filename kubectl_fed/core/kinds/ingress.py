@@ -1,0 +1,61 @@
+"""Ingress (networking.k8s.io/v1): one Google Cloud L7 load balancer shared by every member."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kubectl_fed.core.kinds.cells import NONE, Obj, load_balancer_text, spec_of, status_of
+from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.validation import ingress_problem
+
+
+def ingress_hosts(rules: Sequence[Obj]) -> str:
+    shown = 3
+    hosts = [rule.get("host") for rule in rules[:shown] if rule.get("host")]
+    if not hosts:
+        return "*"
+    text = ",".join(str(host) for host in hosts)
+    return f"{text} + {len(rules) - shown} more..." if len(rules) > shown else text
+
+
+def _cells(obj: Obj, wide: bool) -> list[str]:
+    spec = spec_of(obj)
+    return [
+        spec.get("ingressClassName") or NONE,
+        ingress_hosts(spec.get("rules") or []),
+        load_balancer_text(status_of(obj), wide),
+        "80, 443" if spec.get("tls") else "80",
+    ]
+
+
+def _fold(members: Sequence[Any]) -> Any:
+    from kubectl_fed.core.status_ingress import ingress_status
+
+    return ingress_status(members)
+
+
+INGRESS = Kind(
+    kind="Ingress",
+    group="networking.k8s.io",
+    version="v1",
+    plural="ingresses",
+    singular="ingress",
+    short_names=("ing",),
+    name_rule=NameRule.SUBDOMAIN,
+    shapes=(
+        ("spec.defaultBackend", dict),
+        ("spec.tls", list),
+        ("spec.tls[]", dict),
+        ("spec.rules", list),
+        ("spec.rules[]", dict),
+        ("spec.rules[].http", dict),
+        ("spec.rules[].http.paths", list),
+        ("spec.rules[].http.paths[]", dict),
+        ("spec.rules[].http.paths[].backend", dict),
+        ("spec.rules[].http.paths[].backend.service", dict),
+    ),
+    spec_check=ingress_problem,
+    columns=Columns(("CLASS", "HOSTS", "ADDRESS", "PORTS"), _cells),
+    fold=_fold,
+)

@@ -1,0 +1,41 @@
+"""Secret (v1): fanned out as written; its values never printed, only keys and sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kubectl_fed.core.kinds.cells import Obj
+from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.validation import STRING_MAP
+
+
+def data_count(obj: Obj) -> str:
+    """kubectl's DATA: the number of keys (stringData merges into data on the server)."""
+    keys = {*(obj.get("data") or {}), *(obj.get("stringData") or {})}
+    return str(len(keys) + len(obj.get("binaryData") or {}))
+
+
+def _cells(obj: Obj, wide: bool) -> list[str]:
+    return [str(obj.get("type") or "Opaque"), data_count(obj)]
+
+
+def _fold(members: Sequence[Any]) -> Any:
+    from kubectl_fed.core.status_copies import copies_status
+
+    return copies_status(members, "secret")
+
+
+SECRET = Kind(
+    kind="Secret",
+    group="",
+    version="v1",
+    plural="secrets",
+    singular="secret",
+    short_names=(),
+    name_rule=NameRule.SUBDOMAIN,
+    shapes=(("data", STRING_MAP), ("stringData", STRING_MAP)),
+    columns=Columns(("TYPE", "DATA"), _cells),
+    fold=_fold,
+    secret_data=True,
+)

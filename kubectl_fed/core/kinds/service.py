@@ -1,0 +1,80 @@
+"""Service (v1): the same node ports in every member, as the shared load balancer needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kubectl_fed.core.kinds.cells import (
+    NONE,
+    Obj,
+    format_labels,
+    load_balancer_text,
+    spec_of,
+    status_of,
+)
+from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.validation import STRING_MAP, service_problem
+
+
+def service_external_ip(obj: Obj, wide: bool = False) -> str:
+    spec = spec_of(obj)
+    service_type = spec.get("type") or "ClusterIP"
+    external = list(spec.get("externalIPs") or [])
+    if service_type in ("ClusterIP", "NodePort"):
+        return ",".join(external) or NONE
+    if service_type == "LoadBalancer":
+        balancer = load_balancer_text(status_of(obj), wide)
+        return ",".join([*external, *([balancer] if balancer else [])]) or "<pending>"
+    if service_type == "ExternalName":
+        return str(spec.get("externalName") or "")
+    return "<unknown>"
+
+
+def service_ports(ports: Sequence[Obj]) -> str:
+    texts = []
+    for port in ports:
+        protocol = port.get("protocol") or "TCP"
+        node_port = f":{port['nodePort']}" if port.get("nodePort") else ""
+        texts.append(f"{port.get('port')}{node_port}/{protocol}")
+    return ",".join(texts) or NONE
+
+
+def _cells(obj: Obj, wide: bool) -> list[str]:
+    spec = spec_of(obj)
+    return [
+        spec.get("type") or "ClusterIP",
+        spec.get("clusterIP") or NONE,
+        service_external_ip(obj, wide),
+        service_ports(spec.get("ports") or []),
+    ]
+
+
+def _fold(members: Sequence[Any]) -> Any:
+    from kubectl_fed.core.status_service import service_status
+
+    return service_status(members)
+
+
+SERVICE = Kind(
+    kind="Service",
+    group="",
+    version="v1",
+    plural="services",
+    singular="service",
+    short_names=("svc",),
+    name_rule=NameRule.LABEL,
+    shapes=(
+        ("spec.selector", STRING_MAP),
+        ("spec.ports", list),
+        ("spec.ports[]", dict),
+    ),
+    spec_check=service_problem,
+    columns=Columns(
+        ("TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"),
+        _cells,
+        ("SELECTOR",),
+        lambda obj: [format_labels(spec_of(obj).get("selector"))],
+    ),
+    fold=_fold,
+)
