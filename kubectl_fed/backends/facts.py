@@ -18,7 +18,7 @@ from kubectl_fed.core.results import ClusterCallError, Reason
 
 KubeObject = dict[str, Any]
 # Requests of one member's gathering, at most (bounds the fan-out's safety net).
-CALLS = 20
+CALLS = 23
 
 
 def gather_member(
@@ -48,6 +48,9 @@ def gather_member(
         services=reader.listed("services", None),
         endpoints=reader.listed("endpoints", namespace),
         replicasets=reader.listed("replicasets", namespace),
+        deployments=reader.listed("deployments", namespace),
+        secrets=reader.listed("secrets", namespace),
+        configmaps=reader.listed("configmaps", namespace),
         pods=reader.listed("pods", namespace),
         quotas=reader.listed("resourcequotas", namespace),
         denied=tuple(_denied(backend, namespace)),

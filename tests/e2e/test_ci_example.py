@@ -48,7 +48,7 @@ def test_ci_step_stops_on_invalid_manifests_before_any_write(
 ) -> None:
     bad = tmp_path / "bad"
     bad.mkdir()
-    (bad / "x.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    (bad / "x.yaml").write_text("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x}\n")
     result = run_step(bad, fed_env)
     assert result.returncode == 2
     assert "ci: the manifests are invalid; nothing was sent" in result.stderr

@@ -87,6 +87,9 @@ def test_the_walkthrough_passes_every_check_in_table_and_json(fed: Fed) -> None:
         ("GET", "/api/v1/services", "limit=500"),
         ("GET", "/api/v1/namespaces/default/endpoints", "limit=500"),
         ("GET", "/apis/apps/v1/namespaces/default/replicasets", "limit=500"),
+        ("GET", "/apis/apps/v1/namespaces/default/deployments", "limit=500"),
+        ("GET", "/api/v1/namespaces/default/secrets", "limit=500"),
+        ("GET", "/api/v1/namespaces/default/configmaps", "limit=500"),
         ("GET", "/api/v1/namespaces/default/pods", "limit=500"),
         ("GET", "/api/v1/namespaces/default/resourcequotas", "limit=500"),
     ]

@@ -19,7 +19,7 @@ def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
 
 
 BAD_MANIFESTS = {
-    "configmap": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+    "daemonset": "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: c}\n",
     "old-ingress": "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n",
     "bad-name": service_yaml("Web_1"),
     "no-ports": service_yaml().replace("  ports:\n    - port: 80\n      targetPort: 8080\n", ""),

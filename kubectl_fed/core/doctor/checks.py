@@ -12,6 +12,7 @@ from kubectl_fed.core.doctor.objects import object_checks
 from kubectl_fed.core.doctor.ports import node_port_checks
 from kubectl_fed.core.doctor.replicas import replica_checks
 from kubectl_fed.core.doctor.terminating import terminating_checks
+from kubectl_fed.core.doctor.tls import tls_checks
 
 
 def run_checks(facts: Facts) -> list[Check]:
@@ -24,5 +25,6 @@ def run_checks(facts: Facts) -> list[Check]:
         *node_port_checks(facts),
         *glbc_checks(facts),
         *ingress_checks(facts),
+        *tls_checks(facts),
         *replica_checks(facts),
     ]

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.kinds import INGRESS, KINDS, SERVICE, Kind
 from kubectl_fed.core.markers import federation_of, is_federated
 from kubectl_fed.core.results import ClusterError
 from kubectl_fed.core.status_ingress import backend_services
@@ -20,6 +20,8 @@ Key = tuple[str, str]  # (namespace, name)
 # What the federation writes, checked with SelfSubjectAccessReviews: (verb, resource).
 WRITE_VERBS = ("create", "update", "delete")
 WRITTEN_RESOURCES = ("ingresses", "services", "replicasets")
+# The namespaced federated kinds, whose copies doctor reads and checks.
+CHECKED_KINDS = tuple(kind for kind in KINDS if kind.namespaced)
 
 
 def key_of(obj: Mapping[str, Any]) -> Key:
@@ -45,6 +47,9 @@ class MemberFacts:
     services: tuple[KubeObject, ...] = ()  # every namespace (node ports are cluster-wide)
     endpoints: tuple[KubeObject, ...] = ()
     replicasets: tuple[KubeObject, ...] = ()
+    deployments: tuple[KubeObject, ...] = ()
+    secrets: tuple[KubeObject, ...] = ()
+    configmaps: tuple[KubeObject, ...] = ()
     pods: tuple[KubeObject, ...] = ()
     quotas: tuple[KubeObject, ...] = ()
     denied: tuple[str, ...] = ()  # "create ingresses in default", ...
@@ -64,9 +69,9 @@ class MemberFacts:
         return [str((n.get("spec") or {}).get("providerID") or "") for n in self.nodes]
 
     def objects(self, kind: Kind) -> tuple[KubeObject, ...]:
-        if kind == INGRESS:
-            return self.ingresses
-        return self.services if kind == SERVICE else self.replicasets
+        """What was read of `kind` (each list field is named for its kind's plural)."""
+        found: tuple[KubeObject, ...] = getattr(self, kind.plural, ())
+        return found
 
     def find(self, kind: Kind, key: Key) -> KubeObject | None:
         return next((obj for obj in self.objects(kind) if key_of(obj) == key), None)
@@ -79,11 +84,14 @@ class Target:
     ingresses: tuple[Key, ...] = ()
     services: tuple[Key, ...] = ()
     replicasets: tuple[Key, ...] = ()
+    deployments: tuple[Key, ...] = ()
+    secrets: tuple[Key, ...] = ()
+    configmaps: tuple[Key, ...] = ()
 
     def of(self, kind: Kind) -> tuple[Key, ...]:
-        if kind == INGRESS:
-            return self.ingresses
-        return self.services if kind == SERVICE else self.replicasets
+        """The objects of `kind` (each field is named for its kind's plural)."""
+        keys: tuple[Key, ...] = getattr(self, kind.plural, ())
+        return keys
 
 
 @dataclass(frozen=True)
@@ -127,10 +135,10 @@ def choose_target(
     whose pods those Services select; without: every federated object in scope."""
     if not names:
         return Target(
-            *(
-                tuple(federated_keys(members, kind, namespace, federation))
-                for kind in (INGRESS, SERVICE, REPLICASET)
-            )
+            **{
+                kind.plural: tuple(federated_keys(members, kind, namespace, federation))
+                for kind in CHECKED_KINDS
+            }
         )
     ns = namespace or "default"
     ingresses = tuple((ns, name) for name in names)

@@ -49,7 +49,14 @@ GROUPS: dict[str, str] = {
         "Shared load balancer",
     ),
     **dict.fromkeys(
-        ("ingress-address", "shards", "default-backend", "backend-type", "readiness-probe"),
+        (
+            "ingress-address",
+            "shards",
+            "default-backend",
+            "backend-type",
+            "readiness-probe",
+            "tls-secret",
+        ),
         "Ingress traffic",
     ),
     **dict.fromkeys(("replica-split", "replicas-unavailable", "pods-pending"), "Replicas"),

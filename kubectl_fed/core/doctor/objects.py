@@ -1,4 +1,5 @@
-"""Check 4: every federated object in every member, conforming, and not shadowed."""
+"""The presence, drift, shadow and desired-state checks: every federated object in every
+member, conforming, and not shadowed (docs/doctor.md)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_fed.core.desired import being_deleted, newest, read_record
-from kubectl_fed.core.doctor.facts import Facts, Key, object_label
+from kubectl_fed.core.doctor.facts import CHECKED_KINDS, Facts, Key, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.kinds import SERVICE, Kind
 from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.status_copies import CONTENT_FIELDS
 
-KINDS = (INGRESS, SERVICE, REPLICASET)
 # Set per member by the API server (or the per-member replica share): never drift.
 SERVICE_SERVER_FIELDS = ("clusterIP", "clusterIPs", "healthCheckNodePort")
 
 
 def comparable_spec(kind: Kind, obj: Mapping[str, Any]) -> str:
+    """What must be the same in every member: the spec (the content of a kind without one,
+    such as a Secret's data)."""
+    if kind.spec_check is None:
+        return json.dumps({name: obj.get(name) for name in CONTENT_FIELDS}, sort_keys=True)
     spec: dict[str, Any] = copy.deepcopy(dict(obj.get("spec") or {}))
-    if kind == REPLICASET:
+    if kind.splits_replicas:
         spec.pop("replicas", None)
     if kind == SERVICE:
         for field in SERVICE_SERVER_FIELDS:
@@ -61,7 +66,11 @@ def presence(kind: Kind, key: Key, facts: Facts) -> Check:
         label,
         f"missing in {', '.join(missing)}; present in {', '.join(holders) or 'none'}",
         f"kubectl fed doctor --fix (recreates it from {source}'s copy), "
-        f"or: kubectl fed apply -f <its manifest>",
+        f"or: kubectl fed apply -f <its manifest>"
+        if kind.converged
+        else f"kubectl fed apply -f <its manifest> (or, from {source}'s copy: kubectl "
+        f"--context={source} -n {key[0]} get {kind.singular} {key[1]} -o yaml "
+        f"| kubectl fed apply -f -)",
     )
 
 
@@ -75,7 +84,8 @@ def drift(kind: Kind, key: Key, facts: Facts) -> Check:
         m.cluster: comparable_spec(kind, obj) for m in facts.answered if (obj := m.find(kind, key))
     }
     if len(set(specs.values())) <= 1:
-        return passed("drift", "the same spec in every member that has it", obj=label)
+        what = "spec" if kind.spec_check else "content"
+        return passed("drift", f"the same {what} in every member that has it", obj=label)
     votes: dict[str, int] = {}
     for spec in specs.values():
         votes[spec] = votes.get(spec, 0) + 1
@@ -87,9 +97,15 @@ def drift(kind: Kind, key: Key, facts: Facts) -> Check:
         Status.WARN,
         ", ".join(drifted),
         label,
-        f"spec in {', '.join(drifted)} differs from {reference}'s",
-        f"kubectl fed doctor --fix or kubectl fed reconcile (restore the recorded desired "
-        f"state), or kubectl fed apply -f <its manifest>; compare: "
+        f"{'spec' if kind.spec_check else 'content'} in {', '.join(drifted)} "
+        f"differs from {reference}'s",
+        (
+            "kubectl fed doctor --fix or kubectl fed reconcile (restore the recorded desired "
+            "state), or "
+            if kind.converged
+            else ""
+        )
+        + f"kubectl fed apply -f <its manifest>; compare: "
         f"kubectl --context={drifted[0]} -n {key[0]} get {kind.singular} {key[1]} -o yaml",
     )
 
@@ -148,10 +164,11 @@ def shadow(kind: Kind, key: Key, facts: Facts) -> Check:
 
 def object_checks(facts: Facts) -> list[Check]:
     checks = []
-    for kind in KINDS:
+    for kind in CHECKED_KINDS:
         for key in facts.target.of(kind):
             checks.append(presence(kind, key, facts))
             if held(kind, key, facts):
                 checks += [drift(kind, key, facts), shadow(kind, key, facts)]
-                checks.append(desired_state(kind, key, facts))
+                if kind.converged:  # its record is what reconcile restores
+                    checks.append(desired_state(kind, key, facts))
     return checks

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from kubectl_fed.core.doctor.facts import CHECKED_KINDS as KINDS
 from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, object_label
 from kubectl_fed.core.doctor.model import Check, Status
-from kubectl_fed.core.doctor.objects import KINDS
 from kubectl_fed.core.kinds import Kind
 from kubectl_fed.core.leader_election import parse_micro_time
 

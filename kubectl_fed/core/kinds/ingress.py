@@ -57,5 +57,6 @@ INGRESS = Kind(
     ),
     spec_check=ingress_problem,
     columns=Columns(("CLASS", "HOSTS", "ADDRESS", "PORTS"), _cells),
+    converged=True,
     fold=_fold,
 )

@@ -42,6 +42,7 @@ REPLICASET = Kind(
         ("CONTAINERS", "IMAGES", "SELECTOR"),
         pod_template_wide,
     ),
+    converged=True,
     fold=fold_replicas,
     splits_replicas=True,
 )

@@ -76,5 +76,6 @@ SERVICE = Kind(
         ("SELECTOR",),
         lambda obj: [format_labels(spec_of(obj).get("selector"))],
     ),
+    converged=True,
     fold=_fold,
 )

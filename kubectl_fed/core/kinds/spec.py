@@ -62,6 +62,8 @@ class Kind:
     splits_replicas: bool = False
     # Values never printed in tables or describe (Secret data): only their keys and sizes.
     secret_data: bool = False
+    # `reconcile` and `doctor --fix` converge its copies to the recorded desired state.
+    converged: bool = False
 
     @property
     def api_version(self) -> str:
