@@ -230,6 +230,6 @@ def _main(args: list[str]) -> None:
 
 
 def _escaped(text: str) -> str:
-    from kubectl_fed.render.escaping import escaped  # only errors need it: --help stays light
+    from kubectl_fed.core.escaping import escaped  # only errors need it: --help stays light
 
     return escaped(text)

@@ -33,6 +33,7 @@ from kubectl_fed.commands.writing import (
     report,
 )
 from kubectl_fed.core.converge import ConvergeOptions
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.federate import FederationPlan, plan_federation
 from kubectl_fed.core.glbc_uid import UidAction
 from kubectl_fed.core.ingress_rollout import plan_rollouts
@@ -47,7 +48,6 @@ from kubectl_fed.core.writes import Desired, WriteOptions, desired_by_member
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
 from kubectl_fed.render.cluster_errors import error_line
-from kubectl_fed.render.escaping import escaped
 
 F = TypeVar("F", bound=Callable[..., Any])
 KubeObject = dict[str, Any]

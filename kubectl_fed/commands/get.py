@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kubectl_fed.app import App
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import INGRESS, resolve_list
 from kubectl_fed.core.label_selector import check_selector
 from kubectl_fed.core.markers import is_federated
@@ -19,7 +20,6 @@ from kubectl_fed.core.settings import TEMPLATE_FORMATS, Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
-from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.tables import Labels, render_tables
 
 if TYPE_CHECKING:

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.reads import Found, Query, View, assemble
 from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.core.summary import summary_rows
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
-from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.summary import summary_table
 
 

@@ -12,6 +12,7 @@ from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
 from kubectl_fed.commands.federation_flags import DEFAULT_WAIT_TIMEOUT
 from kubectl_fed.commands.writing import dry_run_option
 from kubectl_fed.core.converge import ConvergeOptions
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import resolve
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.plans import DryRun
@@ -22,7 +23,6 @@ from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import DURATION, global_options
 from kubectl_fed.render import machine
 from kubectl_fed.render.cluster_errors import error_line
-from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.reconcile import ErrorRow, Row, document, summary, table
 from kubectl_fed.render.reconciler_manifests import DEFAULT_IMAGE, LoopSettings
 

@@ -28,9 +28,9 @@ from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
 from kubectl_fed.core.availability import Availability
 from kubectl_fed.core.converge import ConvergeOptions
 from kubectl_fed.core.doctor.facts import Facts
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_line
-from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.reconcile import summary
 
 

@@ -14,6 +14,7 @@ import click
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.ingress_wait import wait_for_addresses
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.ingress_rollout import (
     ROLLOUT_PENDING_ANNOTATION,
     STATIC_IP_ANNOTATION,
@@ -30,7 +31,6 @@ from kubectl_fed.core.progress import progress_for, with_progress
 from kubectl_fed.core.results import ClusterCallError, ClusterResult
 from kubectl_fed.core.writes import Desired, WriteOptions, write_member
 from kubectl_fed.exit_status import ExitStatus
-from kubectl_fed.render.escaping import escaped
 
 Results = list[ClusterResult[list[Outcome]]]
 PerMember = dict[str, list[Desired]]

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.fanout import INTERRUPTED_PENDING, INTERRUPTED_RUNNING
 from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
-from kubectl_fed.render.escaping import escaped
 
 _WORDS = {
     Reason.NOT_FOUND: "not found",

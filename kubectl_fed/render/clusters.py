@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_fed.render.escaping import escaped
+from kubectl_fed.core.escaping import escaped
 
 API_VERSION = "kubectl-fed/v1"
 ACTIVE = "Active"

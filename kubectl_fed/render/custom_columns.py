@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.reads import Entry
-from kubectl_fed.render.escaping import escaped
 from kubectl_fed.render.jsonpath import TemplateError, find, go_value
 from kubectl_fed.render.tables import NONE, align
 

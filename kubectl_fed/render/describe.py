@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.federated import FederatedObject
 from kubectl_fed.core.kinds.cells import format_labels
 from kubectl_fed.core.loadbalancer import LoadBalancerView
@@ -22,7 +23,6 @@ from kubectl_fed.render.describe_copies import copies_lines
 from kubectl_fed.render.describe_lb import load_balancer_lines
 from kubectl_fed.render.describe_rs import replicaset_lines
 from kubectl_fed.render.describe_text import INDENT, NONE, columns, fields, shortened, underlined
-from kubectl_fed.render.escaping import escaped
 
 Pairs = list[tuple[str, str | list[str]]]
 

@@ -8,6 +8,7 @@ import binascii
 from datetime import datetime
 from typing import Any
 
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.federated import FederatedObject
 from kubectl_fed.core.kinds.cells import format_labels
 from kubectl_fed.core.markers import DESIRED_ANNOTATION
@@ -16,7 +17,6 @@ from kubectl_fed.core.status_copies import CopiesStatus, CopyRow
 from kubectl_fed.render.age import age
 from kubectl_fed.render.describe_common import ERROR, MISSING, annotation_lines
 from kubectl_fed.render.describe_text import NONE, columns, fields
-from kubectl_fed.render.escaping import escaped
 
 HEADERS = ["CLUSTER", "CONTENT", "AGE", "NOTE"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kubectl_fed.render.escaping import escaped
+from kubectl_fed.core.escaping import escaped
 
 INDENT = "  "
 GAP = "  "  # kubectl describe's tab writer pads columns with two spaces

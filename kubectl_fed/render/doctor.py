@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubectl_fed.core.doctor.model import Check, Status, counts, summary_line
-from kubectl_fed.render.escaping import escaped
+from kubectl_fed.core.escaping import escaped
 
 API_VERSION = "kubectl-fed/v1"
 HEADERS = ("STATUS", "CHECK", "CLUSTER", "OBJECT", "MESSAGE")

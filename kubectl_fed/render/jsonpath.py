@@ -6,7 +6,7 @@ current node; `$` is the root), `{range .items[*]}...{end}`, quoted literals suc
 themselves are parsed and evaluated by jsonpath-ng; this module only splits the template
 and prints the values as kubectl prints them: several results of one action separated by a
 space, maps and lists as compact JSON, a missing key as nothing. Strings are escaped
-(kubectl_fed.render.escaping): they come from the members.
+(kubectl_fed.core.escaping): they come from the members.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubectl_fed.render.escaping import escaped
+from kubectl_fed.core.escaping import escaped
 
 
 class TemplateError(ValueError):

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.plans import Outcome, Target
 from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.render.cluster_errors import error_line
-from kubectl_fed.render.escaping import escaped
 
 
 @dataclass

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.federated_list import API_VERSION as API_VERSION  # every document's
 from kubectl_fed.core.federated_list import KIND as FEDERATED_LIST
 from kubectl_fed.core.plans import Outcome
 from kubectl_fed.core.reads import View
 from kubectl_fed.core.results import ClusterResult, Reason
-from kubectl_fed.render.escaping import escaped
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import difflib
 from typing import Any
 
 from kubectl_fed.core.desired import without_record
-from kubectl_fed.render.escaping import escaped
+from kubectl_fed.core.escaping import escaped
 
 
 def unified_diff(

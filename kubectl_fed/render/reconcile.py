@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.render.escaping import escaped
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.render.machine import API_VERSION
 
 Row = tuple[str, str, str, str]  # cluster, object, action, detail

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import Columns, Kind
 from kubectl_fed.core.kinds.cells import NONE, format_labels
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.render.age import age
-from kubectl_fed.render.escaping import escaped
 
 if TYPE_CHECKING:
     from kubectl_fed.core.replica_summary import ShareRow
