@@ -90,14 +90,14 @@ class _Tolerant:
 
 
 # Requests of one member's converge read, at most.
-CONVERGE_CALLS = 6
+CONVERGE_CALLS = 7
 
 
 def gather_for_converge(backend: MemberCluster, namespace: str | None) -> MemberFacts:
     """What `reconcile` needs from one member, and no more: every ingress and service (the
-    GLBC UID and node ports are cluster-wide), the namespace's replicasets, and GLBC's UID
-    ConfigMap only when a federated GCE ingress needs the UIDs to agree (the nodes only
-    when that ConfigMap is missing). No pods: `reconcile` places replicas without the
+    GLBC UID and node ports are cluster-wide), the namespace's replicasets and deployments,
+    and GLBC's UID ConfigMap only when a federated GCE ingress needs the UIDs to agree (the
+    nodes only when that ConfigMap is missing). No pods: `reconcile` places replicas without the
     capacity estimate `rebalance` makes."""
     ingresses = tuple(backend.list("ingresses", None))
     configmap: KubeObject | None = None
@@ -113,5 +113,6 @@ def gather_for_converge(backend: MemberCluster, namespace: str | None) -> Member
         ingresses=ingresses,
         services=tuple(backend.list("services", None)),
         replicasets=tuple(backend.list("replicasets", namespace)),
+        deployments=tuple(backend.list("deployments", namespace)),
         unreadable=tuple(reader.unreadable),
     )

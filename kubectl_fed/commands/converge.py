@@ -16,10 +16,11 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.ingress_wait import Address, last_warning, wait_for_addresses
 from kubectl_fed.commands.rollout_writes import interrupted_lines
+from kubectl_fed.core.converge import KINDS as CONVERGED
 from kubectl_fed.core.converge import ConvergeOptions, PendingRollout, plan_convergence
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts, Target, choose_target
 from kubectl_fed.core.doctor.repairs import Write
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.kinds import Kind
 from kubectl_fed.core.markers import FIELD_MANAGER
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.plans import DryRun
@@ -44,11 +45,7 @@ class Scope:
                 return ()
             return tuple(key for key in keys if self.name is None or key[1] == self.name)
 
-        return Target(
-            keep(INGRESS, target.ingresses),
-            keep(SERVICE, target.services),
-            keep(REPLICASET, target.replicasets),
-        )
+        return Target(**{kind.plural: keep(kind, target.of(kind)) for kind in CONVERGED})
 
 
 @dataclass(frozen=True)

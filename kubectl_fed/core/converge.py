@@ -44,7 +44,7 @@ from kubectl_fed.core.ingress_rollout import (
     rollout_leader,
     without_pending,
 )
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
 from kubectl_fed.core.kinds import KINDS as ALL_KINDS
 from kubectl_fed.core.loadbalancer import GLBC
 from kubectl_fed.core.markers import conforms, mark
@@ -130,7 +130,7 @@ def _guessed_for(kind: Kind, record: Record) -> Record:
     if kind == INGRESS:
         annotations = {k: v for k, v in annotations.items() if not k.startswith(GLBC)}
         annotations.pop(GLOBAL_STATIC_IP_ANNOTATION, None)
-    if kind == REPLICASET:
+    if kind.splits_replicas:
         total = annotations.pop(TOTAL_REPLICAS_ANNOTATION, None)
         if total is not None and str(total).isdigit():
             desired.setdefault("spec", {})["replicas"] = int(str(total))
@@ -151,7 +151,7 @@ def member_copy(
 ) -> KubeObject:
     """The copy a member must hold according to `record`."""
     obj = stamped(mark(record.desired, federation), record)
-    if kind == REPLICASET:
+    if kind.splits_replicas:
         total = spec_replicas(record.desired)
         obj = with_share(obj, total if share is None else share, total)
     if static_ip is not None:
@@ -227,18 +227,18 @@ def _replica_repairs(
     facts: Facts, records: Mapping[tuple[Kind, Key], Record], options: ConvergeOptions
 ) -> list[Repair]:
     repairs = []
-    for key in facts.target.replicasets:
-        record = records.get((REPLICASET, key))
+    for kind, key in ((k, key) for k in KINDS if k.splits_replicas for key in facts.target.of(k)):
+        record = records.get((kind, key))
         total = None if record is None else spec_replicas(record.desired)
-        planned = replica_plan(key, facts, total=total, drained=options.drained)
+        planned = replica_plan(key, facts, total=total, drained=options.drained, kind=kind)
         if planned is None:
             continue
         plan = planned[0]
         moves = [m for m in plan.moves if m.changes]
         if not moves:
             continue
-        label = object_label(REPLICASET, key)
-        writes = tuple(_move_write(m, plan.total, label, record, options) for m in moves)
+        label = object_label(kind, key)
+        writes = tuple(_move_write(kind, m, plan.total, label, record, options) for m in moves)
         split = ", ".join(
             f"{m.cluster} {m.after}{'' if m.present else ' (recreated)'}" for m in moves
         )
@@ -247,14 +247,19 @@ def _replica_repairs(
 
 
 def _move_write(
-    move: Move, total: int, label: str, record: Record | None, options: ConvergeOptions
+    kind: Kind,
+    move: Move,
+    total: int,
+    label: str,
+    record: Record | None,
+    options: ConvergeOptions,
 ) -> Write:
     before = "none" if not move.present else str(move.before)
     detail = f"replicas {before} -> {move.after} of {total}"
     if move.present or record is None:
         return Write(move.cluster, "move", move=move, total=total, subject=label, detail=detail)
     # a member without a copy gets the recorded object with its share
-    obj = member_copy(REPLICASET, record, options.federation, share=move.after)
+    obj = member_copy(kind, record, options.federation, share=move.after)
     return Write(move.cluster, "create", obj, subject=label, detail=detail)
 
 
@@ -291,7 +296,7 @@ def _drift_write(
     if live is None or being_deleted(live):
         return None
     static_ip = annotation(live, GLOBAL_STATIC_IP_ANNOTATION) if kind == INGRESS else None
-    share = spec_replicas(live) if kind == REPLICASET else None
+    share = spec_replicas(live) if kind.splits_replicas else None
     wanted = member_copy(kind, record, options.federation, static_ip=static_ip, share=share)
     if conforms(wanted, live):
         return None

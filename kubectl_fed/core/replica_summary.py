@@ -90,5 +90,4 @@ def total_mismatches(rows: Sequence[ShareRow]) -> list[str]:
 
 
 def _repair(kind: str) -> str:
-    """reconcile converges ReplicaSets; a Deployment's split is set again by rebalance."""
-    return "reconcile rs" if kind == "replicaset" else f"rebalance {kind}"
+    return "reconcile rs" if kind == "replicaset" else f"reconcile {kind}"

@@ -92,6 +92,21 @@ def test_the_walkthrough_with_a_deployment_splits_it_and_passes_doctor(
     assert described.status == 0, described.err
     assert "Replicas:     9 desired (federation total)" in described.out
 
+    store = fed.sandbox.cluster(EU).store
+    changed = store.get("deployments", "default", "nginx")
+    store.update(
+        "deployments", "default", "nginx", {**changed, "spec": {**changed["spec"], "replicas": 1}}
+    )
+    assert ("replica-split", "warn", EU) in doctor(fed).problems
+    reconciled = fed.run("reconcile", "deploy", "nginx")
+    assert reconciled.status == 0, reconciled.err
+    assert [line.split()[:4] for line in reconciled.out_lines[1:-1]] == [
+        [EU, "deployment", "default/nginx", "scaled"]
+    ]
+    assert reconciled.out_lines[-1] == "1 change"
+    shares = {c: fed.objects(c, "deployments")["nginx"]["spec"]["replicas"] for c in fed.names}
+    assert shares == {US: 3, EU: 3, ASIA: 3}
+
 
 def test_a_tls_ingress_with_its_secret_then_the_secret_lost_in_one_member(
     fed: Fed, tmp_path: Path

@@ -83,5 +83,5 @@ def test_reconcile_bench_runs_on_two_clusters_once(tmp_path: Path) -> None:
     [result_file] = tmp_path.glob("*-reconcile.json")
     result = json.loads(result_file.read_text())
     assert (result["clusters"], result["objects_per_member"], result["writes"]) == (2, 10, 0)
-    assert result["requests_per_pass"] == 6 and result["met"] is True
+    assert result["requests_per_pass"] == 8 and result["met"] is True  # 4 lists per member
     assert "| writes | 0 | 0 |" in done.stdout

@@ -1,13 +1,22 @@
-"""Check 11: each federated ReplicaSet split as the planner says, over available members."""
+"""The replica-split, replicas-unavailable and pods-pending checks: each federated object
+whose replicas are split (ReplicaSet, Deployment) split as the planner says, over the
+available members (docs/doctor.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Any
 
-from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, key_of, object_label
+from kubectl_fed.core.doctor.facts import (
+    CHECKED_KINDS,
+    Facts,
+    Key,
+    MemberFacts,
+    key_of,
+    object_label,
+)
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
-from kubectl_fed.core.kinds import REPLICASET
+from kubectl_fed.core.kinds import REPLICASET, Kind
 from kubectl_fed.core.replica_moves import (
     MemberReplicaSet,
     ReplicaPlan,
@@ -19,18 +28,20 @@ from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.errors import FedError
 
 KubeObject = dict[str, Any]
+SPLIT_KINDS = tuple(kind for kind in CHECKED_KINDS if kind.splits_replicas)
 
 
 class _FactsReader:
     """What `read_member_replicaset` asks a member for, answered from gathered facts,
     so doctor judges a split exactly as `rebalance` would plan it."""
 
-    def __init__(self, member: MemberFacts) -> None:
+    def __init__(self, member: MemberFacts, kind: Kind) -> None:
         self.name = member.cluster
         self._member = member
+        self._kind = kind
 
     def get(self, kind: str, namespace: str | None, name: str) -> KubeObject:
-        found = self._member.find(REPLICASET, (namespace or "default", name))
+        found = self._member.find(self._kind, (namespace or "default", name))
         if found is None:
             raise ClusterCallError(Reason.NOT_FOUND, f"{kind} {name} not found")
         return found
@@ -42,27 +53,34 @@ class _FactsReader:
 
 
 def replica_plan(
-    key: Key, facts: Facts, *, total: int | None = None, drained: Collection[str] = ()
+    key: Key,
+    facts: Facts,
+    *,
+    total: int | None = None,
+    drained: Collection[str] = (),
+    kind: Kind = REPLICASET,
 ) -> tuple[ReplicaPlan, dict[str, MemberReplicaSet]] | None:
     answers = {
-        m.cluster: read_member_replicaset(_FactsReader(m), *key)  # type: ignore[arg-type]
+        m.cluster: read_member_replicaset(_FactsReader(m, kind), *key, kind)  # type: ignore[arg-type]
         for m in facts.answered
     }
     members = [m.cluster for m in facts.members]
     try:
-        plan = plan_moves(members, answers, *key, total=total, rebalance=True, drained=drained)
+        plan = plan_moves(
+            members, answers, *key, total=total, rebalance=True, drained=drained, kind=kind
+        )
         return plan, answers
     except FedError:  # no member has it, or its preferences are invalid
         return None
 
 
-def rebalance_fix(key: Key) -> str:
+def rebalance_fix(kind: Kind, key: Key) -> str:
     namespace = f" -n {key[0]}" if key[0] != "default" else ""
-    return f"kubectl fed rebalance rs {key[1]}{namespace}"
+    return f"kubectl fed rebalance {kind.short_names[0]} {key[1]}{namespace}"
 
 
-def replica_split(key: Key, plan: ReplicaPlan) -> Check:
-    label = object_label(REPLICASET, key)
+def replica_split(kind: Kind, key: Key, plan: ReplicaPlan) -> Check:
+    label = object_label(kind, key)
     if not all(m.reachable for m in plan.moves):
         return skipped(
             "replica-split", "some members are unavailable: see replicas-unavailable", obj=label
@@ -80,14 +98,14 @@ def replica_split(key: Key, plan: ReplicaPlan) -> Check:
         ", ".join(m.cluster for m in off),
         label,
         f"split differs from the planner's for {plan.total} replicas: {text}",
-        rebalance_fix(key),
+        rebalance_fix(kind, key),
     )
 
 
-def replicas_unavailable(key: Key, facts: Facts) -> Check:
-    label = object_label(REPLICASET, key)
+def replicas_unavailable(kind: Kind, key: Key, facts: Facts) -> Check:
+    label = object_label(kind, key)
     down = [m.cluster for m in facts.members if not m.ok]
-    copies = [obj for m in facts.answered if (obj := m.find(REPLICASET, key)) is not None]
+    copies = [obj for m in facts.answered if (obj := m.find(kind, key)) is not None]
     total = next((t for obj in copies if (t := recorded_total(obj)) is not None), None)
     running = sum(spec_replicas(obj) for obj in copies)
     if not down or total is None or running >= total:
@@ -101,12 +119,12 @@ def replicas_unavailable(key: Key, facts: Facts) -> Check:
         label,
         f"{total - running} of {total} replicas are planned on unavailable members "
         f"({', '.join(down)})",
-        rebalance_fix(key),
+        rebalance_fix(kind, key),
     )
 
 
-def pods_pending(key: Key, answers: dict[str, MemberReplicaSet]) -> list[Check]:
-    label = object_label(REPLICASET, key)
+def pods_pending(kind: Kind, key: Key, answers: dict[str, MemberReplicaSet]) -> list[Check]:
+    label = object_label(kind, key)
     pending = [a for a in answers.values() if a.unschedulable > 0]
     if not pending:
         return [passed("pods-pending", "no pod Pending for lack of capacity", obj=label)]
@@ -117,7 +135,7 @@ def pods_pending(key: Key, answers: dict[str, MemberReplicaSet]) -> list[Check]:
             a.cluster,
             label,
             f"{a.unschedulable} pod(s) Pending, Unschedulable: not enough capacity in {a.cluster}",
-            f"{rebalance_fix(key)} (moves them to members with room), or add nodes",
+            f"{rebalance_fix(kind, key)} (moves them to members with room), or add nodes",
         )
         for a in pending
     ]
@@ -125,11 +143,12 @@ def pods_pending(key: Key, answers: dict[str, MemberReplicaSet]) -> list[Check]:
 
 def replica_checks(facts: Facts) -> list[Check]:
     checks: list[Check] = []
-    for key in facts.target.replicasets:
-        planned = replica_plan(key, facts)
-        if planned is None:
-            continue
-        plan, answers = planned
-        checks += [replica_split(key, plan), replicas_unavailable(key, facts)]
-        checks += pods_pending(key, answers)
+    for kind in SPLIT_KINDS:
+        for key in facts.target.of(kind):
+            planned = replica_plan(key, facts, kind=kind)
+            if planned is None:
+                continue
+            plan, answers = planned
+            checks += [replica_split(kind, key, plan), replicas_unavailable(kind, key, facts)]
+            checks += pods_pending(kind, key, answers)
     return checks

@@ -42,6 +42,7 @@ DEPLOYMENT = Kind(
         ("CONTAINERS", "IMAGES", "SELECTOR"),
         pod_template_wide,
     ),
+    converged=True,
     fold=_fold,
     splits_replicas=True,
 )
