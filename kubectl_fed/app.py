@@ -27,8 +27,10 @@ from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_lines, interrupted_summary
 
 if TYPE_CHECKING:
+    from kubectl_fed.backends.discovery import Discovery
     from kubectl_fed.backends.kube_transport import ClosableTransport
     from kubectl_fed.backends.kubeconfig import KubeConfig
+    from kubectl_fed.core.kinds import Kind
     from kubectl_fed.core.ports import MemberCluster
 
 T = TypeVar("T")
@@ -175,6 +177,25 @@ class App:
         deadline = None if calls is None else calls * self.settings.request_timeout + 1.0
         workers = self.settings.workers(len(targets))
         return fan_out(targets, operation, workers=workers, deadline=deadline)
+
+    # -- kinds the members serve -----------------------------------------------------
+
+    def served_alias(self, alias: str) -> Kind | None:
+        """A kind that is not federated but the first member serves (API discovery)."""
+        discovery = self._discovery
+        return None if discovery is None else discovery.by_alias(alias)
+
+    def served_kind(self, api_version: str, kind: str) -> Kind | None:
+        discovery = self._discovery
+        return None if discovery is None else discovery.by_api_kind(api_version, kind)
+
+    @cached_property
+    def _discovery(self) -> Discovery | None:
+        from kubectl_fed.backends.discovery import Discovery
+        from kubectl_fed.backends.kube import KubeBackend
+
+        backend = self.backend(self.members[0])
+        return Discovery(backend) if isinstance(backend, KubeBackend) else None
 
     # -- reporting ---------------------------------------------------------------------
 

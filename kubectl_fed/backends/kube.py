@@ -67,6 +67,10 @@ class KubeBackend:
     def server_version(self) -> str:
         return str(self._call(Request("GET", "/version")).get("gitVersion", "unknown"))
 
+    def discover(self, path: str) -> KubeObject:
+        """An API discovery document (`/api/v1`, `/apis`, `/apis/GROUP/VERSION`)."""
+        return self._call(Request("GET", path))
+
     def get(self, kind: str, namespace: str | None, name: str) -> KubeObject:
         res = resource(kind)
         return _with_type(self._call(Request("GET", res.path(namespace, name))), res)

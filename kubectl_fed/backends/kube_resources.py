@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from kubectl_fed.core.kinds import KINDS
+from kubectl_fed.core.kinds import KINDS, Kind
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,13 @@ RESOURCES: dict[str, Resource] = {
     )
 }
 _BY_KIND = {r.kind: r for r in RESOURCES.values()}
+
+
+def register(kind: Kind) -> None:
+    """Adds a kind found by discovery (backends/discovery.py) for the rest of the run."""
+    found = Resource(kind.plural, kind.kind, kind.api_version, kind.namespaced)
+    RESOURCES.setdefault(found.plural, found)
+    _BY_KIND.setdefault(found.kind, found)
 
 
 def resource(plural: str) -> Resource:

@@ -108,7 +108,7 @@ def delete(
         ignore_not_found=ignore_not_found or all_ or selector is not None,
     )
     if all_ or selector is not None:
-        kinds = selected_kinds(resources, filenames, all_, selector)
+        kinds = selected_kinds(app, resources, filenames, all_, selector)
         namespace = app.namespace or "default"
         results = app.fan_out(
             lambda cluster: delete_member(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kubectl_fed.app import App
+from kubectl_fed.commands.served import note_unfederated
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import INGRESS, resolve_list
 from kubectl_fed.core.label_selector import check_selector
@@ -90,8 +91,9 @@ def get(
         from kubectl_fed.commands.get_summary import check_summary
 
         check_summary(settings.output, watch)
-    query = _query(kinds, names, selector, settings)
     app = App(settings)
+    query = _query(kinds, names, selector, settings, app)
+    note_unfederated(query.kinds)
     query = Query(query.kinds, query.names, app.namespace, query.selector)
     results = _read(app, query)
     if summary:
@@ -138,11 +140,14 @@ def _look(
     return Look(Labels(keys, show_labels), sort_by, not no_headers, template)
 
 
-def _query(kinds: str, names: Sequence[str], selector: str | None, settings: Settings) -> Query:
+def _query(
+    kinds: str, names: Sequence[str], selector: str | None, settings: Settings, app: App
+) -> Query:
     if names and settings.all_namespaces:
         raise UsageError("a resource cannot be retrieved by name across all namespaces")
     check_selector(selector, names)
-    return Query(tuple(resolve_list(kinds)), tuple(dict.fromkeys(names)), None, selector)
+    found = resolve_list(kinds, app.served_alias)
+    return Query(tuple(found), tuple(dict.fromkeys(names)), None, selector)
 
 
 def _read(app: App, query: Query) -> list[ClusterResult[list[Found]]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kubectl_fed.app import App
+from kubectl_fed.commands.served import note_unfederated
 from kubectl_fed.commands.writing import load_manifests
 from kubectl_fed.core.kinds import Kind, resolve, resolve_list
 from kubectl_fed.core.label_selector import check_selector
@@ -14,7 +15,11 @@ from kubectl_fed.errors import UsageError
 
 
 def selected_kinds(
-    resources: Sequence[str], filenames: Sequence[str], all_: bool, selector: str | None
+    app: App,
+    resources: Sequence[str],
+    filenames: Sequence[str],
+    all_: bool,
+    selector: str | None,
 ) -> list[Kind]:
     """The kinds of `VERB KIND --all` or `VERB KIND -l SELECTOR`."""
     if all_ and selector is not None:
@@ -26,7 +31,9 @@ def selected_kinds(
     if len(resources) > 1 or "/" in resources[0]:
         raise UsageError("name cannot be provided when a selector or --all is specified")
     check_selector(selector, ())
-    return resolve_list(resources[0])
+    kinds = resolve_list(resources[0], app.served_alias)
+    note_unfederated(kinds)
+    return kinds
 
 
 def named_targets(
@@ -42,8 +49,10 @@ def named_targets(
         raise UsageError("You must provide one or more resources by argument or filename.")
     namespace = app.namespace or "default"
     if all("/" in resource for resource in resources):
-        return [_slash_target(resource, namespace) for resource in resources]
-    kinds, names = resolve_list(resources[0]), resources[1:]
+        targets = [_slash_target(app, resource, namespace) for resource in resources]
+        note_unfederated(target.kind for target in targets)
+        return targets
+    kinds, names = resolve_list(resources[0], app.served_alias), resources[1:]
     if not names:
         raise UsageError("resource(s) were provided, but no name was specified")
     if any("/" in name for name in names):
@@ -51,13 +60,14 @@ def named_targets(
             "there is no need to specify a resource type as a separate argument when passing "
             "arguments in resource/name form"
         )
+    note_unfederated(kinds)
     return [Target(kind, namespace, name) for kind in kinds for name in dict.fromkeys(names)]
 
 
-def _slash_target(resource: str, namespace: str) -> Target:
+def _slash_target(app: App, resource: str, namespace: str) -> Target:
     alias, _, name = resource.partition("/")
     if not name:
         raise UsageError(
             f'arguments in resource/name form must have a single resource and name: "{resource}"'
         )
-    return Target(resolve(alias), namespace, name)
+    return Target(resolve(alias, app.served_alias), namespace, name)

@@ -59,7 +59,7 @@ def unfederate(
         raise UsageError("--all-namespaces cannot be used with unfederate")
     mode = DryRun(dry_run)
     if all_ or selector is not None:
-        kinds = selected_kinds(resources, filenames, all_, selector)
+        kinds = selected_kinds(app, resources, filenames, all_, selector)
         namespace = app.namespace or "default"
         results = app.fan_out(
             lambda cluster: unfederate_member(

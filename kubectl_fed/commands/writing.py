@@ -9,6 +9,7 @@ import click
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.inputs import read_sources
+from kubectl_fed.commands.served import note_unfederated
 from kubectl_fed.core.manifests import Manifest, load
 from kubectl_fed.core.plans import DryRun, Outcome, Verb
 from kubectl_fed.core.results import ClusterResult
@@ -68,13 +69,16 @@ def load_manifests(
     """Read and validate every -f input; UsageError (exit 2) before any request."""
     if app.settings.all_namespaces:
         raise UsageError(f"--all-namespaces cannot be used with {verb}")
-    return load(
+    manifests = load(
         read_sources(filenames, recursive=recursive),
         namespace_flag=app.settings.namespace,
         default_namespace=app.namespace or "default",
         verb=verb,
         from_cluster=from_cluster,
+        served=app.served_kind,
     )
+    note_unfederated(m.kind for m in manifests)
+    return manifests
 
 
 def prints_document(settings: Settings) -> bool:

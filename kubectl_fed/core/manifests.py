@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,9 @@ from kubectl_fed.core.kinds import Kind, by_api_kind, kind_named, supported_kind
 from kubectl_fed.core.limits import MAX_DOCUMENT_BYTES, expansion_problem
 from kubectl_fed.core.preferences import preferences_of
 from kubectl_fed.errors import UsageError
+
+# A kind the members serve for (apiVersion, kind), or None (backends/discovery.py).
+ServedKind = Callable[[str, str], Kind | None]
 
 # Set by the API server; a manifest copied from `get -o yaml` must not send them back.
 SERVER_METADATA = (
@@ -64,16 +67,18 @@ def load(
     default_namespace: str,
     verb: str,
     from_cluster: str | None = None,
+    served: ServedKind | None = None,
 ) -> list[Manifest]:
     """All federated objects of `sources`, in input order, validated; raises UsageError.
 
     A FederatedList (`get -o yaml|json`) gives one object per (kind, namespace, name):
-    see kubectl_fed.core.federated_list; `from_cluster` picks the copy when they differ."""
+    see kubectl_fed.core.federated_list; `from_cluster` picks the copy when they differ.
+    A kind that is not federated is looked up with `served` (discovery), if given."""
     manifests: list[Manifest] = []
     seen: dict[tuple[str, str, str], str] = {}
     for source in sources:
         for origin, document in _documents(source, from_cluster):
-            manifest = _manifest(origin, document, namespace_flag, default_namespace)
+            manifest = _manifest(origin, document, namespace_flag, default_namespace, served)
             if manifest.key in seen:
                 raise UsageError(
                     f"{origin}: duplicate {manifest.kind.singular} "
@@ -156,9 +161,13 @@ def _expand(origin: str, document: dict[str, Any]) -> Iterator[tuple[str, dict[s
 
 
 def _manifest(
-    origin: str, obj: dict[str, Any], namespace_flag: str | None, default_namespace: str
+    origin: str,
+    obj: dict[str, Any],
+    namespace_flag: str | None,
+    default_namespace: str,
+    served: ServedKind | None = None,
 ) -> Manifest:
-    kind = _federated_kind(origin, obj)
+    kind = _federated_kind(origin, obj, served)
     metadata = obj.get("metadata")
     if not isinstance(metadata, dict):
         raise UsageError(f"{origin}: metadata is required")
@@ -182,13 +191,17 @@ def _manifest(
     return Manifest(kind, namespace, str(name), _clean(obj, namespace), origin)
 
 
-def _federated_kind(origin: str, obj: dict[str, Any]) -> Kind:
+def _federated_kind(origin: str, obj: dict[str, Any], served: ServedKind | None) -> Kind:
     api_version, kind_field = obj.get("apiVersion"), obj.get("kind")
     if not kind_field or not api_version:
         raise UsageError(f"{origin}: apiVersion and kind are required")
     kind = by_api_kind(api_version, kind_field)
     if kind is not None:
         return kind
+    if served is not None and kind_named(kind_field) is None:
+        kind = served(str(api_version), str(kind_field))
+        if kind is not None:
+            return kind
     known = kind_named(kind_field)
     if known is not None:
         raise UsageError(

@@ -79,13 +79,15 @@ def _typed(kind: Kind, obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def assemble(results: Sequence[ClusterResult[list[Found]]], query: Query) -> View:
-    """Every object any member has, in every answering member: present or missing."""
+    """Every object any member has, in every answering member: present or missing (a kind
+    that is not federated shows only the copies there are: its objects are each member's)."""
     answered = [result for result in results if result.ok]
     view = View()
     for kind in query.kinds:
         keys = _ordered(_keys(answered, kind), query.names)
         for namespace, name in keys:
-            view.entries.extend(_row(result, kind, namespace, name) for result in answered)
+            rows = (_row(result, kind, namespace, name) for result in answered)
+            view.entries.extend(row for row in rows if kind.federated or row.obj is not None)
         if answered:
             found_names = {name for _, name in keys}
             view.not_found.extend(

@@ -48,7 +48,7 @@ def test_bad_manifest_is_exit_2_and_nothing_is_sent(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["get", "pods"], 'error: the server doesn\'t have a resource type "pods"'),
+        (["get", "frobs"], 'error: the server doesn\'t have a resource type "frobs"'),
         (["get", "ing", "x", "-A"], "error: a resource cannot be retrieved by name across all"),
         (["delete", "ingress"], "error: resource(s) were provided, but no name was specified"),
         (["delete"], "error: You must provide one or more resources by argument or filename."),

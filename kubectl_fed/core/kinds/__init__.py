@@ -7,7 +7,7 @@ it (docs/architecture.md, "Adding a kind").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from kubectl_fed.core.kinds.configmap import CONFIGMAP
 from kubectl_fed.core.kinds.deployment import DEPLOYMENT
@@ -32,6 +32,7 @@ __all__ = [
     "Columns",
     "Kind",
     "NameRule",
+    "ServedAlias",
     "by_api_kind",
     "kind_named",
     "resolve",
@@ -50,6 +51,9 @@ KINDS: tuple[Kind, ...] = (
     NAMESPACE,
 )
 
+# A kind the members serve by an alias the user typed, or None (backends/discovery.py).
+ServedAlias = Callable[[str], "Kind | None"]
+
 _BY_ALIAS: dict[str, Kind] = {
     alias: kind
     for kind in KINDS
@@ -66,9 +70,12 @@ def supported_kinds_text() -> str:
     return ", ".join(f"{kind.kind} ({kind.api_version})" for kind in KINDS)
 
 
-def resolve(alias: str) -> Kind:
-    """The kind a user typed (`ing`, `services`, `replicaset.apps`, ...), case-insensitive."""
+def resolve(alias: str, served: ServedAlias | None = None) -> Kind:
+    """The kind a user typed (`ing`, `services`, `replicaset.apps`, ...), case-insensitive;
+    else, when `served` is given, a kind the members serve (found by discovery)."""
     kind = _BY_ALIAS.get(alias.strip().lower())
+    if kind is None and served is not None and alias.strip():
+        kind = served(alias.strip().lower())
     if kind is None:
         close = suggestions(alias.strip(), [name for k in KINDS for name in k.aliases])
         hint = f'; did you mean "{close[0]}"?' if close else ""
@@ -80,13 +87,13 @@ def resolve(alias: str) -> Kind:
     return kind
 
 
-def resolve_list(text: str) -> list[Kind]:
+def resolve_list(text: str, served: ServedAlias | None = None) -> list[Kind]:
     """`ingress,svc` -> [INGRESS, SERVICE], in the order typed, without repeats."""
     kinds: list[Kind] = []
     for alias in text.split(","):
         if not alias.strip():
             raise UsageError(f'invalid resource list "{text}"')
-        kind = resolve(alias)
+        kind = resolve(alias, served)
         if kind not in kinds:
             kinds.append(kind)
     return kinds

@@ -64,6 +64,8 @@ class Kind:
     secret_data: bool = False
     # `reconcile` and `doctor --fix` converge its copies to the recorded desired state.
     converged: bool = False
+    # False: a kind the members serve, found by discovery: fanned out as written, no semantics.
+    federated: bool = True
 
     @property
     def api_version(self) -> str:

@@ -216,3 +216,35 @@ def test_a_namespace_and_what_it_holds_are_created_together(fed: Fed, tmp_path: 
     for cluster in fed.names:
         namespaces = fed.sandbox.cluster(cluster).store.list("namespaces", None)
         assert "shop" not in {obj["metadata"]["name"] for obj in namespaces}
+
+
+def test_a_kind_only_the_members_serve_is_sent_as_written_with_a_note(
+    fed: Fed, tmp_path: Path
+) -> None:
+    lease = "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: lock}\n"
+    path = manifest_file(tmp_path, "lease.yaml", [lease + "spec: {holderIdentity: me}\n"])
+    note = (
+        "note: leases.coordination.k8s.io are not federated: sent to every member as "
+        "written, with no federation semantics"
+    )
+    created = fed.run("create", "-f", path)
+    assert (created.status, created.err_lines) == (0, [note]), created.err
+    assert created.out_lines == [f"{c}: lease.coordination.k8s.io/lock created" for c in fed.names]
+    for cluster in fed.names:
+        stored = fed.sandbox.cluster(cluster).store.get("leases", "default", "lock")
+        assert stored["spec"]["holderIdentity"] == "me"
+    listed = fed.run("get", "leases", "lock")
+    assert (listed.status, listed.err_lines) == (0, [note])
+    assert [line.split()[:2] for line in listed.out_lines] == [
+        ["CLUSTER", "NAME"],
+        *([c, "lock"] for c in fed.names),
+    ]
+    pods = fed.run("get", "pods")
+    assert pods.status == 0 and "<missing>" not in pods.out  # each member's own objects
+    deleted = fed.run("delete", "lease", "lock")
+    assert deleted.out_lines == [f"{c}: lease.coordination.k8s.io/lock deleted" for c in fed.names]
+    unknown = fed.run("get", "frobs")
+    assert unknown.status == 2 and unknown.out == ""
+    assert unknown.err_lines[0].startswith(
+        'error: the server doesn\'t have a resource type "frobs"'
+    )
