@@ -27,7 +27,8 @@ from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
 from kubectl_fed.core.limits import LIST_PAGE_SIZE, expansion_problem
 from kubectl_fed.core.markers import FIELD_MANAGER
-from kubectl_fed.core.ports import JsonPatch, KubeObject, get_or_none
+from kubectl_fed.core.objects import KubeObject
+from kubectl_fed.core.ports import JsonPatch, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 Names = list[str]  # `list` is shadowed by KubeBackend.list inside the class body

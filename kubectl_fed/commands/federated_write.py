@@ -39,6 +39,7 @@ from kubectl_fed.core.ingress_rollout import plan_rollouts
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.member_state import MemberState, needs_of, read_member_state
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.plans import DryRun
 from kubectl_fed.core.preferences import preferences_of
 from kubectl_fed.core.results import ClusterResult
@@ -50,7 +51,6 @@ from kubectl_fed.render.cluster_errors import error_line
 from kubectl_fed.render.escaping import escaped
 
 F = TypeVar("F", bound=Callable[..., Any])
-KubeObject = dict[str, Any]
 
 
 def federated_write_options(func: F) -> F:

@@ -20,7 +20,7 @@ from kubectl_fed.core.settings import Settings
 
 if TYPE_CHECKING:
     from kubectl_fed.app import App
-    from kubectl_fed.core.ports import KubeObject
+    from kubectl_fed.core.objects import KubeObject
 
 T = TypeVar("T")
 

@@ -49,10 +49,10 @@ from kubectl_fed.core.kinds import KINDS as ALL_KINDS
 from kubectl_fed.core.loadbalancer import GLBC
 from kubectl_fed.core.markers import conforms, mark
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.replica_moves import Move
 from kubectl_fed.core.replica_shares import TOTAL_REPLICAS_ANNOTATION, spec_replicas, with_share
 
-KubeObject = dict[str, Any]
 KINDS = tuple(kind for kind in ALL_KINDS if kind.converged)
 
 

@@ -32,13 +32,12 @@ from kubectl_fed.core.markers import (
     WRITTEN_AT_ANNOTATION,
     annotated,
 )
+from kubectl_fed.core.objects import KubeObject
 
 RECORD_ANNOTATIONS = (DESIRED_ANNOTATION, HASH_ANNOTATION, WRITTEN_AT_ANNOTATION)
 # Per-member or per-run annotations that are never part of the federated object.
 _NOT_RECORDED = (*RECORD_ANNOTATIONS, ROLLOUT_PENDING_ANNOTATION)
 _OLDEST = "0001-01-01T00:00:00.000000Z"
-
-KubeObject = dict[str, Any]
 
 
 def now_stamp() -> str:

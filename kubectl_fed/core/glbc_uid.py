@@ -25,8 +25,8 @@ from enum import StrEnum
 from typing import Any
 
 from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.objects import KubeObject
 
-KubeObject = dict[str, Any]
 UID_CONFIGMAP_NAMESPACE = "kube-system"
 UID_CONFIGMAP_NAME = "ingress-uid"
 UID_KEY = "uid"

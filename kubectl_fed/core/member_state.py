@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.nodeports import needs_node_ports
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.ports import ClusterBackend, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
-KubeObject = dict[str, Any]
 Key = tuple[str, str]  # (namespace, name)
 SplitKey = tuple[Kind, str, str]  # a kind whose replicas are split, namespace, name
 

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.errors import UsageError
 
-KubeObject = dict[str, Any]
 Identity = tuple[str, str]
 NODE_PORT_TYPES = ("NodePort", "LoadBalancer")
 _HEALTH_CHECK = "healthCheckNodePort"

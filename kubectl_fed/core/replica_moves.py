@@ -12,10 +12,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from kubectl_fed.core.kinds import REPLICASET, Kind, kind_named
 from kubectl_fed.core.manifests import SERVER_METADATA
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.ports import ClusterBackend, get_or_none
 from kubectl_fed.core.replica_shares import (
     plan_shares,
@@ -26,7 +26,6 @@ from kubectl_fed.core.replica_shares import (
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.errors import FedError
 
-KubeObject = dict[str, Any]
 CONFLICT_RETRIES = 3
 
 

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_fed.core.desired import new_record, read_record, stamped
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.planner import plan, scheduled_replicas
 from kubectl_fed.core.preferences import ReplicaSetPreferences, preferences_of
 
 TOTAL_REPLICAS_ANNOTATION = "kubectl-fed.io/total-replicas"
 DEFAULT_REPLICAS = 1
-
-KubeObject = dict[str, Any]
 
 
 def key_of(obj: Mapping[str, Any]) -> str:

@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.results import ClusterError, ClusterResult
-
-KubeObject = dict[str, Any]
 
 
 class Presence(StrEnum):

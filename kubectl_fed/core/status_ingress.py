@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from kubectl_fed.core.endpoints import endpoint_set, service_port, services_shard
 from kubectl_fed.core.ingress_rollout import last_glbc_warning, rollout_leader
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.core.status import (
     ClusterRow,
@@ -26,7 +26,6 @@ from kubectl_fed.core.status import (
     reference,
 )
 
-KubeObject = dict[str, Any]
 ANY = "*"
 
 

@@ -4,15 +4,15 @@ Services and Endpoints behind it and the zones of the member's nodes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.ports import MemberCluster, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.core.status import Snapshot
 from kubectl_fed.core.status_ingress import backend_services
 
-KubeObject = dict[str, Any]
 T = TypeVar("T")
 # Calls of one member's read, at most: object, events, zones, then a Service and its
 # Endpoints per backend (`describe` bounds its fan-out by this many request timeouts).

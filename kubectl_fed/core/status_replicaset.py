@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.preferences import PREFERENCES_ANNOTATION
 from kubectl_fed.core.replica_shares import (
     plan_shares,
@@ -30,8 +30,6 @@ from kubectl_fed.core.status import (
     present,
 )
 from kubectl_fed.errors import UsageError
-
-KubeObject = dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from kubectl_fed.core.endpoints import services_shard
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.status import (
     ClusterRow,
     Health,
@@ -21,8 +21,6 @@ from kubectl_fed.core.status import (
     present,
     reference,
 )
-
-KubeObject = dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from typing import Any
 
 from kubectl_fed.core.kinds import INGRESS, KINDS, SERVICE, Kind
 from kubectl_fed.core.markers import federation_of, is_federated
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.results import ClusterError
 from kubectl_fed.core.status_ingress import backend_services
 
-KubeObject = dict[str, Any]
 Key = tuple[str, str]  # (namespace, name)
 # What the federation writes, checked with SelfSubjectAccessReviews: (verb, resource).
 WRITE_VERBS = ("create", "update", "delete")

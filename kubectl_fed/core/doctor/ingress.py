@@ -11,10 +11,9 @@ from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.doctor.objects import held
 from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.nodeports import NODE_PORT_TYPES
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.status import Member, Snapshot
 from kubectl_fed.core.status_ingress import IngressStatus, backend_services, ingress_status
-
-KubeObject = dict[str, Any]
 
 
 def folded(key: Key, facts: Facts) -> IngressStatus:

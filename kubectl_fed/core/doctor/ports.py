@@ -17,8 +17,7 @@ from kubectl_fed.core.nodeports import (
     node_port_mismatches,
     port_label,
 )
-
-KubeObject = dict[str, Any]
+from kubectl_fed.core.objects import KubeObject
 
 
 def copies(key: Key, facts: Facts) -> dict[str, KubeObject]:

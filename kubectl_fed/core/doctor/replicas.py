@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, key_of, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import REPLICASET
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.replica_moves import (
     MemberReplicaSet,
     ReplicaPlan,
@@ -17,8 +17,6 @@ from kubectl_fed.core.replica_moves import (
 from kubectl_fed.core.replica_shares import recorded_total, spec_replicas
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.errors import FedError
-
-KubeObject = dict[str, Any]
 
 
 class _FactsReader:
