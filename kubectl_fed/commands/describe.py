@@ -18,6 +18,7 @@ from kubectl_fed.core.loadbalancer import (
     not_inspected,
     refs_of,
 )
+from kubectl_fed.core.objects import name_of
 from kubectl_fed.core.results import interrupted
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.status_ingress import IngressStatus
@@ -113,8 +114,7 @@ def _listed_names(
     or here when nothing was found."""
     results = app.fan_out(
         lambda cluster: [
-            str(obj["metadata"]["name"])
-            for obj in app.backend(cluster).list(kind.plural, namespace, selector)
+            name_of(obj) for obj in app.backend(cluster).list(kind.plural, namespace, selector)
         ]
     )
     names = sorted({name for result in results for name in result.value or []})

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from kubectl_fed.app import App
 from kubectl_fed.core.doctor.connectivity import KUBECONFIG_PREFIX
-from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, choose_target
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, choose_target
 from kubectl_fed.core.doctor.gce import gce_checks, not_inspected
 from kubectl_fed.core.doctor.gce_firewall import glbc_firewall_rule
 from kubectl_fed.core.doctor.ingress import folded
 from kubectl_fed.core.doctor.model import Check
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.loadbalancer import LoadBalancerRefs, refs_of
-from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.objects import Key, ObjectView
 from kubectl_fed.core.results import ClusterError, Reason, interrupted
 from kubectl_fed.core.selection import select_clusters
 from kubectl_fed.errors import UsageError
@@ -106,10 +106,10 @@ def _start_reading(
     reader = gce
 
     def wanted(obj: dict[str, Any]) -> bool:
-        meta = obj.get("metadata") or {}
-        if namespace is not None and meta.get("namespace") != namespace:
+        view = ObjectView(obj)
+        if namespace is not None and view.namespace != namespace:
             return False
-        return meta.get("name") in names if names else is_federated(obj)
+        return view.name in names if names else view.is_federated
 
     def found(ingresses: tuple[dict[str, Any], ...]) -> None:
         for obj in ingresses:

@@ -39,7 +39,7 @@ from kubectl_fed.core.ingress_rollout import plan_rollouts
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.member_state import MemberState, needs_of, read_member_state
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
-from kubectl_fed.core.objects import KubeObject
+from kubectl_fed.core.objects import KubeObject, key_of
 from kubectl_fed.core.plans import DryRun
 from kubectl_fed.core.preferences import preferences_of
 from kubectl_fed.core.results import ClusterResult
@@ -215,10 +215,7 @@ def _gce_members(plan: FederationPlan, members: list[str]) -> list[str]:
 def _live_ingresses(states: Sequence[MemberState]) -> dict[str, dict[tuple[str, str], KubeObject]]:
     live = {}
     for state in states:
-        live[state.cluster] = {
-            (str(obj["metadata"].get("namespace")), str(obj["metadata"].get("name"))): obj
-            for obj in state.ingresses
-        }
+        live[state.cluster] = {key_of(obj): obj for obj in state.ingresses}
     return live
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
-from kubectl_fed.core.objects import KubeObject
+from kubectl_fed.core.objects import KubeObject, ObjectView, name_of
 from kubectl_fed.core.ports import MemberCluster, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.core.status import Snapshot
@@ -85,17 +85,17 @@ def _service_names(kind: Kind, obj: KubeObject) -> list[str]:
     if kind == INGRESS:
         return backend_services(obj)
     if kind == SERVICE:
-        return [str(obj["metadata"]["name"])]
+        return [name_of(obj)]
     return []
 
 
 def _about(event: KubeObject, kind: Kind, obj: KubeObject) -> bool:
     """Events of this very object: its kind and name, and its uid when the event has one."""
     involved = event.get("involvedObject") or {}
-    metadata = obj.get("metadata") or {}
+    view = ObjectView(obj)
     uid = involved.get("uid")
     return (
         involved.get("kind") == kind.kind
-        and involved.get("name") == metadata.get("name")
-        and (not uid or uid == metadata.get("uid"))
+        and involved.get("name") == view.name
+        and (not uid or uid == view.uid)
     )

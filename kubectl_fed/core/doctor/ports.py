@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_fed.core.doctor.facts import Facts, Key, object_label
+from kubectl_fed.core.doctor.facts import Facts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.kinds import SERVICE
 from kubectl_fed.core.nodeports import (
@@ -17,7 +17,7 @@ from kubectl_fed.core.nodeports import (
     node_port_mismatches,
     port_label,
 )
-from kubectl_fed.core.objects import KubeObject
+from kubectl_fed.core.objects import Key, KubeObject
 
 
 def copies(key: Key, facts: Facts) -> dict[str, KubeObject]:

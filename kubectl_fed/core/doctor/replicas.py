@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, key_of, object_label
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import REPLICASET
-from kubectl_fed.core.objects import KubeObject
+from kubectl_fed.core.objects import Key, KubeObject, key_of
 from kubectl_fed.core.replica_moves import (
     MemberReplicaSet,
     ReplicaPlan,
