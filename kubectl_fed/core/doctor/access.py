@@ -1,4 +1,5 @@
-"""Check 3: may we write what the federation writes, and is there quota left for it."""
+"""The `authorization` and `quota` checks (docs/doctor.md): may we write what the
+federation writes, and is there quota left for it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Check 5: every Service behind a federated ingress on the same node ports everywhere."""
+"""The `node-ports` check (docs/doctor.md): every Service behind a federated ingress on
+the same node ports everywhere."""
 
 from __future__ import annotations
 

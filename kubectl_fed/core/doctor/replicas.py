@@ -1,4 +1,5 @@
-"""Check 11: each federated ReplicaSet split as the planner says, over available members."""
+"""The `replica-split`, `replicas-unavailable` and `pods-pending` checks (docs/doctor.md):
+each federated ReplicaSet split as the planner says, over available members."""
 
 from __future__ import annotations
 
