@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from kubectl_fed.backends.gce import GceReader
 
 NO_LOAD_BALANCER = "none yet: no member's ingress names a forwarding rule"
+NOT_INSPECTED = "not inspected: "
 
 
 @click.command()
@@ -164,12 +165,8 @@ def _machine(output: str, documents: list[dict[str, Any]]) -> str:
 
 def _gce(app: App, flag: str | None) -> GceReader | str:
     """The ingress's GCE reader, or why there is none."""
-    from kubectl_fed.backends.gce import GceUnavailable, reader
-
-    try:
-        return reader(flag, app.members, app.settings.request_timeout)
-    except GceUnavailable as err:
-        return f"not inspected: {err}"
+    found = app.gce_reader(flag, app.members)
+    return f"{NOT_INSPECTED}{found}" if isinstance(found, str) else found
 
 
 def _start_reading(gce: GceReader | str | None) -> Callable[[dict[str, Any]], None] | None:
@@ -193,12 +190,9 @@ def _load_balancer(fed: FederatedObject, gce: GceReader | str) -> LoadBalancerVi
         return not_inspected(NO_LOAD_BALANCER)
     if isinstance(gce, str):
         return not_inspected(gce)
-    from kubectl_fed.backends.gce import GceUnavailable
-
-    try:
-        facts = gce.read(refs)
-    except GceUnavailable as err:
-        return not_inspected(f"not inspected: {err}")
+    facts = App.read_load_balancer(gce, refs)
+    if isinstance(facts, str):
+        return not_inspected(f"{NOT_INSPECTED}{facts}")
     assert isinstance(fed.status, IngressStatus)
     zones = {m.cluster: m.snapshot.zones for m in fed.members if m.snapshot is not None}
     return load_balancer_view(facts, fed.status.addresses, zones)
