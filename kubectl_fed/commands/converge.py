@@ -17,7 +17,7 @@ from kubectl_fed.app import App
 from kubectl_fed.commands.ingress_wait import Address, last_warning, wait_for_addresses
 from kubectl_fed.commands.rollout_writes import interrupted_lines
 from kubectl_fed.core.converge import ConvergeOptions, PendingRollout, plan_convergence
-from kubectl_fed.core.doctor.facts import Facts, MemberFacts, Target, choose_target
+from kubectl_fed.core.doctor.facts import CheckedObjects, Facts, MemberFacts, choose_target
 from kubectl_fed.core.doctor.repairs import Write
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
 from kubectl_fed.core.markers import FIELD_MANAGER
@@ -38,13 +38,13 @@ class Scope:
     kinds: tuple[Kind, ...] = ()
     name: str | None = None
 
-    def narrow(self, target: Target) -> Target:
+    def narrow(self, target: CheckedObjects) -> CheckedObjects:
         def keep(kind: Kind, keys: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
             if self.kinds and kind not in self.kinds:
                 return ()
             return tuple(key for key in keys if self.name is None or key[1] == self.name)
 
-        return Target(
+        return CheckedObjects(
             keep(INGRESS, target.ingresses),
             keep(SERVICE, target.services),
             keep(REPLICASET, target.replicasets),

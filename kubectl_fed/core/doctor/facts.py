@@ -71,7 +71,7 @@ class MemberFacts:
 
 
 @dataclass(frozen=True)
-class Target:
+class CheckedObjects:
     """The federated objects doctor looks at, by kind, each (namespace, name)."""
 
     ingresses: tuple[Key, ...] = ()
@@ -91,7 +91,7 @@ class Target:
 class Facts:
     members: tuple[MemberFacts, ...]
     namespace: str | None  # None: every namespace
-    target: Target = field(default_factory=Target)
+    target: CheckedObjects = field(default_factory=CheckedObjects)
     named: tuple[str, ...] = ()  # ingresses asked for on the command line
 
     @property
@@ -123,11 +123,11 @@ def choose_target(
     namespace: str | None,
     names: Sequence[str],
     federation: str | None = None,
-) -> Target:
+) -> CheckedObjects:
     """With ingress names: those ingresses, their backend Services and the ReplicaSets
     whose pods those Services select; without: every federated object in scope."""
     if not names:
-        return Target(
+        return CheckedObjects(
             **{
                 kind.plural: tuple(federated_keys(members, kind, namespace, federation))
                 for kind in CHECKED_KINDS
@@ -152,7 +152,7 @@ def choose_target(
             if key_of(rs)[0] == ns and _selected_by_any(rs, member, services)
         }
     )
-    return Target(ingresses, tuple(services), tuple(replicasets))
+    return CheckedObjects(ingresses, tuple(services), tuple(replicasets))
 
 
 def _selected_by_any(rs: KubeObject, member: MemberFacts, services: Sequence[Key]) -> bool:
