@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kubectl_fed.core.kinds import Columns, Kind
 from kubectl_fed.core.kinds.cells import NONE, format_labels
+from kubectl_fed.core.objects import labels_of, metadata_of
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.render.age import age
 from kubectl_fed.render.escaping import escaped
@@ -93,7 +94,7 @@ class Labels:
         return [*(escaped(key) for key in keys), *(["LABELS"] if self.show else [])]
 
     def cells(self, obj: Obj) -> list[str]:
-        labels = (obj.get("metadata") or {}).get("labels") or {}
+        labels = labels_of(obj)
         values = [escaped(str(labels.get(key, ""))) for key in self.columns]
         return [*values, *([escaped(format_labels(labels))] if self.show else [])]
 
@@ -143,7 +144,7 @@ def _row(entry: Entry, columns: Columns, options: _Options) -> list[str]:
     if entry.obj is None:
         blanks = len(columns.headers) + (len(columns.wide_headers) if options.wide else 0)
         return [*leading, name, MISSING, *(["-"] * blanks)]
-    created = (entry.obj.get("metadata") or {}).get("creationTimestamp")
+    created = metadata_of(entry.obj).get("creationTimestamp")
     extra = columns.wide_cells(entry.obj) if options.wide else []
     return [
         *leading,
