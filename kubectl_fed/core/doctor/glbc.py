@@ -1,4 +1,6 @@
-"""Checks 6, 7 and 10: GCE ingress controllers sharing one GLBC UID, and what that breaks."""
+"""The `ingress-controller`, `glbc-uid`, `provider-uid`, `zone-uid-clash` and
+`pre-agreement-ingress` checks (docs/doctor.md): GCE ingress controllers sharing one GLBC
+UID, and what that breaks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Checks 8-9: one address for every federated ingress, and healthy shards behind it."""
+"""The `ingress-address`, `shards`, `default-backend`, `backend-type` and `readiness-probe`
+checks (docs/doctor.md): one address for every federated ingress, and healthy shards
+behind it."""
 
 from __future__ import annotations
 
