@@ -27,7 +27,7 @@ from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
 from kubectl_fed.core.limits import LIST_PAGE_SIZE, expansion_problem
 from kubectl_fed.core.markers import FIELD_MANAGER
-from kubectl_fed.core.objects import KubeObject, labels_of, metadata_of
+from kubectl_fed.core.objects import KubeObject, labels_of, metadata_of, namespace_of
 from kubectl_fed.core.ports import JsonPatch, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
@@ -395,7 +395,7 @@ def _name(obj: KubeObject) -> str:
 def _namespace(obj: KubeObject, res: Resource) -> str | None:
     if not res.namespaced:
         return None
-    return str(metadata_of(obj).get("namespace") or "default")
+    return namespace_of(obj)
 
 
 def _apply_ownership_patch(obj: KubeObject, manager: str) -> list[dict[str, Any]] | None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kubectl_fed.core.kinds import Columns, Kind
 from kubectl_fed.core.kinds.cells import NONE, format_labels
-from kubectl_fed.core.objects import labels_of, metadata_of
+from kubectl_fed.core.objects import KubeObject, labels_of, metadata_of
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.render.age import age
 from kubectl_fed.render.escaping import escaped
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 MISSING = "<missing>"
 _GAP = "   "
 __all__ = ["MISSING", "NONE", "Labels", "align", "render_tables"]
-
-Obj = dict[str, Any]
 
 
 def align(rows: Sequence[Sequence[str]]) -> str:
@@ -93,7 +91,7 @@ class Labels:
         keys = [key.rsplit("/", 1)[-1].upper() for key in self.columns]
         return [*(escaped(key) for key in keys), *(["LABELS"] if self.show else [])]
 
-    def cells(self, obj: Obj) -> list[str]:
+    def cells(self, obj: KubeObject) -> list[str]:
         labels = labels_of(obj)
         values = [escaped(str(labels.get(key, ""))) for key in self.columns]
         return [*values, *([escaped(format_labels(labels))] if self.show else [])]
