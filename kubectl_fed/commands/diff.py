@@ -118,13 +118,13 @@ class Recorder:
         objects = self._backend.list(kind, namespace, label_selector)
         with self._lock:
             for obj in objects:
-                key = (kind, *key_of(obj))
+                key = (kind, *key_of(obj, default_namespace=""))
                 self.live[key] = obj
         return objects
 
     def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
         answer = self._backend.apply(obj, field_manager=field_manager, dry_run=True)
-        key = (_plural(answer), *key_of(answer))
+        key = (_plural(answer), *key_of(answer, default_namespace=""))
         with self._lock:
             self.applied[key] = answer
         return answer

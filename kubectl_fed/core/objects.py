@@ -6,7 +6,8 @@ are the same reads for a single field.
 
 Namespace rule: an object that names no namespace is in the namespace it was given for,
 `default` unless the caller says otherwise (the run's `-n` for a manifest), as kubectl and
-the API server place it. Objects read from a member always name theirs.
+the API server place it. Namespaced objects read from a member always name theirs; a
+cluster-scoped one (a Namespace) names none, and callers that hold such kinds pass `""`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_fed.core.kinds import Kind
-from kubectl_fed.core.objects import Key, key_of
+from kubectl_fed.core.objects import DEFAULT_NAMESPACE, Key, key_of
 from kubectl_fed.core.plans import Target
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.results import ClusterCallError, ClusterResult, Reason
@@ -28,7 +28,7 @@ class Found:
 
     @property
     def key(self) -> Key:
-        return key_of(self.obj)
+        return key_of(self.obj, DEFAULT_NAMESPACE if self.kind.namespaced else "")
 
 
 @dataclass(frozen=True)
