@@ -18,6 +18,7 @@ import click
 
 from kubectl_fed.core.fanout import fan_out
 from kubectl_fed.core.membership import FederationConfig
+from kubectl_fed.core.objects import DEFAULT_NAMESPACE
 from kubectl_fed.core.results import ClusterResult, exit_status
 from kubectl_fed.core.selection import select_clusters
 from kubectl_fed.core.settings import Settings
@@ -28,14 +29,15 @@ from kubectl_fed.render.cluster_errors import error_lines, interrupted_summary
 
 if TYPE_CHECKING:
     from kubectl_fed.backends.discovery import Discovery
+    from kubectl_fed.backends.gce import GceReader
     from kubectl_fed.backends.kube_transport import ClosableTransport
     from kubectl_fed.backends.kubeconfig import KubeConfig
     from kubectl_fed.core.kinds import Kind
+    from kubectl_fed.core.loadbalancer import LoadBalancerFacts, LoadBalancerRefs
     from kubectl_fed.core.ports import MemberCluster
 
 T = TypeVar("T")
 
-DEFAULT_NAMESPACE = "default"
 CONNECTIONS_PER_CLUSTER = 4
 # The fan-out's safety-net deadline: this many request timeouts per cluster operation.
 DEFAULT_CALLS_PER_OPERATION = 4
@@ -104,30 +106,54 @@ class App:
     @cached_property
     def members(self) -> list[str]:
         """The selected member clusters, in member order, each checked in kubeconfig."""
-        members = self.federations.members(self.settings.federation)
-        contexts = list(self.kubeconfig.contexts)
-        selected = select_clusters(
-            contexts,
-            None if members is None else list(members),
-            self.settings.clusters,
-            federation=self.federation,
-        )
+        selected = self._selected(list(self.kubeconfig.contexts))
         for cluster in selected:
             self.kubeconfig.check_context(cluster)
         return selected
 
     @cached_property
+    def members_and_broken(self) -> tuple[list[str], dict[str, str]]:
+        """The selected members, those missing from the kubeconfig too, and why each broken
+        context is broken: `doctor` reports these as failing checks where every other
+        command stops with a usage error."""
+        listed: Sequence[str] = self.federations.members(self.settings.federation) or []
+        contexts = list(self.kubeconfig.contexts)
+        selected = self._selected(contexts + [name for name in listed if name not in contexts])
+        broken = {}
+        for cluster in selected:
+            try:
+                self.kubeconfig.check_context(cluster)
+            except UsageError as err:
+                broken[cluster] = str(err)
+        return selected, broken
+
+    def _selected(self, known: list[str]) -> list[str]:
+        listed = self.federations.members(self.settings.federation)
+        return select_clusters(
+            known,
+            None if listed is None else list(listed),
+            self.settings.clusters,
+            federation=self.federation,
+        )
+
+    @cached_property
     def namespace(self) -> str | None:
         """--namespace, else the first member context's namespace, else "default"; None for -A."""
-        if self.settings.all_namespaces:
-            return None
-        if self.settings.namespace:
+        if self.settings.namespace and not self.settings.all_namespaces:
             problem = namespace_problem(self.settings.namespace)
             if problem:
                 raise UsageError(f"--namespace: {problem}")
+        return self.namespace_after(self.members)
+
+    def namespace_after(self, members: Sequence[str]) -> str | None:
+        """The run's namespace as `namespace` says, from the first of `members`'s context
+        (unchecked: `doctor` passes the members whose context works)."""
+        if self.settings.all_namespaces:
+            return None
+        if self.settings.namespace:
             return self.settings.namespace
-        first = self.kubeconfig.contexts[self.members[0]]
-        return first.namespace or DEFAULT_NAMESPACE
+        context = self.kubeconfig.contexts.get(members[0]) if members else None
+        return (context.namespace if context else None) or DEFAULT_NAMESPACE
 
     def server(self, cluster: str) -> str:
         """The member's server URL as it may be printed (credentials in it masked)."""
@@ -196,6 +222,27 @@ class App:
 
         backend = self.backend(self.members[0])
         return Discovery(backend) if isinstance(backend, KubeBackend) else None
+
+    # -- Google Cloud: describe ingress and doctor -------------------------------------
+
+    def gce_reader(self, project_flag: str | None, contexts: Sequence[str]) -> GceReader | str:
+        """One Google Cloud reader for the run, or why Google Cloud cannot be read."""
+        from kubectl_fed.backends.gce import GceUnavailable, reader
+
+        try:
+            return reader(project_flag, contexts, self.settings.request_timeout)
+        except GceUnavailable as err:
+            return str(err)
+
+    @staticmethod
+    def read_load_balancer(gce: GceReader, refs: LoadBalancerRefs) -> LoadBalancerFacts | str:
+        """What Google Cloud says of the load balancer `refs` names, or why it cannot say."""
+        from kubectl_fed.backends.gce import GceUnavailable
+
+        try:
+            return gce.read(refs)
+        except GceUnavailable as err:
+            return str(err)
 
     # -- reporting ---------------------------------------------------------------------
 

@@ -27,7 +27,8 @@ from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
 from kubectl_fed.core.limits import LIST_PAGE_SIZE, expansion_problem
 from kubectl_fed.core.markers import FIELD_MANAGER
-from kubectl_fed.core.ports import JsonPatch, KubeObject, get_or_none
+from kubectl_fed.core.objects import KubeObject, labels_of, metadata_of, namespace_of
+from kubectl_fed.core.ports import JsonPatch, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 Names = list[str]  # `list` is shadowed by KubeBackend.list inside the class body
@@ -95,7 +96,7 @@ class KubeBackend:
         while True:
             page = self._call(Request("GET", res.path(namespace), tuple(query.items())))
             items.extend(_with_type(item, res) for item in _items(page))
-            token = (page.get("metadata") or {}).get("continue")
+            token = metadata_of(page).get("continue")
             if not token:
                 return items
             query["continue"] = token
@@ -206,7 +207,7 @@ class KubeBackend:
     def list_zones(self) -> Names:
         zones = set()
         for node in self.list("nodes", None):
-            labels = (node.get("metadata") or {}).get("labels") or {}
+            labels = labels_of(node)
             zone = next((labels[key] for key in ZONE_LABELS if labels.get(key)), None)
             if zone:
                 zones.add(str(zone))
@@ -318,7 +319,7 @@ def _repeatable(request: Request) -> bool:
         return True
     if request.method != "PUT" or not isinstance(request.body, dict):
         return False
-    return bool((request.body.get("metadata") or {}).get("resourceVersion"))
+    return bool(metadata_of(request.body).get("resourceVersion"))
 
 
 def _retry_on(request: Request, status: int) -> bool:
@@ -389,7 +390,7 @@ def _dry(dry_run: bool) -> tuple[tuple[str, str], ...]:
 
 
 def _name(obj: KubeObject) -> str:
-    name = (obj.get("metadata") or {}).get("name")
+    name = metadata_of(obj).get("name")
     if not name:
         raise ValueError("object without metadata.name")
     return str(name)
@@ -398,7 +399,7 @@ def _name(obj: KubeObject) -> str:
 def _namespace(obj: KubeObject, res: Resource) -> str | None:
     if not res.namespaced:
         return None
-    return str((obj.get("metadata") or {}).get("namespace") or "default")
+    return namespace_of(obj)
 
 
 def _apply_ownership_patch(obj: KubeObject, manager: str) -> list[dict[str, Any]] | None:
@@ -409,7 +410,7 @@ def _apply_ownership_patch(obj: KubeObject, manager: str) -> list[dict[str, Any]
     the resourceVersion): a controller's write in between (a status, GLBC's annotations)
     keeps its own entry and does not fail the patch; an entry that moved does, and the
     object is read again."""
-    entries = (obj.get("metadata") or {}).get("managedFields")
+    entries = metadata_of(obj).get("managedFields")
     if not isinstance(entries, list):
         return None
     patch: list[dict[str, Any]] = []

@@ -11,7 +11,7 @@ from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
-from kubectl_fed.render.clusters import ACTIVE, ClusterRow, document, serialize, table
+from kubectl_fed.render.clusters import ACTIVE, ProbedCluster, document, serialize, table
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,10 @@ def clusters(settings: Settings) -> ExitStatus:
     return app.report(results)
 
 
-def _row(server: str, result: ClusterResult[Probe]) -> ClusterRow:
+def _row(server: str, result: ClusterResult[Probe]) -> ProbedCluster:
     if result.error is not None or result.value is None:
         reason = result.error.reason.value if result.error else "Unknown"
         message = result.error.message if result.error else None
-        return ClusterRow(result.cluster, server, reason, message=message)
+        return ProbedCluster(result.cluster, server, reason, message=message)
     probe = result.value
-    return ClusterRow(result.cluster, server, ACTIVE, probe.version, probe.zones, probe.glbc_uid)
+    return ProbedCluster(result.cluster, server, ACTIVE, probe.version, probe.zones, probe.glbc_uid)

@@ -18,7 +18,7 @@ from kubectl_fed.commands.ingress_wait import Address, last_warning, wait_for_ad
 from kubectl_fed.commands.rollout_writes import interrupted_lines
 from kubectl_fed.core.converge import KINDS as CONVERGED
 from kubectl_fed.core.converge import ConvergeOptions, PendingRollout, plan_convergence
-from kubectl_fed.core.doctor.facts import Facts, MemberFacts, Target, choose_target
+from kubectl_fed.core.doctor.facts import CheckedObjects, Facts, MemberFacts, choose_target
 from kubectl_fed.core.doctor.repairs import Write
 from kubectl_fed.core.kinds import Kind
 from kubectl_fed.core.markers import FIELD_MANAGER
@@ -39,13 +39,13 @@ class Scope:
     kinds: tuple[Kind, ...] = ()
     name: str | None = None
 
-    def narrow(self, target: Target) -> Target:
+    def narrow(self, target: CheckedObjects) -> CheckedObjects:
         def keep(kind: Kind, keys: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
             if self.kinds and kind not in self.kinds:
                 return ()
             return tuple(key for key in keys if self.name is None or key[1] == self.name)
 
-        return Target(**{kind.plural: keep(kind, target.of(kind)) for kind in CONVERGED})
+        return CheckedObjects(**{kind.plural: keep(kind, target.of(kind)) for kind in CONVERGED})
 
 
 @dataclass(frozen=True)

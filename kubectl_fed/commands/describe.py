@@ -18,6 +18,7 @@ from kubectl_fed.core.loadbalancer import (
     not_inspected,
     refs_of,
 )
+from kubectl_fed.core.objects import name_of
 from kubectl_fed.core.results import interrupted
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.status_ingress import IngressStatus
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from kubectl_fed.backends.gce import GceReader
 
 NO_LOAD_BALANCER = "none yet: no member's ingress names a forwarding rule"
+NOT_INSPECTED = "not inspected: "
 
 
 @click.command()
@@ -113,8 +115,7 @@ def _listed_names(
     or here when nothing was found."""
     results = app.fan_out(
         lambda cluster: [
-            str(obj["metadata"]["name"])
-            for obj in app.backend(cluster).list(kind.plural, namespace, selector)
+            name_of(obj) for obj in app.backend(cluster).list(kind.plural, namespace, selector)
         ]
     )
     names = sorted({name for result in results for name in result.value or []})
@@ -164,12 +165,8 @@ def _machine(output: str, documents: list[dict[str, Any]]) -> str:
 
 def _gce(app: App, flag: str | None) -> GceReader | str:
     """The ingress's GCE reader, or why there is none."""
-    from kubectl_fed.backends.gce import GceUnavailable, reader
-
-    try:
-        return reader(flag, app.members, app.settings.request_timeout)
-    except GceUnavailable as err:
-        return f"not inspected: {err}"
+    found = app.gce_reader(flag, app.members)
+    return f"{NOT_INSPECTED}{found}" if isinstance(found, str) else found
 
 
 def _start_reading(gce: GceReader | str | None) -> Callable[[dict[str, Any]], None] | None:
@@ -193,12 +190,9 @@ def _load_balancer(fed: FederatedObject, gce: GceReader | str) -> LoadBalancerVi
         return not_inspected(NO_LOAD_BALANCER)
     if isinstance(gce, str):
         return not_inspected(gce)
-    from kubectl_fed.backends.gce import GceUnavailable
-
-    try:
-        facts = gce.read(refs)
-    except GceUnavailable as err:
-        return not_inspected(f"not inspected: {err}")
+    facts = App.read_load_balancer(gce, refs)
+    if isinstance(facts, str):
+        return not_inspected(f"{NOT_INSPECTED}{facts}")
     assert isinstance(fed.status, IngressStatus)
     zones = {m.cluster: m.snapshot.zones for m in fed.members if m.snapshot is not None}
     return load_balancer_view(facts, fed.status.addresses, zones)

@@ -18,6 +18,7 @@ from kubectl_fed.app import App
 from kubectl_fed.commands.federated_write import from_cluster_option, write_manifests
 from kubectl_fed.commands.federation_flags import FederationFlags
 from kubectl_fed.commands.writing import filename_options, load_manifests, write_options
+from kubectl_fed.core.objects import KubeObject, key_of
 from kubectl_fed.core.plans import Action, Target, Verb
 from kubectl_fed.core.ports import ClusterBackend, MemberCluster
 from kubectl_fed.core.settings import Settings
@@ -26,7 +27,6 @@ from kubectl_fed.options import global_options
 from kubectl_fed.render.cluster_errors import error_line, interrupted_summary
 from kubectl_fed.render.object_diff import unified_diff
 
-KubeObject = dict[str, Any]
 Key = tuple[str, str, str]  # plural, namespace, name
 CHANGES = (Action.CREATE, Action.UPDATE, Action.ADOPT)
 
@@ -118,15 +118,13 @@ class Recorder:
         objects = self._backend.list(kind, namespace, label_selector)
         with self._lock:
             for obj in objects:
-                metadata = obj.get("metadata") or {}
-                key = (kind, str(metadata.get("namespace") or ""), str(metadata.get("name")))
+                key = (kind, *key_of(obj, default_namespace=""))
                 self.live[key] = obj
         return objects
 
     def apply(self, obj: KubeObject, *, field_manager: str, dry_run: bool = False) -> KubeObject:
         answer = self._backend.apply(obj, field_manager=field_manager, dry_run=True)
-        metadata = answer.get("metadata") or {}
-        key = (_plural(answer), str(metadata.get("namespace", "")), str(metadata.get("name")))
+        key = (_plural(answer), *key_of(answer, default_namespace=""))
         with self._lock:
             self.applied[key] = answer
         return answer

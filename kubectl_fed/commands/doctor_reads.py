@@ -8,63 +8,33 @@ from typing import TYPE_CHECKING, Any
 
 from kubectl_fed.app import App
 from kubectl_fed.core.doctor.connectivity import KUBECONFIG_PREFIX
-from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, choose_target
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, choose_target
 from kubectl_fed.core.doctor.gce import gce_checks, not_inspected
 from kubectl_fed.core.doctor.gce_firewall import glbc_firewall_rule
 from kubectl_fed.core.doctor.ingress import folded
 from kubectl_fed.core.doctor.model import Check
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.loadbalancer import LoadBalancerRefs, refs_of
-from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.objects import Key, ObjectView
 from kubectl_fed.core.results import ClusterError, Reason, interrupted
-from kubectl_fed.core.selection import select_clusters
-from kubectl_fed.errors import UsageError
 
 if TYPE_CHECKING:
     from kubectl_fed.backends.gce import GceReader
 
-DEFAULT_NAMESPACE = "default"
-NO_LOAD_BALANCER = "Google Cloud not inspected: no member's ingress names a forwarding rule yet"
+NOT_INSPECTED = "Google Cloud not inspected: "
+NO_LOAD_BALANCER = f"{NOT_INSPECTED}no member's ingress names a forwarding rule yet"
 
 
 def members(app: App) -> tuple[list[str], dict[str, str]]:
     """The selected members, and why each broken context is broken."""
-    listed = app.federations.members(app.settings.federation)
-    contexts = list(app.kubeconfig.contexts)
-    known = contexts + [name for name in listed or [] if name not in contexts]
-    selected = select_clusters(
-        known,
-        None if listed is None else list(listed),
-        app.settings.clusters,
-        federation=app.federation,
-    )
-    broken = {}
-    for cluster in selected:
-        try:
-            app.kubeconfig.check_context(cluster)
-        except UsageError as err:
-            broken[cluster] = f"{KUBECONFIG_PREFIX}{err}"
-    return selected, broken
-
-
-def namespace_of(app: App, selected: Sequence[str], broken: dict[str, str]) -> str | None:
-    if app.settings.all_namespaces:
-        return None
-    if app.settings.namespace:
-        return app.settings.namespace
-    first = next((c for c in selected if c not in broken), None)
-    context = app.kubeconfig.contexts.get(first) if first else None
-    return (context.namespace if context else None) or DEFAULT_NAMESPACE
+    selected, broken = app.members_and_broken
+    return selected, {cluster: f"{KUBECONFIG_PREFIX}{why}" for cluster, why in broken.items()}
 
 
 def gce_reader(app: App, project_flag: str | None) -> GceReader | str:
     """One reader for a round of checks, or why Google Cloud is not inspected."""
-    from kubectl_fed.backends.gce import GceUnavailable, reader
-
-    try:
-        return reader(project_flag, members(app)[0], app.settings.request_timeout)
-    except GceUnavailable as err:
-        return f"Google Cloud not inspected: {err}"
+    found = app.gce_reader(project_flag, app.members_and_broken[0])
+    return f"{NOT_INSPECTED}{found}" if isinstance(found, str) else found
 
 
 def gather(app: App, names: Sequence[str], gce: GceReader | str) -> Facts:
@@ -73,8 +43,8 @@ def gather(app: App, names: Sequence[str], gce: GceReader | str) -> Facts:
     from kubectl_fed.backends.facts import CALLS, gather_member
 
     selected, broken = members(app)
-    namespace = namespace_of(app, selected, broken)
     reachable = [c for c in selected if c not in broken]
+    namespace = app.namespace_after(reachable)
     on_ingresses = _start_reading(gce, namespace, names)
     results = app.fan_out(
         lambda c: gather_member(app.backend(c), namespace, app.server(c), on_ingresses),
@@ -106,10 +76,10 @@ def _start_reading(
     reader = gce
 
     def wanted(obj: dict[str, Any]) -> bool:
-        meta = obj.get("metadata") or {}
-        if namespace is not None and meta.get("namespace") != namespace:
+        view = ObjectView(obj)
+        if namespace is not None and view.namespace != namespace:
             return False
-        return meta.get("name") in names if names else is_federated(obj)
+        return view.name in names if names else view.is_federated
 
     def found(ingresses: tuple[dict[str, Any], ...]) -> None:
         for obj in ingresses:
@@ -142,15 +112,13 @@ def _inspect(
     gce: GceReader | str,
     holders: list[str],
 ) -> list[Check]:
-    from kubectl_fed.backends.gce import GceUnavailable
     from kubectl_fed.core.loadbalancer import default_backend_ports, load_balancer_view
 
     if isinstance(gce, str):
         return not_inspected(label, gce)
-    try:
-        lb = gce.read(refs)
-    except GceUnavailable as err:
-        return not_inspected(label, f"Google Cloud not inspected: {err}")
+    lb = App.read_load_balancer(gce, refs)
+    if isinstance(lb, str):
+        return not_inspected(label, f"{NOT_INSPECTED}{lb}")
     zones = {m.cluster: m.zones for m in facts.answered}
     view = load_balancer_view(lb, folded(key, facts).addresses, zones)
     configmaps = {m.cluster: m.uid_configmap for m in facts.answered}

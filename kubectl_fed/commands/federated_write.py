@@ -31,6 +31,7 @@ from kubectl_fed.commands.writing import (
     filename_options,
     load_manifests,
     report,
+    write_options,
 )
 from kubectl_fed.core.converge import ConvergeOptions
 from kubectl_fed.core.escaping import escaped
@@ -40,7 +41,8 @@ from kubectl_fed.core.ingress_rollout import plan_rollouts
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.member_state import MemberState, needs_of, read_member_state
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
-from kubectl_fed.core.plans import DryRun
+from kubectl_fed.core.objects import KubeObject, key_of
+from kubectl_fed.core.plans import DryRun, Verb
 from kubectl_fed.core.preferences import preferences_of
 from kubectl_fed.core.results import ClusterResult
 from kubectl_fed.core.settings import Settings
@@ -50,7 +52,6 @@ from kubectl_fed.options import global_options
 from kubectl_fed.render.cluster_errors import error_line
 
 F = TypeVar("F", bound=Callable[..., Any])
-KubeObject = dict[str, Any]
 
 
 def federated_write_options(func: F) -> F:
@@ -66,6 +67,30 @@ def federated_write_options(func: F) -> F:
     for decorate in reversed(decorators):
         func = decorate(func)
     return func
+
+
+def federated_write_command(verb: Verb, doc: str) -> click.Command:
+    """The `create` or `apply` command: the same flags and run, `verb` apart; `doc` is
+    its --help text."""
+
+    @click.command(name=verb.value, help=doc)
+    @federated_write_options
+    def command(
+        filenames: Sequence[str],
+        recursive: bool,
+        from_cluster: str | None,
+        dry_run: str,
+        no_adopt: bool,
+        create_namespace: bool,
+        federation_flags: FederationFlags,
+        settings: Settings,
+    ) -> ExitStatus:
+        options = write_options(verb, dry_run, no_adopt, create_namespace)
+        return write_federated(
+            settings, filenames, recursive, options, federation_flags, from_cluster
+        )
+
+    return command
 
 
 def from_cluster_option(func: F) -> F:
@@ -215,10 +240,7 @@ def _gce_members(plan: FederationPlan, members: list[str]) -> list[str]:
 def _live_ingresses(states: Sequence[MemberState]) -> dict[str, dict[tuple[str, str], KubeObject]]:
     live = {}
     for state in states:
-        live[state.cluster] = {
-            (str(obj["metadata"].get("namespace")), str(obj["metadata"].get("name"))): obj
-            for obj in state.ingresses
-        }
+        live[state.cluster] = {key_of(obj): obj for obj in state.ingresses}
     return live
 
 

@@ -14,7 +14,7 @@ from kubectl_fed.commands.served import note_unfederated
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import INGRESS, resolve_list
 from kubectl_fed.core.label_selector import check_selector
-from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.objects import is_federated, metadata_of
 from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
 from kubectl_fed.core.results import ClusterResult, Reason
 from kubectl_fed.core.settings import TEMPLATE_FORMATS, Settings
@@ -301,6 +301,6 @@ def _key(entry: Entry) -> RowKey:
 def _versions(view: View) -> dict[RowKey, str]:
     """Each row's resourceVersion ("" for a missing object), in row order."""
     return {
-        _key(entry): str(((entry.obj or {}).get("metadata") or {}).get("resourceVersion", ""))
+        _key(entry): str(metadata_of(entry.obj).get("resourceVersion", ""))
         for entry in view.entries
     }

@@ -22,6 +22,7 @@ from kubectl_fed.core.ingress_rollout import (
     warning_text,
 )
 from kubectl_fed.core.kinds import INGRESS
+from kubectl_fed.core.objects import Key, metadata_of, name_of
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.results import ClusterCallError
 
@@ -30,7 +31,6 @@ POLL_SECONDS = 0.5
 # address: the cause may just have been fixed (the Service created), and GLBC's next sync
 # then gives the address.
 OLD_WARNING_GRACE = 10.0
-Key = tuple[str, str]
 Progress = Callable[[str], None]
 
 
@@ -80,7 +80,7 @@ def _poll(backend: ClusterBackend, key: Key, warnings: _Warnings, old_too: bool)
     static_ip = ready_static_ip(ingress)
     if static_ip:
         return Address(static_ip)
-    uid = str((ingress.get("metadata") or {}).get("uid") or "")
+    uid = str(metadata_of(ingress).get("uid") or "")
     return Address(warning=warnings.warning(key[0], uid, old_too=old_too))
 
 
@@ -113,7 +113,7 @@ def _events(backend: ClusterBackend, namespace: str) -> list[dict[str, Any]]:
 
 def _identity(event: Mapping[str, Any]) -> tuple[str, int]:
     count = event.get("count")
-    name = str((event.get("metadata") or {}).get("name") or "")
+    name = name_of(event)
     return (name, count if isinstance(count, int) else 1)
 
 

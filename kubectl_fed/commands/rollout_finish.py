@@ -20,12 +20,11 @@ from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.ingress_rollout import ROLLOUT_PENDING_ANNOTATION, annotation
 from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.manifests import Manifest
+from kubectl_fed.core.objects import Key, name_of
 from kubectl_fed.core.status_ingress import backend_services
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_line
 from kubectl_fed.render.lines import result_line
-
-Key = tuple[str, str]
 
 
 def finish_rollouts(
@@ -60,7 +59,7 @@ def waiting_for(app: App, services: set[Key]) -> list[Key]:
         found = set()
         for namespace in namespaces:
             for ingress in app.backend(cluster).list(INGRESS.plural, namespace):
-                name = str((ingress.get("metadata") or {}).get("name") or "")
+                name = name_of(ingress)
                 if annotation(ingress, ROLLOUT_PENDING_ANNOTATION) and any(
                     (namespace, service) in services for service in backend_services(ingress)
                 ):

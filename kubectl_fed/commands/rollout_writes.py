@@ -25,6 +25,7 @@ from kubectl_fed.core.ingress_rollout import (
     without_pending,
 )
 from kubectl_fed.core.kinds import INGRESS
+from kubectl_fed.core.objects import Key
 from kubectl_fed.core.plans import Action, DryRun, Outcome
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.progress import progress_for, with_progress
@@ -34,7 +35,6 @@ from kubectl_fed.exit_status import ExitStatus
 
 Results = list[ClusterResult[list[Outcome]]]
 PerMember = dict[str, list[Desired]]
-Key = tuple[str, str]
 
 
 def write_in_phases(

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kubectl_fed.core.fanout import fan_out
 from kubectl_fed.core.kinds import NAMESPACE, Kind
+from kubectl_fed.core.objects import KubeObject, name_of
 from kubectl_fed.core.settings import Settings
 
 if TYPE_CHECKING:
     from kubectl_fed.app import App
-    from kubectl_fed.core.ports import KubeObject
 
 T = TypeVar("T")
 
@@ -142,7 +142,7 @@ def _list_names(app: App, cluster: str, kinds: Sequence[Kind], namespace: str | 
 
 
 def _name(obj: KubeObject) -> str:
-    return str((obj.get("metadata") or {}).get("name") or "")
+    return name_of(obj)
 
 
 def _quietly(produce: Callable[[], T], fallback: T) -> T:

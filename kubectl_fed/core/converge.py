@@ -24,7 +24,7 @@ from kubectl_fed.core.desired import (
     newest,
     stamped,
 )
-from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, object_label
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.glbc import has_federated_gce_ingress
 from kubectl_fed.core.doctor.objects import SERVICE_SERVER_FIELDS
 from kubectl_fed.core.doctor.repairs import (
@@ -49,10 +49,10 @@ from kubectl_fed.core.kinds import KINDS as ALL_KINDS
 from kubectl_fed.core.loadbalancer import GLBC
 from kubectl_fed.core.markers import conforms, mark
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.objects import Key, KubeObject, annotations_of, metadata_of
 from kubectl_fed.core.replica_moves import Move
 from kubectl_fed.core.replica_shares import TOTAL_REPLICAS_ANNOTATION, spec_replicas, with_share
 
-KubeObject = dict[str, Any]
 KINDS = tuple(kind for kind in ALL_KINDS if kind.converged)
 
 
@@ -126,7 +126,7 @@ def _records(facts: Facts, result: Convergence) -> dict[tuple[Kind, Key], Record
 def _guessed_for(kind: Kind, record: Record) -> Record:
     """A copy read as a record: without what is only this member's."""
     desired = record.desired
-    annotations = dict((desired.get("metadata") or {}).get("annotations") or {})
+    annotations = annotations_of(desired)
     if kind == INGRESS:
         annotations = {k: v for k, v in annotations.items() if not k.startswith(GLBC)}
         annotations.pop(GLOBAL_STATIC_IP_ANNOTATION, None)
@@ -188,7 +188,7 @@ def pending_rollouts(
             continue
         leader = rollout_leader(copies) or copies[0][0]
         obj = dict(copies)[leader]
-        uid = str((obj.get("metadata") or {}).get("uid") or "")
+        uid = str(metadata_of(obj).get("uid") or "")
         pending.append(PendingRollout(key, leader, uid, missing))
     return pending
 

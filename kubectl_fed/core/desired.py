@@ -32,13 +32,12 @@ from kubectl_fed.core.markers import (
     WRITTEN_AT_ANNOTATION,
     annotated,
 )
+from kubectl_fed.core.objects import KubeObject, annotations_of, metadata_of
 
 RECORD_ANNOTATIONS = (DESIRED_ANNOTATION, HASH_ANNOTATION, WRITTEN_AT_ANNOTATION)
 # Per-member or per-run annotations that are never part of the federated object.
 _NOT_RECORDED = (*RECORD_ANNOTATIONS, ROLLOUT_PENDING_ANNOTATION)
 _OLDEST = "0001-01-01T00:00:00.000000Z"
-
-KubeObject = dict[str, Any]
 
 
 def now_stamp() -> str:
@@ -100,7 +99,7 @@ def stamped(obj: Mapping[str, Any], record: Record) -> KubeObject:
 
 def read_record(obj: Mapping[str, Any], source: str = "") -> Record | None:
     """The record a copy carries; None when it has none or it is unreadable."""
-    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    annotations = annotations_of(obj)
     text, stamp = annotations.get(DESIRED_ANNOTATION), annotations.get(WRITTEN_AT_ANNOTATION)
     if not isinstance(text, str) or not isinstance(stamp, str):
         return None
@@ -127,7 +126,7 @@ def last_write(obj: Mapping[str, Any]) -> str:
     """When kubectl-fed last wrote `obj`, from managedFields; the oldest time if unknown."""
     times = [
         str(entry.get("time"))
-        for entry in (obj.get("metadata") or {}).get("managedFields") or []
+        for entry in metadata_of(obj).get("managedFields") or []
         if isinstance(entry, dict) and entry.get("manager") == FIELD_MANAGER and entry.get("time")
     ]
     return _micro(max(times)) if times else _OLDEST
@@ -142,7 +141,7 @@ def _micro(stamp: str) -> str:
 
 def being_deleted(obj: Mapping[str, Any]) -> bool:
     """A copy with a `deletionTimestamp` (Terminating: finalizers or a grace period hold it)."""
-    return bool((obj.get("metadata") or {}).get("deletionTimestamp"))
+    return bool(metadata_of(obj).get("deletionTimestamp"))
 
 
 def newest(copies: Iterable[tuple[str, Mapping[str, Any]]]) -> Record | None:

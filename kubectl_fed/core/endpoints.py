@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.status import Health, Shard
-
-KubeObject = dict[str, Any]
 
 
 @dataclass(frozen=True)

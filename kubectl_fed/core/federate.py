@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from kubectl_fed.core.glbc_uid import UidPlan, is_gce_ingress
 from kubectl_fed.core.kinds import INGRESS, SERVICE
@@ -27,10 +26,10 @@ from kubectl_fed.core.nodeports import (
     apply_node_ports,
     plan_services,
 )
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.replica_shares import SharePlan, member_objects, plan_shares, spec_replicas
 from kubectl_fed.core.uid_agreement import UidChange, agree_on_uid
 
-KubeObject = dict[str, Any]
 ManifestKey = tuple[str, str, str]
 
 

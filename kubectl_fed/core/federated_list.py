@@ -18,14 +18,13 @@ from kubectl_fed.core.desired import read_record, without_record
 from kubectl_fed.core.ingress_rollout import GLOBAL_STATIC_IP_ANNOTATION
 from kubectl_fed.core.loadbalancer import GLBC
 from kubectl_fed.core.markers import SERVER_OWNED_METADATA
+from kubectl_fed.core.objects import KubeObject, annotations_of
 from kubectl_fed.core.replica_shares import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.errors import UsageError
 
 API_VERSION = "kubectl-fed/v1"
 KIND = "FederatedList"
 MEMBER_SERVICE_FIELDS = ("clusterIP", "clusterIPs")
-
-KubeObject = dict[str, Any]
 
 
 def is_federated_list(document: dict[str, Any]) -> bool:
@@ -103,7 +102,7 @@ def _rollout_assigned(obj: KubeObject, desired: KubeObject | None) -> set[str]:
     """The ingress annotations the rollout wrote on this member, not the user."""
     if obj.get("kind") != "Ingress" or desired is None:
         return set()
-    wanted = (desired.get("metadata") or {}).get("annotations") or {}
+    wanted = annotations_of(desired)
     return set() if GLOBAL_STATIC_IP_ANNOTATION in wanted else {GLOBAL_STATIC_IP_ANNOTATION}
 
 

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.objects import KubeObject, annotations_of, is_federated, key_of
 
-KubeObject = dict[str, Any]
 UID_CONFIGMAP_NAMESPACE = "kube-system"
 UID_CONFIGMAP_NAME = "ingress-uid"
 UID_KEY = "uid"
@@ -51,10 +50,10 @@ class IngressRef:
 
     @classmethod
     def from_object(cls, ingress: Mapping[str, Any]) -> IngressRef:
-        metadata = ingress.get("metadata") or {}
+        namespace, name = key_of(ingress)
         return cls(
-            namespace=metadata.get("namespace") or "default",
-            name=metadata.get("name") or "",
+            namespace=namespace,
+            name=name,
             federated=is_federated(ingress),
             gce=is_gce_ingress(ingress),
         )
@@ -67,7 +66,7 @@ def is_gce_ingress(ingress: Mapping[str, Any]) -> bool:
     """GLBC serves an Ingress with no class at all, or whose class is gce/gce-internal.
 
     The annotation wins over `spec.ingressClassName`, as in ingress-gce."""
-    annotations = (ingress.get("metadata") or {}).get("annotations") or {}
+    annotations = annotations_of(ingress)
     if INGRESS_CLASS_ANNOTATION in annotations:
         return annotations[INGRESS_CLASS_ANNOTATION] in GCE_INGRESS_CLASSES
     class_name = (ingress.get("spec") or {}).get("ingressClassName")

@@ -18,14 +18,12 @@ from kubectl_fed.core.glbc_uid import is_gce_ingress
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.markers import annotated
+from kubectl_fed.core.objects import Key, KubeObject, annotations_of
 
 STATIC_IP_ANNOTATION = "ingress.kubernetes.io/static-ip"
 # On the leader's copy while other members wait for its address: which ones.
 ROLLOUT_PENDING_ANNOTATION = "kubectl-fed.io/rollout-pending"
 GLOBAL_STATIC_IP_ANNOTATION = "kubernetes.io/ingress.global-static-ip-name"
-
-KubeObject = dict[str, Any]
-Key = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class Rollout:
 
 
 def annotation(obj: Mapping[str, Any] | None, key: str) -> str | None:
-    annotations = ((obj or {}).get("metadata") or {}).get("annotations") or {}
+    annotations = annotations_of(obj)
     value = annotations.get(key)
     return str(value) if value else None
 

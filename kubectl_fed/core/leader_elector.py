@@ -32,7 +32,8 @@ from kubectl_fed.core.leader_election import (
     released,
     still_leading,
 )
-from kubectl_fed.core.ports import ClusterBackend, KubeObject, get_or_none
+from kubectl_fed.core.objects import KubeObject
+from kubectl_fed.core.ports import ClusterBackend, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
 LEASES = "leases"

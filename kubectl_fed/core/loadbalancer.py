@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.core.objects import annotations_of, key_of
+
 HEALTH_CHECK_RANGES = ("130.211.0.0/22", "35.191.0.0/16")
 HEALTHY = "HEALTHY"
 GLBC = "ingress.kubernetes.io/"
@@ -28,8 +30,7 @@ DEFAULT_BACKEND = ("kube-system", "default-http-backend")
 def default_backend_ports(services: Sequence[Mapping[str, Any]]) -> frozenset[int]:
     """The node ports of a member's default backend, from its Services (every namespace)."""
     for service in services:
-        meta = service.get("metadata") or {}
-        if (meta.get("namespace"), meta.get("name")) == DEFAULT_BACKEND:
+        if key_of(service) == DEFAULT_BACKEND:
             ports = (service.get("spec") or {}).get("ports") or []
             return frozenset(int(p["nodePort"]) for p in ports if p.get("nodePort"))
     return frozenset()
@@ -251,7 +252,7 @@ def _port_in(port: int, spec: str) -> bool:
 
 
 def _annotations(obj: Mapping[str, Any]) -> dict[str, str]:
-    return dict((obj.get("metadata") or {}).get("annotations") or {})
+    return annotations_of(obj)
 
 
 def _backend_names(obj: Mapping[str, Any]) -> list[str]:

@@ -61,26 +61,6 @@ def annotated(
     return result
 
 
-def is_federated(obj: Mapping[str, Any]) -> bool:
-    """Whether a member's object was written by kubectl-fed (any federation)."""
-    labels = (obj.get("metadata") or {}).get("labels") or {}
-    return bool(labels.get(MANAGED_BY_LABEL) == MANAGED_BY_VALUE)
-
-
-def federation_markers(obj: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """The federation's annotations and labels on a member's copy (key -> value)."""
-    metadata = obj.get("metadata") or {}
-    annotations = metadata.get("annotations") or {}
-    ours = {k: v for k, v in annotations.items() if k.startswith(ANNOTATION_PREFIX)}
-    return ours, {MANAGED_BY_LABEL: MANAGED_BY_VALUE} if is_federated(obj) else {}
-
-
-def federation_of(obj: dict[str, Any]) -> str | None:
-    annotations = (obj.get("metadata") or {}).get("annotations") or {}
-    value = annotations.get(FEDERATION_ANNOTATION)
-    return value if isinstance(value, str) else None
-
-
 def conforms(desired: dict[str, Any], live: dict[str, Any]) -> bool:
     """Whether `live` already has every field `desired` sets, to the same value.
 

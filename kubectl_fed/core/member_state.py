@@ -11,17 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.nodeports import needs_node_ports
+from kubectl_fed.core.objects import KubeObject, key_of
 from kubectl_fed.core.ports import ClusterBackend, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 
-KubeObject = dict[str, Any]
-Key = tuple[str, str]  # (namespace, name)
 SplitKey = tuple[Kind, str, str]  # a kind whose replicas are split, namespace, name
 
 
@@ -62,14 +60,14 @@ class MemberState:
     needs: Needs = Needs()  # what was read: the lists above are complete for those
 
     def ingress(self, namespace: str, name: str) -> KubeObject | None:
-        return next((obj for obj in self.ingresses if _key(obj) == (namespace, name)), None)
+        return next((obj for obj in self.ingresses if key_of(obj) == (namespace, name)), None)
 
     def known(self, kind: Kind, namespace: str, name: str) -> tuple[bool, KubeObject | None]:
         """(True, the member's copy or None when absent) when this read covered the object;
         (False, None) when it did not."""
         key = (namespace, name)
         if kind == SERVICE and self.needs.services:
-            return True, next((obj for obj in self.services if _key(obj) == key), None)
+            return True, next((obj for obj in self.services if key_of(obj) == key), None)
         if kind == INGRESS and self.needs.ingresses:
             return True, self.ingress(namespace, name)
         if (kind, namespace, name) in self.needs.replicated:
@@ -105,8 +103,3 @@ def _provider_ids(backend: ClusterBackend) -> list[str]:
             return []
         raise
     return [str((node.get("spec") or {}).get("providerID") or "") for node in nodes]
-
-
-def _key(obj: KubeObject) -> Key:
-    metadata = obj.get("metadata") or {}
-    return (str(metadata.get("namespace") or "default"), str(metadata.get("name") or ""))

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kubectl_fed.core.objects import KubeObject, key_of
 from kubectl_fed.errors import UsageError
 
-KubeObject = dict[str, Any]
 Identity = tuple[str, str]
 NODE_PORT_TYPES = ("NodePort", "LoadBalancer")
 _HEALTH_CHECK = "healthCheckNodePort"
@@ -150,7 +150,7 @@ class NodePortIndex:
                 self._add(cluster, service)
 
     def _add(self, cluster: str, service: Mapping[str, Any]) -> None:
-        who = identity(service)
+        who = key_of(service)
         self.services.setdefault(who, {})[cluster] = service
         spec = service.get("spec") or {}
         for port in spec.get("ports") or ():
@@ -171,11 +171,6 @@ class NodePortIndex:
     def existing(self, service: Identity) -> Mapping[str, Mapping[str, Any]]:
         """The federated Service as the members have it now, by cluster, in member order."""
         return self.services.get(service, {})
-
-
-def identity(service: Mapping[str, Any], default_namespace: str = "default") -> Identity:
-    metadata = service.get("metadata") or {}
-    return metadata.get("namespace") or default_namespace, metadata.get("name") or ""
 
 
 def needs_node_ports(service: Mapping[str, Any]) -> bool:
@@ -233,7 +228,7 @@ class _Planner:
         taken: Mapping[int, Holder],
         default_namespace: str,
     ) -> None:
-        self.me = identity(service, default_namespace)
+        self.me = key_of(service, default_namespace)
         self.ports = _indexed_ports(service)
         self.index = index
         self.port_range = port_range
@@ -344,7 +339,7 @@ def plan_node_ports(
     them (so a conflict can name them); `plan_services` keeps it for you.
     Raises `UsageError` only for a malformed `nodePort` value (bad input).
     """
-    namespace, name = identity(service, default_namespace)
+    namespace, name = key_of(service, default_namespace)
     if not needs_node_ports(service):
         return NodePortPlan(namespace, name, port_range)
     claimed = _claimed(taken or {})

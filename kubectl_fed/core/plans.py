@@ -7,7 +7,8 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from kubectl_fed.core.kinds import Kind
-from kubectl_fed.core.markers import conforms, is_federated
+from kubectl_fed.core.markers import conforms
+from kubectl_fed.core.objects import is_federated
 from kubectl_fed.core.results import ClusterError, Reason
 
 

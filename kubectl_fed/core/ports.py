@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.results import ClusterCallError, Reason
 
-KubeObject = dict[str, Any]
 JsonPatch = list[dict[str, Any]]  # RFC 6902 operations
 
 

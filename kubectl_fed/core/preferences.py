@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kubectl_fed.core.objects import annotations_of, name_of, namespace_of
 from kubectl_fed.errors import UsageError
 
 PREFERENCES_ANNOTATION = "federation.kubernetes.io/replica-set-preferences"
@@ -77,10 +78,8 @@ def parse_preferences(value: PreferencesInput, *, where: str = "") -> ReplicaSet
 
 def preferences_of(obj: Mapping[str, Any]) -> ReplicaSetPreferences:
     """The preferences a ReplicaSet object carries in its annotation (or the default)."""
-    metadata = obj.get("metadata") or {}
-    annotations = metadata.get("annotations") or {}
-    where = f"replicaset {metadata.get('namespace', 'default')}/{metadata.get('name', '?')}"
-    return parse_preferences(annotations.get(PREFERENCES_ANNOTATION), where=where)
+    where = f"replicaset {namespace_of(obj)}/{name_of(obj) or '?'}"
+    return parse_preferences(annotations_of(obj).get(PREFERENCES_ANNOTATION), where=where)
 
 
 class _Invalid(ValueError):

@@ -1,7 +1,8 @@
-"""The per-kind step that may rewrite a federated object for each member before it is sent.
+"""The plain per-member step: every member gets the object as written.
 
-Today every member gets the object as written. Node-port agreement, the GLBC UID and
-replica splitting plug in here: each returns one object per member cluster.
+`core/writes.desired_by_member` uses it when no plan rewrites objects per member. `create`
+and `apply` pass `core/federate.FederationPlan.prepare` instead, where node-port agreement
+and replica splitting give each member its own copy.
 """
 
 from __future__ import annotations

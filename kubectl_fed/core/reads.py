@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_fed.core.kinds import Kind
+from kubectl_fed.core.objects import DEFAULT_NAMESPACE, Key, key_of
 from kubectl_fed.core.plans import Target
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.results import ClusterCallError, ClusterResult, Reason
@@ -26,9 +27,8 @@ class Found:
     obj: dict[str, Any]
 
     @property
-    def key(self) -> tuple[str, str]:
-        metadata = self.obj.get("metadata") or {}
-        return (str(metadata.get("namespace") or ""), str(metadata.get("name") or ""))
+    def key(self) -> Key:
+        return key_of(self.obj, DEFAULT_NAMESPACE if self.kind.namespaced else "")
 
 
 @dataclass(frozen=True)

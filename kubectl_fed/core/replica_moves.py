@@ -12,10 +12,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from kubectl_fed.core.kinds import REPLICASET, Kind, kind_named
 from kubectl_fed.core.manifests import SERVER_METADATA
+from kubectl_fed.core.objects import KubeObject, ObjectView, metadata_of
 from kubectl_fed.core.ports import ClusterBackend, get_or_none
 from kubectl_fed.core.replica_shares import (
     plan_shares,
@@ -26,7 +26,6 @@ from kubectl_fed.core.replica_shares import (
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.errors import FedError
 
-KubeObject = dict[str, Any]
 CONFLICT_RETRIES = 3
 
 
@@ -52,21 +51,21 @@ def read_member_replicaset(
 
 
 def _unschedulable(backend: ClusterBackend, replicaset: KubeObject) -> int:
-    metadata = replicaset.get("metadata") or {}
+    view = ObjectView(replicaset)
     labels = ((replicaset.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
     selector = ",".join(f"{key}={value}" for key, value in sorted(labels.items())) or None
     try:
-        pods = backend.list("pods", metadata.get("namespace"), selector)
+        pods = backend.list("pods", view.namespace, selector)
     except ClusterCallError as err:
         if err.reason is Reason.FORBIDDEN:
             return 0  # without the right to read pods, no capacity estimate
         raise
-    return sum(1 for pod in pods if _owned_by(pod, metadata.get("uid")) and _is_unschedulable(pod))
+    return sum(1 for pod in pods if _owned_by(pod, view.uid) and _is_unschedulable(pod))
 
 
-def _owned_by(pod: KubeObject, uid: object) -> bool:
-    owners = (pod.get("metadata") or {}).get("ownerReferences") or []
-    return any(owner.get("uid") == uid for owner in owners)
+def _owned_by(pod: KubeObject, uid: str) -> bool:
+    owners = metadata_of(pod).get("ownerReferences") or []
+    return bool(uid) and any(owner.get("uid") == uid for owner in owners)
 
 
 def _is_unschedulable(pod: KubeObject) -> bool:
@@ -199,7 +198,7 @@ def write_move(backend: ClusterBackend, move: Move, total: int, *, dry_run: bool
         except ClusterCallError as err:
             if err.reason is not Reason.CONFLICT or attempt == CONFLICT_RETRIES - 1:
                 raise
-        metadata = obj.get("metadata") or {}
+        view = ObjectView(obj)
         kind = kind_named(obj.get("kind")) or REPLICASET
-        live = backend.get(kind.plural, metadata.get("namespace"), str(metadata.get("name")))
+        live = backend.get(kind.plural, view.namespace, view.name)
         obj = with_share(live, move.after, total)

@@ -14,19 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_fed.core.desired import new_record, read_record, stamped
+from kubectl_fed.core.objects import KubeObject, annotations_of, key_of
 from kubectl_fed.core.planner import plan, scheduled_replicas
 from kubectl_fed.core.preferences import ReplicaSetPreferences, preferences_of
 
 TOTAL_REPLICAS_ANNOTATION = "kubectl-fed.io/total-replicas"
 DEFAULT_REPLICAS = 1
 
-KubeObject = dict[str, Any]
 
-
-def key_of(obj: Mapping[str, Any]) -> str:
+def tie_break_key(obj: Mapping[str, Any]) -> str:
     """`namespace/name`: the planner's tie-break key, as Federation v1 used it."""
-    metadata = obj.get("metadata") or {}
-    return f"{metadata.get('namespace') or 'default'}/{metadata.get('name') or ''}"
+    return "/".join(key_of(obj))
 
 
 def spec_replicas(obj: Mapping[str, Any]) -> int:
@@ -36,7 +34,7 @@ def spec_replicas(obj: Mapping[str, Any]) -> int:
 
 def recorded_total(obj: Mapping[str, Any]) -> int | None:
     """The federation-wide total a member's ReplicaSet records, None when absent or bad."""
-    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    annotations = annotations_of(obj)
     text = annotations.get(TOTAL_REPLICAS_ANNOTATION)
     try:
         value = int(str(text))
@@ -90,7 +88,7 @@ def plan_shares(
     if rebalance is not None:
         prefs = dataclasses.replace(prefs, rebalance=rebalance)
     wanted = spec_replicas(replicaset) if total is None else total
-    key = key_of(replicaset)
+    key = tie_break_key(replicaset)
     placement, overflow = plan(wanted, members, prefs, current, capacity, key=key)
     shares = scheduled_replicas(placement, overflow)
     return SharePlan(key, wanted, {name: shares.get(name, 0) for name in members}, overflow)

@@ -57,10 +57,6 @@ class ClusterResult(Generic[T]):
     def ok(self) -> bool:
         return self.error is None
 
-    @staticmethod
-    def failed(cluster: str, reason: Reason, message: str) -> ClusterResult[T]:
-        return ClusterResult(cluster, error=ClusterError(reason, message))
-
 
 def interrupted(results: Sequence[ClusterResult[T]]) -> bool:
     return any(r.error is not None and r.error.reason is Reason.INTERRUPTED for r in results)

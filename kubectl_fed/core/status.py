@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
+from kubectl_fed.core.objects import KubeObject, metadata_of
 from kubectl_fed.core.results import ClusterError, ClusterResult
-
-KubeObject = dict[str, Any]
 
 
 class Presence(StrEnum):
@@ -128,7 +126,7 @@ def reference(members: Sequence[Member]) -> KubeObject | None:
 
 
 def created_of(obj: KubeObject | None) -> str | None:
-    value = ((obj or {}).get("metadata") or {}).get("creationTimestamp")
+    value = metadata_of(obj).get("creationTimestamp")
     return str(value) if value else None
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from kubectl_fed.core.endpoints import endpoint_set, service_port, services_shard
 from kubectl_fed.core.ingress_rollout import last_glbc_warning, rollout_leader
 from kubectl_fed.core.kinds import INGRESS
-from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.objects import KubeObject, is_federated, metadata_of
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.core.status import (
     ClusterRow,
@@ -26,7 +25,6 @@ from kubectl_fed.core.status import (
     reference,
 )
 
-KubeObject = dict[str, Any]
 ANY = "*"
 
 
@@ -103,7 +101,7 @@ def unfinished_rollout(members: Sequence[Member]) -> str | None:
     leader = rollout_leader([(m.cluster, m.obj) for m in holders if m.obj is not None])
     found = next(m for m in holders if m.cluster == leader)
     assert found.snapshot is not None and found.obj is not None
-    uid = str((found.obj.get("metadata") or {}).get("uid") or "")
+    uid = str(metadata_of(found.obj).get("uid") or "")
     warning = last_glbc_warning(found.snapshot.events, uid)
     waiting = f"{text}, waiting for an address in {leader}"
     return f"{waiting}: {warning}" if warning else waiting

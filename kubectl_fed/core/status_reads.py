@@ -4,15 +4,15 @@ Services and Endpoints behind it and the zones of the member's nodes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
+from kubectl_fed.core.objects import KubeObject, ObjectView, name_of
 from kubectl_fed.core.ports import MemberCluster, get_or_none
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.core.status import Snapshot
 from kubectl_fed.core.status_ingress import backend_services
 
-KubeObject = dict[str, Any]
 T = TypeVar("T")
 # Calls of one member's read, at most: object, events, zones, then a Service and its
 # Endpoints per backend (`describe` bounds its fan-out by this many request timeouts).
@@ -85,17 +85,17 @@ def _service_names(kind: Kind, obj: KubeObject) -> list[str]:
     if kind == INGRESS:
         return backend_services(obj)
     if kind == SERVICE:
-        return [str(obj["metadata"]["name"])]
+        return [name_of(obj)]
     return []
 
 
 def _about(event: KubeObject, kind: Kind, obj: KubeObject) -> bool:
     """Events of this very object: its kind and name, and its uid when the event has one."""
     involved = event.get("involvedObject") or {}
-    metadata = obj.get("metadata") or {}
+    view = ObjectView(obj)
     uid = involved.get("uid")
     return (
         involved.get("kind") == kind.kind
-        and involved.get("name") == metadata.get("name")
-        and (not uid or uid == metadata.get("uid"))
+        and involved.get("name") == view.name
+        and (not uid or uid == view.uid)
     )

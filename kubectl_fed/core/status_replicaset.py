@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from kubectl_fed.core.objects import KubeObject, annotations_of
 from kubectl_fed.core.preferences import PREFERENCES_ANNOTATION
 from kubectl_fed.core.replica_shares import (
     plan_shares,
@@ -30,8 +30,6 @@ from kubectl_fed.core.status import (
     present,
 )
 from kubectl_fed.errors import UsageError
-
-KubeObject = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -135,7 +133,7 @@ def _with_note(m: MemberReplicas, forbidden: str) -> MemberReplicas:
 
 
 def _annotations(obj: KubeObject | None) -> dict[str, str]:
-    return dict(((obj or {}).get("metadata") or {}).get("annotations") or {})
+    return annotations_of(obj)
 
 
 def _count(obj: KubeObject | None, section: str, field: str, default: int = 0) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from kubectl_fed.core.endpoints import services_shard
+from kubectl_fed.core.objects import KubeObject, name_of
 from kubectl_fed.core.status import (
     ClusterRow,
     Health,
@@ -21,8 +21,6 @@ from kubectl_fed.core.status import (
     present,
     reference,
 )
-
-KubeObject = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ def _row(member: Member, disagreeing: Sequence[PortStatus]) -> ClusterRow:
     if member.presence is not Presence.PRESENT or member.snapshot is None:
         return ClusterRow(member.cluster, member.presence, note=absent_note(member, "service"))
     snapshot = member.snapshot
-    name = str((snapshot.obj or {}).get("metadata", {}).get("name") or "")
+    name = name_of(snapshot.obj)
     selector = ((snapshot.obj or {}).get("spec") or {}).get("selector")
     shard = services_shard([name], snapshot.services, snapshot.endpoints, snapshot.forbidden)
     notes = [shard.reason] if shard.health is Health.UNHEALTHY and selector else []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from kubectl_fed.core.glbc_uid import (
     IngressRef,
@@ -23,8 +22,8 @@ from kubectl_fed.core.glbc_uid import (
     updated_uid_configmap,
 )
 from kubectl_fed.core.member_state import MemberState
+from kubectl_fed.core.objects import KubeObject
 
-KubeObject = dict[str, Any]
 UID_CONFIGMAP = "configmap kube-system/ingress-uid"
 
 

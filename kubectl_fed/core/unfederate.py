@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kubectl_fed.core.markers import federation_markers
+from kubectl_fed.core.markers import ANNOTATION_PREFIX, MANAGED_BY_LABEL, MANAGED_BY_VALUE
+from kubectl_fed.core.objects import annotations_of, is_federated
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target
 from kubectl_fed.core.ports import ClusterBackend, JsonPatch
 from kubectl_fed.core.progress import Progress
@@ -23,7 +24,7 @@ MAX_ATTEMPTS = 3
 
 def marker_removal(obj: Mapping[str, Any]) -> JsonPatch:
     """The JSON patch taking the federation's markers off `obj` ([] when it has none)."""
-    annotations, labels = federation_markers(obj)
+    annotations, labels = _federation_markers(obj)
     operations: JsonPatch = []
     for field, markers in (("annotations", annotations), ("labels", labels)):
         for key, value in sorted(markers.items()):
@@ -33,6 +34,12 @@ def marker_removal(obj: Mapping[str, Any]) -> JsonPatch:
                 {"op": "remove", "path": path},
             ]
     return operations
+
+
+def _federation_markers(obj: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The federation's annotations and labels on a member's copy (key -> value)."""
+    ours = {k: v for k, v in annotations_of(obj).items() if k.startswith(ANNOTATION_PREFIX)}
+    return ours, {MANAGED_BY_LABEL: MANAGED_BY_VALUE} if is_federated(obj) else {}
 
 
 def unfederate_member(

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from kubectl_fed.core.limits import INT32_MAX
+from kubectl_fed.core.objects import labels_of
 
 if TYPE_CHECKING:  # the kinds' modules import this one for their rules
     from kubectl_fed.core.kinds.spec import Kind, NameRule
@@ -221,7 +222,7 @@ def replicated_pods_problem(spec: dict[str, Any]) -> str | None:
     if problem:
         return problem
     template = spec.get("template") or {}
-    labels = (template.get("metadata") or {}).get("labels") or {}
+    labels = labels_of(template)
     if not selector_matches(selector, labels):
         return (
             f"spec.template.metadata.labels: Invalid value: {labels}: "

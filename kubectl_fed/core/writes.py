@@ -18,6 +18,7 @@ from kubectl_fed.core.kinds import INGRESS, NAMESPACE, Kind
 from kubectl_fed.core.manifests import Manifest
 from kubectl_fed.core.markers import FIELD_MANAGER, mark
 from kubectl_fed.core.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.objects import metadata_of, name_of
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb, decide
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.prepare import prepare
@@ -283,7 +284,7 @@ def selected_targets(
 ) -> list[Target]:
     """`delete KIND --all` or `-l SELECTOR`: the objects this member has, in list order."""
     return [
-        Target(kind, namespace, str(obj["metadata"]["name"]))
+        Target(kind, namespace, name_of(obj))
         for kind in kinds
         for obj in backend.list(kind.plural, namespace, selector)
     ]
@@ -325,7 +326,7 @@ def _wait_gone(
 
 def _held_by(live: dict[str, Any]) -> str:
     """What keeps a deleted object: its finalizers (a controller that has not finished)."""
-    finalizers = (live.get("metadata") or {}).get("finalizers") or []
+    finalizers = metadata_of(live).get("finalizers") or []
     if not finalizers:
         return ""
     return ": held by finalizers " + ", ".join(str(f) for f in finalizers)

@@ -17,7 +17,7 @@ _GAP = "   "
 
 
 @dataclass(frozen=True)
-class ClusterRow:
+class ProbedCluster:
     name: str
     server: str
     status: str  # Active, or the Reason of the failed probe
@@ -27,7 +27,7 @@ class ClusterRow:
     message: str | None = None  # why the probe failed
 
 
-def table(rows: Sequence[ClusterRow]) -> str:
+def table(rows: Sequence[ProbedCluster]) -> str:
     lines = [HEADERS, *(tuple(escaped(cell) for cell in _cells(row)) for row in rows)]
     widths = [max(len(line[i]) for line in lines) for i in range(len(HEADERS))]
     return "\n".join(
@@ -36,14 +36,14 @@ def table(rows: Sequence[ClusterRow]) -> str:
     )
 
 
-def _cells(row: ClusterRow) -> tuple[str, ...]:
+def _cells(row: ProbedCluster) -> tuple[str, ...]:
     if row.status != ACTIVE:
         return (row.name, row.server, row.status, UNKNOWN, UNKNOWN, UNKNOWN)
     zones = ",".join(row.zones) or NONE
     return (row.name, row.server, row.status, row.version or UNKNOWN, zones, row.glbc_uid or NONE)
 
 
-def document(federation: str | None, rows: Sequence[ClusterRow]) -> dict[str, Any]:
+def document(federation: str | None, rows: Sequence[ProbedCluster]) -> dict[str, Any]:
     """The machine form: every cluster under `items`, failed probes also under `errors`."""
     return {
         "apiVersion": API_VERSION,

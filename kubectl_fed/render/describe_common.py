@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from kubectl_fed.core.objects import annotations_of
 from kubectl_fed.core.status import ClusterRow, Member, MergedEvent, Presence
 from kubectl_fed.render.age import age
 from kubectl_fed.render.describe_text import INDENT, NONE, columns, underlined
@@ -31,7 +32,7 @@ def annotation_lines(members: Sequence[Member], hidden: Collection[str] = ()) ->
 
 
 def _annotations(member: Member) -> dict[str, str]:
-    return dict(((member.obj or {}).get("metadata") or {}).get("annotations") or {})
+    return annotations_of(member.obj)
 
 
 def cluster_table(rows: Sequence[ClusterRow], now: datetime) -> list[str]:

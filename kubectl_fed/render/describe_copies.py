@@ -12,6 +12,7 @@ from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.federated import FederatedObject
 from kubectl_fed.core.kinds.cells import format_labels
 from kubectl_fed.core.markers import DESIRED_ANNOTATION
+from kubectl_fed.core.objects import labels_of
 from kubectl_fed.core.status import Presence
 from kubectl_fed.core.status_copies import CopiesStatus, CopyRow
 from kubectl_fed.render.age import age
@@ -23,7 +24,6 @@ HEADERS = ["CLUSTER", "CONTENT", "AGE", "NOTE"]
 
 def copies_lines(fed: FederatedObject, status: CopiesStatus, now: datetime) -> list[str]:
     obj = next((m.obj for m in fed.members if m.obj is not None), None) or {}
-    metadata = obj.get("metadata") or {}
     # a Secret's desired-state record holds its data: left out, as kubectl leaves out
     # the last-applied configuration
     hidden = (DESIRED_ANNOTATION,) if fed.kind.secret_data else ()
@@ -31,7 +31,7 @@ def copies_lines(fed: FederatedObject, status: CopiesStatus, now: datetime) -> l
     if fed.kind.namespaced:
         pairs.append(("Namespace", fed.namespace))
     pairs += [
-        ("Labels", format_labels(metadata.get("labels"))),
+        ("Labels", format_labels(labels_of(obj))),
         ("Annotations", annotation_lines(fed.members, hidden)),
     ]
     if not fed.kind.namespaced:

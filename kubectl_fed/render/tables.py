@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import Columns, Kind
 from kubectl_fed.core.kinds.cells import NONE, format_labels
+from kubectl_fed.core.objects import KubeObject, labels_of, metadata_of
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.render.age import age
 
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
 MISSING = "<missing>"
 _GAP = "   "
 __all__ = ["MISSING", "NONE", "Labels", "align", "render_tables"]
-
-Obj = dict[str, Any]
 
 
 def align(rows: Sequence[Sequence[str]]) -> str:
@@ -92,8 +91,8 @@ class Labels:
         keys = [key.rsplit("/", 1)[-1].upper() for key in self.columns]
         return [*(escaped(key) for key in keys), *(["LABELS"] if self.show else [])]
 
-    def cells(self, obj: Obj) -> list[str]:
-        labels = (obj.get("metadata") or {}).get("labels") or {}
+    def cells(self, obj: KubeObject) -> list[str]:
+        labels = labels_of(obj)
         values = [escaped(str(labels.get(key, ""))) for key in self.columns]
         return [*values, *([escaped(format_labels(labels))] if self.show else [])]
 
@@ -143,7 +142,7 @@ def _row(entry: Entry, columns: Columns, options: _Options) -> list[str]:
     if entry.obj is None:
         blanks = len(columns.headers) + (len(columns.wide_headers) if options.wide else 0)
         return [*leading, name, MISSING, *(["-"] * blanks)]
-    created = (entry.obj.get("metadata") or {}).get("creationTimestamp")
+    created = metadata_of(entry.obj).get("creationTimestamp")
     extra = columns.wide_cells(entry.obj) if options.wide else []
     return [
         *leading,

@@ -20,7 +20,7 @@ from describe_helpers import INGRESS, Fed, settled_walkthrough
 from doctor_helpers import doctor
 from federation_helpers import eventually
 
-from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.objects import is_federated
 from kubectl_fed.sandbox.apiserver import deletion
 from kubectl_fed.sandbox.federation import SandboxFederation
 from kubectl_fed.sandbox.gce import GceState

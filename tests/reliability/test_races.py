@@ -1,5 +1,5 @@
 """Racing runs, real processes against the sandbox: what each verb guarantees when two
-runs change the same thing at once (docs/reliability.md, "Races").
+runs change the same thing at once (docs/reliability.md, "Concurrency and races").
 
 - two `join` of different contexts: both members end in the file (a lock serialises the
   read-modify-write), and a symlinked membership file stays a symlink;

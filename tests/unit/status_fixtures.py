@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kubectl_fed.core.results import ClusterResult, Reason
+from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
 from kubectl_fed.core.status import Snapshot
 
 US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
@@ -99,7 +99,7 @@ def ok(cluster: str, snap: Snapshot) -> ClusterResult[Snapshot]:
 
 
 def unreachable(cluster: str) -> ClusterResult[Snapshot]:
-    return ClusterResult.failed(cluster, Reason.UNREACHABLE, "connection refused")
+    return ClusterResult(cluster, error=ClusterError(Reason.UNREACHABLE, "connection refused"))
 
 
 def replicaset(desired: int, ready: int, total: int | None = 6, prefs: str | None = None) -> Obj:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from kubectl_fed.core.kinds import SERVICE
-from kubectl_fed.core.markers import conforms, federation_of, is_federated, mark
+from kubectl_fed.core.markers import conforms, mark
+from kubectl_fed.core.objects import ObjectView, is_federated
 from kubectl_fed.core.plans import Action, Target, Verb, decide
 from kubectl_fed.core.results import Reason
 
@@ -43,7 +44,7 @@ def test_mark_adds_markers_without_touching_the_input() -> None:
     assert marked["metadata"]["labels"] == {"a": "b", "app.kubernetes.io/managed-by": "kubectl-fed"}
     assert marked["metadata"]["annotations"] == {"kubectl-fed.io/federation": "prod"}
     assert original == {"metadata": {"name": "x", "labels": {"a": "b"}}}
-    assert is_federated(marked) and federation_of(marked) == "prod"
+    assert is_federated(marked) and ObjectView(marked).federation == "prod"
     assert not is_federated(original)
 
 

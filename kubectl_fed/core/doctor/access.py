@@ -1,13 +1,15 @@
-"""Check 3: may we write what the federation writes, and is there quota left for it."""
+"""The `authorization` and `quota` checks (docs/doctor.md): may we write what the
+federation writes, and is there quota left for it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_fed.core.doctor.facts import Facts, MemberFacts, key_of
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
+from kubectl_fed.core.objects import key_of, metadata_of
 from kubectl_fed.core.replica_shares import recorded_total, spec_replicas
 
 UNREACHABLE = "member not reachable"
@@ -142,8 +144,8 @@ def _expected_share(key: tuple[str, str], facts: Facts) -> int:
 def _owned(pod: Mapping[str, Any], rs: Mapping[str, Any] | None) -> bool:
     if rs is None:
         return False
-    uid = (rs.get("metadata") or {}).get("uid")
-    owners = (pod.get("metadata") or {}).get("ownerReferences") or []
+    uid = metadata_of(rs).get("uid")
+    owners = metadata_of(pod).get("ownerReferences") or []
     return any(owner.get("uid") == uid for owner in owners)
 
 

@@ -16,7 +16,7 @@ from kubectl_fed.core.doctor.tls import tls_checks
 
 
 def run_checks(facts: Facts) -> list[Check]:
-    """Checks 1-11 (check 12, Google Cloud, needs its own reads: see `gce`)."""
+    """Every check but the `gce` ones, which need their own reads (see `gce.py`)."""
     return [
         *connectivity_checks(facts),
         *access_checks(facts),

@@ -1,4 +1,5 @@
-"""Checks 1-2: every member reachable (each failure named precisely) and Active."""
+"""The `connectivity` and `membership` checks (docs/doctor.md): every member reachable
+(each failure named precisely) and Active."""
 
 from __future__ import annotations
 

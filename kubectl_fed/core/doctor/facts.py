@@ -11,22 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_fed.core.kinds import INGRESS, KINDS, SERVICE, Kind
-from kubectl_fed.core.markers import federation_of, is_federated
+from kubectl_fed.core.objects import Key, KubeObject, ObjectView, is_federated, key_of, labels_of
 from kubectl_fed.core.results import ClusterError
 from kubectl_fed.core.status_ingress import backend_services
 
-KubeObject = dict[str, Any]
-Key = tuple[str, str]  # (namespace, name)
 # What the federation writes, checked with SelfSubjectAccessReviews: (verb, resource).
 WRITE_VERBS = ("create", "update", "delete")
 WRITTEN_RESOURCES = ("ingresses", "services", "replicasets")
 # The namespaced federated kinds, whose copies doctor reads and checks.
 CHECKED_KINDS = tuple(kind for kind in KINDS if kind.namespaced)
-
-
-def key_of(obj: Mapping[str, Any]) -> Key:
-    metadata = obj.get("metadata") or {}
-    return str(metadata.get("namespace") or "default"), str(metadata.get("name") or "")
 
 
 def object_label(kind: Kind, key: Key) -> str:
@@ -61,7 +54,7 @@ class MemberFacts:
 
     @property
     def zones(self) -> list[str]:
-        labels = (((n.get("metadata") or {}).get("labels") or {}) for n in self.nodes)
+        labels = (labels_of(n) for n in self.nodes)
         return sorted({str(z) for lab in labels if (z := lab.get("topology.kubernetes.io/zone"))})
 
     @property
@@ -78,7 +71,7 @@ class MemberFacts:
 
 
 @dataclass(frozen=True)
-class Target:
+class CheckedObjects:
     """The federated objects doctor looks at, by kind, each (namespace, name)."""
 
     ingresses: tuple[Key, ...] = ()
@@ -98,7 +91,7 @@ class Target:
 class Facts:
     members: tuple[MemberFacts, ...]
     namespace: str | None  # None: every namespace
-    target: Target = field(default_factory=Target)
+    target: CheckedObjects = field(default_factory=CheckedObjects)
     named: tuple[str, ...] = ()  # ingresses asked for on the command line
 
     @property
@@ -120,7 +113,7 @@ def federated_keys(
         for obj in member.objects(kind)
         if is_federated(obj)
         and (namespace is None or key_of(obj)[0] == namespace)
-        and (federation is None or federation_of(obj) == federation)
+        and (federation is None or ObjectView(obj).federation == federation)
     }
     return sorted(found)
 
@@ -130,11 +123,11 @@ def choose_target(
     namespace: str | None,
     names: Sequence[str],
     federation: str | None = None,
-) -> Target:
+) -> CheckedObjects:
     """With ingress names: those ingresses, their backend Services and the ReplicaSets
     whose pods those Services select; without: every federated object in scope."""
     if not names:
-        return Target(
+        return CheckedObjects(
             **{
                 kind.plural: tuple(federated_keys(members, kind, namespace, federation))
                 for kind in CHECKED_KINDS
@@ -159,7 +152,7 @@ def choose_target(
             if key_of(rs)[0] == ns and _selected_by_any(rs, member, services)
         }
     )
-    return Target(ingresses, tuple(services), tuple(replicasets))
+    return CheckedObjects(ingresses, tuple(services), tuple(replicasets))
 
 
 def _selected_by_any(rs: KubeObject, member: MemberFacts, services: Sequence[Key]) -> bool:
@@ -174,4 +167,4 @@ def _selected_by_any(rs: KubeObject, member: MemberFacts, services: Sequence[Key
 
 def pods_template_labels(rs: Mapping[str, Any]) -> dict[str, str]:
     template = (rs.get("spec") or {}).get("template") or {}
-    return dict((template.get("metadata") or {}).get("labels") or {})
+    return labels_of(template)

@@ -1,4 +1,5 @@
-"""Check 12: the Google Cloud load balancer behind each federated ingress, as GCE reports it."""
+"""The `gce` and `gce-*` checks (docs/doctor.md): the Google Cloud load balancer behind
+each federated ingress, as GCE reports it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Check 12, firewall: Google's health checkers reach every member's node ports.
+"""The `gce-firewall` check (docs/doctor.md): Google's health checkers reach every
+member's node ports.
 
 A rule admitting them somewhere is not enough: GLBC's rule of each member targets that
 member's nodes only (by network tag, which doctor cannot see), so each member's own rule,

@@ -1,11 +1,13 @@
-"""Checks 6, 7 and 10: GCE ingress controllers sharing one GLBC UID, and what that breaks."""
+"""The `ingress-controller`, `glbc-uid`, `provider-uid`, `zone-uid-clash` and
+`pre-agreement-ingress` checks (docs/doctor.md): GCE ingress controllers sharing one GLBC
+UID, and what that breaks."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from kubectl_fed.core.doctor.facts import Facts, MemberFacts, key_of
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.glbc_uid import (
     PROVIDER_UID_KEY,
@@ -14,8 +16,8 @@ from kubectl_fed.core.glbc_uid import (
     classify_controller,
     is_gce_ingress,
 )
-from kubectl_fed.core.markers import is_federated
 from kubectl_fed.core.member_state import MemberState
+from kubectl_fed.core.objects import annotations_of, is_federated, key_of, metadata_of
 from kubectl_fed.core.uid_agreement import UidAgreement, agree_on_uid
 
 FORWARDING_RULE = "ingress.kubernetes.io/forwarding-rule"
@@ -166,7 +168,7 @@ def _stale_ingresses(member: MemberFacts) -> list[dict[str, Any]]:
     for obj in member.ingresses:
         if is_federated(obj) or not is_gce_ingress(obj):
             continue
-        rule = ((obj.get("metadata") or {}).get("annotations") or {}).get(FORWARDING_RULE, "")
+        rule = annotations_of(obj).get(FORWARDING_RULE, "")
         other_uid = bool(rule and uid and not rule.endswith(f"--{uid}"))
         if other_uid or (oldest and _created(obj) < oldest):
             stale.append(obj)
@@ -174,7 +176,7 @@ def _stale_ingresses(member: MemberFacts) -> list[dict[str, Any]]:
 
 
 def _created(obj: dict[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("creationTimestamp") or "")
+    return str(metadata_of(obj).get("creationTimestamp") or "")
 
 
 def zone_uid_clash(facts: Facts) -> Check:

@@ -1,20 +1,21 @@
-"""Checks 8-9: one address for every federated ingress, and healthy shards behind it."""
+"""The `ingress-address`, `shards`, `default-backend`, `backend-type` and `readiness-probe`
+checks (docs/doctor.md): one address for every federated ingress, and healthy shards
+behind it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, key_of, object_label
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.facts import pods_template_labels as template_labels
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.doctor.objects import held
 from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.nodeports import NODE_PORT_TYPES
+from kubectl_fed.core.objects import Key, KubeObject, key_of, name_of
 from kubectl_fed.core.status import Member, Snapshot
 from kubectl_fed.core.status_ingress import IngressStatus, backend_services, ingress_status
-
-KubeObject = dict[str, Any]
 
 
 def folded(key: Key, facts: Facts) -> IngressStatus:
@@ -24,9 +25,9 @@ def folded(key: Key, facts: Facts) -> IngressStatus:
         names = backend_services(obj)
         services = {n: s for n in names if (s := member.find(SERVICE, (key[0], n))) is not None}
         endpoints = {
-            str(e["metadata"]["name"]): e
+            name_of(e): e
             for e in member.endpoints
-            if key_of(e)[0] == key[0] and key_of(e)[1] in names
+            if key_of(e)[0] == key[0] and name_of(e) in names
         }
         members.append(Member(member.cluster, Snapshot(obj, (), services, endpoints), None))
     return ingress_status(members)

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_fed.core.desired import being_deleted, newest, read_record
-from kubectl_fed.core.doctor.facts import CHECKED_KINDS, Facts, Key, object_label
+from kubectl_fed.core.doctor.facts import CHECKED_KINDS, Facts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.kinds import SERVICE, Kind
-from kubectl_fed.core.markers import is_federated
+from kubectl_fed.core.objects import Key, is_federated
 from kubectl_fed.core.status_copies import CONTENT_FIELDS
 
 # Set per member by the API server (or the per-member replica share): never drift.

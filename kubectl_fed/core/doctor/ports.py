@@ -1,4 +1,5 @@
-"""Check 5: every Service behind a federated ingress on the same node ports everywhere."""
+"""The `node-ports` check (docs/doctor.md): every Service behind a federated ingress on
+the same node ports everywhere."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_fed.core.doctor.facts import Facts, Key, object_label
+from kubectl_fed.core.doctor.facts import Facts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.kinds import SERVICE
 from kubectl_fed.core.nodeports import (
@@ -17,8 +18,7 @@ from kubectl_fed.core.nodeports import (
     node_port_mismatches,
     port_label,
 )
-
-KubeObject = dict[str, Any]
+from kubectl_fed.core.objects import Key, KubeObject
 
 
 def copies(key: Key, facts: Facts) -> dict[str, KubeObject]:

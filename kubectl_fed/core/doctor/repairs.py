@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
 
 from kubectl_fed.core.doctor.facts import Facts, object_label
 from kubectl_fed.core.doctor.glbc import has_federated_gce_ingress, uid_agreement
@@ -21,9 +20,8 @@ from kubectl_fed.core.doctor.ports import (
 )
 from kubectl_fed.core.kinds import SERVICE
 from kubectl_fed.core.nodeports import node_port_mismatches
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.replica_moves import Move
-
-KubeObject = dict[str, Any]
 
 
 @dataclass(frozen=True)

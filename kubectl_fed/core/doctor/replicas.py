@@ -5,18 +5,11 @@ available members (docs/doctor.md)."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
-from kubectl_fed.core.doctor.facts import (
-    CHECKED_KINDS,
-    Facts,
-    Key,
-    MemberFacts,
-    key_of,
-    object_label,
-)
+from kubectl_fed.core.doctor.facts import CHECKED_KINDS, Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import REPLICASET, Kind
+from kubectl_fed.core.objects import Key, KubeObject, key_of
 from kubectl_fed.core.replica_moves import (
     MemberReplicaSet,
     ReplicaPlan,
@@ -27,7 +20,6 @@ from kubectl_fed.core.replica_shares import recorded_total, spec_replicas
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.errors import FedError
 
-KubeObject = dict[str, Any]
 SPLIT_KINDS = tuple(kind for kind in CHECKED_KINDS if kind.splits_replicas)
 
 

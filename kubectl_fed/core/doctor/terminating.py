@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kubectl_fed.core.doctor.facts import CHECKED_KINDS as KINDS
-from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, object_label
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.model import Check, Status
 from kubectl_fed.core.kinds import Kind
 from kubectl_fed.core.leader_election import parse_micro_time
+from kubectl_fed.core.objects import Key, metadata_of
 
 # How long finalizers may take before a Terminating object counts as stuck.
 TERMINATING_GRACE = timedelta(minutes=5)
@@ -36,7 +37,7 @@ def _since(member: MemberFacts, kind: Kind, key: Key) -> datetime | None:
     obj = member.find(kind, key)
     if obj is None:
         return None
-    return parse_micro_time((obj.get("metadata") or {}).get("deletionTimestamp"))
+    return parse_micro_time(metadata_of(obj).get("deletionTimestamp"))
 
 
 def _check(
@@ -70,4 +71,4 @@ def _check(
 
 def _finalizers(member: MemberFacts, kind: Kind, key: Key) -> list[str]:
     obj: dict[str, Any] = member.find(kind, key) or {}
-    return [str(f) for f in (obj.get("metadata") or {}).get("finalizers") or []]
+    return [str(f) for f in metadata_of(obj).get("finalizers") or []]

@@ -3,9 +3,10 @@ member holding the Ingress (GLBC cannot build the HTTPS proxy of a member withou
 
 from __future__ import annotations
 
-from kubectl_fed.core.doctor.facts import Facts, Key, MemberFacts, object_label
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.kinds import INGRESS, SECRET
+from kubectl_fed.core.objects import Key
 
 
 def tls_checks(facts: Facts) -> list[Check]:

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-Obj = dict[str, Any]
+from kubectl_fed.core.objects import KubeObject
 
 NONE = "<none>"
 _LB_WIDTH = 16
 
 
-def spec_of(obj: Obj) -> Obj:
+def spec_of(obj: KubeObject) -> KubeObject:
     return obj.get("spec") or {}
 
 
-def status_of(obj: Obj) -> Obj:
+def status_of(obj: KubeObject) -> KubeObject:
     return obj.get("status") or {}
 
 
-def load_balancer_text(status: Obj, wide: bool) -> str:
+def load_balancer_text(status: KubeObject, wide: bool) -> str:
     """Addresses of `status.loadBalancer`, shortened as kubectl does outside `-o wide`."""
     ingress = (status.get("loadBalancer") or {}).get("ingress") or []
     addresses = [point.get("ip") or point.get("hostname") or "" for point in ingress]
@@ -34,7 +33,7 @@ def format_labels(labels: dict[str, str] | None) -> str:
     return ",".join(sorted(f"{key}={value}" for key, value in labels.items())) if labels else NONE
 
 
-def format_selector(selector: Obj | None) -> str:
+def format_selector(selector: KubeObject | None) -> str:
     """A LabelSelector as kubectl prints it: requirements sorted by key."""
     if not selector:
         return NONE
@@ -46,7 +45,7 @@ def format_selector(selector: Obj | None) -> str:
     return ",".join(text for _, text in sorted(requirements)) or NONE
 
 
-def _expression(expression: Obj) -> str:
+def _expression(expression: KubeObject) -> str:
     key, operator = expression.get("key", ""), expression.get("operator")
     values = ",".join(sorted(expression.get("values") or []))
     if operator == "In":
@@ -56,7 +55,7 @@ def _expression(expression: Obj) -> str:
     return key if operator == "Exists" else f"!{key}"
 
 
-def pod_template_wide(obj: Obj) -> list[str]:
+def pod_template_wide(obj: KubeObject) -> list[str]:
     """CONTAINERS, IMAGES, SELECTOR: the wide cells of a kind with a pod template."""
     spec = spec_of(obj)
     containers = ((spec.get("template") or {}).get("spec") or {}).get("containers") or []

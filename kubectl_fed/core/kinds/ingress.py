@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.core.kinds.cells import NONE, Obj, load_balancer_text, spec_of, status_of
+from kubectl_fed.core.kinds.cells import NONE, load_balancer_text, spec_of, status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.validation import ingress_problem
 
 
-def ingress_hosts(rules: Sequence[Obj]) -> str:
+def ingress_hosts(rules: Sequence[KubeObject]) -> str:
     shown = 3
     hosts = [rule.get("host") for rule in rules[:shown] if rule.get("host")]
     if not hosts:
@@ -19,7 +20,7 @@ def ingress_hosts(rules: Sequence[Obj]) -> str:
     return f"{text} + {len(rules) - shown} more..." if len(rules) > shown else text
 
 
-def _cells(obj: Obj, wide: bool) -> list[str]:
+def _cells(obj: KubeObject, wide: bool) -> list[str]:
     spec = spec_of(obj)
     return [
         spec.get("ingressClassName") or NONE,

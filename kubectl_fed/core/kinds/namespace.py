@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.core.kinds.cells import Obj, status_of
+from kubectl_fed.core.kinds.cells import status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.objects import KubeObject
 
 
-def _cells(obj: Obj, wide: bool) -> list[str]:
+def _cells(obj: KubeObject, wide: bool) -> list[str]:
     return [str(status_of(obj).get("phase") or "Active")]
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.core.kinds.cells import Obj, pod_template_wide, spec_of, status_of
+from kubectl_fed.core.kinds.cells import pod_template_wide, spec_of, status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.validation import POD_TEMPLATE_SHAPES, replicated_pods_problem
 
 
-def _cells(obj: Obj, wide: bool) -> list[str]:
+def _cells(obj: KubeObject, wide: bool) -> list[str]:
     spec, status = spec_of(obj), status_of(obj)
     return [
         str(spec.get("replicas", 1)),

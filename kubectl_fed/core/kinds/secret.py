@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.core.kinds.cells import Obj
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.validation import STRING_MAP
 
 
-def data_count(obj: Obj) -> str:
+def data_count(obj: KubeObject) -> str:
     """kubectl's DATA: the number of keys (stringData merges into data on the server)."""
     keys = {*(obj.get("data") or {}), *(obj.get("stringData") or {})}
     return str(len(keys) + len(obj.get("binaryData") or {}))
 
 
-def _cells(obj: Obj, wide: bool) -> list[str]:
+def _cells(obj: KubeObject, wide: bool) -> list[str]:
     return [str(obj.get("type") or "Opaque"), data_count(obj)]
 
 

@@ -7,17 +7,17 @@ from typing import Any
 
 from kubectl_fed.core.kinds.cells import (
     NONE,
-    Obj,
     format_labels,
     load_balancer_text,
     spec_of,
     status_of,
 )
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.validation import STRING_MAP, service_problem
 
 
-def service_external_ip(obj: Obj, wide: bool = False) -> str:
+def service_external_ip(obj: KubeObject, wide: bool = False) -> str:
     spec = spec_of(obj)
     service_type = spec.get("type") or "ClusterIP"
     external = list(spec.get("externalIPs") or [])
@@ -31,7 +31,7 @@ def service_external_ip(obj: Obj, wide: bool = False) -> str:
     return "<unknown>"
 
 
-def service_ports(ports: Sequence[Obj]) -> str:
+def service_ports(ports: Sequence[KubeObject]) -> str:
     texts = []
     for port in ports:
         protocol = port.get("protocol") or "TCP"
@@ -40,7 +40,7 @@ def service_ports(ports: Sequence[Obj]) -> str:
     return ",".join(texts) or NONE
 
 
-def _cells(obj: Obj, wide: bool) -> list[str]:
+def _cells(obj: KubeObject, wide: bool) -> list[str]:
     spec = spec_of(obj)
     return [
         spec.get("type") or "ClusterIP",

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-Obj = dict[str, Any]
-Cells = Callable[[Obj, bool], list[str]]  # (object, wide) -> the kind's cells of a `get` row
-WideCells = Callable[[Obj], list[str]]
+from kubectl_fed.core.objects import KubeObject
+
+Cells = Callable[[KubeObject, bool], list[str]]  # (object, wide) -> the kind's cells of a `get` row
+WideCells = Callable[[KubeObject], list[str]]
 SpecCheck = Callable[[dict[str, Any]], "str | None"]
 Fold = Callable[[Sequence[Any]], Any]  # the members' copies -> the kind's folded status
 
@@ -37,7 +38,7 @@ class Columns:
     wide_cells: WideCells = lambda obj: []
 
 
-def _no_columns(obj: Obj, wide: bool) -> list[str]:
+def _no_columns(obj: KubeObject, wide: bool) -> list[str]:
     return []
 
 
