@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
+from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.secret import data_count
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
 from kubectl_fed.core.validation import STRING_MAP
-
-
-def _fold(members: Sequence[Any]) -> Any:
-    from kubectl_fed.core.status_copies import copies_status
-
-    return copies_status(members, "configmap")
-
 
 CONFIGMAP = Kind(
     kind="ConfigMap",
@@ -26,5 +17,5 @@ CONFIGMAP = Kind(
     name_rule=NameRule.SUBDOMAIN,
     shapes=(("data", STRING_MAP), ("binaryData", STRING_MAP)),
     columns=Columns(("DATA",), lambda obj, wide: [data_count(obj)]),
-    fold=_fold,
+    fold=folds.copies("configmap"),
 )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
+from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import pod_template_wide, spec_of, status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
 from kubectl_fed.core.objects import KubeObject
@@ -19,12 +17,6 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
         str(status.get("updatedReplicas") or 0),
         str(status.get("availableReplicas") or 0),
     ]
-
-
-def _fold(members: Sequence[Any]) -> Any:
-    from kubectl_fed.core.status_replicaset import replicaset_status
-
-    return replicaset_status(members, "deployment")
 
 
 DEPLOYMENT = Kind(
@@ -44,6 +36,6 @@ DEPLOYMENT = Kind(
         pod_template_wide,
     ),
     converged=True,
-    fold=_fold,
+    fold=folds.replicas("deployment"),
     splits_replicas=True,
 )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import NONE, load_balancer_text, spec_of, status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
 from kubectl_fed.core.objects import KubeObject
@@ -30,12 +30,6 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
     ]
 
 
-def _fold(members: Sequence[Any]) -> Any:
-    from kubectl_fed.core.status_ingress import ingress_status
-
-    return ingress_status(members)
-
-
 INGRESS = Kind(
     kind="Ingress",
     group="networking.k8s.io",
@@ -59,5 +53,5 @@ INGRESS = Kind(
     spec_check=ingress_problem,
     columns=Columns(("CLASS", "HOSTS", "ADDRESS", "PORTS"), _cells),
     converged=True,
-    fold=_fold,
+    fold=folds.ingress,
 )

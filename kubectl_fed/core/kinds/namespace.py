@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
+from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
 from kubectl_fed.core.objects import KubeObject
@@ -12,12 +10,6 @@ from kubectl_fed.core.objects import KubeObject
 
 def _cells(obj: KubeObject, wide: bool) -> list[str]:
     return [str(status_of(obj).get("phase") or "Active")]
-
-
-def _fold(members: Sequence[Any]) -> Any:
-    from kubectl_fed.core.status_copies import copies_status
-
-    return copies_status(members, "namespace")
 
 
 NAMESPACE = Kind(
@@ -30,5 +22,5 @@ NAMESPACE = Kind(
     name_rule=NameRule.LABEL,
     namespaced=False,
     columns=Columns(("STATUS",), _cells),
-    fold=_fold,
+    fold=folds.copies("namespace"),
 )

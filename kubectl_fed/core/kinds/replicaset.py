@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
+from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import pod_template_wide, spec_of, status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
 from kubectl_fed.core.objects import KubeObject
@@ -18,13 +16,6 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
         str(status.get("replicas") or 0),
         str(status.get("readyReplicas") or 0),
     ]
-
-
-def fold_replicas(members: Sequence[Any]) -> Any:
-    """The split's status: each member's desired, current, ready replicas against the plan."""
-    from kubectl_fed.core.status_replicaset import replicaset_status
-
-    return replicaset_status(members, "replicaset")
 
 
 REPLICASET = Kind(
@@ -44,6 +35,6 @@ REPLICASET = Kind(
         pod_template_wide,
     ),
     converged=True,
-    fold=fold_replicas,
+    fold=folds.replicas("replicaset"),
     splits_replicas=True,
 )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
+from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
 from kubectl_fed.core.objects import KubeObject
 from kubectl_fed.core.validation import STRING_MAP
@@ -20,12 +18,6 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
     return [str(obj.get("type") or "Opaque"), data_count(obj)]
 
 
-def _fold(members: Sequence[Any]) -> Any:
-    from kubectl_fed.core.status_copies import copies_status
-
-    return copies_status(members, "secret")
-
-
 SECRET = Kind(
     kind="Secret",
     group="",
@@ -36,6 +28,6 @@ SECRET = Kind(
     name_rule=NameRule.SUBDOMAIN,
     shapes=(("data", STRING_MAP), ("stringData", STRING_MAP)),
     columns=Columns(("TYPE", "DATA"), _cells),
-    fold=_fold,
+    fold=folds.copies("secret"),
     secret_data=True,
 )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import (
     NONE,
     format_labels,
@@ -50,12 +50,6 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
     ]
 
 
-def _fold(members: Sequence[Any]) -> Any:
-    from kubectl_fed.core.status_service import service_status
-
-    return service_status(members)
-
-
 SERVICE = Kind(
     kind="Service",
     group="",
@@ -77,5 +71,5 @@ SERVICE = Kind(
         lambda obj: [format_labels(spec_of(obj).get("selector"))],
     ),
     converged=True,
-    fold=_fold,
+    fold=folds.service,
 )
