@@ -213,7 +213,12 @@ FLAG_CASES: list[tuple[tuple[str, ...], str]] = [
 @pytest.mark.parametrize(("args", "words"), FLAG_CASES, ids=[" ".join(a) for a, _ in FLAG_CASES])
 def test_bad_flags_are_refused(clean: World, args: tuple[str, ...], words: str) -> None:
     discovered = "daemonsets" in args  # a kind that is not federated is looked up first
-    refused(clean, clean.run(*args, stdin=service_yaml("web", version="a")), words, reads_allowed=discovered)
+    refused(
+        clean,
+        clean.run(*args, stdin=service_yaml("web", version="a")),
+        words,
+        reads_allowed=discovered,
+    )
 
 
 def _kubeconfigs(world: World) -> dict[str, tuple[str, str]]:
