@@ -100,7 +100,8 @@ def _describe_targets(rows: list[dict[str, Any]], add: Add) -> None:
 
 
 def _over(ours: dict[str, Any], seconds: float) -> float:
-    return round(ours["median_s"] / seconds, 3)
+    median: float = ours["median_s"]
+    return round(median / seconds, 3)
 
 
 def _verb_targets(rows: list[dict[str, Any]], add: Add) -> None:

@@ -1,4 +1,9 @@
-"""Shared fixtures: sandbox federations of simulated clusters, and the environment for CLI tests."""
+"""Shared fixtures (sandbox federations of simulated clusters, the environment for CLI tests),
+and the markers that say what a test costs.
+
+A test is marked `sandbox` when it uses a fixture that starts one (modules that start their
+own say so with `pytestmark`), `kubectl` when it uses `kubectl_path`. Tests under tests/unit
+may carry none of the cost markers: they start no server, no process and no sandbox."""
 
 from __future__ import annotations
 
@@ -13,9 +18,28 @@ import pytest
 from kubectl_fed.sandbox.federation import SandboxFederation
 
 # the reliability figures at the end of a run, counted in the controlling process under xdist
-pytest_plugins = ["reliability.report"]
+pytest_plugins = ["tests.reliability.report"]
 
 SandboxFactory = Callable[..., SandboxFederation]
+
+COST_MARKERS = ("sandbox", "server", "subprocess", "kubectl")
+# fixtures that start a sandbox (tests/conftest.py, tests/reliability/conftest.py)
+SANDBOX_FIXTURES = {"sandbox_factory", "world"}
+UNIT = Path(__file__).parent / "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & SANDBOX_FIXTURES:
+            item.add_marker(pytest.mark.sandbox)
+        if "kubectl_path" in fixtures:
+            item.add_marker(pytest.mark.kubectl)
+        costs = [name for name in COST_MARKERS if item.get_closest_marker(name)]
+        if costs and item.path.is_relative_to(UNIT):
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked {', '.join(costs)}: tests/unit holds pure tests only"
+            )
 
 
 @pytest.fixture

@@ -15,7 +15,10 @@ from kubectl_fed.sandbox.federation import SandboxFederation
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "examples" / "ci" / "check-federation.sh"
 
-pytestmark = pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed"),
+    pytest.mark.subprocess,
+]
 
 
 def run_step(manifests: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.subprocess
+
 ROOT = Path(__file__).parents[2]
 ANNOUNCEMENT = "installing kubectl-fed and its test tools into"
 

@@ -8,11 +8,10 @@ import subprocess
 
 import jsonschema
 import pytest
-from describe_helpers import (
-    EXAMPLES,
+
+from tests.support.describe import (
     INGRESS,
     SCHEMA_PATH,
-    Fed,
     document,
     field,
     forget_requests,
@@ -22,17 +21,13 @@ from describe_helpers import (
     section,
     settled_walkthrough,
 )
-from federation_helpers import eventually
+from tests.support.fed import EXAMPLES, Fed
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
 
-from kubectl_fed.sandbox.federation import SandboxFederation
+pytestmark = [pytest.mark.gce, pytest.mark.subprocess, pytest.mark.server]
 
-US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
 RANGES = "130.211.0.0/22, 35.191.0.0/16"
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
 
 
 def test_after_the_walkthrough_one_address_every_shard_healthy_and_the_load_balancer(

@@ -11,25 +11,27 @@ from typing import Any
 
 import pytest
 import yaml
-from describe_helpers import (
+
+from kubectl_fed.sandbox.apiserver.store import now_timestamp
+from kubectl_fed.sandbox.apiserver.tls import SandboxCA
+from kubectl_fed.sandbox.controllers.wiring import SimulationOptions
+from kubectl_fed.sandbox.files import Endpoint, write_kubeconfig
+from tests.support.describe import (
     INGRESS,
-    Fed,
     forget_requests,
     gce_calls,
     member_requests,
     settled_walkthrough,
     walkthrough,
 )
-from doctor_helpers import Report, answered, doctor
-from federation_helpers import eventually, ingress_object
+from tests.support.doctor import Report, answered, doctor
+from tests.support.fed import Fed
+from tests.support.manifests import ingress_object
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
 
-from kubectl_fed.sandbox.apiserver.store import now_timestamp
-from kubectl_fed.sandbox.apiserver.tls import SandboxCA
-from kubectl_fed.sandbox.controllers.wiring import SimulationOptions
-from kubectl_fed.sandbox.federation import SandboxFederation
-from kubectl_fed.sandbox.files import Endpoint, write_kubeconfig
+pytestmark = [pytest.mark.gce, pytest.mark.sandbox]
 
-US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
 ING = f"ingress default/{INGRESS}"
 SVC = "service default/nginx"
 RS = "replicaset default/nginx"
@@ -42,11 +44,6 @@ GCE_EFFECTS = {
     "gce-forwarding-rule",
     "ingress-address",
 }
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
 
 
 def settled(fed: Fed) -> Fed:
@@ -166,8 +163,8 @@ def test_node_ports_uid_quota_access_and_a_missing_object_then_fix(fed: Fed) -> 
     asia.delete("services", "default", "nginx")
     quota = {"metadata": {"name": "small"}, "spec": {"hard": {"services": "2"}}}
     asia.create("resourcequotas", "default", quota)
-    status = {**quota, "status": {"hard": {"services": "2"}, "used": {"services": "2"}}}
-    asia.update("resourcequotas", "default", "small", status, subresource="status")
+    used = {**quota, "status": {"hard": {"services": "2"}, "used": {"services": "2"}}}
+    asia.update("resourcequotas", "default", "small", used, subresource="status")
     fed.sandbox.cluster(EU).access.deny("delete", "services")
     fed.sandbox.cluster(US).access.deny("list", "resourcequotas")
     report = doctor(fed)

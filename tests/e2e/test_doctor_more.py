@@ -16,16 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from describe_helpers import INGRESS, Fed, settled_walkthrough
-from doctor_helpers import doctor
-from federation_helpers import eventually
 
 from kubectl_fed.core.objects import is_federated
 from kubectl_fed.sandbox.apiserver import deletion
-from kubectl_fed.sandbox.federation import SandboxFederation
 from kubectl_fed.sandbox.gce import GceState
+from tests.support.describe import INGRESS, settled_walkthrough
+from tests.support.doctor import doctor
+from tests.support.fed import Fed
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
 
-US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
+pytestmark = [pytest.mark.gce, pytest.mark.subprocess]
+
 ING = f"ingress default/{INGRESS}"
 UID_CONFIGMAP = "configmap kube-system/ingress-uid"
 NOTHING_TO_FIX = "doctor: nothing --fix can repair safely\n"
@@ -58,9 +60,9 @@ DEFAULT_BACKEND = """  defaultBackend:
 
 
 @pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    settled_walkthrough(Fed(sandbox, fed_env))
-    return Fed(sandbox, fed_env)
+def fed(fed: Fed) -> Fed:
+    settled_walkthrough(fed)
+    return fed
 
 
 def problems(fed: Fed) -> set[tuple[str, str, str | None]]:

@@ -7,28 +7,21 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from inprocess_helpers import fed
 
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
+from tests.support.cli import run_cli
+from tests.support.polling import poll
+
+pytestmark = pytest.mark.subprocess
 
 
 @pytest.fixture
 def env(fed_env: dict[str, str]) -> dict[str, str]:
     """The shared `fed_env` (KUBECONFIG and KUBECTL_FED_CONFIG of the `sandbox` fixture)."""
     return fed_env
-
-
-def wait_for(condition: Callable[[], bool], limit: float = 30.0) -> bool:
-    end = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 @pytest.fixture
@@ -38,7 +31,7 @@ def heal_after_first_failure() -> Iterator[Callable[[SandboxCluster, int], None]
 
     def arm(cluster: SandboxCluster, status: int) -> None:
         def watch() -> None:
-            if wait_for(lambda: any(r.status == status for r in cluster.requests)):
+            if poll(lambda: any(r.status == status for r in cluster.requests), 30.0, 0.02):
                 cluster.heal()
 
         thread = threading.Thread(target=watch, daemon=True)
@@ -56,7 +49,7 @@ def version_calls(cluster: SandboxCluster, expected: int) -> list[int]:
     def statuses() -> list[int]:
         return [r.status for r in cluster.requests if r.path == "/version"]
 
-    wait_for(lambda: len(statuses()) >= expected, limit=5.0)
+    poll(lambda: len(statuses()) >= expected, 5.0, 0.02)
     return statuses()
 
 
@@ -68,10 +61,10 @@ def test_throttled_read_is_retried_after_retry_after(
     cluster = sandbox.cluster("europe-west1")
     cluster.fail("throttle")
     heal_after_first_failure(cluster, 429)
-    result = fed("clusters", env=env)
-    assert result.status == 0, result.stderr
+    result = run_cli(["clusters"], env)
+    assert result.status == 0, result.err
     assert version_calls(cluster, 2) == [429, 200]
-    assert "europe-west1   https://" in result.stdout and " Active " in result.stdout
+    assert "europe-west1   https://" in result.out and " Active " in result.out
 
 
 def test_server_error_on_a_read_is_retried(
@@ -82,29 +75,29 @@ def test_server_error_on_a_read_is_retried(
     cluster = sandbox.cluster("asia-east1")
     cluster.fail("error", code=500)
     heal_after_first_failure(cluster, 500)
-    result = fed("clusters", "--clusters", "asia-east1", env=env)
-    assert result.status == 0, result.stderr
+    result = run_cli(["clusters", "--clusters", "asia-east1"], env)
+    assert result.status == 0, result.err
     assert version_calls(cluster, 2) == [500, 200]
 
 
 def test_retries_are_bounded_and_reported(sandbox: SandboxFederation, env: dict[str, str]) -> None:
     cluster = sandbox.cluster("us-central1")
     cluster.fail("throttle")
-    result = fed("clusters", "--clusters", "us-central1", env=env)
+    result = run_cli(["clusters", "--clusters", "us-central1"], env)
     assert result.status == 1
     assert version_calls(cluster, 3) == [429, 429, 429]
-    assert result.stderr == (
+    assert result.err == (
         "error: cluster us-central1: throttled: Too many requests, please try again later.\n"
     )
 
 
 def test_a_slow_member_times_out_alone(sandbox: SandboxFederation, env: dict[str, str]) -> None:
     sandbox.cluster("asia-east1").fail("slow", seconds=30)
-    result = fed("clusters", "--request-timeout", "1", env=env)
+    result = run_cli(["clusters", "--request-timeout", "1"], env)
     assert result.status == 3
-    statuses = {line.split()[0]: line.split()[2] for line in result.stdout.splitlines()[1:]}
+    statuses = {line.split()[0]: line.split()[2] for line in result.out.splitlines()[1:]}
     assert statuses == {"us-central1": "Active", "europe-west1": "Active", "asia-east1": "Timeout"}
-    assert result.stderr == "error: cluster asia-east1: timeout: no answer within 1s\n"
+    assert result.err == "error: cluster asia-east1: timeout: no answer within 1s\n"
 
 
 def test_ctrl_c_exits_130_naming_what_was_not_finished(
@@ -122,7 +115,7 @@ def test_ctrl_c_exits_130_naming_what_was_not_finished(
     )
     try:
         # the fast members answered every probe: the command is waiting for asia-east1
-        assert wait_for(lambda: all(len(c.requests) == 3 for c in fast))
+        assert poll(lambda: all(len(c.requests) == 3 for c in fast), 30.0, 0.02)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=30)  # not 60: nothing waits for asia
     finally:

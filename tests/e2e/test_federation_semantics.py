@@ -13,28 +13,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from federation_helpers import (
-    ASIA,
-    EU,
-    US,
-    eventually,
+
+from kubectl_fed.planner import plan
+from tests.support.fed import Fed
+from tests.support.manifests import (
     ingress_object,
     ingress_yaml,
+    manifest_file,
     node_port_service,
     replicaset_yaml,
     service_object,
 )
-from verbs_helpers import Fed, manifest_file
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
 
-from kubectl_fed.planner import plan
-from kubectl_fed.sandbox.federation import SandboxFederation
+pytestmark = pytest.mark.subprocess
 
 WEIGHTS_1_2_2 = {"clusters": {US: {"weight": 1}, EU: {"weight": 2}, ASIA: {"weight": 2}}}
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
 
 
 def node_ports(fed: Fed, cluster: str, name: str) -> list[int]:
@@ -151,7 +146,7 @@ def forwarding_rules(fed: Fed) -> list[dict[str, Any]]:
     from google.cloud import compute_v1
 
     client = compute_v1.GlobalForwardingRulesClient(
-        credentials=AnonymousCredentials(),  # type: ignore[no-untyped-call]
+        credentials=AnonymousCredentials(),
         client_options={"api_endpoint": fed.sandbox.gce_endpoint},
     )
     rules = client.list(project=fed.sandbox.gcp_project)

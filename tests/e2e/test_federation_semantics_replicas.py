@@ -7,20 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from federation_helpers import ASIA, EU, US, eventually, replicaset_yaml
-from verbs_helpers import Fed, manifest_file
 
 from kubectl_fed.planner import plan, scheduled_replicas
 from kubectl_fed.sandbox.controllers.wiring import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import Fed
+from tests.support.manifests import manifest_file, replicaset_yaml
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
+
+pytestmark = pytest.mark.sandbox
 
 WEIGHTS = {"clusters": {US: {"weight": 1}, EU: {"weight": 2}, ASIA: {"weight": 2}}}
 KEY = "default/web"
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
 
 
 def shares(fed: Fed, name: str = "web") -> dict[str, int]:

@@ -8,16 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from verbs_helpers import EXAMPLES, Fed, manifest_file, service_yaml
 
-from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import EXAMPLES, Fed
+from tests.support.manifests import manifest_file, service_yaml
 
 PLURALS = ("services", "replicasets", "ingresses", "configmaps", "namespaces")
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
 
 
 def snapshot(fed: Fed) -> dict[str, Any]:

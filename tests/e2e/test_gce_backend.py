@@ -22,6 +22,8 @@ from kubectl_fed.backends.gce_rest import ComputeApi
 from kubectl_fed.core.loadbalancer import LoadBalancerRefs, load_balancer_view
 from kubectl_fed.sandbox.gce import Backend, GceServer, GceState, Instance, LoadBalancerSpec
 
+pytestmark = [pytest.mark.subprocess, pytest.mark.server]
+
 PROJECT = "kubectl-fed-sandbox"
 UID = "ff1107f83ed600c0"
 TIMEOUT = 10.0

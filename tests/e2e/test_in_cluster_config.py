@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lease_helpers import Clock
 
 from kubectl_fed.backends.in_cluster import (
     TOKEN_REREAD_SECONDS,
@@ -19,6 +18,7 @@ from kubectl_fed.core.leader_elector import LeaderElector
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.errors import UsageError
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
+from tests.support.clock import Clock
 
 NAMESPACE = "kube-system"
 

@@ -10,27 +10,26 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
-from federation_helpers import eventually
-from verbs_helpers import EXAMPLES, Fed, service_yaml
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import EXAMPLES, Fed, sandbox_env
+from tests.support.manifests import replicaset_yaml, service_yaml
+from tests.support.members import US
+from tests.support.polling import eventually
 
-US = "us-central1"
+pytestmark = pytest.mark.subprocess
 
 
 @pytest.fixture
 def fed(member: SandboxFederation, tmp_path: Path) -> Fed:
-    env = dict(os.environ)
-    env["KUBECONFIG"] = str(member.kubeconfig_path)
-    env["KUBECTL_FED_CONFIG"] = str(member.membership_path)
-    env["HOME"] = str(tmp_path / "home")
-    return Fed(member, env)
+    return Fed(member, sandbox_env(member, tmp_path / "home"))
 
 
 def kubectl(fed: Fed, kubectl_path: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in fed.env.items() if value is not None}
+    env = fed.process_env()
     return subprocess.run(
         [kubectl_path, f"--context={US}", *args],
         env=env,
@@ -234,23 +233,7 @@ def test_output_formats_print_what_kubectl_prints(
     assert all(not fed.sandbox.cluster(c).requests.records() for c in fed.names)
 
 
-def replicaset_yaml(name: str, replicas: int = 2) -> str:
-    return f"""apiVersion: apps/v1
-kind: ReplicaSet
-metadata:
-  name: {name}
-  labels: {{app: {name}}}
-spec:
-  replicas: {replicas}
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers: [{{name: c, image: nginx:1.27}}]
-"""
-
-
-def pods_of(fed: Fed, app: str) -> list[dict[str, object]]:
+def pods_of(fed: Fed, app: str) -> list[dict[str, Any]]:
     pods = fed.objects(US, "pods").values()
     return [pod for pod in pods if pod["metadata"].get("labels", {}).get("app") == app]
 
@@ -281,7 +264,7 @@ def test_delete_like_kubectl_per_member(fed: Fed, kubectl_path: str) -> None:
     assert missing.status == 1 and "not found" in missing.err_lines[0]
 
     # --cascade=orphan leaves the pods, as kubectl's; background (the default) takes them
-    create(replicaset_yaml("keep"), replicaset_yaml("drop"))
+    create(replicaset_yaml("keep", 2), replicaset_yaml("drop", 2))
     assert eventually(lambda: len(pods_of(fed, "keep")) == len(pods_of(fed, "drop")) == 2)
     fed.clear_requests()
     orphaned = fed.run("delete", "rs", "keep", "--cascade=orphan", "--grace-period=5")
@@ -294,7 +277,7 @@ def test_delete_like_kubectl_per_member(fed: Fed, kubectl_path: str) -> None:
     assert eventually(lambda: pods_of(fed, "drop") == [])
     kept = pods_of(fed, "keep")
     assert len(kept) == 2 and all("ownerReferences" not in pod["metadata"] for pod in kept)
-    create(replicaset_yaml("theirs"))
+    create(replicaset_yaml("theirs", 2))
     assert eventually(lambda: len(pods_of(fed, "theirs")) == 2)
     real = kubectl(fed, kubectl_path, "delete", "rs", "theirs", "--cascade=orphan")
     assert real.returncode == 0 and len(pods_of(fed, "theirs")) == 2
@@ -305,15 +288,16 @@ def test_delete_like_kubectl_per_member(fed: Fed, kubectl_path: str) -> None:
     ]
 
     fed.clear_requests()
-    for args, words in (
+    refusals: tuple[tuple[tuple[str, ...], str], ...] = (
         (("svc", "--all", "-l", "app=api"), "setting 'all' parameter but found a non empty"),
         (("svc", "api", "-l", "app=api"), "name cannot be provided"),
         (("svc", "--cascade=maybe"), "--cascade"),
         (("svc", "api", "--grace-period=-2"), "--grace-period"),
         (("svc", "api", "--timeout=soon"), "--timeout"),
-    ):
-        refused = fed.run("delete", *args)
-        assert refused.status == 2 and words in refused.err_lines[0], (args, refused.err)
+    )
+    for delete_args, words in refusals:
+        refused = fed.run("delete", *delete_args)
+        assert refused.status == 2 and words in refused.err_lines[0], (delete_args, refused.err)
     assert fed.writes() == {US: []}
     assert set(fed.objects(US, "services")) == {"kubernetes", "api"}
 
@@ -409,7 +393,7 @@ def test_diff_is_the_ci_gate_before_apply(fed3: Fed, tmp_path: Path) -> None:
     assert "nginx" not in fed.objects(asia, "services")
 
     # the CI gate of examples/ci: it applies only when diff says something would change
-    env = {k: v for k, v in fed.env.items() if v is not None}
+    env = fed.process_env()
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     script = EXAMPLES / "ci" / "diff-then-apply.sh"
 
@@ -435,7 +419,7 @@ def test_diff_is_the_ci_gate_before_apply(fed3: Fed, tmp_path: Path) -> None:
 
 @pytest.mark.kubectl
 def test_a_mistyped_command_gets_kubectls_suggestion(fed: Fed, kubectl_path: str) -> None:
-    env = {key: value for key, value in fed.env.items() if value is not None}
+    env = fed.process_env()
     theirs = subprocess.run(
         [kubectl_path, "gte", "ingress"], env=env, capture_output=True, text=True, timeout=60
     )
@@ -450,7 +434,7 @@ def test_a_mistyped_command_gets_kubectls_suggestion(fed: Fed, kubectl_path: str
 
 @pytest.mark.kubectl
 def test_get_rs_wide_is_kubectls_one_table(fed: Fed, kubectl_path: str) -> None:
-    assert fed.run("create", "-f", "-", stdin=replicaset_yaml("web")).status == 0
+    assert fed.run("create", "-f", "-", stdin=replicaset_yaml("web", 2)).status == 0
 
     def ready() -> bool:
         status = fed.objects(US, "replicasets")["web"].get("status", {})

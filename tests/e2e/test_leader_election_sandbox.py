@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from lease_helpers import Clock
 
 from kubectl_fed.backends.kube import KubeBackend
 from kubectl_fed.backends.kubeconfig import load_kubeconfig
@@ -17,6 +16,7 @@ from kubectl_fed.core.leader_elector import LeaderElector, LeaseObservation, def
 from kubectl_fed.core.ports import ClusterBackend
 from kubectl_fed.core.results import Reason
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clock import Clock
 
 NAME = lease_name("sandbox")
 NAMESPACE = "kube-system"
@@ -40,7 +40,8 @@ def elector(backend: ClusterBackend, identity: str, clock: Clock) -> LeaderElect
 
 
 def stored(member: SandboxFederation) -> dict[str, Any]:
-    return member.clusters[0].store.get("leases", NAMESPACE, NAME)["spec"]
+    spec: dict[str, Any] = member.clusters[0].store.get("leases", NAMESPACE, NAME)["spec"]
+    return spec
 
 
 def test_the_first_candidate_creates_the_lease_the_second_waits(
@@ -108,8 +109,8 @@ def test_two_candidates_racing_exactly_one_wins(
     barrier = threading.Barrier(2)
     wrapped = [Lockstep(backend, barrier), Lockstep(backend, barrier)]
     candidates = [
-        elector(wrapped[0], "a_1_x", clock),  # type: ignore[arg-type]
-        elector(wrapped[1], "b_2_y", clock),  # type: ignore[arg-type]
+        elector(wrapped[0], "a_1_x", clock),
+        elector(wrapped[1], "b_2_y", clock),
     ]
     if existing:  # a third process's Lease, which both candidates then see expire
         assert elector(backend, "gone_0_z", clock).try_acquire_or_renew().is_leader

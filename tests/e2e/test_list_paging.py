@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from verbs_helpers import Fed
 
 from kubectl_fed.backends.kube import KubeBackend
 from kubectl_fed.backends.kubeconfig import load_kubeconfig
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import Fed
 
 SERVICES = 2000
 PAGE_PATH = "/api/v1/namespaces/default/services"

@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 import yaml
-from describe_helpers import INGRESS, Fed, all_healthy
-from doctor_helpers import doctor
-from federation_helpers import ASIA, EU, US, eventually
-from verbs_helpers import EXAMPLES, manifest_file
 
-from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.describe import INGRESS, all_healthy
+from tests.support.doctor import doctor
+from tests.support.fed import EXAMPLES, Fed
+from tests.support.manifests import manifest_file
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
+
+pytestmark = pytest.mark.gce
 
 CERT, KEY = "Y2VydGlmaWNhdGU=", "a2V5LWJ5dGVz"  # base64 of "certificate", "key-bytes"
 SECRET = f"""apiVersion: v1
@@ -29,11 +32,6 @@ kind: ConfigMap
 metadata: {name: web-config}
 data: {index.html: "<h1>hello</h1>"}
 """
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
 
 
 def as_deployment(replicaset: dict[str, Any]) -> dict[str, Any]:

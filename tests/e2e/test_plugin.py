@@ -11,14 +11,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from kubectl_fed import __version__
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.manifests import ingress_object
 
-pytestmark = pytest.mark.kubectl
+pytestmark = [pytest.mark.kubectl, pytest.mark.subprocess]
 
 BIN = Path(sys.executable).parent
 COMMAND_TIMEOUT = 60
@@ -71,15 +71,6 @@ def kubectl(kubectl_path: str, env: dict[str, str], *args: str) -> subprocess.Co
         timeout=COMMAND_TIMEOUT,
         check=False,
     )
-
-
-def ingress(name: str) -> dict[str, Any]:
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "Ingress",
-        "metadata": {"name": name, "namespace": "default"},
-        "spec": {"defaultBackend": {"service": {"name": name, "port": {"number": 80}}}},
-    }
 
 
 def test_plugin_list_finds_kubectl_fed(kubectl_path: str, env: dict[str, str]) -> None:
@@ -172,13 +163,15 @@ def test_kubectl_fed_get_and_name_completion_against_a_sandbox(
     kubectl_path: str, sandbox: SandboxFederation, sandbox_env: dict[str, str]
 ) -> None:
     for cluster in sandbox.clusters:
-        cluster.store.create("ingresses", "default", ingress("web"))
+        cluster.store.create(
+            "ingresses", "default", ingress_object("web", "web", ingress_class=None)
+        )
     got = kubectl(kubectl_path, sandbox_env, "fed", "get", "ingress")
     assert got.returncode == 0, got.stderr
     rows = got.stdout.splitlines()[1:]
     assert len(rows) == len(sandbox.names)
-    for cluster, row in zip(sandbox.names, rows, strict=True):
-        assert cluster in row.split() and "web" in row.split()
+    for name, row in zip(sandbox.names, rows, strict=True):
+        assert name in row.split() and "web" in row.split()
 
     names = kubectl(kubectl_path, sandbox_env, "__complete", "fed", "get", "ingress", "")
     assert names.returncode == 0, names.stderr

@@ -18,6 +18,8 @@ import yaml
 
 from kubectl_fed.commands.completion import SHELLS, script
 
+pytestmark = pytest.mark.subprocess
+
 BIN = Path(sys.executable).parent
 EKS_CONTEXT = "arn:aws:eks:us-east-1:123456789012:cluster/prod"
 SHELL_TIMEOUT = 60

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from verbs_helpers import Fed, service_yaml
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import Fed
+from tests.support.manifests import service_yaml
+
+pytestmark = pytest.mark.server
 
 REMOTE_NAME = "member.proxied.example"  # resolved only by the proxy
 
@@ -116,12 +119,12 @@ def rewritten_kubeconfig(sandbox: SandboxFederation, path: Path, **cluster_extra
 
 
 @pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    for cluster in sandbox.names:
-        sandbox.cluster(cluster).store.create(
+def fed(fed: Fed) -> Fed:
+    for cluster in fed.names:
+        fed.sandbox.cluster(cluster).store.create(
             "services", "default", yaml.safe_load(service_yaml("web"))
         )
-    return Fed(sandbox, fed_env)
+    return fed
 
 
 def member_ports(sandbox: SandboxFederation) -> list[int]:

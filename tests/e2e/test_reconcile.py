@@ -15,19 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from federation_helpers import ASIA, EU, US, eventually, ingress_yaml, replicaset_yaml
-from verbs_helpers import EXAMPLES, Fed, manifest_file
 
 from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import EXAMPLES, Fed
+from tests.support.manifests import ingress_yaml, manifest_file, replicaset_yaml
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
+
+pytestmark = [pytest.mark.subprocess, pytest.mark.sandbox]
 
 PENDING = "kubectl-fed.io/rollout-pending"
 WARNING = 'Translation failed: invalid ingress spec: could not find service "default/nginx"'
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
 
 
 def address(fed: Fed, cluster: str, name: str = "myingress") -> str | None:
@@ -36,7 +35,7 @@ def address(fed: Fed, cluster: str, name: str = "myingress") -> str | None:
     return points[0].get("ip") if points else None
 
 
-def annotations(obj: dict[str, Any]) -> dict[str, str]:
+def annotations_of(obj: dict[str, Any]) -> dict[str, str]:
     return dict(obj["metadata"].get("annotations") or {})
 
 
@@ -56,7 +55,7 @@ def create_guide_ingress_first(fed: Fed) -> None:
         "`kubectl fed reconcile ingress myingress -n default`, finishes the rollout",
     ]
     leader = fed.objects(US, "ingresses")["myingress"]
-    assert annotations(leader)[PENDING] == f"{EU},{ASIA}"
+    assert annotations_of(leader)[PENDING] == f"{EU},{ASIA}"
     assert "myingress" not in fed.objects(EU, "ingresses")
 
 
@@ -87,7 +86,7 @@ def test_the_guides_order_ends_fully_rolled_out(fed: Fed) -> None:
     addresses = {address(fed, c) for c in fed.names}
     assert len(addresses) == 1, addresses
     for cluster in fed.names:
-        assert PENDING not in annotations(fed.objects(cluster, "ingresses")["myingress"])
+        assert PENDING not in annotations_of(fed.objects(cluster, "ingresses")["myingress"])
     again = fed.run("reconcile")
     assert (again.status, again.out_lines) == (0, ["0 changes"]), again.err
 
@@ -114,9 +113,9 @@ def test_reconcile_repairs_what_kubectl_changed_and_then_writes_nothing(
     assert fed.objects(EU, "services")["nginx"]["spec"]["ports"][0]["nodePort"] == 31999
 
     fed.clear_requests()
-    done = fed.run("reconcile", "-o", "json")
-    assert done.status == 0, done.err
-    report = json.loads(done.out)
+    reconciled = fed.run("reconcile", "-o", "json")
+    assert reconciled.status == 0, reconciled.err
+    report = json.loads(reconciled.out)
     assert (report["kind"], report["errors"]) == ("ReconcileReport", [])
     changes = {(c["cluster"], c["object"], c["action"]) for c in report["changes"]}
     assert changes == {
@@ -177,8 +176,8 @@ def test_reconcile_finishes_a_rollout_and_names_what_it_waits_for(fed: Fed, tmp_
     ]
     for cluster in (EU, ASIA):
         copy = fed.objects(cluster, "ingresses")["web"]
-        assert annotations(copy)["kubernetes.io/ingress.global-static-ip-name"]
-    assert PENDING not in annotations(fed.objects(US, "ingresses")["web"])
+        assert annotations_of(copy)["kubernetes.io/ingress.global-static-ip-name"]
+    assert PENDING not in annotations_of(fed.objects(US, "ingresses")["web"])
 
 
 def test_reconcile_bad_input_is_exit_2_and_reads_nothing(fed: Fed) -> None:
@@ -271,7 +270,7 @@ def test_the_guides_order_under_the_2016_glbc(
     ][0]["nodePort"]
     uid = fed.objects(US, "configmaps", "kube-system")["ingress-uid"]["data"]["uid"]
     backends = json.loads(
-        annotations(fed.objects(US, "ingresses")["myingress"])["ingress.kubernetes.io/backends"]
+        annotations_of(fed.objects(US, "ingresses")["myingress"])["ingress.kubernetes.io/backends"]
     )
     assert list(backends) == [f"k8s-be-{default_port}--{uid}"]
 
@@ -281,7 +280,7 @@ def test_the_guides_order_under_the_2016_glbc(
 
     def routed_to_nginx() -> bool:
         ingress = fed.objects(US, "ingresses")["myingress"]
-        names = json.loads(annotations(ingress).get("ingress.kubernetes.io/backends") or "{}")
+        names = json.loads(annotations_of(ingress).get("ingress.kubernetes.io/backends") or "{}")
         return list(names) == [f"k8s-be-{node_port}--{uid}"]
 
     assert eventually(routed_to_nginx)

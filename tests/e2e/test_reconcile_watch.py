@@ -16,19 +16,17 @@ from typing import Any
 
 import pytest
 import yaml
-from federation_helpers import ASIA, EU, US, eventually, replicaset_yaml
-from verbs_helpers import Fed, manifest_file
 
-from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import Fed
+from tests.support.manifests import manifest_file, replicaset_yaml
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
+
+pytestmark = pytest.mark.subprocess
 
 INTERVAL = 0.5
 FAILOVER, FAILBACK = 2.0, 2.0
 FAULTS = ("unreachable", "slow", "error", "throttle", "unauthorized", "forbidden", "conflict")
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
 
 
 def shares(fed: Fed, clusters: list[str]) -> dict[str, int]:
@@ -86,7 +84,11 @@ def test_failover_and_failback_under_watch(fed: Fed, tmp_path: Path) -> None:
         assert eventually(lambda: shares(fed, fed.names) == {US: 2, EU: 2, ASIA: 2})
         settled = watch.passes
         for _ in range(3):  # once settled, the total stays the desired one pass after pass
-            assert eventually(lambda seen=settled: watch.passes > seen)
+
+            def advanced(seen: int = settled) -> bool:
+                return watch.passes > seen
+
+            assert eventually(advanced)
             settled = watch.passes
             assert sum(shares(fed, fed.names).values()) == 6
     finally:
@@ -127,7 +129,11 @@ def test_a_fault_of_every_kind_never_ends_the_loop(fed: Fed, tmp_path: Path) -> 
         for mode in FAULTS:
             member.fail(mode, seconds=3)
             seen = watch.passes
-            assert eventually(lambda seen=seen: watch.passes >= seen + 2), mode
+
+            def two_more(seen: int = seen) -> bool:
+                return watch.passes >= seen + 2
+
+            assert eventually(two_more), mode
             member.heal()
             assert watch.process.poll() is None, mode
     finally:

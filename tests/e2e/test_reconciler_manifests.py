@@ -25,9 +25,11 @@ from kubectl_fed.render.reconciler_manifests import (
     reconciler_manifests,
 )
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.members import MEMBERS
+
+pytestmark = pytest.mark.subprocess
 
 ROOT = Path(__file__).resolve().parents[2]
-MEMBERS = ["us-central1", "europe-west1", "asia-east1"]
 KUBECONFIG = "apiVersion: v1\nkind: Config\ncontexts: []\n# only the federation's contexts\n"
 
 

@@ -10,19 +10,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from federation_helpers import eventually
-from verbs_helpers import EXAMPLES, MARKER_LABEL, Fed
 
-from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import EXAMPLES, MARKER_LABEL, Fed
+from tests.support.polling import eventually
 
 NGINX = [str(EXAMPLES / "services" / "nginx.yaml"), str(EXAMPLES / "myreplicaset.yaml")]
 
 
 @pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    created = Fed(sandbox, fed_env)
-    assert created.run("create", "-f", NGINX[0], "-f", NGINX[1]).status == 0
-    return created
+def fed(fed: Fed) -> Fed:
+    assert fed.run("create", "-f", NGINX[0], "-f", NGINX[1]).status == 0
+    return fed
 
 
 def markers(obj: dict[str, Any]) -> list[str]:

@@ -6,24 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from federation_helpers import eventually
-from verbs_helpers import (
-    EXAMPLES,
-    MARKER_ANNOTATION,
-    MARKER_LABEL,
-    Fed,
-    manifest_file,
-    service_yaml,
-)
 
-from kubectl_fed.sandbox.federation import SandboxFederation
-
-US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
+from tests.support.fed import EXAMPLES, MARKER_ANNOTATION, MARKER_LABEL, Fed
+from tests.support.manifests import manifest_file, service_yaml
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
 
 
 def test_create_get_delete_the_guide_examples(fed: Fed) -> None:

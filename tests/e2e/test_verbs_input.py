@@ -6,17 +6,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from verbs_helpers import MARKER_LABEL, Fed, manifest_file, service_yaml
 
-from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import MARKER_LABEL, Fed
+from tests.support.manifests import manifest_file, service_yaml
+from tests.support.members import ASIA, EU, US
 
-US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
-
+pytestmark = pytest.mark.subprocess
 
 BAD_MANIFESTS = {
     "daemonset": "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: c}\n",

@@ -9,9 +9,13 @@ import sys
 import threading
 from pathlib import Path
 
-from kubectl_fed.sandbox.federation import SandboxFederation
+import pytest
 
-EU = "europe-west1"
+from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.members import EU
+
+pytestmark = pytest.mark.subprocess
+
 WAIT_SECONDS = 60  # generous bound for a loaded machine; never asserted as a duration
 
 

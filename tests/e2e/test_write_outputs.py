@@ -13,11 +13,14 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from verbs_helpers import EXAMPLES, Fed, service_yaml
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import EXAMPLES, Fed
+from tests.support.manifests import replicaset_yaml, service_yaml
+from tests.support.members import US
 
-US = "us-central1"
+pytestmark = pytest.mark.subprocess
+
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "federated-list.schema.json").read_text())
 NGINX = [str(EXAMPLES / "services" / "nginx.yaml"), str(EXAMPLES / "myreplicaset.yaml")]
 
@@ -26,20 +29,6 @@ def valid(document: Any) -> dict[str, Any]:
     jsonschema.validate(document, SCHEMA)
     assert isinstance(document, dict)
     return document
-
-
-def replicaset_yaml(name: str) -> str:
-    return f"""apiVersion: apps/v1
-kind: ReplicaSet
-metadata: {{name: {name}}}
-spec:
-  replicas: 1
-  selector: {{matchLabels: {{app: {name}}}}}
-  template:
-    metadata: {{labels: {{app: {name}}}}}
-    spec:
-      containers: [{{name: c, image: nginx:1.27}}]
-"""
 
 
 @pytest.fixture
@@ -79,7 +68,7 @@ def test_name_and_jsonpath_print_what_kubectl_prints(one: Fed, kubectl_path: str
             [verb, "-o", "name"], service_yaml(f"{verb}-a"), service_yaml(f"{verb}-b")
         )
         assert (mine, real) == (f"service/{verb}-a\n", f"service/{verb}-b\n")
-    mine, real = both(["create", "-oname"], replicaset_yaml("ra"), replicaset_yaml("rb"))
+    mine, real = both(["create", "-oname"], replicaset_yaml("ra", 1), replicaset_yaml("rb", 1))
     assert (mine, real) == ("replicaset.apps/ra\n", "replicaset.apps/rb\n")
 
     # jsonpath: evaluated on the FederatedList for us, on the object for kubectl; both print

@@ -8,11 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pytest
-from verbs_helpers import EXAMPLES, Fed, manifest_file
-
 from kubectl_fed.sandbox.apiserver.requestlog import RequestRecord
-from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.fed import EXAMPLES, Fed
+from tests.support.manifests import manifest_file
 
 OBJECTS = {
     "ingress": "/apis/networking.k8s.io/v1/namespaces/default/ingresses",
@@ -20,11 +18,6 @@ OBJECTS = {
     "replicaset": "/apis/apps/v1/namespaces/default/replicasets",
 }
 NAMES = {"ingress": "myingress", "service": "nginx", "replicaset": "nginx"}
-
-
-@pytest.fixture
-def fed(sandbox: SandboxFederation, fed_env: dict[str, str]) -> Fed:
-    return Fed(sandbox, fed_env)
 
 
 def kind_of(record: RequestRecord) -> str | None:

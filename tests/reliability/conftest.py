@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from kubectl_fed.sandbox.federation import SandboxFederation
-from reliability.helpers import World
+from tests.reliability.helpers import World
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,8 @@ from typing import Any
 import trustme
 import yaml
 
-from reliability.helpers import World, write
+from tests.reliability.helpers import World
+from tests.support.manifests import write
 
 Answer = Callable[[http.server.BaseHTTPRequestHandler], None]
 HOSTILE = "hostile"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from reliability.helpers import STATS
+from tests.reliability.helpers import STATS
 
 MATRIX_FILE = "test_fault_matrix.py::test_fault_case"
 WORKER_KEY = "reliability_stats"

@@ -17,7 +17,11 @@ from pathlib import Path
 import pytest
 
 from kubectl_fed.core.limits import MAX_INPUT_BYTES
-from reliability.helpers import STATS, Run, World, check_output, run_cli, service_yaml, write
+from tests.reliability.helpers import STATS, World, check_output, run_checked
+from tests.support.cli import Run
+from tests.support.manifests import service_yaml, write
+
+pytestmark = pytest.mark.subprocess
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 
@@ -133,20 +137,20 @@ def test_a_huge_document_is_refused_before_sending(clean: World, tmp_path: Path)
 
 def test_a_document_with_too_many_values_is_refused(clean: World, tmp_path: Path) -> None:
     ips = "".join(f"\n    - 10.0.{i // 250}.{i % 250}" for i in range(120_000))
-    text = service_yaml("web") + f"  externalIPs:{ips}\n"
+    text = service_yaml("web", version="a") + f"  externalIPs:{ips}\n"
     path = write(tmp_path, "wide.yaml", text)
     refused(clean, clean.run("create", "-f", path), path, "too large")
 
 
 def test_a_self_referencing_anchor_is_refused(clean: World, tmp_path: Path) -> None:
-    text = service_yaml("web") + "  externalIPs: &loop [*loop]\n"
+    text = service_yaml("web", version="a") + "  externalIPs: &loop [*loop]\n"
     path = write(tmp_path, "loop.yaml", text)
     refused(clean, clean.run("apply", "-f", path), path, "nested more than 100 levels deep")
 
 
 def test_yaml_tags_never_run_code(clean: World, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    text = service_yaml("web").replace(
+    text = service_yaml("web", version="a").replace(
         "name: web\n", f"name: !!python/object/apply:os.system ['touch {marker}']\n", 1
     )
     path = write(tmp_path, "tag.yaml", text)
@@ -209,7 +213,12 @@ FLAG_CASES: list[tuple[tuple[str, ...], str]] = [
 @pytest.mark.parametrize(("args", "words"), FLAG_CASES, ids=[" ".join(a) for a, _ in FLAG_CASES])
 def test_bad_flags_are_refused(clean: World, args: tuple[str, ...], words: str) -> None:
     discovered = "daemonsets" in args  # a kind that is not federated is looked up first
-    refused(clean, clean.run(*args, stdin=service_yaml("web")), words, reads_allowed=discovered)
+    refused(
+        clean,
+        clean.run(*args, stdin=service_yaml("web", version="a")),
+        words,
+        reads_allowed=discovered,
+    )
 
 
 def _kubeconfigs(world: World) -> dict[str, tuple[str, str]]:
@@ -269,7 +278,7 @@ def test_broken_membership_files_are_refused(
     path = tmp_path / "kubectl-fed.yaml"
     path.write_bytes(content)
     env = {**clean.env, "KUBECTL_FED_CONFIG": str(path)}
-    refused(clean, run_cli(["get", "svc"], env), words)
+    refused(clean, run_checked(["get", "svc"], env), words)
 
 
 # -- inputs that are not what they seem: endless, huge, devices, FIFOs, cycles, closed --------
@@ -287,7 +296,7 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(clean: World, tmp_path: 
     refused(clean, clean.run("apply", "-f", str(fifo)), str(fifo), "not a regular file")
     refused(clean, clean.run("get", "svc", "--kubeconfig", str(fifo)), "not a regular file")
     env = {**clean.env, "KUBECTL_FED_CONFIG": str(fifo)}
-    refused(clean, run_cli(["get", "svc"], env), "membership file", "not a regular file")
+    refused(clean, run_checked(["get", "svc"], env), "membership file", "not a regular file")
 
 
 def test_standard_input_beyond_the_limit_is_refused(clean: World) -> None:
@@ -320,7 +329,7 @@ def test_closed_standard_input_is_refused(world: World, tmp_path: Path) -> None:
 def test_recursive_reading_follows_each_folder_once(clean: World, tmp_path: Path) -> None:
     folder = tmp_path / "manifests"
     folder.mkdir()
-    write(folder, "web.yaml", service_yaml("cycle-web"))
+    write(folder, "web.yaml", service_yaml("cycle-web", version="a"))
     for link in ("a", "b", "c"):
         (folder / link).symlink_to(".")
     run = clean.run("apply", "-f", str(folder), "-R", "--dry-run=server")
@@ -338,7 +347,7 @@ def test_membership_and_kubeconfig_alias_bombs_are_refused(clean: World, tmp_pat
     )
     membership = write(tmp_path, "membership.yaml", bomb + "apiVersion: *i\n")
     env = {**clean.env, "KUBECTL_FED_CONFIG": membership}
-    refused(clean, run_cli(["get", "svc"], env), "membership file", "aliases")
+    refused(clean, run_checked(["get", "svc"], env), "membership file", "aliases")
     good = clean.sandbox.kubeconfig_path.read_text()
     kubeconfig = write(
         tmp_path, "kubeconfig", bomb + good.replace("cluster: us-central1", "cluster: *i", 1)

@@ -15,7 +15,10 @@ import pytest
 
 from kubectl_fed.core.replica_shares import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.sandbox.apiserver.errors import ApiError
-from reliability.helpers import World, finish, replicaset_yaml, service_yaml, write
+from tests.reliability.helpers import World, finish
+from tests.support.manifests import replicaset_yaml, service_yaml, write
+
+pytestmark = pytest.mark.subprocess
 
 TOUCH = "example.com/touched-by"
 LIMIT = 60.0  # generous bound for a wait that normally takes well under a second
@@ -88,11 +91,13 @@ def test_scale_keeps_an_update_made_between_its_read_and_its_write(
 def test_apply_keeps_an_update_made_by_another_writer(
     world: World, tmp_path: Path, slow_last_member: str
 ) -> None:
-    first = write(tmp_path, "a.yaml", service_yaml("race-apply", "a"))
+    first = write(tmp_path, "a.yaml", service_yaml("race-apply", version="a"))
     assert world.run("apply", "-f", first).status == 0
     world.clear_requests()
     toucher = touch_after_read(world, "services", "race-apply", list(world.names))
-    run = world.run("apply", "-f", write(tmp_path, "b.yaml", service_yaml("race-apply", "b")))
+    run = world.run(
+        "apply", "-f", write(tmp_path, "b.yaml", service_yaml("race-apply", version="b"))
+    )
     toucher.join(LIMIT)
     assert run.status == 0, run.err
     for name in world.names:
@@ -124,7 +129,7 @@ def test_two_applies_racing_end_with_one_version_per_member(
 ) -> None:
     versions = {"a": 80, "b": 81}
     paths = {
-        v: write(tmp_path, f"{v}.yaml", service_yaml("race-two", v, port))
+        v: write(tmp_path, f"{v}.yaml", service_yaml("race-two", port, version=v))
         for v, port in versions.items()
     }
     runs = [
@@ -147,7 +152,7 @@ def test_two_applies_racing_end_with_one_version_per_member(
 
 
 def node_port_yaml(name: str) -> str:
-    return service_yaml(name).replace("spec:\n", "spec:\n  type: NodePort\n", 1)
+    return service_yaml(name, version="a").replace("spec:\n", "spec:\n  type: NodePort\n", 1)
 
 
 def node_ports(world: World, cluster: str) -> dict[str, int]:
@@ -209,8 +214,8 @@ def assert_doctor_flags(world: World, subject: str) -> None:
 def test_doctor_flags_what_a_lost_race_can_leave(world: World, tmp_path: Path) -> None:
     """The two outcomes of a race, made on purpose: members with different versions of a
     Service, and a Service missing from members where another one took its node port."""
-    a = write(tmp_path, "a.yaml", service_yaml("split", "a", 80))
-    b = write(tmp_path, "b.yaml", service_yaml("split", "b", 81))
+    a = write(tmp_path, "a.yaml", service_yaml("split", 80, version="a"))
+    b = write(tmp_path, "b.yaml", service_yaml("split", 81, version="b"))
     first, *others = world.names
     assert world.run("apply", "-f", a, "--clusters", first).status == 0
     assert world.run("apply", "-f", b, "--clusters", ",".join(others)).status == 0

@@ -15,10 +15,13 @@ import pytest
 import trustme
 import yaml
 
-from reliability.helpers import Run, World, register_secret, run_cli, service_yaml, write
+from tests.reliability.helpers import World, register_secret, run_checked
+from tests.support.cli import Run
+from tests.support.manifests import service_yaml, write
+from tests.support.members import US
 
 PACKAGE = Path(__file__).resolve().parents[2] / "kubectl_fed"
-FIRST = "us-central1"
+FIRST = US
 
 
 def kubeconfig(world: World) -> dict[str, Any]:
@@ -28,7 +31,7 @@ def kubeconfig(world: World) -> dict[str, Any]:
 
 def run_with(world: World, tmp_path: Path, config: dict[str, Any], *args: str) -> Run:
     path = write(tmp_path, "kubeconfig", yaml.safe_dump(config))
-    return run_cli([*args, "--kubeconfig", path], world.env)
+    return run_checked([*args, "--kubeconfig", path], world.env)
 
 
 def user(config: dict[str, Any], name: str) -> dict[str, Any]:
@@ -43,7 +46,7 @@ def cluster(config: dict[str, Any], name: str) -> dict[str, Any]:
 
 def test_no_secret_in_any_verb_output_debug_or_json(world: World, tmp_path: Path) -> None:
     """Tokens and certificate data (registered by World) in nothing any verb prints."""
-    path = write(tmp_path, "web.yaml", service_yaml("secret-web"))
+    path = write(tmp_path, "web.yaml", service_yaml("secret-web", version="a"))
     runs = [
         world.run("apply", "-f", path, "--debug"),
         world.run("get", "svc", "secret-web", "-o", "yaml", "--debug"),
@@ -161,7 +164,7 @@ def test_a_broken_token_line_is_not_echoed(world: World, tmp_path: Path) -> None
     broken = text.replace(f"token: {token}", f'token: "{token}', 1)
     assert broken != text
     path = write(tmp_path, "kubeconfig", broken)
-    run = run_cli(["clusters", "--kubeconfig", path], world.env)
+    run = run_checked(["clusters", "--kubeconfig", path], world.env)
     assert run.status == 2 and run.err.startswith("error: invalid kubeconfig")
 
 

@@ -22,12 +22,15 @@ import pytest
 from kubectl_fed.cli import COMMANDS
 from kubectl_fed.core.replica_shares import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.sandbox.federation import SandboxCluster
-from reliability.helpers import Run, World, replicaset_yaml, service_yaml, write
+from tests.reliability.helpers import World
+from tests.support.cli import Run
+from tests.support.manifests import replicaset_yaml, service_yaml, write
+from tests.support.members import EU
 
 REQUEST_TIMEOUT = 1.0
 HELD_SECONDS = 30.0  # a slow member holds each request this long (released by heal)
 RUN_BOUND = 10.0  # generous: every call is bounded by REQUEST_TIMEOUT, far below HELD_SECONDS
-FAULTY = "europe-west1"  # the failing member of the one-member cases
+FAULTY = EU  # the failing member of the one-member cases
 MANAGED_BY = "app.kubernetes.io/managed-by"
 
 # fault -> the reason word of the stderr line
@@ -114,7 +117,9 @@ def _create_done(case: Case, run: Run, cluster: str) -> bool:
 def _apply_prepare(case: Case) -> None:
     """Version "a" everywhere (set on the servers: faster than a fault-free run)."""
     if any(case.service(name, "mx-apply") is None for name in case.world.names):
-        _fault_free(case, "apply", "-f", case.file("apply-a.yaml", service_yaml("mx-apply", "a")))
+        _fault_free(
+            case, "apply", "-f", case.file("apply-a.yaml", service_yaml("mx-apply", version="a"))
+        )
     for name in case.world.names:
         store = case.world.sandbox.cluster(name).store
         obj = store.get("services", "default", "mx-apply")
@@ -129,13 +134,17 @@ def _apply_done(case: Case, run: Run, cluster: str) -> bool:
 
 def _delete_prepare(case: Case) -> None:
     if any(case.service(name, "mx-delete") is None for name in case.world.names):
-        _fault_free(case, "apply", "-f", case.file("delete.yaml", service_yaml("mx-delete")))
+        _fault_free(
+            case, "apply", "-f", case.file("delete.yaml", service_yaml("mx-delete", version="a"))
+        )
 
 
 def _unfederate_prepare(case: Case) -> None:
     """mx-unfed federated everywhere: made once, its markers put back on the servers."""
     if any(case.service(name, "mx-unfed") is None for name in case.world.names):
-        _fault_free(case, "apply", "-f", case.file("unfed.yaml", service_yaml("mx-unfed")))
+        _fault_free(
+            case, "apply", "-f", case.file("unfed.yaml", service_yaml("mx-unfed", version="a"))
+        )
     for name in case.world.names:
         store = case.world.sandbox.cluster(name).store
         obj = store.get("services", "default", "mx-unfed")
@@ -154,7 +163,9 @@ def _unfederated(case: Case, run: Run, cluster: str) -> bool:
 
 def _read_prepare(case: Case) -> None:
     if any(case.service(name, "mx-read") is None for name in case.world.names):
-        _fault_free(case, "apply", "-f", case.file("read.yaml", service_yaml("mx-read")))
+        _fault_free(
+            case, "apply", "-f", case.file("read.yaml", service_yaml("mx-read", version="a"))
+        )
 
 
 def _listed(run: Run, cluster: str) -> bool:
@@ -236,7 +247,11 @@ def _everywhere(check: Callable[[Case, str], bool]) -> Callable[[Case], bool]:
 SCENARIOS: dict[str, Scenario] = {
     "create": Scenario(
         prepare=_create_prepare,
-        args=lambda c: ["create", "-f", c.file("create.yaml", service_yaml("mx-create"))],
+        args=lambda c: [
+            "create",
+            "-f",
+            c.file("create.yaml", service_yaml("mx-create", version="a")),
+        ],
         done=_create_done,
         converged=_everywhere(lambda c, n: _create_done(c, _NO_RUN, n)),
         # creates with POST; the PATCH handing its fields to its Apply entry may fail alone
@@ -244,7 +259,11 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "apply": Scenario(
         prepare=_apply_prepare,
-        args=lambda c: ["apply", "-f", c.file("apply-b.yaml", service_yaml("mx-apply", "b"))],
+        args=lambda c: [
+            "apply",
+            "-f",
+            c.file("apply-b.yaml", service_yaml("mx-apply", version="b")),
+        ],
         done=_apply_done,
         converged=_everywhere(lambda c, n: _apply_done(c, _NO_RUN, n)),
         updates=True,

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from reliability.helpers import Run, World, run_cli, service_yaml, write
-from reliability.hostile import (
+from tests.reliability.helpers import World, run_checked
+from tests.reliability.hostile import (
     HOSTILE,
     TOKEN_PLUGIN,
     exec_user,
@@ -27,8 +27,13 @@ from reliability.hostile import (
     send_json,
     with_member,
 )
+from tests.support.cli import Run
+from tests.support.manifests import service_yaml, write
+from tests.support.members import US
 
-GOOD = "us-central1"
+pytestmark = pytest.mark.server
+
+GOOD = US
 Handler = http.server.BaseHTTPRequestHandler
 
 
@@ -41,7 +46,7 @@ def run_against(
 ) -> Run:
     with hostile_member(answer) as (url, ca):
         kubeconfig = with_member(world, tmp_path, url, ca, user)
-        return run_cli(
+        return run_checked(
             [
                 *args,
                 "--clusters",
@@ -69,7 +74,7 @@ def test_a_redirect_is_an_invalid_response_for_every_verb(
     def answer(handler: Handler) -> None:
         send(handler, status, b"", {"Location": "https://127.0.0.1:1/elsewhere"})
 
-    path = write(tmp_path, "svc.yaml", service_yaml("hostile-redirect"))
+    path = write(tmp_path, "svc.yaml", service_yaml("hostile-redirect", version="a"))
     created = run_against(world, tmp_path, answer, "create", "-f", path)
     assert created.status == 3, created.err
     assert created.out_lines == [f"{GOOD}: service/hostile-redirect created"]

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from reliability.helpers import World, write
+from tests.reliability.helpers import World
+from tests.support.manifests import write
+from tests.support.members import US
 
-LEADER = "us-central1"
+LEADER = US
 LIMIT = 30.0  # generous: the simulated GLBC answers within a second
 
 SERVICE = """apiVersion: v1

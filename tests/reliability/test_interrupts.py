@@ -10,23 +10,20 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from reliability.helpers import World, check_output, service_yaml, write
+from kubectl_fed.sandbox.federation import SandboxCluster
+from tests.reliability.helpers import World, check_output
+from tests.support.manifests import service_yaml, write
+from tests.support.members import ASIA, EU, US
+from tests.support.polling import eventually
 
-FIRST, HELD, LAST = "us-central1", "europe-west1", "asia-east1"
+pytestmark = pytest.mark.subprocess
+
+FIRST, HELD, LAST = US, EU, ASIA
 WAIT_LIMIT = 60.0  # generous: only a broken run waits this long
-
-
-def wait_for(condition: Callable[[], bool]) -> None:
-    end = time.monotonic() + WAIT_LIMIT
-    while not condition():
-        assert time.monotonic() < end, "the run never reached the expected point"
-        time.sleep(0.02)
 
 
 def interrupt_when_held(world: World, args: list[str]) -> tuple[int, str, str]:
@@ -42,7 +39,7 @@ def interrupt_when_held(world: World, args: list[str]) -> tuple[int, str, str]:
         text=True,
     )
     try:
-        wait_for(lambda: not held.requests.wait_idle(timeout=0))
+        eventually(lambda: not held.requests.wait_idle(timeout=0), WAIT_LIMIT, 0.02)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=WAIT_LIMIT)
     finally:
@@ -68,7 +65,7 @@ def assert_reported(err: str) -> None:
 def test_ctrl_c_during_a_fan_out_exits_130_and_names_each_member(
     world: World, tmp_path: Path, verb: str
 ) -> None:
-    path = write(tmp_path, "web.yaml", service_yaml(f"ctrl-c-{verb}"))
+    path = write(tmp_path, "web.yaml", service_yaml(f"ctrl-c-{verb}", version="a"))
     if verb == "delete":
         assert world.run("create", "-f", path).status == 0
     status, out, err = interrupt_when_held(world, [verb, "-f", path])
@@ -95,7 +92,9 @@ def test_a_bulk_write_interrupted_part_way_is_counted_object_by_object(
     """30 Services, members 30 ms late: the signal lands part-way through every member."""
     total, stem = 30, f"bulk-{signal_number}"
     path = write(
-        tmp_path, "bulk.yaml", "---\n".join(service_yaml(f"{stem}-{i}") for i in range(total))
+        tmp_path,
+        "bulk.yaml",
+        "---\n".join(service_yaml(f"{stem}-{i}", version="a") for i in range(total)),
     )
     for cluster in world.sandbox.clusters:
         cluster._api.latency_ms = 30
@@ -108,8 +107,11 @@ def test_a_bulk_write_interrupted_part_way_is_counted_object_by_object(
         text=True,
     )
     try:
-        posts = lambda c: sum(r.method == "POST" for r in c.requests)  # noqa: E731
-        wait_for(lambda: all(posts(c) >= 3 for c in world.sandbox.clusters))
+
+        def posts(cluster: SandboxCluster) -> int:
+            return sum(r.method == "POST" for r in cluster.requests)
+
+        eventually(lambda: all(posts(c) >= 3 for c in world.sandbox.clusters), WAIT_LIMIT, 0.02)
         process.send_signal(signal_number)
         out, err = process.communicate(timeout=WAIT_LIMIT)
     finally:

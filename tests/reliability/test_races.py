@@ -19,7 +19,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reliability.helpers import World, finish, replicaset_yaml, service_yaml, write
+from tests.reliability.helpers import World, finish
+from tests.support.manifests import replicaset_yaml, service_yaml, write
+
+pytestmark = pytest.mark.subprocess
 
 TRIALS = 4
 LIMIT = 120.0
@@ -61,7 +64,7 @@ def test_two_joins_at_once_both_land(world: World, tmp_path: Path, trial: int) -
 
 
 def selector_yaml(name: str, version: str) -> str:
-    return service_yaml(name, version).replace(
+    return service_yaml(name, version=version).replace(
         f"  selector:\n    app: {name}\n", f"  selector:\n    app: {name}\n    version: {version}\n"
     )
 

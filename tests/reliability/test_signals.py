@@ -13,16 +13,21 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import trustme
 import yaml
 
-from reliability.helpers import World, finish, register_secret, write
+from tests.reliability.helpers import World, finish, register_secret
+from tests.support.manifests import write
+from tests.support.members import EU, US
+from tests.support.polling import eventually
 
-FIRST, SECOND = "us-central1", "europe-west1"
+pytestmark = pytest.mark.subprocess
+
+FIRST, SECOND = US, EU
 WAIT_LIMIT = 60.0  # generous: only a broken run waits this long
 
 HANGING_PLUGIN = """import os, sys, time
@@ -34,13 +39,6 @@ TOKEN_PLUGIN = """import json, sys
 print(json.dumps({"apiVersion": "client.authentication.k8s.io/v1beta1",
                   "kind": "ExecCredential", "status": {"token": sys.argv[1]}}))
 """
-
-
-def wait_for(condition: Callable[[], bool]) -> None:
-    end = time.monotonic() + WAIT_LIMIT
-    while not condition():
-        assert time.monotonic() < end, "the run never reached the expected point"
-        time.sleep(0.05)
 
 
 def alive(pid: int) -> bool:
@@ -103,7 +101,7 @@ def test_a_hanging_exec_plugin_ends_at_the_deadline_and_is_killed(
     assert line.startswith(f"error: cluster {SECOND}: "), err
     assert "gave no answer within 3s" in line, err
     pid = int(pid_file.read_text())
-    wait_for(lambda: not alive(pid))
+    eventually(lambda: not alive(pid), WAIT_LIMIT, 0.05)
 
 
 def test_sigterm_while_a_plugin_hangs_reports_and_kills_it(world: World, tmp_path: Path) -> None:
@@ -111,7 +109,7 @@ def test_sigterm_while_a_plugin_hangs_reports_and_kills_it(world: World, tmp_pat
     kubeconfig = kubeconfig_with_user(world, tmp_path, SECOND, user)
     args = ["get", "svc", "--clusters", f"{FIRST},{SECOND}", "--kubeconfig", kubeconfig]
     process = start(world, tmp_path, *args, "--request-timeout", "60")
-    wait_for(lambda: pid_file.exists() and pid_file.read_text() != "")
+    eventually(lambda: pid_file.exists() and pid_file.read_text() != "", WAIT_LIMIT, 0.05)
     process.send_signal(signal.SIGTERM)
     _, out, err = finish(process, WAIT_LIMIT)
     assert process.returncode == 130, err
@@ -120,7 +118,7 @@ def test_sigterm_while_a_plugin_hangs_reports_and_kills_it(world: World, tmp_pat
         f"interrupted: done on {FIRST}; unknown on {SECOND} (sent, may still complete)"
     ), err
     pid = int(pid_file.read_text())
-    wait_for(lambda: not alive(pid))
+    eventually(lambda: not alive(pid), WAIT_LIMIT, 0.05)
 
 
 def test_no_key_material_is_left_on_disk_after_sigterm(world: World, tmp_path: Path) -> None:
@@ -147,7 +145,7 @@ def test_no_key_material_is_left_on_disk_after_sigterm(world: World, tmp_path: P
         process = start(
             world, tmp_path, "get", "svc", "--clusters", SECOND, "--kubeconfig", kubeconfig
         )
-        wait_for(lambda: not held.requests.wait_idle(timeout=0))
+        eventually(lambda: not held.requests.wait_idle(timeout=0), WAIT_LIMIT, 0.05)
         process.send_signal(signal.SIGTERM)
         _, _, err = finish(process, WAIT_LIMIT)
     finally:

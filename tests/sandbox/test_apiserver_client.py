@@ -12,11 +12,14 @@ import urllib3
 import yaml
 from kubernetes import client, config, dynamic, watch
 from kubernetes.client.exceptions import ApiException
-from sandbox_helpers import api_client
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import api_client, close_client
+from tests.support.members import EU
 
-CONTEXT = "europe-west1"
+pytestmark = pytest.mark.sandbox
+
+CONTEXT = EU
 
 POD_SPEC = {"containers": [{"name": "web", "image": "nginx:1.27"}]}
 MANIFESTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -66,7 +69,7 @@ MANIFESTS: dict[str, tuple[str, dict[str, Any]]] = {
 def api(sandbox: SandboxFederation) -> Iterator[client.ApiClient]:
     api = api_client(sandbox, CONTEXT)
     yield api
-    api.close()
+    close_client(api)
 
 
 @pytest.fixture
@@ -221,7 +224,7 @@ def test_label_and_field_selectors(core: client.CoreV1Api) -> None:
     ):
         core.create_namespaced_config_map("default", {"metadata": {"name": name, "labels": labels}})
 
-    def names(**selectors: str) -> list[str]:
+    def names(**selectors: str) -> list[str | None]:
         return [
             cm.metadata.name for cm in core.list_namespaced_config_map("default", **selectors).items
         ]
@@ -386,7 +389,7 @@ def test_bad_token_is_unauthorized(sandbox: SandboxFederation, tmp_path: Path) -
         with pytest.raises(ApiException) as err:
             client.CoreV1Api(api).list_namespace()
     finally:
-        api.close()
+        close_client(api)
     assert err.value.status == 401
     assert '"reason": "Unauthorized"' in err.value.body
     assert sandbox.cluster(CONTEXT).requests.records()[-1].status == 401
@@ -407,7 +410,7 @@ def test_wrong_ca_is_a_tls_error(
         with pytest.raises(urllib3.exceptions.MaxRetryError) as err:
             client.CoreV1Api(api).list_namespace(_request_timeout=5)
     finally:
-        api.close()
+        close_client(api)
     assert isinstance(err.value.reason, urllib3.exceptions.SSLError)
     assert "CERTIFICATE_VERIFY_FAILED" in str(err.value.reason)
     assert len(sandbox.cluster(CONTEXT).requests) == 0

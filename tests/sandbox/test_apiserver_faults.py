@@ -8,11 +8,14 @@ import time
 import pytest
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
-from sandbox_helpers import api_client, raw_request
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import api_client, close_client, raw_request
+from tests.support.members import US
 
-CONTEXT = "us-central1"
+pytestmark = pytest.mark.sandbox
+
+CONTEXT = US
 CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
 
 
@@ -44,7 +47,7 @@ def test_unreachable_refuses_connections_and_heal_keeps_data(seeded: SandboxFede
         with pytest.raises(Exception, match=r"(?i)refused|closed|reset|aborted"):
             core.list_namespace(_request_timeout=5)
     finally:
-        api.close()
+        close_client(api)
     assert cluster.fault is not None and cluster.fault.mode == "unreachable"
     cluster.heal()
     assert cluster.fault is None
@@ -104,7 +107,7 @@ def test_faults_reach_the_official_client(seeded: SandboxFederation) -> None:
                 client.CoreV1Api(api).read_namespaced_config_map("keep", "default")
             assert err.value.status == status
     finally:
-        api.close()
+        close_client(api)
 
 
 def test_unknown_mode_is_refused(sandbox: SandboxFederation) -> None:

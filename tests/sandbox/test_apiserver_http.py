@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
-from sandbox_helpers import raw_request
 
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
+from tests.support.clients import raw_request
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
 CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
@@ -18,7 +19,7 @@ def cluster(sandbox: SandboxFederation) -> SandboxCluster:
     return sandbox.clusters[0]
 
 
-def watch_events(text: str) -> list[dict[str, object]]:
+def watch_events(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 

@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 import yaml
-from sandbox_helpers import raw_request
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import raw_request
+from tests.support.members import ASIA
 
-pytestmark = pytest.mark.kubectl
+pytestmark = [pytest.mark.kubectl, pytest.mark.subprocess]
 
-CONTEXT = "asia-east1"
+CONTEXT = ASIA
 MANIFEST = """\
 apiVersion: v1
 kind: Service
@@ -160,8 +161,10 @@ def test_get_watch_sees_a_change(kubectl: Kubectl, sandbox: SandboxFederation) -
         text=True,
     )
     lines: list[list[str]] = []
+    output = watcher.stdout
+    assert output is not None
     reader = threading.Thread(
-        target=lambda: lines.extend(line.split() for line in iter(watcher.stdout.readline, ""))
+        target=lambda: lines.extend(line.split() for line in iter(output.readline, ""))
     )
     reader.start()
     try:

@@ -14,13 +14,16 @@ from typing import Any
 
 import pytest
 import yaml
-from cli_helpers import run_cli
 from kubernetes import client, dynamic
-from sandbox_helpers import Response, api_client, raw_request
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import Response, api_client, raw_request
+from tests.support.fed import Fed
+from tests.support.members import EU
 
-CONTEXT = "europe-west1"
+pytestmark = pytest.mark.subprocess
+
+CONTEXT = EU
 SERVICES = "/api/v1/namespaces/default/services"
 APPLY = {"Content-Type": "application/apply-patch+yaml"}
 
@@ -186,11 +189,6 @@ def test_fields_an_update_wrote_are_not_removed_by_the_same_managers_apply(
 # ---- kubectl-fed end to end ---------------------------------------------------------------
 
 
-def fed(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    run = run_cli(args, {**env, "KUBECTL_FED_DEBUG": None})
-    return run.status, run.out, run.err
-
-
 def service_file(tmp_path: Path, port: int) -> str:
     path = tmp_path / f"web-{port}.yaml"
     path.write_text(yaml.safe_dump(service([{"port": port, "targetPort": 8080}])))
@@ -200,13 +198,14 @@ def service_file(tmp_path: Path, port: int) -> str:
 def test_kubectl_fed_reapply_with_a_changed_port(
     sandbox: SandboxFederation, fed_env: dict[str, str], tmp_path: Path
 ) -> None:
-    status, _, err = fed(fed_env, "apply", "-f", service_file(tmp_path, 80))
-    assert status == 0, err
+    fed = Fed(sandbox, fed_env)
+    run = fed.run("apply", "-f", service_file(tmp_path, 80))
+    assert run.status == 0, run.err
 
-    status, out, err = fed(fed_env, "apply", "-f", service_file(tmp_path, 8080))
+    run = fed.run("apply", "-f", service_file(tmp_path, 8080))
 
-    assert (status, err) == (0, "")
-    assert out.splitlines() == [f"{name}: service/web configured" for name in sandbox.names]
+    assert (run.status, run.err) == (0, "")
+    assert run.out_lines == [f"{name}: service/web configured" for name in sandbox.names]
     for cluster in sandbox.clusters:
         live = cluster.store.get("services", "default", "web")
         assert [(p["port"], p["targetPort"]) for p in live["spec"]["ports"]] == [(8080, 8080)]
@@ -215,12 +214,13 @@ def test_kubectl_fed_reapply_with_a_changed_port(
 def test_kubectl_fed_create_then_apply_with_a_changed_port(
     sandbox: SandboxFederation, fed_env: dict[str, str], tmp_path: Path
 ) -> None:
-    status, _, err = fed(fed_env, "create", "-f", service_file(tmp_path, 80))
-    assert status == 0, err
+    fed = Fed(sandbox, fed_env)
+    run = fed.run("create", "-f", service_file(tmp_path, 80))
+    assert run.status == 0, run.err
 
-    status, _, err = fed(fed_env, "apply", "-f", service_file(tmp_path, 8080))
+    run = fed.run("apply", "-f", service_file(tmp_path, 8080))
 
-    assert (status, err) == (0, "")
+    assert (run.status, run.err) == (0, "")
     for cluster in sandbox.clusters:
         live = cluster.store.get("services", "default", "web")
         assert [port["port"] for port in live["spec"]["ports"]] == [8080]

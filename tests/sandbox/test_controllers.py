@@ -9,12 +9,16 @@ from typing import Any
 
 import pytest
 from kubernetes import client
-from sandbox_helpers import api_client, eventually
 
 from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import api_client
+from tests.support.members import US
+from tests.support.polling import eventually
 
-CLUSTER = "us-central1"
+pytestmark = pytest.mark.sandbox
+
+CLUSTER = US
 
 
 def start(tmp_path: Path, **options: Any) -> SandboxFederation:
@@ -78,7 +82,8 @@ def test_replicas_beyond_capacity_stay_pending_unschedulable(factory: Any) -> No
     with api(sandbox) as kube:
         apps, core = client.AppsV1Api(kube), client.CoreV1Api(kube)
         nodes = core.list_node().items
-        assert sum(int(n.status.allocatable["pods"]) for n in nodes) == 3
+        room: list[int] = [int(n.status.allocatable["pods"]) for n in nodes]
+        assert sum(room) == 3
         apps.create_namespaced_replica_set("default", replica_set("nginx", 5))
 
         def settled() -> Any:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sandbox_helpers import eventually, raw_request
+from typing import Any
 
 from kubectl_fed.sandbox.apiserver.errors import ApiError
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
+from tests.support.clients import raw_request
+from tests.support.polling import eventually
 
 CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
 REPLICASETS = "/apis/apps/v1/namespaces/default/replicasets"
@@ -22,7 +24,7 @@ REPLICASET = {
 }
 
 
-def _pods(cluster: SandboxCluster) -> list[dict[str, object]]:
+def _pods(cluster: SandboxCluster) -> list[dict[str, Any]]:
     return cluster.store.list("pods", "default", "app=web")
 
 

@@ -8,15 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sandbox_helpers import Kubectl, eventually
 
 from kubectl_fed.sandbox.apiserver.store import Store, WatchEvent
 from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import Kubectl
+from tests.support.members import US
+from tests.support.polling import eventually
 
-pytestmark = pytest.mark.kubectl
+pytestmark = [pytest.mark.kubectl, pytest.mark.sandbox]
 
-CONTEXT = "us-central1"
+CONTEXT = US
 Obj = dict[str, Any]
 REVISION = "deployment.kubernetes.io/revision"
 

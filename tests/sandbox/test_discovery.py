@@ -10,6 +10,8 @@ import pytest
 from kubectl_fed.sandbox.apiserver import discovery
 from kubectl_fed.sandbox.federation import SandboxFederation
 
+pytestmark = pytest.mark.subprocess
+
 FULL = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 NO_COLLECTION = [verb for verb in FULL if verb != "deletecollection"]
 

@@ -6,11 +6,14 @@ import base64
 import threading
 from pathlib import Path
 
+import pytest
 import yaml
-from sandbox_helpers import raw_request
 
 from kubectl_fed.sandbox.federation import SandboxFederation
 from kubectl_fed.sandbox.regions import REGIONS, cluster_names
+from tests.support.clients import raw_request
+
+pytestmark = pytest.mark.sandbox
 
 
 def test_names_are_regions_then_generated() -> None:

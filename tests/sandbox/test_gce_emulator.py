@@ -7,6 +7,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -158,7 +159,7 @@ def test_shared_uid_merges_clusters_into_one_load_balancer_with_per_group_health
 ) -> None:
     reachable = {"us-central1": True, "europe-west1": True}
     for cluster in reachable:
-        gce.state.set_reachability(cluster, lambda c=cluster: reachable[c])
+        gce.state.set_reachability(cluster, partial(reachable.__getitem__, cluster))
     first = gce.state.sync_load_balancer(spec("us-central1", "shared", "us-central1"))
     second = gce.state.sync_load_balancer(
         spec(

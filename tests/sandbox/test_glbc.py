@@ -13,12 +13,15 @@ import pytest
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import compute_v1
 from kubernetes import client
-from sandbox_helpers import api_client, eventually
 
 from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import api_client, close_client
+from tests.support.members import EU, US
+from tests.support.polling import eventually
 
-US, EU = "us-central1", "europe-west1"
+pytestmark = [pytest.mark.subprocess, pytest.mark.sandbox]
+
 STATIC_IP = "kubernetes.io/ingress.global-static-ip-name"
 
 
@@ -46,7 +49,7 @@ class Member:
     def annotation(self, key: str) -> str | None:
         return (self.ingress().metadata.annotations or {}).get(f"ingress.kubernetes.io/{key}")
 
-    def events(self) -> list[tuple[str, str, str, str]]:
+    def events(self) -> list[tuple[str | None, str | None, str | None, str | None]]:
         return [
             (e.type, e.reason, e.message, e.source.component)
             for e in self.core.list_namespaced_event("default").items
@@ -62,7 +65,7 @@ def members(sandbox: SandboxFederation) -> Iterator[dict[str, Member]]:
     handles = {name: Member(sandbox, name) for name in (US, EU)}
     yield handles
     for member in handles.values():
-        member.api.close()
+        close_client(member.api)
 
 
 def deploy(
@@ -340,7 +343,11 @@ def test_the_default_backend_serves_what_no_rule_matches(
             f"k8s-be-{ports[name]}--{uids[name]}": "HEALTHY",
             f"k8s-be-30301--{uids[name]}": "HEALTHY",
         }
-        eventually(lambda m=member, e=expected: json.loads(m.annotation("backends") or "{}") == e)
+
+        def healthy(m: Member = member, e: dict[str, str] = expected) -> bool:
+            return bool(json.loads(m.annotation("backends") or "{}") == e)
+
+        eventually(healthy)
 
     backends = compute(compute_v1.BackendServicesClient, sandbox)
     default = backends.get(

@@ -15,6 +15,8 @@ from google.auth.credentials import AnonymousCredentials
 from google.cloud import compute_v1
 from kubernetes import client, config
 
+pytestmark = pytest.mark.subprocess
+
 
 def sandbox(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

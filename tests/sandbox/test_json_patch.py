@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sandbox_helpers import Response, raw_request
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import Response, raw_request
+from tests.support.members import US
 
-CONTEXT = "us-central1"
+pytestmark = [pytest.mark.subprocess, pytest.mark.sandbox]
+
+CONTEXT = US
 CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
 
 

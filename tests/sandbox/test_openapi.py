@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sandbox_helpers import raw_request
-
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import raw_request
 
 DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
 # upstream's test body (test/integration/apiserver/field_validation_test.go, v1.32)

@@ -17,6 +17,9 @@ from kubernetes import client, config
 
 from kubectl_fed.sandbox.control import SECRET_HEADER, ControlServer
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import close_client
+
+pytestmark = pytest.mark.subprocess
 
 
 def fed(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -89,7 +92,7 @@ def test_up_status_fail_heal_down(sandbox_dir: Path) -> None:
             ns.metadata.name for ns in client.CoreV1Api(api).list_namespace().items
         ]
     finally:
-        api.close()
+        close_client(api)
 
     stopped = fed("down", "--dir", str(sandbox_dir))
     assert stopped.returncode == 0, stopped.stderr

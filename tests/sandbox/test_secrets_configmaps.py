@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 import trustme
-from sandbox_helpers import Kubectl
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.clients import Kubectl
+from tests.support.members import US
 
-pytestmark = pytest.mark.kubectl
+pytestmark = [pytest.mark.kubectl, pytest.mark.sandbox]
 
-CONTEXT = "us-central1"
+CONTEXT = US
 Obj = dict[str, Any]
 
 

@@ -13,6 +13,8 @@ from kubectl_fed.sandbox.apiserver import humanize, printers, tables
 from kubectl_fed.sandbox.apiserver.discovery import RESOURCES
 from kubectl_fed.sandbox.federation import SandboxFederation
 
+pytestmark = pytest.mark.subprocess
+
 NOW = datetime(2026, 1, 10, 12, 0, 0, tzinfo=UTC)
 Obj = dict[str, Any]
 

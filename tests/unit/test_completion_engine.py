@@ -1,11 +1,12 @@
 """Completion of `kubectl fed …` words from the command tree, kubeconfig and membership file.
 
-No cluster is involved here: object names against a sandbox are in test_completion_objects.py.
+No cluster is involved here: object names against a sandbox are in
+tests/e2e/test_completion_objects.py, what a fresh interpreter imports in
+tests/integration/test_lazy_imports.py.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -204,22 +205,6 @@ def test_broken_files_mean_no_candidates(tmp_path: Path) -> None:
 def test_object_names_without_any_reachable_member_are_none(sources: Sources) -> None:
     # The kubeconfig's only server (127.0.0.1:1) refuses connections at once.
     assert complete(["get", "ingress", ""], sources).lines() == [":4"]
-
-
-def test_subcommands_and_flags_never_import_the_kubernetes_client() -> None:
-    script = (
-        "import sys\n"
-        "from kubectl_fed.completion import completions_for\n"
-        "for words in ([''], ['g'], ['get', '-'], ['get', 'in'], ['delete', '--o']):\n"
-        "    assert completions_for(words).candidates, words\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'google'))\n"
-        "print(heavy)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
 
 
 def test_the_executable_prints_candidates_then_the_directive(

@@ -11,21 +11,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from status_fixtures import (
-    ASIA,
-    EU,
-    UID,
-    US,
-    backend,
-    endpoints,
-    event,
-    ingress,
-    ok,
-    replicaset,
-    service,
-    snapshot,
-    unreachable,
-)
 
 from kubectl_fed.core.federated import FederatedObject, fold
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
@@ -43,6 +28,19 @@ from kubectl_fed.core.loadbalancer import (
 from kubectl_fed.core.status import Snapshot
 from kubectl_fed.render.describe import describe_text
 from kubectl_fed.render.describe_machine import federated_object
+from tests.support.members import ASIA, EU, US
+from tests.support.status_objects import (
+    UID,
+    backend,
+    endpoints,
+    event,
+    ingress,
+    ok,
+    replicaset,
+    service,
+    snapshot,
+    unreachable,
+)
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 OTHER = "0123456789abcdef"
@@ -112,7 +110,7 @@ def test_ingress_describe_text() -> None:
 
 
 def test_tls_hosts_paths_and_named_ports() -> None:
-    spec = {
+    spec: dict[str, Any] = {
         "tls": [
             {"hosts": ["foo.example.com"], "secretName": "tls-secret"},
             {"hosts": ["bar.example.com"]},

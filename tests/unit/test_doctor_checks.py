@@ -98,9 +98,8 @@ def test_node_port_mismatches_are_each_listed_with_a_common_free_port() -> None:
     assert '"path":"/spec/ports/0/nodePort","value":30080' in (checks[0].fix or "")
     (repair,) = plan_repairs(found)
     assert repair.title == "set node port 30080 of service default/web port http in b"
-    assert [(w.cluster, w.obj["spec"]["ports"][0]["nodePort"]) for w in repair.writes] == [
-        ("b", 30080)
-    ]
+    moved = [(w.cluster, w.obj and w.obj["spec"]["ports"][0]["nodePort"]) for w in repair.writes]
+    assert moved == [("b", 30080)]
 
 
 def test_a_node_port_held_by_another_service_is_not_proposed() -> None:
@@ -261,7 +260,7 @@ def test_each_member_needs_its_own_glbc_firewall_rule_for_its_node_ports() -> No
         return GroupHealth(f"zones/{zone}/instanceGroups/ig", (InstanceHealth("i", "HEALTHY"),))
 
     ranges = ("130.211.0.0/22", "35.191.0.0/16")
-    services = (BackendService("be-30080", 30080, (group("a-1"),)),)
+    services: tuple[BackendService, ...] = (BackendService("be-30080", 30080, (group("a-1"),)),)
     services += (BackendService("be-30090", 30090, (group("b-1"),)),)
     rules = {"a": glbc_firewall_rule({"data": {"uid": "u", "provider-uid": "pa"}}) or ""}
     rules["b"] = glbc_firewall_rule({"data": {"uid": "u"}}) or ""

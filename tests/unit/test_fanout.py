@@ -18,8 +18,9 @@ from kubectl_fed.core.results import (
     exit_status,
 )
 from kubectl_fed.exit_status import ExitStatus
+from tests.support.members import MEMBERS
 
-CLUSTERS = ["us-central1", "europe-west1", "asia-east1"]
+CLUSTERS = MEMBERS
 
 
 @pytest.fixture

@@ -1,53 +1,30 @@
 """Kubeconfig loading, per-context clients, and classification of every failure.
 
-The classification tests drive `KubeBackend` through a stub transport (answers as data)
-and, for TLS and connection failures, through real HTTPS round trips to a local server.
+The classification tests drive `KubeBackend` through a stub transport (answers as data);
+the real HTTPS round trips are in tests/integration/test_kubeconfig_https.py.
 """
 
 from __future__ import annotations
 
-import http.server
 import json
-import ssl
-import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import trustme
-import yaml
 
 from kubectl_fed.app import App
 from kubectl_fed.backends.kube import STRICT, KubeBackend
-from kubectl_fed.backends.kube_transport import ApiClientTransport, Request, Response, Transport
+from kubectl_fed.backends.kube_transport import Request, Response
 from kubectl_fed.backends.kubeconfig import KubeConfig, load_kubeconfig
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
+from tests.support.kubeconfig import kubeconfig_doc, write
 
 TOKEN = "s3cr3t-token-value"
-
-
-def kubeconfig_doc(*contexts: tuple[str, dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
-    """`contexts`: (name, cluster body, user body)."""
-    return {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "current-context": contexts[0][0],
-        "clusters": [{"name": name, "cluster": cluster} for name, cluster, _ in contexts],
-        "users": [{"name": name, "user": user} for name, _, user in contexts],
-        "contexts": [
-            {"name": name, "context": {"cluster": name, "user": name, "namespace": f"ns-{name}"}}
-            for name, _, _ in contexts
-        ],
-    }
-
-
-def write(path: Path, document: dict[str, Any]) -> str:
-    path.write_text(yaml.safe_dump(document))
-    return str(path)
 
 
 # -- loading ------------------------------------------------------------------------
@@ -147,171 +124,6 @@ def test_app_namespace_comes_from_the_first_member_context(tmp_path: Path) -> No
 
 
 # -- a real HTTPS server ---------------------------------------------------------------
-
-
-class Server:
-    def __init__(self, url: str, ca: trustme.CA, seen: list[dict[str, str]]) -> None:
-        self.url = url
-        self.ca = ca
-        self.seen = seen
-
-
-@pytest.fixture
-def https_server(tmp_path: Path) -> Iterator[Server]:
-    """An HTTPS server on 127.0.0.1 answering /version, recording request headers."""
-    ca = trustme.CA()
-    seen: list[dict[str, str]] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            seen.append({**headers, "client-cn": client_common_name(self.connection)})
-            body = json.dumps({"gitVersion": "v1.32.0"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    ca.configure_trust(context)
-    context.verify_mode = ssl.CERT_OPTIONAL  # a client certificate, when sent, is checked
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Server(f"https://127.0.0.1:{server.server_address[1]}", ca, seen)
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-def client_common_name(connection: Any) -> str:
-    subject = dict(item[0] for item in (connection.getpeercert() or {}).get("subject", ()))
-    return str(subject.get("commonName", ""))
-
-
-def backend_for(
-    tmp_path: Path, cluster: dict[str, Any], user: dict[str, Any], *, official: bool = False
-) -> KubeBackend:
-    """A backend for one context, through the transport the kubeconfig picks for it, or
-    (`official`) through the official client whatever the context holds."""
-    config = load_kubeconfig(write(tmp_path / "config", kubeconfig_doc(("c", cluster, user))), {})
-    config.check_context("c")
-    transport: Transport = ApiClientTransport(lambda: config.api_client("c", pool_size=2))
-    if not official:
-        transport = config.transport("c", pool_size=2, environ={})
-    return KubeBackend("c", transport, request_timeout=5)
-
-
-both_transports = pytest.mark.parametrize("official", [False, True], ids=["http", "official"])
-
-
-def ca_data(server: Server) -> str:
-    import base64
-
-    return base64.b64encode(server.ca.cert_pem.bytes()).decode()
-
-
-@both_transports
-def test_token_and_ca_data_round_trip(tmp_path: Path, https_server: Server, official: bool) -> None:
-    cluster = {"server": https_server.url, "certificate-authority-data": ca_data(https_server)}
-    backend = backend_for(tmp_path, cluster, {"token": TOKEN}, official=official)
-    assert backend.server_version() == "v1.32.0"
-    assert backend.server_version() == "v1.32.0"
-    assert https_server.seen[0]["authorization"] == f"Bearer {TOKEN}"
-    assert https_server.seen[0]["user-agent"].startswith("kubectl-fed/")
-
-
-@both_transports
-def test_client_certificate_authenticates(
-    tmp_path: Path, https_server: Server, official: bool
-) -> None:
-    import base64
-
-    identity = https_server.ca.issue_cert("alice@example.com", common_name="alice")
-    (tmp_path / "alice.key").write_bytes(identity.private_key_pem.bytes())
-    user = {
-        "client-certificate-data": base64.b64encode(identity.cert_chain_pems[0].bytes()).decode(),
-        "client-key": "alice.key",  # relative to the kubeconfig file
-    }
-    cluster = {"server": https_server.url, "certificate-authority-data": ca_data(https_server)}
-    assert backend_for(tmp_path, cluster, user, official=official).server_version() == "v1.32.0"
-    assert https_server.seen[0]["client-cn"] == "alice"
-    assert "authorization" not in https_server.seen[0]
-
-
-def test_exec_credential_plugin_supplies_the_token(tmp_path: Path, https_server: Server) -> None:
-    plugin = tmp_path / "plugin.py"
-    credential = {
-        "apiVersion": "client.authentication.k8s.io/v1",
-        "kind": "ExecCredential",
-        "status": {"token": "from-plugin"},
-    }
-    plugin.write_text(f"print({json.dumps(json.dumps(credential))})\n")
-    user = {
-        "exec": {
-            "apiVersion": "client.authentication.k8s.io/v1",
-            "command": sys.executable,
-            "args": [str(plugin)],
-            "interactiveMode": "Never",
-        }
-    }
-    cluster = {"server": https_server.url, "insecure-skip-tls-verify": True}
-    assert backend_for(tmp_path, cluster, user).server_version() == "v1.32.0"
-    assert https_server.seen[0]["authorization"] == "Bearer from-plugin"
-
-
-def test_failing_exec_plugin_is_unauthorized(tmp_path: Path, https_server: Server) -> None:
-    user = {
-        "exec": {
-            "apiVersion": "client.authentication.k8s.io/v1",
-            "command": sys.executable,
-            "args": ["-c", "import sys; sys.exit('login required')"],
-        }
-    }
-    backend = backend_for(tmp_path, {"server": https_server.url}, user)
-    with pytest.raises(ClusterCallError) as caught:
-        backend.server_version()
-    assert caught.value.reason is Reason.UNAUTHORIZED
-    assert "exec: process returned 1" in caught.value.message
-    assert https_server.seen == []
-
-
-@both_transports
-def test_untrusted_certificate_is_unreachable_saying_why(
-    tmp_path: Path, https_server: Server, official: bool
-) -> None:
-    backend = backend_for(
-        tmp_path, {"server": https_server.url}, {"token": TOKEN}, official=official
-    )
-    with pytest.raises(ClusterCallError) as caught:
-        backend.server_version()
-    assert caught.value.reason is Reason.UNREACHABLE
-    assert caught.value.message.startswith("certificate verify failed: ")
-    assert TOKEN not in caught.value.message
-
-
-@both_transports
-def test_insecure_skip_tls_verify_is_honoured(
-    tmp_path: Path, https_server: Server, official: bool
-) -> None:
-    cluster = {"server": https_server.url, "insecure-skip-tls-verify": True}
-    backend = backend_for(tmp_path, cluster, {"token": TOKEN}, official=official)
-    assert backend.server_version() == "v1.32.0"
-
-
-@both_transports
-def test_connection_refused(tmp_path: Path, official: bool) -> None:
-    cluster = {"server": "https://127.0.0.1:1"}
-    backend = backend_for(tmp_path, cluster, {"token": TOKEN}, official=official)
-    with pytest.raises(ClusterCallError) as caught:
-        backend.server_version()
-    assert (caught.value.reason, caught.value.message) == (Reason.UNREACHABLE, "connection refused")
 
 
 # -- classification and retries through a stub transport ---------------------------------
@@ -545,40 +357,6 @@ def test_kubeconfig_is_parsed_once_per_app(tmp_path: Path, monkeypatch: pytest.M
     assert calls == [path]
 
 
-@pytest.mark.parametrize("command", ["join", "unjoin", "clusters"])
-def test_help_never_imports_the_kubernetes_client(command: str) -> None:
-    import subprocess
-
-    probe = (
-        "import sys\n"
-        "from kubectl_fed.cli import main\n"
-        "try:\n"
-        f"    main([{command!r}, '--help'])\n"
-        "except SystemExit as exit_:\n"
-        "    assert not exit_.code, exit_.code\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('kubernetes', 'urllib3')))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.splitlines()[-1] == "[]"
-    assert f"Usage: kubectl fed {command}" in done.stdout
-
-
-def test_debug_trace_names_each_request_never_credentials(
-    tmp_path: Path, https_server: Server
-) -> None:
-    lines: list[str] = []
-    cluster = {"server": https_server.url, "certificate-authority-data": ca_data(https_server)}
-    config = load_kubeconfig(
-        write(tmp_path / "config", kubeconfig_doc(("c", cluster, {"token": TOKEN}))), {}
-    )
-    transport = config.transport("c", pool_size=2, environ={})
-    backend = KubeBackend("c", transport, request_timeout=5, trace=lines.append)
-    backend.server_version()
-    assert len(lines) == 1
-    assert lines[0].startswith("c: GET /version -> 200 (")
-    assert TOKEN not in lines[0]
-
-
 @pytest.mark.parametrize(
     ("error", "reason", "message"),
     [
@@ -599,15 +377,20 @@ def test_debug_trace_names_each_request_never_credentials(
     ],
 )
 def test_transport_failures_are_classified(error: str, reason: Reason, message: str) -> None:
+    from urllib3 import HTTPConnectionPool
     from urllib3 import exceptions as u3
+    from urllib3.connection import HTTPConnection
 
     from kubectl_fed.backends.kube_errors import transport_error
 
     samples: dict[str, Exception] = {
         "NewConnectionError": u3.NewConnectionError(
-            None, "Failed to establish a new connection: [Errno 111] Connection refused"
+            HTTPConnection("127.0.0.1", 1),
+            "Failed to establish a new connection: [Errno 111] Connection refused",
         ),
-        "ReadTimeoutError": u3.ReadTimeoutError(None, "/version", "Read timed out."),
+        "ReadTimeoutError": u3.ReadTimeoutError(
+            HTTPConnectionPool("127.0.0.1", 1), "/version", "Read timed out."
+        ),
         "ConnectTimeoutError": u3.ConnectTimeoutError("timed out"),
         "ProtocolError": u3.ProtocolError("Connection aborted.", ConnectionResetError(104)),
         "SSLError-verify": u3.SSLError(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from status_fixtures import UID, ingress
-
 from kubectl_fed.core.loadbalancer import (
     BackendService,
     ClusterHealth,
@@ -16,6 +14,7 @@ from kubectl_fed.core.loadbalancer import (
     load_balancer_view,
     refs_of,
 )
+from tests.support.status_objects import UID, ingress
 
 BASE = "https://www.googleapis.com/compute/v1/projects/p"
 RANGES = ("130.211.0.0/22", "35.191.0.0/16")

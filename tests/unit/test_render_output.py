@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import yaml
 
@@ -12,8 +13,7 @@ from kubectl_fed.core.reads import Entry, View
 from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
 from kubectl_fed.render import machine
 from kubectl_fed.render.lines import outcome_lines
-
-MEMBERS = ["us-central1", "europe-west1", "asia-east1"]
+from tests.support.members import MEMBERS
 
 
 def test_view_document_in_member_order_with_errors() -> None:
@@ -86,7 +86,7 @@ def test_outcome_lines_object_by_object() -> None:
 
 def test_machine_output_leaves_managed_fields_out_as_kubectl_does() -> None:
     managed = [{"manager": "kubectl-fed", "operation": "Apply"}]
-    obj = {"kind": "Service", "metadata": {"name": "web", "managedFields": managed}}
+    obj: dict[str, Any] = {"kind": "Service", "metadata": {"name": "web", "managedFields": managed}}
     document = machine.federated_list([machine.Item("us-central1", obj)], [])
     assert document["items"][0]["object"] == {"kind": "Service", "metadata": {"name": "web"}}
     assert obj["metadata"]["managedFields"] == managed  # the member's copy is untouched

@@ -7,9 +7,9 @@ import pytest
 from kubectl_fed.core.selection import parse_cluster_list, select_clusters
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
+from tests.support.members import MEMBERS
 
 CONTEXTS = ["asia-east1", "dev", "europe-west1", "us-central1", "us-east1"]
-MEMBERS = ["us-central1", "europe-west1", "asia-east1"]
 
 
 def select(spec: str | None, members: list[str] | None = MEMBERS) -> list[str]:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from status_fixtures import (
-    ASIA,
-    EU,
-    US,
+from typing import Any
+
+from kubectl_fed.core.federated import fold
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
+from kubectl_fed.core.status import Health, Presence, Snapshot
+from kubectl_fed.core.status_ingress import IngressStatus
+from kubectl_fed.core.status_replicaset import ReplicaSetStatus
+from kubectl_fed.core.status_service import ServiceStatus
+from tests.support.members import ASIA, EU, US
+from tests.support.status_objects import (
     backend,
     endpoints,
     event,
@@ -16,13 +22,6 @@ from status_fixtures import (
     snapshot,
     unreachable,
 )
-
-from kubectl_fed.core.federated import fold
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
-from kubectl_fed.core.status import Health, Presence, Snapshot
-from kubectl_fed.core.status_ingress import IngressStatus
-from kubectl_fed.core.status_replicaset import ReplicaSetStatus
-from kubectl_fed.core.status_service import ServiceStatus
 
 READY = ["10.1.0.2", "10.1.0.3"]
 
@@ -99,7 +98,7 @@ def test_pending_missing_and_unreachable_members() -> None:
 
 
 def test_tls_rules_and_named_ports_resolve_to_endpoints() -> None:
-    spec = {
+    spec: dict[str, Any] = {
         "tls": [{"hosts": ["foo.example.com"], "secretName": "tls-secret"}],
         "rules": [
             {

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from status_fixtures import ASIA, EU, US, ingress, replicaset
-
 from kubectl_fed.core.kinds import INGRESS, REPLICASET
 from kubectl_fed.core.reads import Entry
 from kubectl_fed.core.summary import DIFFERS, summary_rows
 from kubectl_fed.render.summary import summary_table
+from tests.support.members import ASIA, EU, US
+from tests.support.status_objects import ingress, replicaset
 
 
 def entries(kind: object, name: str, *objects: object) -> list[Entry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import copy
 import json
 from typing import Any
@@ -13,6 +14,7 @@ from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.manifests import Source, load
 from kubectl_fed.core.markers import mark
 from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb
+from kubectl_fed.core.ports import JsonPatch
 from kubectl_fed.core.results import ClusterCallError, ClusterError, ClusterResult, Reason
 from kubectl_fed.core.writes import (
     DeleteOptions,
@@ -109,7 +111,18 @@ class MemoryBackend:
         if not dry_run:
             del self.objects[(kind, namespace, name)]
 
-    def writes(self) -> list[tuple[str, Key, bool]]:
+    def json_patch(
+        self,
+        kind: str,
+        namespace: str | None,
+        name: str,
+        operations: JsonPatch,
+        *,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        raise AssertionError("not used")
+
+    def writes(self) -> builtins.list[tuple[str, Key, bool]]:
         return [call for call in self.calls if call[0] != "get"]
 
 

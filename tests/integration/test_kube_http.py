@@ -28,6 +28,8 @@ from kubectl_fed.backends.kube_transport import ApiClientTransport, Request
 from kubectl_fed.backends.kubeconfig import KubeConfig, load_kubeconfig
 from kubectl_fed.core.results import ClusterCallError, Reason
 
+pytestmark = pytest.mark.server
+
 TOKEN = "t0ken-for-http-tests"
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
 from kubectl_fed.core.status import Snapshot
 
-US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
 CREATED = "2026-01-02T02:59:05Z"  # five minutes before the tests' NOW
 UID = "ff1107f83ed600c0"
 GLBC = "ingress.kubernetes.io/"

@@ -1,17 +1,13 @@
-"""Clients for the sandbox tests (kubernetes client, raw HTTPS requests, the real kubectl),
-and polling."""
+"""Clients of a sandbox member: the kubernetes client, raw HTTPS requests, the real kubectl."""
 
 from __future__ import annotations
 
 import http.client
 import json
-import ssl
 import subprocess
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 from kubernetes import client, config
@@ -19,11 +15,17 @@ from kubernetes import client, config
 from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
 
-T = TypeVar("T")
-
 
 def api_client(sandbox: SandboxFederation, context: str) -> client.ApiClient:
-    return config.new_client_from_config(str(sandbox.kubeconfig_path), context=context)
+    api: client.ApiClient = config.new_client_from_config(
+        str(sandbox.kubeconfig_path), context=context
+    )
+    return api
+
+
+def close_client(api: client.ApiClient) -> None:
+    """`api.close()`: the client's `close` is untyped."""
+    api.close()  # type: ignore[no-untyped-call]
 
 
 @dataclass
@@ -70,22 +72,6 @@ def raw_request(
         )
     finally:
         connection.close()
-
-
-def unverified_context() -> ssl.SSLContext:
-    return ssl.create_default_context()
-
-
-def eventually(probe: Callable[[], T | None], timeout: float = 20.0) -> T:
-    """Poll until `probe` returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = probe()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s: {probe.__doc__ or probe}")
-        time.sleep(0.05)
 
 
 class Kubectl:

@@ -25,6 +25,8 @@ import yaml
 
 from kubectl_fed import __version__
 
+pytestmark = pytest.mark.subprocess
+
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = REPO / "plugins" / "fed.yaml"
 SEMVER = re.compile(

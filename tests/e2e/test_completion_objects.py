@@ -14,21 +14,13 @@ from kubectl_fed.completion.engine import complete
 from kubectl_fed.completion.sources import Sources
 from kubectl_fed.core.completion import Completions
 from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.manifests import ingress_object
 
 # Bounds generous enough for a loaded machine, far below a stalled cluster (30 s);
 # the default bounds (1 s, 1.5 s) are exercised through kubectl in tests/e2e/test_plugin.py.
 REQUEST_TIMEOUT_SECONDS = 3.0
 DEADLINE_SECONDS = 5.0
 STALL_BOUND_SECONDS = 15.0
-
-
-def ingress(name: str, namespace: str = "default") -> dict[str, Any]:
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "Ingress",
-        "metadata": {"name": name, "namespace": namespace},
-        "spec": {"defaultBackend": {"service": {"name": name, "port": {"number": 80}}}},
-    }
 
 
 def replicaset(name: str) -> dict[str, Any]:
@@ -53,9 +45,15 @@ def federation(sandbox: SandboxFederation) -> SandboxFederation:
     """`web` in every member, `eu-only` in europe-west1, `shop-web` in namespace shop of all."""
     for cluster in sandbox.clusters:
         cluster.store.create("namespaces", None, {"metadata": {"name": "shop"}})
-        cluster.store.create("ingresses", "default", ingress("web"))
-        cluster.store.create("ingresses", "shop", ingress("shop-web", "shop"))
-    sandbox.cluster("europe-west1").store.create("ingresses", "default", ingress("eu-only"))
+        cluster.store.create(
+            "ingresses", "default", ingress_object("web", "web", ingress_class=None)
+        )
+        cluster.store.create(
+            "ingresses", "shop", ingress_object("shop-web", "shop-web", "shop", ingress_class=None)
+        )
+    sandbox.cluster("europe-west1").store.create(
+        "ingresses", "default", ingress_object("eu-only", "eu-only", ingress_class=None)
+    )
     for cluster in sandbox.clusters:
         cluster.store.create("replicasets", "default", replicaset("web-rs"))
     return sandbox

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.subprocess
+
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "run.py"
 GET_TOOLS = ["kubectl fed", "sequential kubectl", "parallel kubectl", "one kubectl get"]
 

@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from click.testing import CliRunner
-from describe_helpers import Fed
 
-from kubectl_fed.cli import main
+from tests.support.fed import Fed
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "doctor-report.schema.json").read_text())
 
@@ -43,11 +41,5 @@ def doctor(fed: Fed, *args: str) -> Report:
 
 def answered(fed: Fed, answers: str, *args: str) -> tuple[int, str, str]:
     """Run `kubectl fed doctor ARGS` answering its questions with `answers`."""
-    runner = CliRunner()
-    with runner.isolation(input=answers, env=fed.env) as (out, err, _):
-        try:
-            main(["doctor", *args])
-            status = 0
-        except SystemExit as exit_:
-            status = exit_.code if isinstance(exit_.code, int) else 1
-        return status, out.getvalue().decode(), err.getvalue().decode()
+    run = fed.run("doctor", *args, stdin=answers)
+    return run.status, run.out, run.err

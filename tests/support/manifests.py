@@ -1,27 +1,50 @@
-"""Manifests and polling for the federation-semantics tests."""
+"""Manifests the tests write: YAML documents for `-f`, objects for a member's store."""
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-US, EU, ASIA = "us-central1", "europe-west1", "asia-east1"
-POLL_SECONDS = 0.1
-# A generous bound for the simulated controllers on a loaded machine; never a timing claim.
-SETTLE_SECONDS = 60.0
+
+def manifest_file(directory: Path, name: str, documents: Sequence[str]) -> str:
+    """`documents` written as one multi-document YAML file; its path, for `-f`."""
+    path = directory / name
+    path.write_text("---\n".join(documents))
+    return str(path)
 
 
-def eventually(check: Callable[[], bool], timeout: float = SETTLE_SECONDS) -> bool:
-    """Poll `check` until it holds (True) or `timeout` passes (False)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if check():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(POLL_SECONDS)
+def write(directory: Path, name: str, text: str) -> str:
+    path = directory / name
+    path.write_text(text)
+    return str(path)
+
+
+def service_yaml(
+    name: str = "web",
+    port: int = 80,
+    namespace: str | None = None,
+    target_port: int = 8080,
+    *,
+    version: str | None = None,
+) -> str:
+    """A ClusterIP Service selecting `app: NAME`; `version` adds a label (to make a change)."""
+    namespace_line = f"\n  namespace: {namespace}" if namespace else ""
+    version_line = f'\n    version: "{version}"' if version is not None else ""
+    return f"""apiVersion: v1
+kind: Service
+metadata:
+  name: {name}{namespace_line}
+  labels:
+    app: {name}{version_line}
+spec:
+  selector:
+    app: {name}
+  ports:
+    - port: {port}
+      targetPort: {target_port}
+"""
 
 
 def node_port_service(name: str, *ports: int, node_port: int | None = None) -> str:
@@ -104,15 +127,17 @@ def service_object(name: str, node_port: int) -> dict[str, Any]:
     }
 
 
-def ingress_object(name: str, service: str) -> dict[str, Any]:
-    """A GCE Ingress someone else made in one member (not managed by kubectl-fed)."""
+def ingress_object(
+    name: str, service: str, namespace: str = "default", ingress_class: str | None = "gce"
+) -> dict[str, Any]:
+    """An Ingress someone else made in one member (not managed by kubectl-fed); by default
+    of the GCE class, which the sandbox's ingress controller serves."""
+    metadata: dict[str, Any] = {"name": name, "namespace": namespace}
+    if ingress_class is not None:
+        metadata["annotations"] = {"kubernetes.io/ingress.class": ingress_class}
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "Ingress",
-        "metadata": {
-            "name": name,
-            "namespace": "default",
-            "annotations": {"kubernetes.io/ingress.class": "gce"},
-        },
+        "metadata": metadata,
         "spec": {"defaultBackend": {"service": {"name": service, "port": {"number": 80}}}},
     }

@@ -1,34 +1,17 @@
-"""A 3-cluster sandbox with the GCE emulator, the guide's walkthrough, and describe's views."""
+"""The guide's walkthrough on a sandbox with the GCE emulator, and describe's views of it."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import verbs_helpers
-from federation_helpers import eventually
-from verbs_helpers import EXAMPLES, Run
-
-from kubectl_fed.sandbox.federation import SandboxFederation
+from tests.support.cli import Run
+from tests.support.fed import EXAMPLES, Fed
+from tests.support.polling import eventually
 
 INGRESS = "myingress"
 SCHEMA_PATH = Path(__file__).parents[2] / "docs" / "federated-object.schema.json"
-
-
-class Fed(verbs_helpers.Fed):
-    """The CLI, in process, pointed at a started sandbox and its GCE emulator."""
-
-    def __init__(self, sandbox: SandboxFederation, env: Mapping[str, str]) -> None:
-        super().__init__(sandbox, env)
-        self.env.update(
-            {
-                "KUBECTL_FED_GCE_ENDPOINT": sandbox.gce_endpoint,
-                "GOOGLE_CLOUD_PROJECT": sandbox.gcp_project,
-                "CLOUDSDK_CORE_PROJECT": None,
-            }
-        )
 
 
 def walkthrough(fed: Fed) -> None:

@@ -10,6 +10,8 @@ import pytest
 
 from kubectl_fed.cli import COMMANDS, LazyGroup, cli
 
+pytestmark = pytest.mark.subprocess
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -1,0 +1,1 @@
+"""What the test suite shares: the in-process CLI runner, polling, manifests, sandbox clients."""
