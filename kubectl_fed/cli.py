@@ -55,7 +55,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "Create or update federated objects so every member cluster conforms.",
     ),
     "get": LazyCommand(
-        "kubectl_fed.commands.get:get",
+        "kubectl_fed.commands.get.command:get",
         "Show federated objects as every member cluster has them.",
     ),
     "describe": LazyCommand(
@@ -84,11 +84,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "Split a ReplicaSet's or Deployment's replicas again over the members available now.",
     ),
     "reconcile": LazyCommand(
-        "kubectl_fed.commands.reconcile:reconcile",
+        "kubectl_fed.commands.reconcile.command:reconcile",
         "Converge every member to the federation's recorded desired state.",
     ),
     "doctor": LazyCommand(
-        "kubectl_fed.commands.doctor:doctor",
+        "kubectl_fed.commands.doctor.command:doctor",
         "Check the federation and its ingresses; name each cause and its fix.",
     ),
     "version": LazyCommand(

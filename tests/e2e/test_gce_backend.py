@@ -162,7 +162,8 @@ def test_describe_help_imports_neither_google_cloud_nor_kubernetes() -> None:
 def test_describe_and_doctor_read_gce_without_loading_google_cloud() -> None:
     code = (
         "import sys\n"
-        "from kubectl_fed.commands import describe, doctor, doctor_reads\n"
+        "from kubectl_fed.commands import describe\n"
+        "from kubectl_fed.commands.doctor import command, reads\n"
         "from kubectl_fed.backends.gce import ENDPOINT_ENV, GceReader\n"
         "from kubectl_fed.sandbox.gce import GceServer, GceState\n"
         "server = GceServer(GceState('p')).start()\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.reconcile_lease import leadership_line, lease_leadership
+from kubectl_fed.commands.reconcile.lease import leadership_line, lease_leadership
 from kubectl_fed.core.leader_elector import LeaseObservation
 from kubectl_fed.core.results import ClusterCallError, Reason
 from kubectl_fed.core.settings import Settings

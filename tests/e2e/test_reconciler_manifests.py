@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.reconcile_manifests import manifests_for
+from kubectl_fed.commands.reconcile.manifests import manifests_for
 from kubectl_fed.core.leader_election import lease_name
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.render.reconciler_manifests import (

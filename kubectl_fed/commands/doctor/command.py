@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.doctor_reads import gather, gce_reader, load_balancer_checks
+from kubectl_fed.commands.doctor.reads import gather, gce_reader, load_balancer_checks
 from kubectl_fed.core.doctor.checks import run_checks
 from kubectl_fed.core.doctor.facts import Facts
 from kubectl_fed.core.doctor.model import Check, report_status
@@ -73,7 +73,7 @@ def doctor(
 
 def _repaired(app: App, facts: Facts, yes: bool) -> int:
     # Planning and writing repairs import much a plain check never needs: only with --fix.
-    from kubectl_fed.commands.doctor_fix import apply_repairs
+    from kubectl_fed.commands.doctor.fix import apply_repairs
     from kubectl_fed.core.converge import ConvergeOptions, plan_convergence
 
     options = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)

@@ -136,14 +136,14 @@ def reconcile(
     options = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)
     mode = DryRun(dry_run)
     if print_manifests:
-        from kubectl_fed.commands.reconcile_manifests import manifests_for
+        from kubectl_fed.commands.reconcile.manifests import manifests_for
 
         loop = LoopSettings(interval, lease_duration, failover_after, failback_after)
         click.echo(manifests_for(app, image=image, loop=loop), nl=False)
         return ExitStatus.OK
     if watch:
-        from kubectl_fed.commands.reconcile_lease import lease_leadership
-        from kubectl_fed.commands.reconcile_watch import WatchTiming, watch_loop
+        from kubectl_fed.commands.reconcile.lease import lease_leadership
+        from kubectl_fed.commands.reconcile.watch import WatchTiming, watch_loop
 
         if mode is not DryRun.NONE:
             raise UsageError("--dry-run cannot be used with --watch")

@@ -19,7 +19,7 @@ IN_CLUSTER = "this cluster (in-cluster)"
 
 
 class LeaseLeadership:
-    """Leadership through a Lease (`reconcile_watch.Leadership`)."""
+    """Leadership through a Lease (`reconcile.watch.Leadership`)."""
 
     def __init__(self, elector: LeaderElector, where: str) -> None:
         self.elector = elector

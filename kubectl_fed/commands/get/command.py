@@ -88,7 +88,7 @@ def get(
     if watch and settings.output not in ("table", "wide"):
         raise UsageError("--watch prints table rows: use -o table or -o wide")
     if summary:
-        from kubectl_fed.commands.get_summary import check_summary
+        from kubectl_fed.commands.get.summary import check_summary
 
         check_summary(settings.output, watch)
     app = App(settings)
@@ -97,7 +97,7 @@ def get(
     query = Query(query.kinds, query.names, app.namespace, query.selector)
     results = _read(app, query)
     if summary:
-        from kubectl_fed.commands.get_summary import show_summary
+        from kubectl_fed.commands.get.summary import show_summary
 
         return show_summary(app, query, results)
     status = _show(app, query, results, look)

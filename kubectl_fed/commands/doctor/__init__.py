@@ -1,0 +1,1 @@
+"""`kubectl fed doctor`: the command, its reads and its repairs."""

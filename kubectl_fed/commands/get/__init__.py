@@ -1,0 +1,1 @@
+"""`kubectl fed get`: the command and its --summary view."""
