@@ -10,7 +10,7 @@ import timeit
 from collections.abc import Callable
 from typing import Any
 
-from kubectl_fed.core.nodeports import plan_services
+from kubectl_fed.core.ingress.nodeports import plan_services
 from kubectl_fed.planner import plan
 
 CLUSTERS = [f"cluster-{index:04d}" for index in range(1000)]

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from kubectl_fed.core.fanout import fan_out
-from kubectl_fed.core.membership import FederationConfig
-from kubectl_fed.core.objects import DEFAULT_NAMESPACE
-from kubectl_fed.core.results import ClusterResult, exit_status
-from kubectl_fed.core.selection import select_clusters
+from kubectl_fed.core.members.fanout import fan_out
+from kubectl_fed.core.members.membership import FederationConfig
+from kubectl_fed.core.members.results import ClusterResult, exit_status
+from kubectl_fed.core.members.selection import select_clusters
+from kubectl_fed.core.model.objects import DEFAULT_NAMESPACE
+from kubectl_fed.core.model.validation import namespace_problem
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.validation import namespace_problem
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_lines, interrupted_summary
@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from kubectl_fed.backends.gce import GceReader
     from kubectl_fed.backends.kube_transport import ClosableTransport
     from kubectl_fed.backends.kubeconfig import KubeConfig
+    from kubectl_fed.core.ingress.loadbalancer import LoadBalancerFacts, LoadBalancerRefs
     from kubectl_fed.core.kinds import Kind
-    from kubectl_fed.core.loadbalancer import LoadBalancerFacts, LoadBalancerRefs
-    from kubectl_fed.core.ports import MemberCluster
+    from kubectl_fed.core.members.protocols import MemberCluster
 
 T = TypeVar("T")
 

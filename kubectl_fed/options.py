@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kubectl_fed.core.limits import MAX_SECONDS
+from kubectl_fed.core.model.limits import MAX_SECONDS
 from kubectl_fed.core.settings import DEFAULT_REQUEST_TIMEOUT, OUTPUT_FORMATS, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])

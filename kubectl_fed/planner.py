@@ -1,7 +1,7 @@
 """Public entry point of the replica planner: `from kubectl_fed.planner import plan`."""
 
-from kubectl_fed.core.planner import fnv1_32, plan, scheduled_replicas
-from kubectl_fed.core.preferences import (
+from kubectl_fed.core.replicas.planner import fnv1_32, plan, scheduled_replicas
+from kubectl_fed.core.replicas.preferences import (
     DEFAULT_PREFERENCES,
     PREFERENCES_ANNOTATION,
     ClusterPreference,

@@ -11,10 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from kubectl_fed.core.doctor.facts import WRITE_VERBS, WRITTEN_RESOURCES, MemberFacts
-from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE, is_gce_ingress
-from kubectl_fed.core.objects import KubeObject, is_federated
-from kubectl_fed.core.ports import MemberCluster, get_or_none
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.ingress.glbc_uid import (
+    UID_CONFIGMAP_NAME,
+    UID_CONFIGMAP_NAMESPACE,
+    is_gce_ingress,
+)
+from kubectl_fed.core.members.protocols import MemberCluster, get_or_none
+from kubectl_fed.core.members.results import ClusterCallError, Reason
+from kubectl_fed.core.model.objects import KubeObject, is_federated
 
 # Requests of one member's gathering, at most (bounds the fan-out's safety net).
 CALLS = 23

@@ -25,8 +25,7 @@ from kubectl_fed.backends.gce_rest import (
     GceUnavailable,
     NotFound,
 )
-from kubectl_fed.core.fanout import Background, fan_out
-from kubectl_fed.core.loadbalancer import (
+from kubectl_fed.core.ingress.loadbalancer import (
     BackendService,
     Firewall,
     ForwardingRule,
@@ -36,7 +35,8 @@ from kubectl_fed.core.loadbalancer import (
     LoadBalancerFacts,
     LoadBalancerRefs,
 )
-from kubectl_fed.core.results import interrupted
+from kubectl_fed.core.members.fanout import Background, fan_out
+from kubectl_fed.core.members.results import interrupted
 
 __all__ = ["ENDPOINT_ENV", "NO_PROJECT", "GceReader", "GceUnavailable", "find_project", "reader"]
 

@@ -25,11 +25,11 @@ from kubectl_fed.backends.kube_errors import (
 )
 from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
-from kubectl_fed.core.limits import LIST_PAGE_SIZE, expansion_problem
-from kubectl_fed.core.markers import FIELD_MANAGER
-from kubectl_fed.core.objects import KubeObject, labels_of, metadata_of, namespace_of
-from kubectl_fed.core.ports import JsonPatch, get_or_none
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.members.protocols import JsonPatch, get_or_none
+from kubectl_fed.core.members.results import ClusterCallError, Reason
+from kubectl_fed.core.model.limits import LIST_PAGE_SIZE, expansion_problem
+from kubectl_fed.core.model.markers import FIELD_MANAGER
+from kubectl_fed.core.model.objects import KubeObject, labels_of, metadata_of, namespace_of
 
 Names = list[str]  # `list` is shadowed by KubeBackend.list inside the class body
 Objects = list[KubeObject]
@@ -104,7 +104,7 @@ class KubeBackend:
     # -- writes -----------------------------------------------------------------
     # Creates and updates name our field manager (FIELD_MANAGER) too, so managedFields shows
     # who wrote them. (An apply does not remove what such an Update entry owns: that is why
-    # `create` of a federated object goes through server-side apply, see core/writes.py.)
+    # `create` of a federated object goes through server-side apply, see core/writes/member.py.)
 
     def create(self, obj: KubeObject, *, dry_run: bool = False) -> KubeObject:
         res = resource_of(obj)
@@ -214,7 +214,11 @@ class KubeBackend:
         return sorted(zones)
 
     def ingress_uid(self) -> str | None:
-        from kubectl_fed.core.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE, UID_KEY
+        from kubectl_fed.core.ingress.glbc_uid import (
+            UID_CONFIGMAP_NAME,
+            UID_CONFIGMAP_NAMESPACE,
+            UID_KEY,
+        )
 
         configmap = get_or_none(self, "configmaps", UID_CONFIGMAP_NAMESPACE, UID_CONFIGMAP_NAME)
         uid = ((configmap or {}).get("data") or {}).get(UID_KEY)

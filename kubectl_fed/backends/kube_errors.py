@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.members.results import ClusterCallError, Reason
 
 _BY_STATUS = {
     400: Reason.INVALID,

@@ -29,8 +29,8 @@ from kubectl_fed.backends.kube_errors import transport_error
 from kubectl_fed.backends.kube_transport import JSON, Request, Response, read_body
 from kubectl_fed.backends.local_files import read_regular_file
 from kubectl_fed.backends.memory_files import memory_file
-from kubectl_fed.core.limits import MAX_INPUT_BYTES
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.members.results import ClusterCallError, Reason
+from kubectl_fed.core.model.limits import MAX_INPUT_BYTES
 
 if TYPE_CHECKING:
     from kubectl_fed.backends.http_pools import Route

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kubectl_fed.backends.exec_plugins import supervise
 from kubectl_fed.backends.memory_files import memory_file
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.members.results import ClusterCallError, Reason
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient

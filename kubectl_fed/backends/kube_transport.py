@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kubectl_fed.backends.kube_errors import tls_error, transport_error
-from kubectl_fed.core.limits import MAX_RESPONSE_BYTES
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.members.results import ClusterCallError, Reason
+from kubectl_fed.core.model.limits import MAX_RESPONSE_BYTES
 
 if TYPE_CHECKING:
     from kubernetes.client import ApiClient

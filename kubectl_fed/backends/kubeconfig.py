@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from kubectl_fed import __version__
 from kubectl_fed.backends.local_files import read_regular_file
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.limits import MAX_INPUT_BYTES, expansion_problem
-from kubectl_fed.core.selection import unknown_context
+from kubectl_fed.core.members.selection import unknown_context
+from kubectl_fed.core.model.limits import MAX_INPUT_BYTES, expansion_problem
 from kubectl_fed.core.settings import DEFAULT_REQUEST_TIMEOUT
 from kubectl_fed.errors import UsageError
 

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import yaml
 
 from kubectl_fed.backends.local_files import InputError, read_regular_file
-from kubectl_fed.core.limits import MAX_INPUT_BYTES, expansion_problem
-from kubectl_fed.core.membership import FederationConfig, parse_federation_config
+from kubectl_fed.core.members.membership import FederationConfig, parse_federation_config
+from kubectl_fed.core.model.limits import MAX_INPUT_BYTES, expansion_problem
 from kubectl_fed.errors import UsageError
 
 ENV_VAR = "KUBECTL_FED_CONFIG"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.core.results import ClusterResult
+from kubectl_fed.core.members.results import ClusterResult
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options

@@ -1,4 +1,4 @@
-"""One converge pass: read every member, plan (core/converge.py), write, finish rollouts.
+"""One converge pass: read every member, plan (core/converge/plan.py), write, finish rollouts.
 
 `reconcile` runs one pass (or one per interval with --watch), `doctor --fix` applies the
 same plan repair by repair, and `create`/`apply` run it for the Ingress rollouts they
@@ -16,18 +16,23 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.ingress_wait import Address, last_warning, wait_for_addresses
 from kubectl_fed.commands.rollout_writes import interrupted_lines
-from kubectl_fed.core.converge import KINDS as CONVERGED
-from kubectl_fed.core.converge import ConvergeOptions, PendingRollout, plan_convergence
+from kubectl_fed.core.converge.plan import KINDS as CONVERGED
+from kubectl_fed.core.converge.plan import ConvergeOptions, PendingRollout, plan_convergence
 from kubectl_fed.core.doctor.facts import CheckedObjects, Facts, MemberFacts, choose_target
 from kubectl_fed.core.doctor.repairs import Write
 from kubectl_fed.core.kinds import Kind
-from kubectl_fed.core.markers import FIELD_MANAGER
-from kubectl_fed.core.membership import DEFAULT_FEDERATION
-from kubectl_fed.core.plans import DryRun
-from kubectl_fed.core.ports import ClusterBackend
-from kubectl_fed.core.replica_moves import write_move
-from kubectl_fed.core.results import ClusterCallError, ClusterError, ClusterResult, interrupted
-from kubectl_fed.core.writes import MEMBER_WIDE_REASONS
+from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.members.protocols import ClusterBackend
+from kubectl_fed.core.members.results import (
+    ClusterCallError,
+    ClusterError,
+    ClusterResult,
+    interrupted,
+)
+from kubectl_fed.core.model.markers import FIELD_MANAGER
+from kubectl_fed.core.replicas.moves import write_move
+from kubectl_fed.core.writes.member import MEMBER_WIDE_REASONS
+from kubectl_fed.core.writes.plans import DryRun
 from kubectl_fed.exit_status import ExitStatus
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubectl_fed.commands.federated_write import federated_write_command
-from kubectl_fed.core.plans import Verb
+from kubectl_fed.core.writes.plans import Verb
 
 create = federated_write_command(
     Verb.CREATE,

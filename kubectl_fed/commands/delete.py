@@ -9,10 +9,10 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.targets import named_targets, selected_kinds
 from kubectl_fed.commands.writing import MUTATING_OUTPUTS, dry_run_option, filename_options, report
-from kubectl_fed.core.plans import DryRun
-from kubectl_fed.core.progress import progress_for, with_progress
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.writes import DeleteOptions, delete_member, selected_targets
+from kubectl_fed.core.writes.member import DeleteOptions, delete_member, selected_targets
+from kubectl_fed.core.writes.plans import DryRun
+from kubectl_fed.core.writes.progress import progress_for, with_progress
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import DURATION, global_options

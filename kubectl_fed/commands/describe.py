@@ -9,20 +9,20 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.core.federated import FederatedObject, fold
-from kubectl_fed.core.kinds import INGRESS, Kind, resolve
-from kubectl_fed.core.label_selector import check_selector
-from kubectl_fed.core.loadbalancer import (
+from kubectl_fed.core.ingress.loadbalancer import (
     LoadBalancerView,
     load_balancer_view,
     not_inspected,
     refs_of,
 )
-from kubectl_fed.core.objects import name_of
-from kubectl_fed.core.results import interrupted
+from kubectl_fed.core.kinds import INGRESS, Kind, resolve
+from kubectl_fed.core.members.results import interrupted
+from kubectl_fed.core.model.label_selector import check_selector
+from kubectl_fed.core.model.objects import name_of
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.status_ingress import IngressStatus
-from kubectl_fed.core.status_reads import BASE_CALLS, read_snapshot
+from kubectl_fed.core.status.describe_reads import BASE_CALLS, read_snapshot
+from kubectl_fed.core.status.federated import FederatedObject, fold
+from kubectl_fed.core.status.ingress import IngressStatus
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options

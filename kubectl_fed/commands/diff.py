@@ -18,10 +18,10 @@ from kubectl_fed.app import App
 from kubectl_fed.commands.federated_write import from_cluster_option, write_manifests
 from kubectl_fed.commands.federation_flags import FederationFlags
 from kubectl_fed.commands.writing import filename_options, load_manifests, write_options
-from kubectl_fed.core.objects import KubeObject, key_of
-from kubectl_fed.core.plans import Action, Target, Verb
-from kubectl_fed.core.ports import ClusterBackend, MemberCluster
+from kubectl_fed.core.members.protocols import ClusterBackend, MemberCluster
+from kubectl_fed.core.model.objects import KubeObject, key_of
 from kubectl_fed.core.settings import Settings
+from kubectl_fed.core.writes.plans import Action, Target, Verb
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
 from kubectl_fed.render.cluster_errors import error_line, interrupted_summary

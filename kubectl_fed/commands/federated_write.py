@@ -33,20 +33,20 @@ from kubectl_fed.commands.writing import (
     report,
     write_options,
 )
-from kubectl_fed.core.converge import ConvergeOptions
+from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.federate import FederationPlan, plan_federation
-from kubectl_fed.core.glbc_uid import UidAction
-from kubectl_fed.core.ingress_rollout import plan_rollouts
-from kubectl_fed.core.manifests import Manifest
-from kubectl_fed.core.member_state import MemberState, needs_of, read_member_state
-from kubectl_fed.core.membership import DEFAULT_FEDERATION
-from kubectl_fed.core.objects import KubeObject, key_of
-from kubectl_fed.core.plans import DryRun, Verb
-from kubectl_fed.core.preferences import preferences_of
-from kubectl_fed.core.results import ClusterResult
+from kubectl_fed.core.ingress.glbc_uid import UidAction
+from kubectl_fed.core.ingress.rollout import plan_rollouts
+from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.members.results import ClusterResult
+from kubectl_fed.core.model.manifests import Manifest
+from kubectl_fed.core.model.objects import KubeObject, key_of
+from kubectl_fed.core.replicas.preferences import preferences_of
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.writes import Desired, WriteOptions, desired_by_member
+from kubectl_fed.core.writes.federate import FederationPlan, plan_federation
+from kubectl_fed.core.writes.member import Desired, WriteOptions, desired_by_member
+from kubectl_fed.core.writes.member_state import MemberState, needs_of, read_member_state
+from kubectl_fed.core.writes.plans import DryRun, Verb
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
 from kubectl_fed.render.cluster_errors import error_line

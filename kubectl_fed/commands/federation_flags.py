@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kubectl_fed.core.nodeports import DEFAULT_NODE_PORT_RANGE, PortRange
+from kubectl_fed.core.ingress.nodeports import DEFAULT_NODE_PORT_RANGE, PortRange
 from kubectl_fed.options import DURATION
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import click
 
-from kubectl_fed.core.ports import ClusterBackend
-from kubectl_fed.core.results import ClusterCallError, ClusterError, Reason
-from kubectl_fed.core.writes import Desired
+from kubectl_fed.core.members.protocols import ClusterBackend
+from kubectl_fed.core.members.results import ClusterCallError, ClusterError, Reason
+from kubectl_fed.core.writes.member import Desired
 from kubectl_fed.render.cluster_errors import error_line
 
 # How kube-apiserver words a strict decoding failure (400 on create).

@@ -15,16 +15,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_fed.core.ingress_rollout import (
+from kubectl_fed.core.ingress.rollout import (
     last_glbc_event,
     last_glbc_warning,
     ready_static_ip,
     warning_text,
 )
 from kubectl_fed.core.kinds import INGRESS
-from kubectl_fed.core.objects import Key, metadata_of, name_of
-from kubectl_fed.core.ports import ClusterBackend
-from kubectl_fed.core.results import ClusterCallError
+from kubectl_fed.core.members.protocols import ClusterBackend
+from kubectl_fed.core.members.results import ClusterCallError
+from kubectl_fed.core.model.objects import Key, metadata_of, name_of
 
 POLL_SECONDS = 0.5
 # A warning GLBC recorded before the wait began ends it only after this long without an

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.core.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.reads import Entry
+from kubectl_fed.core.status.listing import Entry
 from kubectl_fed.errors import UsageError
 from kubectl_fed.render.custom_columns import Column, parse_file, parse_spec, render_columns
 from kubectl_fed.render.jsonpath import Template, TemplateError

@@ -10,15 +10,15 @@ import click
 
 from kubectl_fed.app import App
 from kubectl_fed.core.kinds import Kind, resolve
-from kubectl_fed.core.plans import DryRun
-from kubectl_fed.core.replica_moves import (
+from kubectl_fed.core.members.results import ClusterResult, Reason, exit_status
+from kubectl_fed.core.replicas.moves import (
     ReplicaPlan,
     plan_moves,
     read_member_replicaset,
     write_move,
 )
-from kubectl_fed.core.results import ClusterResult, Reason, exit_status
 from kubectl_fed.core.settings import Settings
+from kubectl_fed.core.writes.plans import DryRun
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_lines, reason_word

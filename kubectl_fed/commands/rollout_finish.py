@@ -14,14 +14,14 @@ import click
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
-from kubectl_fed.core.converge import ConvergeOptions
+from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.doctor.facts import object_label
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.ingress_rollout import ROLLOUT_PENDING_ANNOTATION, annotation
+from kubectl_fed.core.ingress.rollout import ROLLOUT_PENDING_ANNOTATION, annotation
 from kubectl_fed.core.kinds import INGRESS, SERVICE
-from kubectl_fed.core.manifests import Manifest
-from kubectl_fed.core.objects import Key, name_of
-from kubectl_fed.core.status_ingress import backend_services
+from kubectl_fed.core.model.manifests import Manifest
+from kubectl_fed.core.model.objects import Key, name_of
+from kubectl_fed.core.status.ingress import backend_services
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import error_line
 from kubectl_fed.render.lines import result_line

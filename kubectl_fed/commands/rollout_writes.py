@@ -15,7 +15,7 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.ingress_wait import wait_for_addresses
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.ingress_rollout import (
+from kubectl_fed.core.ingress.rollout import (
     ROLLOUT_PENDING_ANNOTATION,
     STATIC_IP_ANNOTATION,
     Rollout,
@@ -25,12 +25,12 @@ from kubectl_fed.core.ingress_rollout import (
     without_pending,
 )
 from kubectl_fed.core.kinds import INGRESS
-from kubectl_fed.core.objects import Key
-from kubectl_fed.core.plans import Action, DryRun, Outcome
-from kubectl_fed.core.ports import ClusterBackend
-from kubectl_fed.core.progress import progress_for, with_progress
-from kubectl_fed.core.results import ClusterCallError, ClusterResult
-from kubectl_fed.core.writes import Desired, WriteOptions, write_member
+from kubectl_fed.core.members.protocols import ClusterBackend
+from kubectl_fed.core.members.results import ClusterCallError, ClusterResult
+from kubectl_fed.core.model.objects import Key
+from kubectl_fed.core.writes.member import Desired, WriteOptions, write_member
+from kubectl_fed.core.writes.plans import Action, DryRun, Outcome
+from kubectl_fed.core.writes.progress import progress_for, with_progress
 from kubectl_fed.exit_status import ExitStatus
 
 Results = list[ClusterResult[list[Outcome]]]

@@ -9,8 +9,8 @@ from kubectl_fed.app import App
 from kubectl_fed.commands.served import note_unfederated
 from kubectl_fed.commands.writing import load_manifests
 from kubectl_fed.core.kinds import Kind, resolve, resolve_list
-from kubectl_fed.core.label_selector import check_selector
-from kubectl_fed.core.plans import Target
+from kubectl_fed.core.model.label_selector import check_selector
+from kubectl_fed.core.writes.plans import Target
 from kubectl_fed.errors import UsageError
 
 

@@ -10,11 +10,11 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.inputs import read_sources
 from kubectl_fed.commands.served import note_unfederated
-from kubectl_fed.core.manifests import Manifest, load
-from kubectl_fed.core.plans import DryRun, Outcome, Verb
-from kubectl_fed.core.results import ClusterResult
+from kubectl_fed.core.members.results import ClusterResult
+from kubectl_fed.core.model.manifests import Manifest, load
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.writes import WriteOptions, outcomes_status
+from kubectl_fed.core.writes.member import WriteOptions, outcomes_status
+from kubectl_fed.core.writes.plans import DryRun, Outcome, Verb
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.cluster_errors import interrupted_summary

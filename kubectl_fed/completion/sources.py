@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kubectl_fed.core.fanout import fan_out
 from kubectl_fed.core.kinds import NAMESPACE, Kind
-from kubectl_fed.core.objects import KubeObject, name_of
+from kubectl_fed.core.members.fanout import fan_out
+from kubectl_fed.core.model.objects import KubeObject, name_of
 from kubectl_fed.core.settings import Settings
 
 if TYPE_CHECKING:

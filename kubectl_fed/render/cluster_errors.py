@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.fanout import INTERRUPTED_PENDING, INTERRUPTED_RUNNING
-from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
+from kubectl_fed.core.members.fanout import INTERRUPTED_PENDING, INTERRUPTED_RUNNING
+from kubectl_fed.core.members.results import ClusterError, ClusterResult, Reason
 
 _WORDS = {
     Reason.NOT_FOUND: "not found",

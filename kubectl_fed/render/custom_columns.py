@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.reads import Entry
+from kubectl_fed.core.status.listing import Entry
 from kubectl_fed.render.jsonpath import TemplateError, find, go_value
 from kubectl_fed.render.tables import NONE, align
 

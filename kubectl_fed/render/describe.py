@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.federated import FederatedObject
+from kubectl_fed.core.ingress.loadbalancer import LoadBalancerView
 from kubectl_fed.core.kinds.cells import format_labels
-from kubectl_fed.core.loadbalancer import LoadBalancerView
-from kubectl_fed.core.status import Presence, ShardedStatus
-from kubectl_fed.core.status_copies import CopiesStatus
-from kubectl_fed.core.status_ingress import IngressRule, IngressStatus
-from kubectl_fed.core.status_service import PortStatus, ServiceStatus
+from kubectl_fed.core.status.copies import CopiesStatus
+from kubectl_fed.core.status.federated import FederatedObject
+from kubectl_fed.core.status.fold import Presence, ShardedStatus
+from kubectl_fed.core.status.ingress import IngressRule, IngressStatus
+from kubectl_fed.core.status.service import PortStatus, ServiceStatus
 from kubectl_fed.render.describe_common import (
     annotation_lines,
     cluster_table,

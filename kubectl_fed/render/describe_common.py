@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from kubectl_fed.core.objects import annotations_of
-from kubectl_fed.core.status import ClusterRow, Member, MergedEvent, Presence
+from kubectl_fed.core.model.objects import annotations_of
+from kubectl_fed.core.status.fold import ClusterRow, Member, MergedEvent, Presence
 from kubectl_fed.render.age import age
 from kubectl_fed.render.describe_text import INDENT, NONE, columns, underlined
 

@@ -9,12 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.federated import FederatedObject
 from kubectl_fed.core.kinds.cells import format_labels
-from kubectl_fed.core.markers import DESIRED_ANNOTATION
-from kubectl_fed.core.objects import labels_of
-from kubectl_fed.core.status import Presence
-from kubectl_fed.core.status_copies import CopiesStatus, CopyRow
+from kubectl_fed.core.model.markers import DESIRED_ANNOTATION
+from kubectl_fed.core.model.objects import labels_of
+from kubectl_fed.core.status.copies import CopiesStatus, CopyRow
+from kubectl_fed.core.status.federated import FederatedObject
+from kubectl_fed.core.status.fold import Presence
 from kubectl_fed.render.age import age
 from kubectl_fed.render.describe_common import ERROR, MISSING, annotation_lines
 from kubectl_fed.render.describe_text import NONE, columns, fields

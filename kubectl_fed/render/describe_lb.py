@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kubectl_fed.core.loadbalancer import HEALTH_CHECK_RANGES, BackendView, LoadBalancerView
+from kubectl_fed.core.ingress.loadbalancer import HEALTH_CHECK_RANGES, BackendView, LoadBalancerView
 from kubectl_fed.render.describe_text import INDENT, columns, fields
 
 TITLE = "Load balancer"

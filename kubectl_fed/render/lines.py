@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.plans import Outcome, Target
-from kubectl_fed.core.results import ClusterResult
+from kubectl_fed.core.members.results import ClusterResult
+from kubectl_fed.core.writes.plans import Outcome, Target
 from kubectl_fed.render.cluster_errors import error_line
 
 

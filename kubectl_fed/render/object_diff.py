@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from kubectl_fed.core.desired import without_record
 from kubectl_fed.core.escaping import escaped
+from kubectl_fed.core.model.desired import without_record
 
 
 def unified_diff(

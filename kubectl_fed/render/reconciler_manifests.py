@@ -28,8 +28,8 @@ from typing import Any
 import yaml
 
 from kubectl_fed import __version__
-from kubectl_fed.core.leader_election import LEASE_NAMESPACE, lease_name
-from kubectl_fed.core.membership import FederationConfig
+from kubectl_fed.core.converge.leader_election import LEASE_NAMESPACE, lease_name
+from kubectl_fed.core.members.membership import FederationConfig
 
 NAMESPACE = "kubectl-fed-system"
 NAME = "kubectl-fed-reconciler"

@@ -9,7 +9,7 @@ TOTAL          6        10
 
 from __future__ import annotations
 
-from kubectl_fed.core.replica_moves import Move, ReplicaPlan
+from kubectl_fed.core.replicas.moves import Move, ReplicaPlan
 from kubectl_fed.render.tables import align
 
 UNKNOWN = "-"

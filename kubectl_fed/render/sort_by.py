@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.core.reads import Entry
+from kubectl_fed.core.status.listing import Entry
 from kubectl_fed.render.jsonpath import find
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kubectl_fed.core.summary import SummaryRow
+from kubectl_fed.core.status.summary import SummaryRow
 from kubectl_fed.render.tables import NONE, align
 
 

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import Columns, Kind
 from kubectl_fed.core.kinds.cells import NONE, format_labels
-from kubectl_fed.core.objects import KubeObject, labels_of, metadata_of
-from kubectl_fed.core.reads import Entry
+from kubectl_fed.core.model.objects import KubeObject, labels_of, metadata_of
+from kubectl_fed.core.status.listing import Entry
 from kubectl_fed.render.age import age
 
 if TYPE_CHECKING:
-    from kubectl_fed.core.replica_summary import ShareRow
+    from kubectl_fed.core.replicas.summary import ShareRow
 
 MISSING = "<missing>"
 _GAP = "   "
@@ -52,7 +52,7 @@ def render_tables(
 
     Without `headers` only the rows are printed (what `--watch` adds as rows change).
     With `wide`, rows of a kind whose replicas are split end with the member's planned share and
-    the federation's total (`shares`: from kubectl_fed.core.replica_summary.share_rows).
+    the federation's total (`shares`: from kubectl_fed.core.replicas.summary.share_rows).
     `labels` adds kubectl's label columns (`-L`) and LABELS (`--show-labels`) at the end.
     """
     moment = now or datetime.now(UTC)

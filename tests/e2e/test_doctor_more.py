@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_fed.core.objects import is_federated
+from kubectl_fed.core.model.objects import is_federated
 from kubectl_fed.sandbox.apiserver import deletion
 from kubectl_fed.sandbox.gce import GceState
 from tests.support.describe import INGRESS, settled_walkthrough

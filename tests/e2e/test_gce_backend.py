@@ -19,7 +19,7 @@ import pytest
 from kubectl_fed.backends import gce_rest
 from kubectl_fed.backends.gce import ENDPOINT_ENV, GceReader, GceUnavailable, find_project
 from kubectl_fed.backends.gce_rest import ComputeApi
-from kubectl_fed.core.loadbalancer import LoadBalancerRefs, load_balancer_view
+from kubectl_fed.core.ingress.loadbalancer import LoadBalancerRefs, load_balancer_view
 from kubectl_fed.sandbox.gce import Backend, GceServer, GceState, Instance, LoadBalancerSpec
 
 pytestmark = [pytest.mark.subprocess, pytest.mark.server]

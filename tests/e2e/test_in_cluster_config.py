@@ -13,9 +13,9 @@ from kubectl_fed.backends.in_cluster import (
     in_cluster_target,
 )
 from kubectl_fed.backends.kube import KubeBackend
-from kubectl_fed.core.leader_election import lease_name
-from kubectl_fed.core.leader_elector import LeaderElector
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.converge.leader_election import lease_name
+from kubectl_fed.core.converge.leader_elector import LeaderElector
+from kubectl_fed.core.members.results import ClusterCallError, Reason
 from kubectl_fed.errors import UsageError
 from kubectl_fed.sandbox.federation import SandboxCluster, SandboxFederation
 from tests.support.clock import Clock

@@ -11,10 +11,14 @@ import pytest
 
 from kubectl_fed.backends.kube import KubeBackend
 from kubectl_fed.backends.kubeconfig import load_kubeconfig
-from kubectl_fed.core.leader_election import lease_name
-from kubectl_fed.core.leader_elector import LeaderElector, LeaseObservation, default_identity
-from kubectl_fed.core.ports import ClusterBackend
-from kubectl_fed.core.results import Reason
+from kubectl_fed.core.converge.leader_election import lease_name
+from kubectl_fed.core.converge.leader_elector import (
+    LeaderElector,
+    LeaseObservation,
+    default_identity,
+)
+from kubectl_fed.core.members.protocols import ClusterBackend
+from kubectl_fed.core.members.results import Reason
 from kubectl_fed.sandbox.federation import SandboxFederation
 from tests.support.clock import Clock
 

@@ -9,7 +9,7 @@ import pytest
 
 from kubectl_fed.backends.kube import KubeBackend
 from kubectl_fed.backends.kubeconfig import load_kubeconfig
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.members.results import ClusterCallError, Reason
 from kubectl_fed.sandbox.federation import SandboxFederation
 from tests.support.fed import Fed
 

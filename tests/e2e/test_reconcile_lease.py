@@ -6,8 +6,8 @@ import pytest
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.reconcile.lease import leadership_line, lease_leadership
-from kubectl_fed.core.leader_elector import LeaseObservation
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.converge.leader_elector import LeaseObservation
+from kubectl_fed.core.members.results import ClusterCallError, Reason
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.sandbox.federation import SandboxFederation

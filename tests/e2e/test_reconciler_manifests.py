@@ -15,7 +15,7 @@ import yaml
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.reconcile.manifests import manifests_for
-from kubectl_fed.core.leader_election import lease_name
+from kubectl_fed.core.converge.leader_election import lease_name
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.render.reconciler_manifests import (
     HEARTBEAT_FILE,

@@ -83,7 +83,7 @@ ROOT_MODULES = {
     "kubectl_fed",
     "kubectl_fed.cli",
     "kubectl_fed.core",
-    "kubectl_fed.core.limits",  # the bounds of the global flags: plain data
+    "kubectl_fed.core.model.limits",  # the bounds of the global flags: plain data
     "kubectl_fed.core.settings",  # the global flags' defaults: plain data
     "kubectl_fed.errors",
     "kubectl_fed.exit_status",

@@ -26,7 +26,7 @@ from kubectl_fed.backends.kube_errors import RequestNotSent
 from kubectl_fed.backends.kube_http import HttpTransport
 from kubectl_fed.backends.kube_transport import ApiClientTransport, Request
 from kubectl_fed.backends.kubeconfig import KubeConfig, load_kubeconfig
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.members.results import ClusterCallError, Reason
 
 pytestmark = pytest.mark.server
 

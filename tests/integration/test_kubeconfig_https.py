@@ -19,7 +19,7 @@ import trustme
 from kubectl_fed.backends.kube import KubeBackend
 from kubectl_fed.backends.kube_transport import ApiClientTransport, Transport
 from kubectl_fed.backends.kubeconfig import load_kubeconfig
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.members.results import ClusterCallError, Reason
 from tests.support.kubeconfig import kubeconfig_doc, write
 
 pytestmark = pytest.mark.server

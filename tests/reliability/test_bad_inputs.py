@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_fed.core.limits import MAX_INPUT_BYTES
+from kubectl_fed.core.model.limits import MAX_INPUT_BYTES
 from tests.reliability.helpers import STATS, World, check_output, run_checked
 from tests.support.cli import Run
 from tests.support.manifests import service_yaml, write

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
-from kubectl_fed.core.status import Snapshot
+from kubectl_fed.core.members.results import ClusterError, ClusterResult, Reason
+from kubectl_fed.core.status.fold import Snapshot
 
 CREATED = "2026-01-02T02:59:05Z"  # five minutes before the tests' NOW
 UID = "ff1107f83ed600c0"

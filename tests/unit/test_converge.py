@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubectl_fed.core.availability import Availability
-from kubectl_fed.core.converge import ConvergeOptions, plan_convergence
-from kubectl_fed.core.desired import (
+from kubectl_fed.core.converge.availability import Availability
+from kubectl_fed.core.converge.plan import ConvergeOptions, plan_convergence
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, choose_target
+from kubectl_fed.core.model.desired import (
     new_record,
     newest,
     read_record,
     stamped,
 )
-from kubectl_fed.core.doctor.facts import Facts, MemberFacts, choose_target
-from kubectl_fed.core.markers import (
+from kubectl_fed.core.model.markers import (
     DESIRED_ANNOTATION,
     HASH_ANNOTATION,
     WRITTEN_AT_ANNOTATION,
     conforms,
     mark,
 )
-from kubectl_fed.core.replica_shares import with_share
+from kubectl_fed.core.replicas.shares import with_share
 
 MARKED = {"app.kubernetes.io/managed-by": "kubectl-fed"}
 

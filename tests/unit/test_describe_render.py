@@ -12,9 +12,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from kubectl_fed.core.federated import FederatedObject, fold
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
-from kubectl_fed.core.loadbalancer import (
+from kubectl_fed.core.ingress.loadbalancer import (
     BackendService,
     Firewall,
     ForwardingRule,
@@ -25,7 +23,9 @@ from kubectl_fed.core.loadbalancer import (
     load_balancer_view,
     not_inspected,
 )
-from kubectl_fed.core.status import Snapshot
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
+from kubectl_fed.core.status.federated import FederatedObject, fold
+from kubectl_fed.core.status.fold import Snapshot
 from kubectl_fed.render.describe import describe_text
 from kubectl_fed.render.describe_machine import federated_object
 from tests.support.members import ASIA, EU, US

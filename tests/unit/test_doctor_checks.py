@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from kubectl_fed.cli import main
-from kubectl_fed.core.converge import plan_convergence
+from kubectl_fed.core.converge.plan import plan_convergence
 from kubectl_fed.core.doctor.access import quota
 from kubectl_fed.core.doctor.checks import run_checks
 from kubectl_fed.core.doctor.connectivity import diagnose
@@ -18,7 +18,7 @@ from kubectl_fed.core.doctor.facts import Facts, MemberFacts, choose_target
 from kubectl_fed.core.doctor.gce_firewall import firewall_check, glbc_firewall_rule
 from kubectl_fed.core.doctor.model import Check, Status, report_status, summary_line
 from kubectl_fed.core.doctor.repairs import Repair
-from kubectl_fed.core.loadbalancer import (
+from kubectl_fed.core.ingress.loadbalancer import (
     BackendService,
     Firewall,
     GroupHealth,
@@ -26,7 +26,7 @@ from kubectl_fed.core.loadbalancer import (
     LoadBalancerFacts,
     load_balancer_view,
 )
-from kubectl_fed.core.results import ClusterError, Reason
+from kubectl_fed.core.members.results import ClusterError, Reason
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.doctor import document, table
 

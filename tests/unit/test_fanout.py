@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kubectl_fed.core.fanout import INTERRUPTED_PENDING, INTERRUPTED_RUNNING, fan_out
-from kubectl_fed.core.results import (
+from kubectl_fed.core.members.fanout import INTERRUPTED_PENDING, INTERRUPTED_RUNNING, fan_out
+from kubectl_fed.core.members.results import (
     ClusterCallError,
     ClusterError,
     ClusterResult,

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubectl_fed.core.federate import plan_federation
+from kubectl_fed.core.ingress.nodeports import PortRange
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
-from kubectl_fed.core.manifests import Manifest
-from kubectl_fed.core.member_state import MemberState, needs_of
-from kubectl_fed.core.nodeports import PortRange
-from kubectl_fed.core.replica_shares import TOTAL_REPLICAS_ANNOTATION
+from kubectl_fed.core.model.manifests import Manifest
+from kubectl_fed.core.replicas.shares import TOTAL_REPLICAS_ANNOTATION
+from kubectl_fed.core.writes.federate import plan_federation
+from kubectl_fed.core.writes.member_state import MemberState, needs_of
 
 MEMBERS = ("a", "b", "c")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubectl_fed.core.ingress_rollout import (
+from kubectl_fed.core.ingress.rollout import (
     GLOBAL_STATIC_IP_ANNOTATION,
     STATIC_IP_ANNOTATION,
     Rollout,
@@ -14,7 +14,7 @@ from kubectl_fed.core.ingress_rollout import (
     ready_static_ip,
 )
 from kubectl_fed.core.kinds import INGRESS, SERVICE
-from kubectl_fed.core.manifests import Manifest
+from kubectl_fed.core.model.manifests import Manifest
 
 MEMBERS = ["a", "b", "c"]
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubectl_fed.core.glbc_uid import (
+from kubectl_fed.core.ingress.glbc_uid import (
     Controller,
     IngressRef,
     MemberUidDecision,

@@ -19,7 +19,7 @@ from kubectl_fed.app import App
 from kubectl_fed.backends.kube import STRICT, KubeBackend
 from kubectl_fed.backends.kube_transport import Request, Response
 from kubectl_fed.backends.kubeconfig import KubeConfig, load_kubeconfig
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.members.results import ClusterCallError, Reason
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from tests.support.kubeconfig import kubeconfig_doc, write

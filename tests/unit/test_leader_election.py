@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kubectl_fed.core.leader_election import (
+from kubectl_fed.core.converge.leader_election import (
     Decision,
     LeaseRecord,
     Observed,

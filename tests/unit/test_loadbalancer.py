@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubectl_fed.core.loadbalancer import (
+from kubectl_fed.core.ingress.loadbalancer import (
     BackendService,
     ClusterHealth,
     Firewall,

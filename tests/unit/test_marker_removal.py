@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubectl_fed.core.unfederate import marker_removal
+from kubectl_fed.core.writes.unfederate import marker_removal
 
 
 def copy_with(labels: dict[str, str], annotations: dict[str, str]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from kubectl_fed.backends.membership_file import read_membership, write_membership
-from kubectl_fed.core.membership import FederationConfig, parse_federation_config
+from kubectl_fed.core.members.membership import FederationConfig, parse_federation_config
 from kubectl_fed.errors import UsageError
 
 SANDBOX_FILE = """\

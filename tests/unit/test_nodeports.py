@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubectl_fed.core.nodeports import (
+from kubectl_fed.core.ingress.nodeports import (
     DEFAULT_NODE_PORT_RANGE,
     Assignment,
     Holder,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from kubectl_fed.core.kinds import SERVICE
-from kubectl_fed.core.markers import conforms, mark
-from kubectl_fed.core.objects import ObjectView, is_federated
-from kubectl_fed.core.plans import Action, Target, Verb, decide
-from kubectl_fed.core.results import Reason
+from kubectl_fed.core.members.results import Reason
+from kubectl_fed.core.model.markers import conforms, mark
+from kubectl_fed.core.model.objects import ObjectView, is_federated
+from kubectl_fed.core.writes.plans import Action, Target, Verb, decide
 
 TARGET = Target(SERVICE, "default", "web")
 

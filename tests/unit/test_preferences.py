@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_fed.core.preferences import (
+from kubectl_fed.core.replicas.preferences import (
     DEFAULT_PREFERENCES,
     PREFERENCES_ANNOTATION,
     ClusterPreference,

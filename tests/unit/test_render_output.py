@@ -8,9 +8,9 @@ from typing import Any
 import yaml
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE
-from kubectl_fed.core.plans import Action, Outcome, Target
-from kubectl_fed.core.reads import Entry, View
-from kubectl_fed.core.results import ClusterError, ClusterResult, Reason
+from kubectl_fed.core.members.results import ClusterError, ClusterResult, Reason
+from kubectl_fed.core.status.listing import Entry, View
+from kubectl_fed.core.writes.plans import Action, Outcome, Target
 from kubectl_fed.render import machine
 from kubectl_fed.render.lines import outcome_lines
 from tests.support.members import MEMBERS

@@ -8,7 +8,7 @@ from typing import Any
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
 from kubectl_fed.core.kinds.cells import format_selector
 from kubectl_fed.core.kinds.ingress import ingress_hosts
-from kubectl_fed.core.reads import Entry
+from kubectl_fed.core.status.listing import Entry
 from kubectl_fed.render.age import human_duration
 from kubectl_fed.render.tables import render_tables
 

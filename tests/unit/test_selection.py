@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubectl_fed.core.selection import parse_cluster_list, select_clusters
+from kubectl_fed.core.members.selection import parse_cluster_list, select_clusters
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from tests.support.members import MEMBERS

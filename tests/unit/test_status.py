@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from kubectl_fed.core.federated import fold
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
-from kubectl_fed.core.status import Health, Presence, Snapshot
-from kubectl_fed.core.status_ingress import IngressStatus
-from kubectl_fed.core.status_replicaset import ReplicaSetStatus
-from kubectl_fed.core.status_service import ServiceStatus
+from kubectl_fed.core.replicas.status import ReplicaSetStatus
+from kubectl_fed.core.status.federated import fold
+from kubectl_fed.core.status.fold import Health, Presence, Snapshot
+from kubectl_fed.core.status.ingress import IngressStatus
+from kubectl_fed.core.status.service import ServiceStatus
 from tests.support.members import ASIA, EU, US
 from tests.support.status_objects import (
     backend,

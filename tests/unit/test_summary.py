@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kubectl_fed.core.kinds import INGRESS, REPLICASET
-from kubectl_fed.core.reads import Entry
-from kubectl_fed.core.summary import DIFFERS, summary_rows
+from kubectl_fed.core.status.listing import Entry
+from kubectl_fed.core.status.summary import DIFFERS, summary_rows
 from kubectl_fed.render.summary import summary_table
 from tests.support.members import ASIA, EU, US
 from tests.support.status_objects import ingress, replicaset

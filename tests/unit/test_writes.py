@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 
-from kubectl_fed.core.desired import spec_hash
 from kubectl_fed.core.kinds import INGRESS, SERVICE
-from kubectl_fed.core.manifests import Source, load
-from kubectl_fed.core.markers import mark
-from kubectl_fed.core.plans import Action, DryRun, Outcome, Target, Verb
-from kubectl_fed.core.ports import JsonPatch
-from kubectl_fed.core.results import ClusterCallError, ClusterError, ClusterResult, Reason
-from kubectl_fed.core.writes import (
+from kubectl_fed.core.members.protocols import JsonPatch
+from kubectl_fed.core.members.results import ClusterCallError, ClusterError, ClusterResult, Reason
+from kubectl_fed.core.model.desired import spec_hash
+from kubectl_fed.core.model.manifests import Source, load
+from kubectl_fed.core.model.markers import mark
+from kubectl_fed.core.writes.member import (
     DeleteOptions,
     Desired,
     WriteOptions,
@@ -25,6 +24,7 @@ from kubectl_fed.core.writes import (
     outcomes_status,
     write_member,
 )
+from kubectl_fed.core.writes.plans import Action, DryRun, Outcome, Target, Verb
 from kubectl_fed.exit_status import ExitStatus
 
 Key = tuple[str, str | None, str]

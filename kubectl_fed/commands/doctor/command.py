@@ -11,7 +11,7 @@ from kubectl_fed.commands.doctor.reads import gather, gce_reader, load_balancer_
 from kubectl_fed.core.doctor.checks import run_checks
 from kubectl_fed.core.doctor.facts import Facts
 from kubectl_fed.core.doctor.model import Check, report_status
-from kubectl_fed.core.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
@@ -74,7 +74,7 @@ def doctor(
 def _repaired(app: App, facts: Facts, yes: bool) -> int:
     # Planning and writing repairs import much a plain check never needs: only with --fix.
     from kubectl_fed.commands.doctor.fix import apply_repairs
-    from kubectl_fed.core.converge import ConvergeOptions, plan_convergence
+    from kubectl_fed.core.converge.plan import ConvergeOptions, plan_convergence
 
     options = ConvergeOptions(federation=app.federation or DEFAULT_FEDERATION)
     return apply_repairs(app, plan_convergence(facts, options), options, yes=yes)

@@ -8,11 +8,11 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.converge import Scope, converge_pass, send_write
 from kubectl_fed.commands.federation_flags import DEFAULT_WAIT_TIMEOUT
-from kubectl_fed.core.converge import Convergence, ConvergeOptions, PendingRollout
+from kubectl_fed.core.converge.plan import Convergence, ConvergeOptions, PendingRollout
 from kubectl_fed.core.doctor.repairs import Repair, Write
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import INGRESS
-from kubectl_fed.core.results import ClusterResult
+from kubectl_fed.core.members.results import ClusterResult
 from kubectl_fed.render.cluster_errors import error_line
 
 

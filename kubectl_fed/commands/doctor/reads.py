@@ -13,10 +13,10 @@ from kubectl_fed.core.doctor.gce import gce_checks, not_inspected
 from kubectl_fed.core.doctor.gce_firewall import glbc_firewall_rule
 from kubectl_fed.core.doctor.ingress import folded
 from kubectl_fed.core.doctor.model import Check
+from kubectl_fed.core.ingress.loadbalancer import LoadBalancerRefs, refs_of
 from kubectl_fed.core.kinds import INGRESS
-from kubectl_fed.core.loadbalancer import LoadBalancerRefs, refs_of
-from kubectl_fed.core.objects import Key, ObjectView
-from kubectl_fed.core.results import ClusterError, Reason, interrupted
+from kubectl_fed.core.members.results import ClusterError, Reason, interrupted
+from kubectl_fed.core.model.objects import Key, ObjectView
 
 if TYPE_CHECKING:
     from kubectl_fed.backends.gce import GceReader
@@ -112,7 +112,7 @@ def _inspect(
     gce: GceReader | str,
     holders: list[str],
 ) -> list[Check]:
-    from kubectl_fed.core.loadbalancer import default_backend_ports, load_balancer_view
+    from kubectl_fed.core.ingress.loadbalancer import default_backend_ports, load_balancer_view
 
     if isinstance(gce, str):
         return not_inspected(label, gce)

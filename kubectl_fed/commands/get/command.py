@@ -13,11 +13,11 @@ from kubectl_fed.app import App
 from kubectl_fed.commands.served import note_unfederated
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import INGRESS, resolve_list
-from kubectl_fed.core.label_selector import check_selector
-from kubectl_fed.core.objects import is_federated, metadata_of
-from kubectl_fed.core.reads import Entry, Found, Query, View, assemble, read_member
-from kubectl_fed.core.results import ClusterResult, Reason
+from kubectl_fed.core.members.results import ClusterResult, Reason
+from kubectl_fed.core.model.label_selector import check_selector
+from kubectl_fed.core.model.objects import is_federated, metadata_of
 from kubectl_fed.core.settings import TEMPLATE_FORMATS, Settings
+from kubectl_fed.core.status.listing import Entry, Found, Query, View, assemble, read_member
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import global_options
@@ -25,7 +25,7 @@ from kubectl_fed.render.tables import Labels, render_tables
 
 if TYPE_CHECKING:
     from kubectl_fed.commands.output_formats import TemplateOutput
-    from kubectl_fed.core.replica_summary import ShareRow
+    from kubectl_fed.core.replicas.summary import ShareRow
 
 WATCH_INTERVAL_SECONDS = 2.0
 RowKey = tuple[str, str, str, str]  # cluster, plural, namespace, name
@@ -217,7 +217,7 @@ def _print_tables(app: App, query: Query, view: View, look: Look) -> None:
         click.echo(f"No resources found{where}.", err=True)
     warnings = _mismatches(shares)
     if _federated_ingresses(view.entries):  # else the rollout code stays unimported
-        from kubectl_fed.core.status_ingress import unfinished_rollouts
+        from kubectl_fed.core.status.ingress import unfinished_rollouts
 
         warnings += unfinished_rollouts(view.entries)
     for line in warnings:
@@ -235,7 +235,7 @@ def _shares(query: Query, view: View) -> list[ShareRow]:
     """Federated ReplicaSets' desired and planned shares, when ReplicaSets are shown."""
     if not any(kind.splits_replicas for kind in query.kinds):
         return []
-    from kubectl_fed.core.replica_summary import share_rows
+    from kubectl_fed.core.replicas.summary import share_rows
 
     return share_rows(view.entries)
 
@@ -244,7 +244,7 @@ def _mismatches(shares: Sequence[ShareRow]) -> list[str]:
     """A line per ReplicaSet whose members' replicas do not add up to its total."""
     if not shares:
         return []  # and the ReplicaSet planning code stays unimported
-    from kubectl_fed.core.replica_summary import total_mismatches
+    from kubectl_fed.core.replicas.summary import total_mismatches
 
     return total_mismatches(shares)
 

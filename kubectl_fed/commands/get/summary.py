@@ -8,9 +8,9 @@ import click
 
 from kubectl_fed.app import App
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.reads import Found, Query, View, assemble
-from kubectl_fed.core.results import ClusterResult
-from kubectl_fed.core.summary import summary_rows
+from kubectl_fed.core.members.results import ClusterResult
+from kubectl_fed.core.status.listing import Found, Query, View, assemble
+from kubectl_fed.core.status.summary import summary_rows
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.summary import summary_table
@@ -47,7 +47,7 @@ def _shares(query: Query, view: View) -> tuple[str, list[str]]:
     warning per ReplicaSet whose members' replicas do not add up to that total."""
     if not any(kind.splits_replicas for kind in query.kinds):
         return "", []
-    from kubectl_fed.core.replica_summary import share_rows, total_mismatches
+    from kubectl_fed.core.replicas.summary import share_rows, total_mismatches
     from kubectl_fed.render.replica_summary import share_table
 
     rows = share_rows(view.entries)

@@ -11,13 +11,13 @@ from kubectl_fed.app import App
 from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
 from kubectl_fed.commands.federation_flags import DEFAULT_WAIT_TIMEOUT
 from kubectl_fed.commands.writing import dry_run_option
-from kubectl_fed.core.converge import ConvergeOptions
+from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import resolve
-from kubectl_fed.core.membership import DEFAULT_FEDERATION
-from kubectl_fed.core.plans import DryRun
+from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.model.validation import namespace_problem
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.validation import namespace_problem
+from kubectl_fed.core.writes.plans import DryRun
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.options import DURATION, global_options

@@ -8,11 +8,15 @@ it then), and `release()` gives the Lease up on a clean exit.
 from __future__ import annotations
 
 from kubectl_fed.app import App
+from kubectl_fed.core.converge.leader_election import LEASE_NAMESPACE, lease_name
+from kubectl_fed.core.converge.leader_elector import (
+    LeaderElector,
+    LeaseObservation,
+    default_identity,
+)
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.leader_election import LEASE_NAMESPACE, lease_name
-from kubectl_fed.core.leader_elector import LeaderElector, LeaseObservation, default_identity
-from kubectl_fed.core.membership import DEFAULT_FEDERATION
-from kubectl_fed.core.ports import ClusterBackend
+from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.members.protocols import ClusterBackend
 from kubectl_fed.errors import UsageError
 
 IN_CLUSTER = "this cluster (in-cluster)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from kubectl_fed.app import App
-from kubectl_fed.core.membership import DEFAULT_FEDERATION
+from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
 from kubectl_fed.render.reconciler_manifests import (
     DEFAULT_IMAGE,
     LoopSettings,

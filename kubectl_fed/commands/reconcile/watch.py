@@ -2,7 +2,7 @@
 
 Each pass logs one line per change and one heartbeat line. Replicas move off a member
 only after it has failed for --failover-after and back after it has answered for
---failback-after (core/availability.py). With a Lease (coordination.k8s.io/v1) in one
+--failback-after (core/converge/availability.py). With a Lease (coordination.k8s.io/v1) in one
 member, only the holder writes; the others wait and say who holds it. A pass that fails
 in any way is logged and the loop goes on. SIGTERM ends the loop cleanly (exit 0, the
 Lease released), SIGINT too (exit 130).
@@ -25,8 +25,8 @@ import click
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
-from kubectl_fed.core.availability import Availability
-from kubectl_fed.core.converge import ConvergeOptions
+from kubectl_fed.core.converge.availability import Availability
+from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.doctor.facts import Facts
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.exit_status import ExitStatus

@@ -9,8 +9,8 @@ from typing import Any
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
-from kubectl_fed.core.objects import key_of, metadata_of
-from kubectl_fed.core.replica_shares import recorded_total, spec_replicas
+from kubectl_fed.core.model.objects import key_of, metadata_of
+from kubectl_fed.core.replicas.shares import recorded_total, spec_replicas
 
 UNREACHABLE = "member not reachable"
 # ResourceQuota keys that limit what the federation creates, by kind.

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts
 from kubectl_fed.core.doctor.model import Check, Status, passed
-from kubectl_fed.core.results import ClusterError, Reason
+from kubectl_fed.core.members.results import ClusterError, Reason
 
 KUBECONFIG_PREFIX = "kubeconfig: "
 # (words in the backend's message, what doctor calls it, what to do about it)

@@ -11,9 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_fed.core.kinds import INGRESS, KINDS, SERVICE, Kind
-from kubectl_fed.core.objects import Key, KubeObject, ObjectView, is_federated, key_of, labels_of
-from kubectl_fed.core.results import ClusterError
-from kubectl_fed.core.status_ingress import backend_services
+from kubectl_fed.core.members.results import ClusterError
+from kubectl_fed.core.model.objects import (
+    Key,
+    KubeObject,
+    ObjectView,
+    is_federated,
+    key_of,
+    labels_of,
+)
+from kubectl_fed.core.status.ingress import backend_services
 
 # What the federation writes, checked with SelfSubjectAccessReviews: (verb, resource).
 WRITE_VERBS = ("create", "update", "delete")

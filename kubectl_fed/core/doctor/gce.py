@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from kubectl_fed.core.doctor.gce_firewall import firewall_check
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
-from kubectl_fed.core.loadbalancer import ClusterHealth, LoadBalancerFacts, LoadBalancerView
+from kubectl_fed.core.ingress.loadbalancer import ClusterHealth, LoadBalancerFacts, LoadBalancerView
 
 RESERVED = ("RESERVED", "IN_USE")
 

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_fed.core.doctor.model import Check, Status, passed
-from kubectl_fed.core.glbc_uid import PROVIDER_UID_KEY, UID_KEY
-from kubectl_fed.core.loadbalancer import LoadBalancerFacts, LoadBalancerView, firewall_view
+from kubectl_fed.core.ingress.glbc_uid import PROVIDER_UID_KEY, UID_KEY
+from kubectl_fed.core.ingress.loadbalancer import LoadBalancerFacts, LoadBalancerView, firewall_view
 
 CREATE_RULE = (
     "gcloud compute firewall-rules create k8s-health-checks --allow tcp:30000-32767 "

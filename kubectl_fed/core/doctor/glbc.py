@@ -9,16 +9,16 @@ from typing import Any
 
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
-from kubectl_fed.core.glbc_uid import (
+from kubectl_fed.core.ingress.glbc_uid import (
     PROVIDER_UID_KEY,
     UID_KEY,
     Controller,
     classify_controller,
     is_gce_ingress,
 )
-from kubectl_fed.core.member_state import MemberState
-from kubectl_fed.core.objects import annotations_of, is_federated, key_of, metadata_of
-from kubectl_fed.core.uid_agreement import UidAgreement, agree_on_uid
+from kubectl_fed.core.ingress.uid_agreement import UidAgreement, agree_on_uid
+from kubectl_fed.core.model.objects import annotations_of, is_federated, key_of, metadata_of
+from kubectl_fed.core.writes.member_state import MemberState
 
 FORWARDING_RULE = "ingress.kubernetes.io/forwarding-rule"
 UNREACHABLE = "member not reachable"

@@ -11,11 +11,11 @@ from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.facts import pods_template_labels as template_labels
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.doctor.objects import held
+from kubectl_fed.core.ingress.nodeports import NODE_PORT_TYPES
 from kubectl_fed.core.kinds import INGRESS, SERVICE
-from kubectl_fed.core.nodeports import NODE_PORT_TYPES
-from kubectl_fed.core.objects import Key, KubeObject, key_of, name_of
-from kubectl_fed.core.status import Member, Snapshot
-from kubectl_fed.core.status_ingress import IngressStatus, backend_services, ingress_status
+from kubectl_fed.core.model.objects import Key, KubeObject, key_of, name_of
+from kubectl_fed.core.status.fold import Member, Snapshot
+from kubectl_fed.core.status.ingress import IngressStatus, backend_services, ingress_status
 
 
 def folded(key: Key, facts: Facts) -> IngressStatus:

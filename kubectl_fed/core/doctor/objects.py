@@ -8,12 +8,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_fed.core.desired import being_deleted, newest, read_record
 from kubectl_fed.core.doctor.facts import CHECKED_KINDS, Facts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.kinds import SERVICE, Kind
-from kubectl_fed.core.objects import Key, is_federated
-from kubectl_fed.core.status_copies import CONTENT_FIELDS
+from kubectl_fed.core.model.desired import being_deleted, newest, read_record
+from kubectl_fed.core.model.objects import Key, is_federated
+from kubectl_fed.core.status.copies import CONTENT_FIELDS
 
 # Set per member by the API server (or the per-member replica share): never drift.
 SERVICE_SERVER_FIELDS = ("clusterIP", "clusterIPs", "healthCheckNodePort")

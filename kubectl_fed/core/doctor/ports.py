@@ -9,8 +9,7 @@ from typing import Any
 
 from kubectl_fed.core.doctor.facts import Facts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
-from kubectl_fed.core.kinds import SERVICE
-from kubectl_fed.core.nodeports import (
+from kubectl_fed.core.ingress.nodeports import (
     DEFAULT_NODE_PORT_RANGE,
     NodePortIndex,
     NodePortMismatch,
@@ -18,7 +17,8 @@ from kubectl_fed.core.nodeports import (
     node_port_mismatches,
     port_label,
 )
-from kubectl_fed.core.objects import Key, KubeObject
+from kubectl_fed.core.kinds import SERVICE
+from kubectl_fed.core.model.objects import Key, KubeObject
 
 
 def copies(key: Key, facts: Facts) -> dict[str, KubeObject]:

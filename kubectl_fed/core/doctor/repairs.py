@@ -2,7 +2,7 @@
 
 Agree GLBC UIDs when no ingress outside the federation would lose its load balancer,
 and align node ports on a port free for the Service in every member. The whole plan,
-which adds the repairs made from the recorded desired state, is core/converge.py.
+which adds the repairs made from the recorded desired state, is core/converge/plan.py.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from kubectl_fed.core.doctor.ports import (
     node_port_index,
     port_position,
 )
+from kubectl_fed.core.ingress.nodeports import node_port_mismatches
 from kubectl_fed.core.kinds import SERVICE
-from kubectl_fed.core.nodeports import node_port_mismatches
-from kubectl_fed.core.objects import KubeObject
-from kubectl_fed.core.replica_moves import Move
+from kubectl_fed.core.model.objects import KubeObject
+from kubectl_fed.core.replicas.moves import Move
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,15 @@ from collections.abc import Collection
 from kubectl_fed.core.doctor.facts import CHECKED_KINDS, Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import REPLICASET, Kind
-from kubectl_fed.core.objects import Key, KubeObject, key_of
-from kubectl_fed.core.replica_moves import (
+from kubectl_fed.core.members.results import ClusterCallError, Reason
+from kubectl_fed.core.model.objects import Key, KubeObject, key_of
+from kubectl_fed.core.replicas.moves import (
     MemberReplicaSet,
     ReplicaPlan,
     plan_moves,
     read_member_replicaset,
 )
-from kubectl_fed.core.replica_shares import recorded_total, spec_replicas
-from kubectl_fed.core.results import ClusterCallError, Reason
+from kubectl_fed.core.replicas.shares import recorded_total, spec_replicas
 from kubectl_fed.errors import FedError
 
 SPLIT_KINDS = tuple(kind for kind in CHECKED_KINDS if kind.splits_replicas)

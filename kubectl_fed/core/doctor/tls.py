@@ -6,7 +6,7 @@ from __future__ import annotations
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.kinds import INGRESS, SECRET
-from kubectl_fed.core.objects import Key
+from kubectl_fed.core.model.objects import Key
 
 
 def tls_checks(facts: Facts) -> list[Check]:

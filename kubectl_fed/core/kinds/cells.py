@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kubectl_fed.core.objects import KubeObject
+from kubectl_fed.core.model.objects import KubeObject
 
 NONE = "<none>"
 _LB_WIDTH = 16

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.secret import data_count
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
-from kubectl_fed.core.validation import STRING_MAP
+from kubectl_fed.core.model.validation import STRING_MAP
 
 CONFIGMAP = Kind(
     kind="ConfigMap",

@@ -10,13 +10,13 @@ from kubectl_fed.core.kinds.spec import Fold
 
 
 def ingress(members: Sequence[Any]) -> Any:
-    from kubectl_fed.core.status_ingress import ingress_status
+    from kubectl_fed.core.status.ingress import ingress_status
 
     return ingress_status(members)
 
 
 def service(members: Sequence[Any]) -> Any:
-    from kubectl_fed.core.status_service import service_status
+    from kubectl_fed.core.status.service import service_status
 
     return service_status(members)
 
@@ -25,7 +25,7 @@ def replicas(kind_word: str) -> Fold:
     """The replica split's status: each member's desired, current, ready replicas."""
 
     def fold(members: Sequence[Any]) -> Any:
-        from kubectl_fed.core.status_replicaset import replicaset_status
+        from kubectl_fed.core.replicas.status import replicaset_status
 
         return replicaset_status(members, kind_word)
 
@@ -36,7 +36,7 @@ def copies(kind_word: str) -> Fold:
     """Which members hold a copy, and whether each is the first copy's content."""
 
     def fold(members: Sequence[Any]) -> Any:
-        from kubectl_fed.core.status_copies import copies_status
+        from kubectl_fed.core.status.copies import copies_status
 
         return copies_status(members, kind_word)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
-from kubectl_fed.core.objects import KubeObject
+from kubectl_fed.core.model.objects import KubeObject
 
 
 def _cells(obj: KubeObject, wide: bool) -> list[str]:

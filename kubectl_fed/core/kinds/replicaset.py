@@ -5,8 +5,8 @@ from __future__ import annotations
 from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import pod_template_wide, spec_of, status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
-from kubectl_fed.core.objects import KubeObject
-from kubectl_fed.core.validation import POD_TEMPLATE_SHAPES, replicated_pods_problem
+from kubectl_fed.core.model.objects import KubeObject
+from kubectl_fed.core.model.validation import POD_TEMPLATE_SHAPES, replicated_pods_problem
 
 
 def _cells(obj: KubeObject, wide: bool) -> list[str]:

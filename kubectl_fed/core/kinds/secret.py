@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
-from kubectl_fed.core.objects import KubeObject
-from kubectl_fed.core.validation import STRING_MAP
+from kubectl_fed.core.model.objects import KubeObject
+from kubectl_fed.core.model.validation import STRING_MAP
 
 
 def data_count(obj: KubeObject) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from kubectl_fed.core.objects import KubeObject
+from kubectl_fed.core.model.objects import KubeObject
 
 Cells = Callable[[KubeObject, bool], list[str]]  # (object, wide) -> the kind's cells of a `get` row
 WideCells = Callable[[KubeObject], list[str]]
@@ -52,12 +52,12 @@ class Kind:
     short_names: tuple[str, ...]
     name_rule: NameRule
     namespaced: bool = True
-    # Where fields must be maps, lists or maps of strings, parents first (core/validation.py).
+    # Where fields must be maps, lists or maps of strings, parents first (core/model/validation.py).
     shapes: tuple[tuple[str, object], ...] = ()
     # The API server's rules for `spec` that can be checked before sending; None: no spec.
     spec_check: SpecCheck | None = field(default=None, compare=False)
     columns: Columns = field(default=Columns((), _no_columns), compare=False)
-    # Folds the members' copies into the status `describe` shows (core/federated.py).
+    # Folds the members' copies into the status `describe` shows (core/status/federated.py).
     fold: Fold | None = field(default=None, compare=False)
     # Federation v1's replica split: spec.replicas is divided among the members.
     splits_replicas: bool = False

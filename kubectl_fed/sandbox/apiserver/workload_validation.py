@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from kubectl_fed.core.limits import INT32_MAX
+from kubectl_fed.core.model.limits import INT32_MAX
 from kubectl_fed.sandbox.apiserver.errors import FieldError, invalid_value, required
 from kubectl_fed.sandbox.apiserver.humanize import format_label_selector
 from kubectl_fed.sandbox.apiserver.selectors import label_matcher

@@ -1,0 +1,3 @@
+"""The converge engine of `reconcile` and `doctor --fix`, and the Lease election that keeps one
+reconciler active.
+"""
