@@ -76,11 +76,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "copies stay.",
     ),
     "scale": LazyCommand(
-        "kubectl_fed.commands.scale:scale",
+        "kubectl_fed.commands.replicas.scale:scale",
         "Set a federated ReplicaSet's or Deployment's total and split it over the members again.",
     ),
     "rebalance": LazyCommand(
-        "kubectl_fed.commands.rebalance:rebalance",
+        "kubectl_fed.commands.replicas.rebalance:rebalance",
         "Split a ReplicaSet's or Deployment's replicas again over the members available now.",
     ),
     "reconcile": LazyCommand(

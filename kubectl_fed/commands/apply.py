@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubectl_fed.commands.federated_write import federated_write_command
+from kubectl_fed.commands.writes.federated import federated_write_command
 from kubectl_fed.core.writes.plans import Verb
 
 apply = federated_write_command(

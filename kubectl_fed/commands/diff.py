@@ -15,9 +15,9 @@ from typing import Any
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.federated_write import from_cluster_option, write_manifests
-from kubectl_fed.commands.federation_flags import FederationFlags
-from kubectl_fed.commands.writing import filename_options, load_manifests, write_options
+from kubectl_fed.commands.shared.writing import filename_options, load_manifests, write_options
+from kubectl_fed.commands.writes.federated import from_cluster_option, write_manifests
+from kubectl_fed.commands.writes.flags import FederationFlags
 from kubectl_fed.core.members.protocols import ClusterBackend, MemberCluster
 from kubectl_fed.core.model.objects import KubeObject, key_of
 from kubectl_fed.core.settings import Settings

@@ -7,8 +7,13 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.targets import named_targets, selected_kinds
-from kubectl_fed.commands.writing import MUTATING_OUTPUTS, dry_run_option, filename_options, report
+from kubectl_fed.commands.shared.targets import named_targets, selected_kinds
+from kubectl_fed.commands.shared.writing import (
+    MUTATING_OUTPUTS,
+    dry_run_option,
+    filename_options,
+    report,
+)
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.writes.member import selected_targets
 from kubectl_fed.core.writes.plans import DryRun

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_fed.commands.inputs import read_sources
+from kubectl_fed.commands.shared.inputs import read_sources
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
 from kubectl_fed.core.model.manifests import Manifest, Source, load
 from kubectl_fed.errors import UsageError

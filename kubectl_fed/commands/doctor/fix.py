@@ -6,8 +6,8 @@ from __future__ import annotations
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.converge import Scope, converge_pass, send_write
-from kubectl_fed.commands.federation_flags import DEFAULT_WAIT_TIMEOUT
+from kubectl_fed.commands.writes.converge import Scope, converge_pass, send_write
+from kubectl_fed.commands.writes.flags import DEFAULT_WAIT_TIMEOUT
 from kubectl_fed.core.converge.plan import Convergence, ConvergeOptions, PendingRollout
 from kubectl_fed.core.doctor.repairs import Repair, Write
 from kubectl_fed.core.escaping import escaped

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.served import note_unfederated
+from kubectl_fed.commands.shared.served import note_unfederated
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import INGRESS, resolve_list
 from kubectl_fed.core.members.results import ClusterResult, Reason
@@ -24,7 +24,7 @@ from kubectl_fed.options import global_options
 from kubectl_fed.render.tables import Labels, render_tables
 
 if TYPE_CHECKING:
-    from kubectl_fed.commands.output_formats import TemplateOutput
+    from kubectl_fed.commands.shared.output_formats import TemplateOutput
     from kubectl_fed.core.replicas.summary import ShareRow
 
 WATCH_INTERVAL_SECONDS = 2.0
@@ -127,7 +127,7 @@ def _look(
     keys = tuple(key.strip() for text in label_columns for key in text.split(",") if key.strip())
     template = None
     if "=" in output:
-        from kubectl_fed.commands.output_formats import template_output
+        from kubectl_fed.commands.shared.output_formats import template_output
 
         template = template_output(output)
     if sort_by is not None:
@@ -188,7 +188,7 @@ def _print_template(
     template: TemplateOutput,
     headers: bool,
 ) -> None:
-    from kubectl_fed.commands.output_formats import print_document
+    from kubectl_fed.commands.shared.output_formats import print_document
     from kubectl_fed.render import machine
 
     document = machine.view_document(results, view, app.members)
@@ -196,7 +196,7 @@ def _print_template(
 
 
 def _print_machine_output(app: App, results: list[ClusterResult[list[Found]]], view: View) -> None:
-    from kubectl_fed.commands.output_formats import print_document
+    from kubectl_fed.commands.shared.output_formats import print_document
     from kubectl_fed.render import machine  # JSON/YAML only: tables do without it
 
     if app.settings.output == "name":

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
-from kubectl_fed.commands.federation_flags import DEFAULT_WAIT_TIMEOUT
-from kubectl_fed.commands.writing import dry_run_option
+from kubectl_fed.commands.shared.writing import dry_run_option
+from kubectl_fed.commands.writes.converge import PassReport, Scope, converge_pass
+from kubectl_fed.commands.writes.flags import DEFAULT_WAIT_TIMEOUT
 from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import resolve

@@ -24,7 +24,7 @@ from typing import Protocol
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
+from kubectl_fed.commands.writes.converge import PassReport, Scope, converge_pass
 from kubectl_fed.core.converge.availability import Availability
 from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.doctor.facts import Facts

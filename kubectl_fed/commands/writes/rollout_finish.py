@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.converge import PassReport, Scope, converge_pass
+from kubectl_fed.commands.writes.converge import PassReport, Scope, converge_pass
 from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.doctor.facts import object_label
 from kubectl_fed.core.escaping import escaped

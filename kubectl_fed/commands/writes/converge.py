@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.ingress_wait import Address, last_warning, wait_for_addresses
-from kubectl_fed.commands.rollout_writes import interrupted_lines
+from kubectl_fed.commands.writes.ingress_wait import Address, last_warning, wait_for_addresses
+from kubectl_fed.commands.writes.rollout import interrupted_lines
 from kubectl_fed.core.converge.plan import KINDS as CONVERGED
 from kubectl_fed.core.converge.plan import ConvergeOptions, PendingRollout, plan_convergence
 from kubectl_fed.core.doctor.facts import CheckedObjects, Facts, MemberFacts, choose_target

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.served import note_unfederated
-from kubectl_fed.commands.writing import load_manifests
+from kubectl_fed.commands.shared.served import note_unfederated
+from kubectl_fed.commands.shared.writing import load_manifests
 from kubectl_fed.core.kinds import Kind, resolve, resolve_list
 from kubectl_fed.core.model.label_selector import check_selector
 from kubectl_fed.core.writes.plans import Target

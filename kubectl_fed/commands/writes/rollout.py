@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.ingress_wait import wait_for_addresses
+from kubectl_fed.commands.writes.ingress_wait import wait_for_addresses
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.ingress.rollout import (
     ROLLOUT_PENDING_ANNOTATION,

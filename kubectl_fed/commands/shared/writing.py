@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.inputs import read_sources
-from kubectl_fed.commands.served import note_unfederated
+from kubectl_fed.commands.shared.inputs import read_sources
+from kubectl_fed.commands.shared.served import note_unfederated
 from kubectl_fed.core.members.results import ClusterResult
 from kubectl_fed.core.model.manifests import Manifest, load
 from kubectl_fed.core.settings import Settings
@@ -104,7 +104,7 @@ def report(
     if summary:
         click.echo(summary, err=True)
     if document:
-        from kubectl_fed.commands.output_formats import print_document, template_output
+        from kubectl_fed.commands.shared.output_formats import print_document, template_output
         from kubectl_fed.render.machine import written_document
 
         template = template_output(settings.output)  # checked before any request

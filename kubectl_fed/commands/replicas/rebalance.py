@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import click
 
-from kubectl_fed.commands.replica_moves import move_replicas, split_object
-from kubectl_fed.commands.writing import dry_run_option
+from kubectl_fed.commands.replicas.moves import move_replicas, split_object
+from kubectl_fed.commands.shared.writing import dry_run_option
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.writes.plans import DryRun
 from kubectl_fed.exit_status import ExitStatus

@@ -4,7 +4,7 @@
    ReplicaSets); a member that cannot be read is reported and not written to;
 2. decide node ports, the GLBC UID and replica shares; any refusal ends the run with
    exit 2 before anything is written, as does an object the first member refuses for
-   an unknown field (one server-side dry-run create each, commands/field_check.py);
+   an unknown field (one server-side dry-run create each, commands/writes/field_check.py);
 3. make the members' GLBC UIDs agree;
 4. write every member; Ingresses that must share the first member's address are
    written to the others once that member's GLBC has reserved it.
@@ -19,11 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.federation_flags import FederationFlags, federation_flags
-from kubectl_fed.commands.field_check import refuse_unknown_fields
-from kubectl_fed.commands.rollout_finish import finish_rollouts
-from kubectl_fed.commands.rollout_writes import PerMember, Results, write_in_phases
-from kubectl_fed.commands.writing import (
+from kubectl_fed.commands.shared.writing import (
     WRITE_OUTPUTS,
     WRITE_TEMPLATES,
     adoption_options,
@@ -33,6 +29,10 @@ from kubectl_fed.commands.writing import (
     report,
     write_options,
 )
+from kubectl_fed.commands.writes.field_check import refuse_unknown_fields
+from kubectl_fed.commands.writes.flags import FederationFlags, federation_flags
+from kubectl_fed.commands.writes.rollout import PerMember, Results, write_in_phases
+from kubectl_fed.commands.writes.rollout_finish import finish_rollouts
 from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.ingress.glbc_uid import UidAction
@@ -113,7 +113,7 @@ def write_federated(
     from_cluster: str | None = None,
 ) -> ExitStatus:
     if "=" in settings.output:
-        from kubectl_fed.commands.output_formats import template_output
+        from kubectl_fed.commands.shared.output_formats import template_output
 
         template_output(settings.output)  # a bad template: exit 2 before any request
     app = App(settings)

@@ -1,0 +1,1 @@
+"""`scale` and `rebalance` (ReplicaSets, Deployments): re-plan the split from what members hold."""
