@@ -83,6 +83,7 @@ ROOT_MODULES = {
     "kubectl_fed",
     "kubectl_fed.cli",
     "kubectl_fed.core",
+    "kubectl_fed.core.model",  # the package of limits, a docstring only
     "kubectl_fed.core.model.limits",  # the bounds of the global flags: plain data
     "kubectl_fed.core.settings",  # the global flags' defaults: plain data
     "kubectl_fed.errors",
