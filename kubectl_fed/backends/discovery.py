@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from kubectl_fed.backends.kube_resources import register
-from kubectl_fed.core.kinds import Kind, NameRule
+from kubectl_fed.core.kinds import Api, Kind
 
 Document = dict[str, Any]
 
@@ -59,19 +59,14 @@ class Discovery:
 
 
 def _kind(group_version: str, resource: Document) -> Kind:
-    group, _, version = group_version.rpartition("/")
-    plural = str(resource.get("name"))
-    return Kind(
-        kind=str(resource.get("kind")),
-        group=group,
-        version=version,
-        plural=plural,
-        singular=str(resource.get("singularName") or str(resource.get("kind")).lower()),
-        short_names=tuple(str(name) for name in resource.get("shortNames") or ()),
-        name_rule=NameRule.SUBDOMAIN,
-        namespaced=bool(resource.get("namespaced", True)),
-        federated=False,
+    coordinates = Api(
+        group_version,
+        str(resource.get("kind")),
+        str(resource.get("name")),
+        tuple(str(name) for name in resource.get("shortNames") or ()),
+        str(resource.get("singularName") or ""),
     )
+    return Kind(coordinates, namespaced=bool(resource.get("namespaced", True)), federated=False)
 
 
 def _registered(kind: Kind) -> Kind:

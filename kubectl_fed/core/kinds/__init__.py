@@ -16,7 +16,7 @@ from kubectl_fed.core.kinds.namespace import NAMESPACE
 from kubectl_fed.core.kinds.replicaset import REPLICASET
 from kubectl_fed.core.kinds.secret import SECRET
 from kubectl_fed.core.kinds.service import SERVICE
-from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.kinds.spec import Api, Columns, Kind, NameRule, StatusFold
 from kubectl_fed.core.suggest import suggestions
 from kubectl_fed.errors import UsageError
 
@@ -29,10 +29,12 @@ __all__ = [
     "REPLICASET",
     "SECRET",
     "SERVICE",
+    "Api",
     "Columns",
     "Kind",
     "NameRule",
     "ServedAlias",
+    "StatusFold",
     "by_api_kind",
     "kind_named",
     "resolve",

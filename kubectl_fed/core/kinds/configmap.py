@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from kubectl_fed.core.kinds import folds
+from kubectl_fed.core.kinds.families import copied
 from kubectl_fed.core.kinds.secret import data_count
-from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.kinds.spec import Columns, api
 from kubectl_fed.core.model.validation import STRING_MAP
 
-CONFIGMAP = Kind(
-    kind="ConfigMap",
-    group="",
-    version="v1",
-    plural="configmaps",
-    singular="configmap",
-    short_names=("cm",),
-    name_rule=NameRule.SUBDOMAIN,
+CONFIGMAP = copied(
+    api("v1", "ConfigMap", "configmaps", "cm"),
+    Columns(("DATA",), lambda obj, wide: [data_count(obj)]),
     shapes=(("data", STRING_MAP), ("binaryData", STRING_MAP)),
-    columns=Columns(("DATA",), lambda obj, wide: [data_count(obj)]),
-    fold=folds.copies("configmap"),
 )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from kubectl_fed.core.kinds import folds
-from kubectl_fed.core.kinds.cells import pod_template_wide, spec_of, status_of
-from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.kinds.cells import spec_of, status_of
+from kubectl_fed.core.kinds.families import replicated
+from kubectl_fed.core.kinds.spec import api
 from kubectl_fed.core.model.objects import KubeObject
-from kubectl_fed.core.model.validation import POD_TEMPLATE_SHAPES, replicated_pods_problem
 
 
 def _cells(obj: KubeObject, wide: bool) -> list[str]:
@@ -19,23 +18,8 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
     ]
 
 
-DEPLOYMENT = Kind(
-    kind="Deployment",
-    group="apps",
-    version="v1",
-    plural="deployments",
-    singular="deployment",
-    short_names=("deploy",),
-    name_rule=NameRule.SUBDOMAIN,
-    shapes=POD_TEMPLATE_SHAPES,
-    spec_check=replicated_pods_problem,
-    columns=Columns(
-        ("READY", "UP-TO-DATE", "AVAILABLE"),
-        _cells,
-        ("CONTAINERS", "IMAGES", "SELECTOR"),
-        pod_template_wide,
-    ),
-    converged=True,
-    fold=folds.replicas("deployment"),
-    splits_replicas=True,
+DEPLOYMENT = replicated(
+    api("apps/v1", "Deployment", "deployments", "deploy"),
+    ("READY", "UP-TO-DATE", "AVAILABLE"),
+    _cells,
 )

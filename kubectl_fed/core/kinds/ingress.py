@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import NONE, load_balancer_text, spec_of, status_of
-from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.kinds.spec import Columns, Kind, StatusFold, api
 from kubectl_fed.core.model.objects import KubeObject
 from kubectl_fed.core.model.validation import ingress_problem
 
@@ -31,13 +30,7 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
 
 
 INGRESS = Kind(
-    kind="Ingress",
-    group="networking.k8s.io",
-    version="v1",
-    plural="ingresses",
-    singular="ingress",
-    short_names=("ing",),
-    name_rule=NameRule.SUBDOMAIN,
+    api("networking.k8s.io/v1", "Ingress", "ingresses", "ing"),
     shapes=(
         ("spec.defaultBackend", dict),
         ("spec.tls", list),
@@ -53,5 +46,5 @@ INGRESS = Kind(
     spec_check=ingress_problem,
     columns=Columns(("CLASS", "HOSTS", "ADDRESS", "PORTS"), _cells),
     converged=True,
-    fold=folds.ingress,
+    fold=StatusFold.INGRESS,
 )

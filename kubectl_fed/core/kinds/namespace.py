@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import status_of
-from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.kinds.families import copied
+from kubectl_fed.core.kinds.spec import Columns, NameRule, api
 from kubectl_fed.core.model.objects import KubeObject
 
 
@@ -12,15 +12,9 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
     return [str(status_of(obj).get("phase") or "Active")]
 
 
-NAMESPACE = Kind(
-    kind="Namespace",
-    group="",
-    version="v1",
-    plural="namespaces",
-    singular="namespace",
-    short_names=("ns",),
+NAMESPACE = copied(
+    api("v1", "Namespace", "namespaces", "ns"),
+    Columns(("STATUS",), _cells),
     name_rule=NameRule.LABEL,
     namespaced=False,
-    columns=Columns(("STATUS",), _cells),
-    fold=folds.copies("namespace"),
 )

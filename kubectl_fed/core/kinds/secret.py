@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kubectl_fed.core.kinds import folds
-from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.kinds.families import copied
+from kubectl_fed.core.kinds.spec import Columns, api
 from kubectl_fed.core.model.objects import KubeObject
 from kubectl_fed.core.model.validation import STRING_MAP
 
@@ -18,16 +18,9 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
     return [str(obj.get("type") or "Opaque"), data_count(obj)]
 
 
-SECRET = Kind(
-    kind="Secret",
-    group="",
-    version="v1",
-    plural="secrets",
-    singular="secret",
-    short_names=(),
-    name_rule=NameRule.SUBDOMAIN,
+SECRET = copied(
+    api("v1", "Secret", "secrets"),
+    Columns(("TYPE", "DATA"), _cells),
     shapes=(("data", STRING_MAP), ("stringData", STRING_MAP)),
-    columns=Columns(("TYPE", "DATA"), _cells),
-    fold=folds.copies("secret"),
     secret_data=True,
 )

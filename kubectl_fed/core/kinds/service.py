@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kubectl_fed.core.kinds import folds
 from kubectl_fed.core.kinds.cells import (
     NONE,
     format_labels,
@@ -12,7 +11,7 @@ from kubectl_fed.core.kinds.cells import (
     spec_of,
     status_of,
 )
-from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule
+from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule, StatusFold, api
 from kubectl_fed.core.model.objects import KubeObject
 from kubectl_fed.core.model.validation import STRING_MAP, service_problem
 
@@ -51,13 +50,8 @@ def _cells(obj: KubeObject, wide: bool) -> list[str]:
 
 
 SERVICE = Kind(
-    kind="Service",
-    group="",
-    version="v1",
-    plural="services",
-    singular="service",
-    short_names=("svc",),
-    name_rule=NameRule.LABEL,
+    api("v1", "Service", "services", "svc"),
+    NameRule.LABEL,
     shapes=(
         ("spec.selector", STRING_MAP),
         ("spec.ports", list),
@@ -71,5 +65,5 @@ SERVICE = Kind(
         lambda obj: [format_labels(spec_of(obj).get("selector"))],
     ),
     converged=True,
-    fold=folds.service,
+    fold=StatusFold.SERVICE,
 )

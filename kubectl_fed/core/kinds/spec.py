@@ -8,7 +8,7 @@ kind").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -18,7 +18,6 @@ from kubectl_fed.core.model.objects import KubeObject
 Cells = Callable[[KubeObject, bool], list[str]]  # (object, wide) -> the kind's cells of a `get` row
 WideCells = Callable[[KubeObject], list[str]]
 SpecCheck = Callable[[dict[str, Any]], "str | None"]
-Fold = Callable[[Sequence[Any]], Any]  # the members' copies -> the kind's folded status
 
 
 class NameRule(Enum):
@@ -26,6 +25,39 @@ class NameRule(Enum):
 
     SUBDOMAIN = "subdomain"
     LABEL = "label"
+
+
+class StatusFold(Enum):
+    """How `describe` folds the members' copies of the kind (core/status/federated.py)."""
+
+    INGRESS = "ingress"  # one address, TLS, rules and healthy shards
+    SERVICE = "service"  # ports with node-port agreement, endpoints per member
+    REPLICAS = "replicas"  # the replica split: each member's desired, current, ready
+    COPIES = "copies"  # which members hold a copy, and whether it is the first one's content
+
+
+@dataclass(frozen=True)
+class Api:
+    """A kind's API coordinates and the names users may type for it."""
+
+    api_version: str  # `apps/v1`, `v1`
+    kind: str
+    plural: str
+    short_names: tuple[str, ...] = ()
+    singular: str = ""  # "": the kind in lower case
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+    @property
+    def version(self) -> str:
+        return self.api_version.rpartition("/")[2]
+
+
+def api(api_version: str, kind: str, plural: str, *short_names: str) -> Api:
+    """`api("apps/v1", "Deployment", "deployments", "deploy")`."""
+    return Api(api_version, kind, plural, short_names)
 
 
 @dataclass(frozen=True)
@@ -44,21 +76,16 @@ def _no_columns(obj: KubeObject, wide: bool) -> list[str]:
 
 @dataclass(frozen=True)
 class Kind:
-    kind: str
-    group: str
-    version: str
-    plural: str
-    singular: str
-    short_names: tuple[str, ...]
-    name_rule: NameRule
+    api: Api
+    name_rule: NameRule = NameRule.SUBDOMAIN
     namespaced: bool = True
     # Where fields must be maps, lists or maps of strings, parents first (core/model/validation.py).
     shapes: tuple[tuple[str, object], ...] = ()
     # The API server's rules for `spec` that can be checked before sending; None: no spec.
     spec_check: SpecCheck | None = field(default=None, compare=False)
     columns: Columns = field(default=Columns((), _no_columns), compare=False)
-    # Folds the members' copies into the status `describe` shows (core/status/federated.py).
-    fold: Fold | None = field(default=None, compare=False)
+    # How `describe` folds the members' copies; None: no status of its own (a discovered kind).
+    fold: StatusFold | None = None
     # Federation v1's replica split: spec.replicas is divided among the members.
     splits_replicas: bool = False
     # Values never printed in tables or describe (Secret data): only their keys and sizes.
@@ -69,8 +96,32 @@ class Kind:
     federated: bool = True
 
     @property
+    def kind(self) -> str:
+        return self.api.kind
+
+    @property
+    def group(self) -> str:
+        return self.api.group
+
+    @property
+    def version(self) -> str:
+        return self.api.version
+
+    @property
+    def plural(self) -> str:
+        return self.api.plural
+
+    @property
+    def singular(self) -> str:
+        return self.api.singular or self.api.kind.lower()
+
+    @property
+    def short_names(self) -> tuple[str, ...]:
+        return self.api.short_names
+
+    @property
     def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
+        return self.api.api_version
 
     @property
     def resource(self) -> str:
