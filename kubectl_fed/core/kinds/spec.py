@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from kubectl_fed.core.model.objects import KubeObject
+
+T = TypeVar("T")
 
 Cells = Callable[[KubeObject, bool], list[str]]  # (object, wide) -> the kind's cells of a `get` row
 WideCells = Callable[[KubeObject], list[str]]
@@ -44,7 +46,11 @@ class Api:
     kind: str
     plural: str
     short_names: tuple[str, ...] = ()
-    singular: str = ""  # "": the kind in lower case
+    singular_name: str = ""  # "": the kind in lower case
+
+    @property
+    def singular(self) -> str:
+        return self.singular_name or self.kind.lower()
 
     @property
     def group(self) -> str:
@@ -74,9 +80,26 @@ def _no_columns(obj: KubeObject, wide: bool) -> list[str]:
     return []
 
 
+class _FromApi(Generic[T]):
+    """A `Kind` attribute read through from its `Api`: `kind.plural` is `kind.api.plural`."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, kind: Kind, owner: type | None = None) -> T:
+        return cast(T, getattr(kind.api, self._name))
+
+
 @dataclass(frozen=True)
 class Kind:
     api: Api
+    kind = _FromApi[str]()
+    api_version = _FromApi[str]()
+    group = _FromApi[str]()
+    version = _FromApi[str]()
+    plural = _FromApi[str]()
+    singular = _FromApi[str]()
+    short_names = _FromApi[tuple[str, ...]]()
     name_rule: NameRule = NameRule.SUBDOMAIN
     namespaced: bool = True
     # Where fields must be maps, lists or maps of strings, parents first (core/model/validation.py).
@@ -94,34 +117,6 @@ class Kind:
     converged: bool = False
     # False: a kind the members serve, found by discovery: fanned out as written, no semantics.
     federated: bool = True
-
-    @property
-    def kind(self) -> str:
-        return self.api.kind
-
-    @property
-    def group(self) -> str:
-        return self.api.group
-
-    @property
-    def version(self) -> str:
-        return self.api.version
-
-    @property
-    def plural(self) -> str:
-        return self.api.plural
-
-    @property
-    def singular(self) -> str:
-        return self.api.singular or self.api.kind.lower()
-
-    @property
-    def short_names(self) -> tuple[str, ...]:
-        return self.api.short_names
-
-    @property
-    def api_version(self) -> str:
-        return self.api.api_version
 
     @property
     def resource(self) -> str:
