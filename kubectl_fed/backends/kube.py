@@ -25,7 +25,7 @@ from kubectl_fed.backends.kube_errors import (
 )
 from kubectl_fed.backends.kube_resources import Resource, resource, resource_of
 from kubectl_fed.backends.kube_transport import Request, Response, Transport
-from kubectl_fed.core.members.protocols import JsonPatch, get_or_none
+from kubectl_fed.core.members.protocols import DELETE, Deletion, JsonPatch, get_or_none
 from kubectl_fed.core.members.results import ClusterCallError, Reason
 from kubectl_fed.core.model.limits import LIST_PAGE_SIZE, expansion_problem
 from kubectl_fed.core.model.markers import FIELD_MANAGER
@@ -171,18 +171,9 @@ class KubeBackend:
         path = res.path(namespace, name)
         return _with_type(self._call(Request("PATCH", path, query, operations, JSON_PATCH)), res)
 
-    def delete(
-        self,
-        kind: str,
-        namespace: str | None,
-        name: str,
-        *,
-        dry_run: bool = False,
-        propagation: str = "Background",
-        grace_period: int | None = None,
-    ) -> None:
-        grace = () if grace_period is None else (("gracePeriodSeconds", str(grace_period)),)
-        query = (("propagationPolicy", propagation), *grace, *_dry(dry_run))
+    def delete(self, kind: str, namespace: str | None, name: str, how: Deletion = DELETE) -> None:
+        grace = () if how.grace_period is None else (("gracePeriodSeconds", str(how.grace_period)),)
+        query = (("propagationPolicy", how.propagation), *grace, *_dry(how.dry_run))
         self._call(Request("DELETE", resource(kind).path(namespace, name), query))
 
     def _apply_by_replace(self, obj: KubeObject, res: Resource, dry_run: bool) -> KubeObject:

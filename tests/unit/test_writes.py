@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE
-from kubectl_fed.core.members.protocols import JsonPatch
+from kubectl_fed.core.members.protocols import DELETE, Deletion, JsonPatch
 from kubectl_fed.core.members.results import ClusterCallError, ClusterError, ClusterResult, Reason
 from kubectl_fed.core.model.desired import spec_hash
 from kubectl_fed.core.model.manifests import Source, load
@@ -94,17 +94,9 @@ class MemoryBackend:
         assert field_manager == "kubectl-fed"
         return self.create(obj, dry_run=dry_run)
 
-    def delete(
-        self,
-        kind: str,
-        namespace: str | None,
-        name: str,
-        *,
-        dry_run: bool = False,
-        propagation: str = "Background",
-        grace_period: int | None = None,
-    ) -> None:
+    def delete(self, kind: str, namespace: str | None, name: str, how: Deletion = DELETE) -> None:
         self._check()
+        dry_run = how.dry_run
         self.calls.append(("delete", (kind, namespace, name), dry_run))
         if (kind, namespace, name) not in self.objects:
             raise ClusterCallError(Reason.NOT_FOUND, f'{kind} "{name}" not found')

@@ -68,3 +68,9 @@ def pod_template_wide(obj: KubeObject) -> list[str]:
 
 def count(values: Sequence[object] | dict[str, object] | None) -> str:
     return str(len(values or ()))
+
+
+def status_counts(obj: KubeObject, *fields: str) -> list[str]:
+    """The counts a workload's status reports (`readyReplicas`, ...); 0 where it has none yet."""
+    status = status_of(obj)
+    return [str(status.get(name) or 0) for name in fields]

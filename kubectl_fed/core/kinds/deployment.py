@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from kubectl_fed.core.kinds.cells import spec_of, status_of
+from kubectl_fed.core.kinds.cells import spec_of, status_counts, status_of
 from kubectl_fed.core.kinds.families import replicated
 from kubectl_fed.core.kinds.spec import api
 from kubectl_fed.core.model.objects import KubeObject
 
 
 def _cells(obj: KubeObject, wide: bool) -> list[str]:
-    status = status_of(obj)
-    ready = f"{status.get('readyReplicas') or 0}/{spec_of(obj).get('replicas', 1)}"
-    return [
-        ready,
-        str(status.get("updatedReplicas") or 0),
-        str(status.get("availableReplicas") or 0),
-    ]
+    ready = f"{status_of(obj).get('readyReplicas') or 0}/{spec_of(obj).get('replicas', 1)}"
+    return [ready, *status_counts(obj, "updatedReplicas", "availableReplicas")]
 
 
 DEPLOYMENT = replicated(

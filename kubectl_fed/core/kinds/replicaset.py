@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from kubectl_fed.core.kinds.cells import spec_of, status_of
+from kubectl_fed.core.kinds.cells import spec_of, status_counts
 from kubectl_fed.core.kinds.families import replicated
 from kubectl_fed.core.kinds.spec import api
 from kubectl_fed.core.model.objects import KubeObject
 
 
 def _cells(obj: KubeObject, wide: bool) -> list[str]:
-    spec, status = spec_of(obj), status_of(obj)
-    return [
-        str(spec.get("replicas", 1)),
-        str(status.get("replicas") or 0),
-        str(status.get("readyReplicas") or 0),
-    ]
+    return [str(spec_of(obj).get("replicas", 1)), *status_counts(obj, "replicas", "readyReplicas")]
 
 
 REPLICASET = replicated(

@@ -7,12 +7,25 @@ never as kubernetes client model classes. Every method raises
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kubectl_fed.core.members.results import ClusterCallError, Reason
 from kubectl_fed.core.model.objects import KubeObject
 
 JsonPatch = list[dict[str, Any]]  # RFC 6902 operations
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """How a member deletes one object."""
+
+    propagation: str = "Background"  # Background, Foreground or Orphan (dependents left in place)
+    grace_period: int | None = None  # seconds; None: the object's own
+    dry_run: bool = False
+
+
+DELETE = Deletion()  # the default: dependents deleted in the background, own grace period
 
 
 class ClusterBackend(Protocol):
@@ -63,17 +76,9 @@ class ClusterBackend(Protocol):
         ...
 
     def delete(
-        self,
-        kind: str,
-        namespace: str | None,
-        name: str,
-        *,
-        dry_run: bool = False,
-        propagation: str = "Background",
-        grace_period: int | None = None,
+        self, kind: str, namespace: str | None, name: str, how: Deletion = DELETE
     ) -> None:
-        """`propagation`: Background, Foreground or Orphan (dependents left in place);
-        `grace_period`: seconds, None for the object's own."""
+        """Deletes one object; `how` holds propagation, grace period and dry run."""
         ...
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from kubectl_fed.core.kinds import INGRESS, NAMESPACE, Kind
 from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
-from kubectl_fed.core.members.protocols import ClusterBackend
+from kubectl_fed.core.members.protocols import ClusterBackend, Deletion
 from kubectl_fed.core.members.results import (
     ClusterCallError,
     ClusterError,
@@ -295,14 +295,10 @@ def _delete_one(backend: ClusterBackend, target: Target, options: DeleteOptions)
         if options.dry_run is DryRun.CLIENT:
             backend.get(target.kind.plural, target.namespace, target.name)
         else:
-            backend.delete(
-                target.kind.plural,
-                target.namespace,
-                target.name,
-                dry_run=options.dry_run is DryRun.SERVER,
-                propagation=options.propagation,
-                grace_period=options.grace_period,
+            how = Deletion(
+                options.propagation, options.grace_period, options.dry_run is DryRun.SERVER
             )
+            backend.delete(target.kind.plural, target.namespace, target.name, how)
     except ClusterCallError as err:
         _reraise_member_wide(err)
         return Outcome(target, error=ClusterError(err.reason, err.message))
