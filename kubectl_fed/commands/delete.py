@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.shared.targets import named_targets, selected_kinds
+from kubectl_fed.commands.shared.targets import Selection, named_targets, on_selected
 from kubectl_fed.commands.shared.writing import (
     MUTATING_OUTPUTS,
     dry_run_option,
@@ -15,7 +15,7 @@ from kubectl_fed.commands.shared.writing import (
     report,
 )
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.writes.member import DeleteOptions, delete_member, selected_targets
+from kubectl_fed.core.writes.member import DeleteOptions, delete_member
 from kubectl_fed.core.writes.plans import DryRun
 from kubectl_fed.core.writes.progress import progress_for, with_progress
 from kubectl_fed.errors import UsageError
@@ -113,18 +113,8 @@ def delete(
         ignore_not_found=ignore_not_found or all_ or selector is not None,
     )
     if all_ or selector is not None:
-        kinds = selected_kinds(app, resources, filenames, all_, selector)
-        namespace = app.namespace or "default"
-        results = app.fan_out(
-            lambda cluster: delete_member(
-                app.backend(cluster),
-                selected_targets(app.backend(cluster), kinds, namespace, selector),
-                options,
-            ),
-            calls=None,
-        )
-        if not any(r.value for r in results) and not any(r.error for r in results):
-            click.echo("No resources found")  # on stdout, as kubectl delete prints it
+        selection = Selection(resources, filenames, all_, selector)
+        results = on_selected(app, selection, lambda b, t: delete_member(b, t, options))
         return report(results, mode, settings)
     targets = named_targets(app, resources, filenames, recursive, "delete")
     progress = progress_for({cluster: targets for cluster in app.members})

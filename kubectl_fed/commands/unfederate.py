@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import click
 
 from kubectl_fed.app import App
-from kubectl_fed.commands.shared.targets import named_targets, selected_kinds
+from kubectl_fed.commands.shared.targets import Selection, named_targets, on_selected
 from kubectl_fed.commands.shared.writing import (
     MUTATING_OUTPUTS,
     dry_run_option,
@@ -15,7 +15,6 @@ from kubectl_fed.commands.shared.writing import (
     report,
 )
 from kubectl_fed.core.settings import Settings
-from kubectl_fed.core.writes.member import selected_targets
 from kubectl_fed.core.writes.plans import DryRun
 from kubectl_fed.core.writes.progress import progress_for, with_progress
 from kubectl_fed.core.writes.unfederate import MAX_ATTEMPTS, unfederate_member
@@ -64,19 +63,8 @@ def unfederate(
         raise UsageError("--all-namespaces cannot be used with unfederate")
     mode = DryRun(dry_run)
     if all_ or selector is not None:
-        kinds = selected_kinds(app, resources, filenames, all_, selector)
-        namespace = app.namespace or "default"
-        results = app.fan_out(
-            lambda cluster: unfederate_member(
-                app.backend(cluster),
-                selected_targets(app.backend(cluster), kinds, namespace, selector),
-                mode,
-                ignore_not_found=True,
-            ),
-            calls=None,
-        )
-        if not any(r.value for r in results) and not any(r.error for r in results):
-            click.echo("No resources found")
+        selection = Selection(resources, filenames, all_, selector)
+        results = on_selected(app, selection, lambda b, t: unfederate_member(b, t, mode, True))
         return report(results, mode, settings)
     targets = named_targets(app, resources, filenames, recursive, "unfederate")
     progress = progress_for({cluster: targets for cluster in app.members})

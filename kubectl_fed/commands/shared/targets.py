@@ -3,28 +3,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import click
 
 from kubectl_fed.app import App
 from kubectl_fed.commands.shared.served import note_unfederated
 from kubectl_fed.commands.shared.writing import load_manifests
 from kubectl_fed.core.kinds import Kind, resolve, resolve_list
+from kubectl_fed.core.members.protocols import ClusterBackend
+from kubectl_fed.core.members.results import ClusterResult
 from kubectl_fed.core.model.label_selector import check_selector
+from kubectl_fed.core.writes.member import selected_targets
 from kubectl_fed.core.writes.plans import Target
 from kubectl_fed.errors import UsageError
 
+T = TypeVar("T")
 
-def selected_kinds(
-    app: App,
-    resources: Sequence[str],
-    filenames: Sequence[str],
-    all_: bool,
-    selector: str | None,
-) -> list[Kind]:
+
+@dataclass(frozen=True)
+class Selection:
+    """`VERB KIND --all` or `VERB KIND -l SELECTOR`, as typed."""
+
+    resources: Sequence[str]
+    filenames: Sequence[str]
+    all_: bool
+    selector: str | None
+
+
+def on_selected(
+    app: App, selection: Selection, act: Callable[[ClusterBackend, list[Target]], T]
+) -> list[ClusterResult[T]]:
+    """Each member acts on the objects of the selection it has; "No resources found" on stdout,
+    as kubectl prints it, when no member has any."""
+    kinds = selected_kinds(app, selection)
+    namespace, selector = app.namespace or "default", selection.selector
+    results = app.fan_out(
+        lambda cluster: act(
+            app.backend(cluster),
+            selected_targets(app.backend(cluster), kinds, namespace, selector),
+        ),
+        calls=None,
+    )
+    if not any(r.value for r in results) and not any(r.error for r in results):
+        click.echo("No resources found")
+    return results
+
+
+def selected_kinds(app: App, selection: Selection) -> list[Kind]:
     """The kinds of `VERB KIND --all` or `VERB KIND -l SELECTOR`."""
-    if all_ and selector is not None:
+    resources, selector = selection.resources, selection.selector
+    if selection.all_ and selector is not None:
         raise UsageError("setting 'all' parameter but found a non empty selector")
-    if filenames:
+    if selection.filenames:
         raise UsageError("--all and -l select objects by kind: give KIND, not -f FILE")
     if not resources:
         raise UsageError("You must provide one or more resources by argument or filename.")

@@ -59,19 +59,17 @@ def presence(kind: Kind, key: Key, facts: Facts) -> Check:
             f"check the name and namespace: kubectl fed get {kind.plural} -n {key[0]}",
         )
     source = live[0]
-    return Check(
-        "presence",
-        Status.FAIL,
-        ", ".join(missing),
-        label,
-        f"missing in {', '.join(missing)}; present in {', '.join(holders) or 'none'}",
+    where = ", ".join(missing)
+    message = f"missing in {where}; present in {', '.join(holders) or 'none'}"
+    fix = (
         f"kubectl fed doctor --fix (recreates it from {source}'s copy), "
         f"or: kubectl fed apply -f <its manifest>"
         if kind.converged
         else f"kubectl fed apply -f <its manifest> (or, from {source}'s copy: kubectl "
         f"--context={source} -n {key[0]} get {kind.singular} {key[1]} -o yaml "
-        f"| kubectl fed apply -f -)",
+        f"| kubectl fed apply -f -)"
     )
+    return Check("presence", Status.FAIL, where, label, message, fix)
 
 
 def _live_copy(obj: Mapping[str, Any] | None) -> bool:
@@ -150,16 +148,13 @@ def shadow(kind: Kind, key: Key, facts: Facts) -> Check:
     if not unmarked:
         return passed("shadow", "every member's copy carries the federation markers", obj=label)
     first = unmarked[0]
-    return Check(
-        "shadow",
-        Status.WARN,
-        ", ".join(unmarked),
-        label,
-        f"a {kind.singular} not made by kubectl-fed has the federated name "
-        f"in {', '.join(unmarked)}",
+    where = ", ".join(unmarked)
+    message = f"a {kind.singular} not made by kubectl-fed has the federated name in {where}"
+    fix = (
         f"kubectl fed apply -f <its manifest> adopts it; or remove it: "
-        f"kubectl --context={first} -n {key[0]} delete {kind.singular} {key[1]}",
+        f"kubectl --context={first} -n {key[0]} delete {kind.singular} {key[1]}"
     )
+    return Check("shadow", Status.WARN, where, label, message, fix)
 
 
 def object_checks(facts: Facts) -> list[Check]:

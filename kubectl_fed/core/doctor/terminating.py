@@ -55,18 +55,15 @@ def _check(
     minutes = int(TERMINATING_GRACE.total_seconds() // 60)
     held = "; ".join(f"{m.cluster}: {', '.join(f)}" for m, f in stuck)
     first = clusters[0]
-    return Check(
-        "terminating",
-        Status.FAIL,
-        ", ".join(clusters),
-        label,
-        f"Terminating for more than {minutes}m, held by finalizers ({held})",
+    fix = (
         f"the controller that owns each finalizer has not finished: for an ingress, GLBC "
         f"(look at its events: kubectl --context={first} -n {key[0]} describe {kind.singular} "
         f"{key[1]}); once nothing is left to clean up, remove the finalizer: kubectl "
         f"--context={first} -n {key[0]} patch {kind.singular} {key[1]} --type=merge "
-        '-p \'{"metadata":{"finalizers":null}}\'',
+        '-p \'{"metadata":{"finalizers":null}}\''
     )
+    message = f"Terminating for more than {minutes}m, held by finalizers ({held})"
+    return Check("terminating", Status.FAIL, ", ".join(clusters), label, message, fix)
 
 
 def _finalizers(member: MemberFacts, kind: Kind, key: Key) -> list[str]:

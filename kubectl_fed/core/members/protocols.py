@@ -75,9 +75,7 @@ class ClusterBackend(Protocol):
         """An RFC 6902 patch; a failed `test` operation is Reason.INVALID (422)."""
         ...
 
-    def delete(
-        self, kind: str, namespace: str | None, name: str, how: Deletion = DELETE
-    ) -> None:
+    def delete(self, kind: str, namespace: str | None, name: str, how: Deletion = DELETE) -> None:
         """Deletes one object; `how` holds propagation, grace period and dry run."""
         ...
 
