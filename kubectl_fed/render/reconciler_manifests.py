@@ -30,6 +30,7 @@ import yaml
 from kubectl_fed import __version__
 from kubectl_fed.core.converge.leader_election import LEASE_NAMESPACE, lease_name
 from kubectl_fed.core.members.membership import FederationConfig
+from kubectl_fed.core.model.objects import KubeObject
 
 NAMESPACE = "kubectl-fed-system"
 NAME = "kubectl-fed-reconciler"
@@ -42,7 +43,6 @@ DEFAULT_IMAGE = f"kubectl-fed:{__version__}"
 REPLICAS = 2
 RUN_AS = 65532  # the conventional "nonroot" user and group
 LABELS = {"app.kubernetes.io/name": "kubectl-fed", "app.kubernetes.io/component": "reconciler"}
-Manifest = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _metadata(name: str, namespace: str | None = None) -> dict[str, Any]:
     return meta
 
 
-def _lease_rbac(federation: str) -> list[Manifest]:
+def _lease_rbac(federation: str) -> list[KubeObject]:
     role_name = f"{NAME}-lease"
     lease = {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"]}
     role = {
@@ -116,7 +116,7 @@ def _lease_rbac(federation: str) -> list[Manifest]:
     return [role, binding]
 
 
-def _secret(kubeconfig: str, federation: str, members: Sequence[str]) -> Manifest:
+def _secret(kubeconfig: str, federation: str, members: Sequence[str]) -> KubeObject:
     membership = FederationConfig(federation, {federation: tuple(members)}).to_document()
     files = {
         KUBECONFIG_KEY: kubeconfig,
@@ -171,7 +171,7 @@ def _container(image: str, federation: str, loop: LoopSettings) -> dict[str, Any
     }
 
 
-def _deployment(image: str, federation: str, loop: LoopSettings) -> Manifest:
+def _deployment(image: str, federation: str, loop: LoopSettings) -> KubeObject:
     spread = {
         "weight": 100,
         "podAffinityTerm": {
@@ -218,8 +218,12 @@ def reconciler_objects(
     kubeconfig: str,
     image: str = DEFAULT_IMAGE,
     loop: LoopSettings = LoopSettings(),
-) -> list[Manifest]:
-    """The objects, in the order they must be applied (the Namespace first)."""
+) -> list[KubeObject]:
+    """The objects, in the order they must be applied (the Namespace first).
+
+    `kubeconfig` is embedded as given: pass only the federation's contexts, with their
+    credentials inline (the pod has none of the files a local kubeconfig may name).
+    """
     namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": _metadata(NAMESPACE)}
     account = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _metadata(NAME, NAMESPACE)}
     return [
@@ -231,22 +235,8 @@ def reconciler_objects(
     ]
 
 
-def reconciler_manifests(
-    *,
-    federation: str,
-    members: Sequence[str],
-    kubeconfig: str,
-    image: str = DEFAULT_IMAGE,
-    loop: LoopSettings = LoopSettings(),
-) -> str:
-    """The objects as one multi-document YAML text, for `kubectl apply -f -`.
-
-    `kubeconfig` is embedded as given: pass only the federation's contexts, with their
-    credentials inline (the pod has none of the files a local kubeconfig may name).
-    """
-    objects = reconciler_objects(
-        federation=federation, members=members, kubeconfig=kubeconfig, image=image, loop=loop
-    )
+def reconciler_manifests(objects: Sequence[KubeObject]) -> str:
+    """The objects as one multi-document YAML text, for `kubectl apply -f -`."""
     return yaml.dump_all(objects, Dumper=_NoAliases, sort_keys=False, explicit_start=True)
 
 

@@ -23,6 +23,7 @@ from kubectl_fed.render.reconciler_manifests import (
     duration_flag,
     heartbeat_probe,
     reconciler_manifests,
+    reconciler_objects,
 )
 from kubectl_fed.sandbox.federation import SandboxFederation
 from tests.support.members import MEMBERS
@@ -34,14 +35,16 @@ KUBECONFIG = "apiVersion: v1\nkind: Config\ncontexts: []\n# only the federation'
 
 
 def documents(federation: str = "sandbox", **options: Any) -> dict[str, dict[str, Any]]:
-    text = reconciler_manifests(
+    objects = reconciler_objects(
         federation=federation, members=MEMBERS, kubeconfig=KUBECONFIG, **options
     )
+    text = reconciler_manifests(objects)
     return {doc["kind"]: doc for doc in yaml.safe_load_all(text)}
 
 
 def test_the_manifests_hold_each_kind_once_in_apply_order() -> None:
-    text = reconciler_manifests(federation="sandbox", members=MEMBERS, kubeconfig=KUBECONFIG)
+    objects = reconciler_objects(federation="sandbox", members=MEMBERS, kubeconfig=KUBECONFIG)
+    text = reconciler_manifests(objects)
     kinds = [doc["kind"] for doc in yaml.safe_load_all(text)]
     assert kinds == ["Namespace", "ServiceAccount", "Role", "RoleBinding", "Secret", "Deployment"]
     assert not re.search(r"[&*]id\d", text), "a value written as a YAML alias"

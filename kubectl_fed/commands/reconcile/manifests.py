@@ -10,6 +10,7 @@ from kubectl_fed.render.reconciler_manifests import (
     DEFAULT_IMAGE,
     LoopSettings,
     reconciler_manifests,
+    reconciler_objects,
 )
 
 
@@ -17,10 +18,11 @@ def manifests_for(app: App, *, image: str = DEFAULT_IMAGE, loop: LoopSettings) -
     """The YAML to print: the selected members' portable kubeconfig embedded, nothing sent."""
     members = app.members
     kubeconfig = yaml.safe_dump(app.kubeconfig.portable(members), sort_keys=False)
-    return reconciler_manifests(
+    objects = reconciler_objects(
         federation=app.federation or DEFAULT_FEDERATION,
         members=members,
         kubeconfig=kubeconfig,
         image=image,
         loop=loop,
     )
+    return reconciler_manifests(objects)
