@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from kubectl_fed.core.kinds.validation import namespace_problem
 from kubectl_fed.core.members.fanout import fan_out
 from kubectl_fed.core.members.membership import FederationConfig
 from kubectl_fed.core.members.results import ClusterResult, exit_status
 from kubectl_fed.core.members.selection import select_clusters
 from kubectl_fed.core.model.objects import DEFAULT_NAMESPACE
-from kubectl_fed.core.model.validation import namespace_problem
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus

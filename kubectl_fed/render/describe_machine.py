@@ -16,11 +16,11 @@ from typing import Any
 
 from kubectl_fed.core.ingress.loadbalancer import LoadBalancerView
 from kubectl_fed.core.model.markers import DESIRED_ANNOTATION
-from kubectl_fed.core.replicas.status import ReplicaSetStatus
 from kubectl_fed.core.status.copies import CopiesStatus
 from kubectl_fed.core.status.federated import FederatedObject
 from kubectl_fed.core.status.fold import ClusterRow, Member, MergedEvent, Presence
 from kubectl_fed.core.status.ingress import IngressStatus
+from kubectl_fed.core.status.replicas import ReplicaSetStatus
 from kubectl_fed.core.status.service import ServiceStatus
 from kubectl_fed.render.machine import API_VERSION, without_managed_fields
 

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from kubectl_fed.core.kinds.cells import format_selector
-from kubectl_fed.core.replicas.status import MemberReplicas, ReplicaSetStatus
 from kubectl_fed.core.status.federated import FederatedObject
 from kubectl_fed.core.status.fold import Presence
+from kubectl_fed.core.status.replicas import MemberReplicas, ReplicaSetStatus
 from kubectl_fed.render.age import age
 from kubectl_fed.render.describe_common import MISSING, annotation_lines
 from kubectl_fed.render.describe_text import NONE, columns, fields

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_fed.core.escaping import escaped
+from kubectl_fed.core.manifests.federated_list import API_VERSION as API_VERSION  # every document's
+from kubectl_fed.core.manifests.federated_list import KIND as FEDERATED_LIST
 from kubectl_fed.core.members.results import ClusterResult, Reason
-from kubectl_fed.core.model.federated_list import API_VERSION as API_VERSION  # every document's
-from kubectl_fed.core.model.federated_list import KIND as FEDERATED_LIST
 from kubectl_fed.core.status.listing import View
 from kubectl_fed.core.writes.plans import Outcome
 

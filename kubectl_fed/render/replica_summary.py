@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kubectl_fed.core.replicas.summary import ShareRow
+from kubectl_fed.core.status.replica_summary import ShareRow
 from kubectl_fed.render.tables import MISSING, align
 
 TOTAL = "TOTAL"

@@ -19,7 +19,7 @@ from kubectl_fed.core.status.listing import Entry
 from kubectl_fed.render.age import age
 
 if TYPE_CHECKING:
-    from kubectl_fed.core.replicas.summary import ShareRow
+    from kubectl_fed.core.status.replica_summary import ShareRow
 
 MISSING = "<missing>"
 _GAP = "   "
@@ -52,7 +52,7 @@ def render_tables(
 
     Without `headers` only the rows are printed (what `--watch` adds as rows change).
     With `wide`, rows of a kind whose replicas are split end with the member's planned share and
-    the federation's total (`shares`: from kubectl_fed.core.replicas.summary.share_rows).
+    the federation's total (`shares`: from kubectl_fed.core.status.replica_summary.share_rows).
     `labels` adds kubectl's label columns (`-L`) and LABELS (`--show-labels`) at the end.
     """
     moment = now or datetime.now(UTC)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_fed.core.replicas.shares import TOTAL_REPLICAS_ANNOTATION
+from kubectl_fed.core.model.markers import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.sandbox.apiserver.errors import ApiError
 from tests.reliability.helpers import World, finish
 from tests.support.manifests import replicaset_yaml, service_yaml, write

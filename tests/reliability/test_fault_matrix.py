@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from kubectl_fed.cli import COMMANDS
-from kubectl_fed.core.replicas.shares import TOTAL_REPLICAS_ANNOTATION
+from kubectl_fed.core.model.markers import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.sandbox.federation import SandboxCluster
 from tests.reliability.helpers import World
 from tests.support.cli import Run

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kubectl_fed.core.manifests.load import Manifest, Source, load
 from kubectl_fed.core.model.label_selector import selector_problem
-from kubectl_fed.core.model.manifests import Manifest, Source, load
 from kubectl_fed.core.replicas.preferences import ReplicaSetPreferences, parse_preferences
 from kubectl_fed.errors import UsageError
 from tests.reliability.helpers import STATS

@@ -7,8 +7,8 @@ from typing import Any
 
 from kubectl_fed.core.ingress.nodeports import PortRange
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
-from kubectl_fed.core.model.manifests import Manifest
-from kubectl_fed.core.replicas.shares import TOTAL_REPLICAS_ANNOTATION
+from kubectl_fed.core.manifests.load import Manifest
+from kubectl_fed.core.model.markers import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.core.writes.federate import plan_federation
 from kubectl_fed.core.writes.member_state import MemberState, needs_of
 

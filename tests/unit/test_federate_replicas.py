@@ -8,10 +8,11 @@ import pytest
 
 from kubectl_fed.core.kinds import REPLICASET
 from kubectl_fed.core.members.results import ClusterCallError, Reason
+from kubectl_fed.core.model.markers import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.core.replicas.moves import MemberReplicaSet, plan_moves, write_move
-from kubectl_fed.core.replicas.shares import TOTAL_REPLICAS_ANNOTATION, recorded_total
-from kubectl_fed.core.replicas.summary import ShareRow, share_rows
+from kubectl_fed.core.replicas.shares import recorded_total
 from kubectl_fed.core.status.listing import Entry
+from kubectl_fed.core.status.replica_summary import ShareRow, share_rows
 from kubectl_fed.errors import FedError, UsageError
 from kubectl_fed.render.replica_moves import moves_table
 from kubectl_fed.render.replica_summary import share_table

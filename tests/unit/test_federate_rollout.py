@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from kubectl_fed.core.ingress.rollout import (
-    GLOBAL_STATIC_IP_ANNOTATION,
-    STATIC_IP_ANNOTATION,
     Rollout,
     for_follower,
     plan_rollout,
@@ -14,7 +12,11 @@ from kubectl_fed.core.ingress.rollout import (
     ready_static_ip,
 )
 from kubectl_fed.core.kinds import INGRESS, SERVICE
-from kubectl_fed.core.model.manifests import Manifest
+from kubectl_fed.core.manifests.load import Manifest
+from kubectl_fed.core.model.glbc_annotations import (
+    GLOBAL_STATIC_IP_ANNOTATION,
+    STATIC_IP_ANNOTATION,
+)
 
 MEMBERS = ["a", "b", "c"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kubectl_fed.core.model.federated_list import as_federated, federated_objects
+from kubectl_fed.core.manifests.federated_list import as_federated, federated_objects
 from kubectl_fed.errors import UsageError
 
 STATIC_IP = "kubernetes.io/ingress.global-static-ip-name"

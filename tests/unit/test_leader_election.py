@@ -16,10 +16,10 @@ from kubectl_fed.core.converge.leader_election import (
     format_micro_time,
     lease_name,
     observe,
-    parse_micro_time,
     released,
     still_leading,
 )
+from kubectl_fed.core.model.objects import parse_micro_time
 
 WALL = datetime(2026, 1, 10, 12, 0, 0, 123456, tzinfo=UTC)
 LATER = WALL + timedelta(seconds=5)

@@ -9,7 +9,7 @@ import pytest
 
 from kubectl_fed.commands.shared.inputs import read_sources
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
-from kubectl_fed.core.model.manifests import Manifest, Source, load
+from kubectl_fed.core.manifests.load import Manifest, Source, load
 from kubectl_fed.errors import UsageError
 from kubectl_fed.exit_status import ExitStatus
 

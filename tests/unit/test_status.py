@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
-from kubectl_fed.core.replicas.status import ReplicaSetStatus
 from kubectl_fed.core.status.federated import fold
 from kubectl_fed.core.status.fold import Health, Presence, Snapshot
 from kubectl_fed.core.status.ingress import IngressStatus
+from kubectl_fed.core.status.replicas import ReplicaSetStatus
 from kubectl_fed.core.status.service import ServiceStatus
 from tests.support.members import ASIA, EU, US
 from tests.support.status_objects import (

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE
+from kubectl_fed.core.manifests.load import Source, load
 from kubectl_fed.core.members.protocols import DELETE, Deletion, JsonPatch
 from kubectl_fed.core.members.results import ClusterCallError, ClusterError, ClusterResult, Reason
 from kubectl_fed.core.model.desired import spec_hash
-from kubectl_fed.core.model.manifests import Source, load
 from kubectl_fed.core.model.markers import mark
 from kubectl_fed.core.writes.member import (
     DeleteOptions,

@@ -25,7 +25,7 @@ from kubectl_fed.render.tables import Labels, render_tables
 
 if TYPE_CHECKING:
     from kubectl_fed.commands.shared.output_formats import TemplateOutput
-    from kubectl_fed.core.replicas.summary import ShareRow
+    from kubectl_fed.core.status.replica_summary import ShareRow
 
 WATCH_INTERVAL_SECONDS = 2.0
 RowKey = tuple[str, str, str, str]  # cluster, plural, namespace, name
@@ -235,7 +235,7 @@ def _shares(query: Query, view: View) -> list[ShareRow]:
     """Federated ReplicaSets' desired and planned shares, when ReplicaSets are shown."""
     if not any(kind.splits_replicas for kind in query.kinds):
         return []
-    from kubectl_fed.core.replicas.summary import share_rows
+    from kubectl_fed.core.status.replica_summary import share_rows
 
     return share_rows(view.entries)
 
@@ -244,7 +244,7 @@ def _mismatches(shares: Sequence[ShareRow]) -> list[str]:
     """A line per ReplicaSet whose members' replicas do not add up to its total."""
     if not shares:
         return []  # and the ReplicaSet planning code stays unimported
-    from kubectl_fed.core.replicas.summary import total_mismatches
+    from kubectl_fed.core.status.replica_summary import total_mismatches
 
     return total_mismatches(shares)
 

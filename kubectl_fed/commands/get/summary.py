@@ -47,7 +47,7 @@ def _shares(query: Query, view: View) -> tuple[str, list[str]]:
     warning per ReplicaSet whose members' replicas do not add up to that total."""
     if not any(kind.splits_replicas for kind in query.kinds):
         return "", []
-    from kubectl_fed.core.replicas.summary import share_rows, total_mismatches
+    from kubectl_fed.core.status.replica_summary import share_rows, total_mismatches
     from kubectl_fed.render.replica_summary import share_table
 
     rows = share_rows(view.entries)

@@ -14,8 +14,8 @@ from kubectl_fed.commands.writes.flags import DEFAULT_WAIT_TIMEOUT
 from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.kinds import resolve
+from kubectl_fed.core.kinds.validation import namespace_problem
 from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
-from kubectl_fed.core.model.validation import namespace_problem
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.writes.plans import DryRun
 from kubectl_fed.errors import UsageError

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from kubectl_fed.backends.local_files import InputError, read_regular_file, read_stream
+from kubectl_fed.core.manifests.load import Source
 from kubectl_fed.core.model.limits import MAX_INPUT_BYTES
-from kubectl_fed.core.model.manifests import Source
 from kubectl_fed.errors import UsageError
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")

@@ -10,8 +10,8 @@ import click
 from kubectl_fed.app import App
 from kubectl_fed.commands.shared.inputs import read_sources
 from kubectl_fed.commands.shared.served import note_unfederated
+from kubectl_fed.core.manifests.load import Manifest, load
 from kubectl_fed.core.members.results import ClusterResult
-from kubectl_fed.core.model.manifests import Manifest, load
 from kubectl_fed.core.settings import Settings
 from kubectl_fed.core.writes.member import WriteOptions, outcomes_status
 from kubectl_fed.core.writes.plans import DryRun, Outcome, Verb

@@ -37,9 +37,9 @@ from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.ingress.glbc_uid import UidAction
 from kubectl_fed.core.ingress.rollout import plan_rollouts
+from kubectl_fed.core.manifests.load import Manifest
 from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.members.results import ClusterResult
-from kubectl_fed.core.model.manifests import Manifest
 from kubectl_fed.core.model.objects import KubeObject, key_of
 from kubectl_fed.core.replicas.preferences import preferences_of
 from kubectl_fed.core.settings import Settings

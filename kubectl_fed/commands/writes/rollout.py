@@ -16,8 +16,6 @@ from kubectl_fed.app import App
 from kubectl_fed.commands.writes.ingress_wait import wait_for_addresses
 from kubectl_fed.core.escaping import escaped
 from kubectl_fed.core.ingress.rollout import (
-    ROLLOUT_PENDING_ANNOTATION,
-    STATIC_IP_ANNOTATION,
     Rollout,
     annotation,
     for_follower,
@@ -27,6 +25,8 @@ from kubectl_fed.core.ingress.rollout import (
 from kubectl_fed.core.kinds import INGRESS
 from kubectl_fed.core.members.protocols import ClusterBackend
 from kubectl_fed.core.members.results import ClusterCallError, ClusterResult
+from kubectl_fed.core.model.glbc_annotations import STATIC_IP_ANNOTATION
+from kubectl_fed.core.model.markers import ROLLOUT_PENDING_ANNOTATION
 from kubectl_fed.core.model.objects import Key
 from kubectl_fed.core.writes.member import Desired, WriteOptions, write_member
 from kubectl_fed.core.writes.plans import Action, DryRun, Outcome

@@ -17,9 +17,10 @@ from kubectl_fed.commands.writes.converge import PassReport, Scope, converge_pas
 from kubectl_fed.core.converge.plan import ConvergeOptions
 from kubectl_fed.core.doctor.facts import object_label
 from kubectl_fed.core.escaping import escaped
-from kubectl_fed.core.ingress.rollout import ROLLOUT_PENDING_ANNOTATION, annotation
+from kubectl_fed.core.ingress.rollout import annotation
 from kubectl_fed.core.kinds import INGRESS, SERVICE
-from kubectl_fed.core.model.manifests import Manifest
+from kubectl_fed.core.manifests.load import Manifest
+from kubectl_fed.core.model.markers import ROLLOUT_PENDING_ANNOTATION
 from kubectl_fed.core.model.objects import Key, name_of
 from kubectl_fed.core.status.ingress import backend_services
 from kubectl_fed.exit_status import ExitStatus

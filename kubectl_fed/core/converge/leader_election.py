@@ -28,6 +28,8 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
+from kubectl_fed.core.model.objects import parse_micro_time
+
 LEASE_NAMESPACE = "kube-system"
 LEASE_NAME_PREFIX = "kubectl-fed-"
 RELEASED_DURATION_SECONDS = 1
@@ -56,15 +58,6 @@ def lease_name(federation: str) -> str:
 def format_micro_time(moment: datetime) -> str:
     """A MicroTime as the API server writes it: UTC, six decimals, `Z`."""
     return moment.astimezone(UTC).strftime(_MICRO_TIME)
-
-
-def parse_micro_time(text: object) -> datetime | None:
-    if not isinstance(text, str) or not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,7 @@ from kubectl_fed.core.doctor.repairs import (
 )
 from kubectl_fed.core.doctor.replicas import replica_plan
 from kubectl_fed.core.ingress.glbc_uid import is_gce_ingress
-from kubectl_fed.core.ingress.loadbalancer import GLBC
 from kubectl_fed.core.ingress.rollout import (
-    GLOBAL_STATIC_IP_ANNOTATION,
-    ROLLOUT_PENDING_ANNOTATION,
     annotation,
     for_follower,
     ready_static_ip,
@@ -48,10 +45,16 @@ from kubectl_fed.core.model.desired import (
     newest,
     stamped,
 )
-from kubectl_fed.core.model.markers import conforms, mark
+from kubectl_fed.core.model.glbc_annotations import GLBC, GLOBAL_STATIC_IP_ANNOTATION
+from kubectl_fed.core.model.markers import (
+    ROLLOUT_PENDING_ANNOTATION,
+    TOTAL_REPLICAS_ANNOTATION,
+    conforms,
+    mark,
+)
 from kubectl_fed.core.model.objects import Key, KubeObject, annotations_of, metadata_of
 from kubectl_fed.core.replicas.moves import Move
-from kubectl_fed.core.replicas.shares import TOTAL_REPLICAS_ANNOTATION, spec_replicas, with_share
+from kubectl_fed.core.replicas.shares import spec_replicas, with_share
 
 KINDS = tuple(kind for kind in ALL_KINDS if kind.converged)
 

@@ -16,9 +16,9 @@ from kubectl_fed.core.ingress.glbc_uid import (
     classify_controller,
     is_gce_ingress,
 )
-from kubectl_fed.core.ingress.uid_agreement import UidAgreement, agree_on_uid
 from kubectl_fed.core.model.objects import annotations_of, is_federated, key_of, metadata_of
 from kubectl_fed.core.writes.member_state import MemberState
+from kubectl_fed.core.writes.uid_agreement import UidAgreement, agree_on_uid
 
 FORWARDING_RULE = "ingress.kubernetes.io/forwarding-rule"
 UNREACHABLE = "member not reachable"

@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kubectl_fed.core.converge.leader_election import parse_micro_time
 from kubectl_fed.core.doctor.facts import CHECKED_KINDS as KINDS
 from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.model import Check, Status
 from kubectl_fed.core.kinds import Kind
-from kubectl_fed.core.model.objects import Key, metadata_of
+from kubectl_fed.core.model.objects import Key, metadata_of, parse_micro_time
 
 # How long finalizers may take before a Terminating object counts as stuck.
 TERMINATING_GRACE = timedelta(minutes=5)

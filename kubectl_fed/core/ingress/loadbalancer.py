@@ -15,11 +15,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.core.model.glbc_annotations import GLBC
 from kubectl_fed.core.model.objects import annotations_of, key_of
 
 HEALTH_CHECK_RANGES = ("130.211.0.0/22", "35.191.0.0/16")
 HEALTHY = "HEALTHY"
-GLBC = "ingress.kubernetes.io/"
 # GKE's default backend: GLBC routes to it what no rule of an ingress matches (all of an
 # ingress without `spec.defaultBackend`). Each cluster's has a node port of its own, so
 # each member adds a backend service `k8s-be-<its port>--<uid>` with only its instance

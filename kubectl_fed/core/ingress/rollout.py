@@ -16,14 +16,13 @@ from typing import Any
 
 from kubectl_fed.core.ingress.glbc_uid import is_gce_ingress
 from kubectl_fed.core.kinds import INGRESS
-from kubectl_fed.core.model.manifests import Manifest
-from kubectl_fed.core.model.markers import annotated
+from kubectl_fed.core.manifests.load import Manifest
+from kubectl_fed.core.model.glbc_annotations import (
+    GLOBAL_STATIC_IP_ANNOTATION,
+    STATIC_IP_ANNOTATION,
+)
+from kubectl_fed.core.model.markers import ROLLOUT_PENDING_ANNOTATION, annotated
 from kubectl_fed.core.model.objects import Key, KubeObject, annotations_of
-
-STATIC_IP_ANNOTATION = "ingress.kubernetes.io/static-ip"
-# On the leader's copy while other members wait for its address: which ones.
-ROLLOUT_PENDING_ANNOTATION = "kubectl-fed.io/rollout-pending"
-GLOBAL_STATIC_IP_ANNOTATION = "kubernetes.io/ingress.global-static-ip-name"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kubectl_fed.core.kinds.families import copied
 from kubectl_fed.core.kinds.secret import data_count
 from kubectl_fed.core.kinds.spec import Columns, api
-from kubectl_fed.core.model.validation import STRING_MAP
+from kubectl_fed.core.kinds.validation import STRING_MAP
 
 CONFIGMAP = copied(
     api("v1", "ConfigMap", "configmaps", "cm"),

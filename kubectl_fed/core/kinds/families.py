@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kubectl_fed.core.kinds.cells import pod_template_wide
 from kubectl_fed.core.kinds.spec import Api, Cells, Columns, Kind, NameRule, StatusFold
-from kubectl_fed.core.model.validation import POD_TEMPLATE_SHAPES, replicated_pods_problem
+from kubectl_fed.core.kinds.validation import POD_TEMPLATE_SHAPES, replicated_pods_problem
 
 
 def replicated(api: Api, headers: tuple[str, ...], cells: Cells) -> Kind:

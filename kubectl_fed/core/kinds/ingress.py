@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from kubectl_fed.core.kinds.cells import NONE, load_balancer_text, spec_of, status_of
 from kubectl_fed.core.kinds.spec import Columns, Kind, StatusFold, api
+from kubectl_fed.core.kinds.validation import ingress_problem
 from kubectl_fed.core.model.objects import KubeObject
-from kubectl_fed.core.model.validation import ingress_problem
 
 
 def ingress_hosts(rules: Sequence[KubeObject]) -> str:

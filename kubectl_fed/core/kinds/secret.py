@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kubectl_fed.core.kinds.families import copied
 from kubectl_fed.core.kinds.spec import Columns, api
+from kubectl_fed.core.kinds.validation import STRING_MAP
 from kubectl_fed.core.model.objects import KubeObject
-from kubectl_fed.core.model.validation import STRING_MAP
 
 
 def data_count(obj: KubeObject) -> str:

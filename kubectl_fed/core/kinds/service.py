@@ -12,8 +12,8 @@ from kubectl_fed.core.kinds.cells import (
     status_of,
 )
 from kubectl_fed.core.kinds.spec import Columns, Kind, NameRule, StatusFold, api
+from kubectl_fed.core.kinds.validation import STRING_MAP, service_problem
 from kubectl_fed.core.model.objects import KubeObject
-from kubectl_fed.core.model.validation import STRING_MAP, service_problem
 
 
 def service_external_ip(obj: KubeObject, wide: bool = False) -> str:

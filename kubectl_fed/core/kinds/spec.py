@@ -102,7 +102,7 @@ class Kind:
     short_names = _FromApi[tuple[str, ...]]()
     name_rule: NameRule = NameRule.SUBDOMAIN
     namespaced: bool = True
-    # Where fields must be maps, lists or maps of strings, parents first (core/model/validation.py).
+    # Where fields must be maps, lists or maps of strings, parents first (core/kinds/validation.py).
     shapes: tuple[tuple[str, object], ...] = ()
     # The API server's rules for `spec` that can be checked before sending; None: no spec.
     spec_check: SpecCheck | None = field(default=None, compare=False)

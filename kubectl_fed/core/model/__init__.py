@@ -1,3 +1,3 @@
-"""Object bodies and manifests: the typed view, the federation markers and desired-state record,
-validation, label selectors and FederatedList input.
+"""Object bodies: the typed view, the federation markers and desired-state record, the annotations
+GLBC reads and writes, label selectors and the bounds on what is read.
 """

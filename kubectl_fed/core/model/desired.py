@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kubectl_fed.core.ingress.rollout import ROLLOUT_PENDING_ANNOTATION
 from kubectl_fed.core.model.markers import (
     DESIRED_ANNOTATION,
     FIELD_MANAGER,
     HASH_ANNOTATION,
+    ROLLOUT_PENDING_ANNOTATION,
     SERVER_OWNED_METADATA,
     WRITTEN_AT_ANNOTATION,
     annotated,

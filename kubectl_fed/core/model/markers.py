@@ -25,19 +25,29 @@ WRITTEN_AT_ANNOTATION = "kubectl-fed.io/written-at"
 # a pending rollout): `unfederate` removes them all.
 ANNOTATION_PREFIX = "kubectl-fed.io/"
 
-# Fields the API server or controllers own; they never make an object non-conforming.
-SERVER_OWNED_METADATA = (
+# Set by the API server; a manifest copied from `get -o yaml` must not send them back.
+SERVER_METADATA = (
     "uid",
     "resourceVersion",
     "generation",
     "creationTimestamp",
     "deletionTimestamp",
-    "deletionGracePeriodSeconds",
     "managedFields",
     "selfLink",
+)
+
+# Fields the API server or controllers own; they never make an object non-conforming.
+SERVER_OWNED_METADATA = (
+    *SERVER_METADATA,
+    "deletionGracePeriodSeconds",
     "ownerReferences",
     "finalizers",
 )
+
+# On the leader's copy of an Ingress while other members wait for its address: which ones.
+ROLLOUT_PENDING_ANNOTATION = "kubectl-fed.io/rollout-pending"
+# The federation-wide replicas a split kind's member copy came from.
+TOTAL_REPLICAS_ANNOTATION = "kubectl-fed.io/total-replicas"
 
 
 def mark(obj: dict[str, Any], federation: str) -> dict[str, Any]:

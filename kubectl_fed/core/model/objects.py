@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from kubectl_fed.core.model.markers import FEDERATION_ANNOTATION, MANAGED_BY_LABEL, MANAGED_BY_VALUE
@@ -111,3 +112,13 @@ class ObjectView:
     def federation(self) -> str | None:
         """The federation the object's markers name, None when it has none."""
         return annotation_of(self.body, FEDERATION_ANNOTATION)
+
+
+def parse_micro_time(text: object) -> datetime | None:
+    """A metav1.Time or MicroTime (`2026-12-05T10:00:00.123456Z`); None when it is not one."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None

@@ -1,3 +1,3 @@
 """Federation v1's replica split: the planner, the preferences annotation, each member's share,
-scale and rebalance moves, and the federated ReplicaSet/Deployment status.
+and the scale and rebalance moves.
 """

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from kubectl_fed.core.kinds import REPLICASET, Kind, kind_named
 from kubectl_fed.core.members.protocols import ClusterBackend, get_or_none
 from kubectl_fed.core.members.results import ClusterCallError, Reason
-from kubectl_fed.core.model.manifests import SERVER_METADATA
+from kubectl_fed.core.model.markers import SERVER_METADATA
 from kubectl_fed.core.model.objects import KubeObject, ObjectView, metadata_of
 from kubectl_fed.core.replicas.shares import (
     plan_shares,

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_fed.core.model.desired import new_record, read_record, stamped
+from kubectl_fed.core.model.markers import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.core.model.objects import KubeObject, annotations_of, key_of
 from kubectl_fed.core.replicas.planner import plan, scheduled_replicas
 from kubectl_fed.core.replicas.preferences import ReplicaSetPreferences, preferences_of
 
-TOTAL_REPLICAS_ANNOTATION = "kubectl-fed.io/total-replicas"
 DEFAULT_REPLICAS = 1
 
 

@@ -1,3 +1,3 @@
-"""Every member's copy folded into one view: `get`'s rows and summary, `describe`'s reads and the
-per-kind status folds.
+"""Every member's copy folded into one view: `get`'s rows and summaries, `describe`'s reads, and
+the status folds the kinds name (ingress, service, replicas, copies).
 """

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from kubectl_fed.core.kinds import Kind
 from kubectl_fed.core.kinds.spec import StatusFold
 from kubectl_fed.core.members.results import ClusterResult
-from kubectl_fed.core.replicas.status import ReplicaSetStatus, replicaset_status
 from kubectl_fed.core.status.copies import CopiesStatus, copies_status
 from kubectl_fed.core.status.fold import (
     Member,
@@ -19,6 +18,7 @@ from kubectl_fed.core.status.fold import (
     merged_events,
 )
 from kubectl_fed.core.status.ingress import IngressStatus, ingress_status
+from kubectl_fed.core.status.replicas import ReplicaSetStatus, replicaset_status
 from kubectl_fed.core.status.service import ServiceStatus, service_status
 
 KindStatus = IngressStatus | ServiceStatus | ReplicaSetStatus | CopiesStatus

@@ -23,12 +23,12 @@ from kubectl_fed.core.ingress.nodeports import (
     apply_node_ports,
     plan_services,
 )
-from kubectl_fed.core.ingress.uid_agreement import UidChange, agree_on_uid
 from kubectl_fed.core.kinds import INGRESS, SERVICE
-from kubectl_fed.core.model.manifests import Manifest
+from kubectl_fed.core.manifests.load import Manifest
 from kubectl_fed.core.model.objects import KubeObject
 from kubectl_fed.core.replicas.shares import SharePlan, member_objects, plan_shares, spec_replicas
 from kubectl_fed.core.writes.member_state import MemberState, SplitKey
+from kubectl_fed.core.writes.uid_agreement import UidChange, agree_on_uid
 
 ManifestKey = tuple[str, str, str]
 

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any
 
 from kubectl_fed.core.kinds import INGRESS, NAMESPACE, Kind
+from kubectl_fed.core.manifests.load import Manifest
 from kubectl_fed.core.members.membership import DEFAULT_FEDERATION
 from kubectl_fed.core.members.protocols import ClusterBackend, Deletion
 from kubectl_fed.core.members.results import (
@@ -24,7 +25,6 @@ from kubectl_fed.core.members.results import (
     exit_status,
 )
 from kubectl_fed.core.model.desired import new_record, now_stamp, stamped
-from kubectl_fed.core.model.manifests import Manifest
 from kubectl_fed.core.model.markers import FIELD_MANAGER, mark
 from kubectl_fed.core.model.objects import metadata_of, name_of
 from kubectl_fed.core.writes.plans import Action, DryRun, Outcome, Target, Verb, decide

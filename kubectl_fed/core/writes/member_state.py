@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from kubectl_fed.core.ingress.glbc_uid import UID_CONFIGMAP_NAME, UID_CONFIGMAP_NAMESPACE
 from kubectl_fed.core.ingress.nodeports import needs_node_ports
 from kubectl_fed.core.kinds import INGRESS, SERVICE, Kind
+from kubectl_fed.core.manifests.load import Manifest
 from kubectl_fed.core.members.protocols import ClusterBackend, get_or_none
 from kubectl_fed.core.members.results import ClusterCallError, Reason
-from kubectl_fed.core.model.manifests import Manifest
 from kubectl_fed.core.model.objects import KubeObject, key_of
 
 SplitKey = tuple[Kind, str, str]  # a kind whose replicas are split, namespace, name

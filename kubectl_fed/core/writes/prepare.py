@@ -11,7 +11,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
-from kubectl_fed.core.model.manifests import Manifest
+from kubectl_fed.core.manifests.load import Manifest
 
 
 def prepare(manifest: Manifest, members: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -14,12 +14,10 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from kubectl_fed.core.ingress.loadbalancer import GLBC
-from kubectl_fed.core.ingress.rollout import GLOBAL_STATIC_IP_ANNOTATION
 from kubectl_fed.core.model.desired import read_record, without_record
-from kubectl_fed.core.model.markers import SERVER_OWNED_METADATA
+from kubectl_fed.core.model.glbc_annotations import GLBC, GLOBAL_STATIC_IP_ANNOTATION
+from kubectl_fed.core.model.markers import SERVER_OWNED_METADATA, TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.core.model.objects import KubeObject, annotations_of
-from kubectl_fed.core.replicas.shares import TOTAL_REPLICAS_ANNOTATION
 from kubectl_fed.errors import UsageError
 
 API_VERSION = "kubectl-fed/v1"

@@ -12,25 +12,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_fed.core.kinds import Kind, by_api_kind, kind_named, supported_kinds_text
-from kubectl_fed.core.model import validation
+from kubectl_fed.core.kinds import Kind, by_api_kind, kind_named, supported_kinds_text, validation
 from kubectl_fed.core.model.limits import MAX_DOCUMENT_BYTES, expansion_problem
+from kubectl_fed.core.model.markers import SERVER_METADATA
 from kubectl_fed.core.replicas.preferences import preferences_of
 from kubectl_fed.errors import UsageError
 
 # A kind the members serve for (apiVersion, kind), or None (backends/discovery.py).
 ServedKind = Callable[[str, str], Kind | None]
-
-# Set by the API server; a manifest copied from `get -o yaml` must not send them back.
-SERVER_METADATA = (
-    "uid",
-    "resourceVersion",
-    "generation",
-    "creationTimestamp",
-    "deletionTimestamp",
-    "managedFields",
-    "selfLink",
-)
 
 
 @dataclass(frozen=True)
@@ -72,7 +61,7 @@ def load(
     """All federated objects of `sources`, in input order, validated; raises UsageError.
 
     A FederatedList (`get -o yaml|json`) gives one object per (kind, namespace, name):
-    see kubectl_fed.core.model.federated_list; `from_cluster` picks the copy when they differ.
+    see kubectl_fed.core.manifests.federated_list; `from_cluster` picks the copy when they differ.
     A kind that is not federated is looked up with `served` (discovery), if given."""
     manifests: list[Manifest] = []
     seen: dict[tuple[str, str, str], str] = {}
@@ -103,7 +92,7 @@ def _documents(
         if not isinstance(document, dict):
             raise UsageError(f"{origin}: expected an object, got {type(document).__name__}")
         _check_size(origin, document)
-        from kubectl_fed.core.model.federated_list import federated_objects, is_federated_list
+        from kubectl_fed.core.manifests.federated_list import federated_objects, is_federated_list
 
         if is_federated_list(document):  # (imported here: it reads the records written)
             yield from federated_objects(origin, document, from_cluster)
