@@ -195,11 +195,12 @@ def service_file(tmp_path: Path, port: int) -> str:
     return str(path)
 
 
-def test_kubectl_fed_reapply_with_a_changed_port(
-    sandbox: SandboxFederation, fed_env: dict[str, str], tmp_path: Path
+@pytest.mark.parametrize("first", ["apply", "create"], ids=["reapply", "create-then-apply"])
+def test_kubectl_fed_apply_with_a_changed_port(
+    sandbox: SandboxFederation, fed_env: dict[str, str], tmp_path: Path, first: str
 ) -> None:
     fed = Fed(sandbox, fed_env)
-    run = fed.run("apply", "-f", service_file(tmp_path, 80))
+    run = fed.run(first, "-f", service_file(tmp_path, 80))
     assert run.status == 0, run.err
 
     run = fed.run("apply", "-f", service_file(tmp_path, 8080))
@@ -209,21 +210,6 @@ def test_kubectl_fed_reapply_with_a_changed_port(
     for cluster in sandbox.clusters:
         live = cluster.store.get("services", "default", "web")
         assert [(p["port"], p["targetPort"]) for p in live["spec"]["ports"]] == [(8080, 8080)]
-
-
-def test_kubectl_fed_create_then_apply_with_a_changed_port(
-    sandbox: SandboxFederation, fed_env: dict[str, str], tmp_path: Path
-) -> None:
-    fed = Fed(sandbox, fed_env)
-    run = fed.run("create", "-f", service_file(tmp_path, 80))
-    assert run.status == 0, run.err
-
-    run = fed.run("apply", "-f", service_file(tmp_path, 8080))
-
-    assert (run.status, run.err) == (0, "")
-    for cluster in sandbox.clusters:
-        live = cluster.store.get("services", "default", "web")
-        assert [port["port"] for port in live["spec"]["ports"]] == [8080]
 
 
 # ---- the real kubectl ---------------------------------------------------------------------
