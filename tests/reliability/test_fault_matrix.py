@@ -246,14 +246,20 @@ def _everywhere(check: Callable[[Case, str], bool]) -> Callable[[Case], bool]:
     return lambda case: all(check(case, name) for name in case.world.names)
 
 
+def _service_file(verb: str, name: str, version: str) -> Callable[[Case], list[str]]:
+    """`VERB -f FILE`, the file holding Service `name` at `version`."""
+
+    def args(case: Case) -> list[str]:
+        manifest = service_yaml(name, version=version)
+        return [verb, "-f", case.file(f"{verb}-{version}.yaml", manifest)]
+
+    return args
+
+
 SCENARIOS: dict[str, Scenario] = {
     "create": Scenario(
         prepare=_create_prepare,
-        args=lambda c: [
-            "create",
-            "-f",
-            c.file("create.yaml", service_yaml("mx-create", version="a")),
-        ],
+        args=_service_file("create", "mx-create", "a"),
         done=_create_done,
         converged=_everywhere(lambda c, n: _create_done(c, _NO_RUN, n)),
         # creates with POST; the PATCH handing its fields to its Apply entry may fail alone
@@ -261,11 +267,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "apply": Scenario(
         prepare=_apply_prepare,
-        args=lambda c: [
-            "apply",
-            "-f",
-            c.file("apply-b.yaml", service_yaml("mx-apply", version="b")),
-        ],
+        args=_service_file("apply", "mx-apply", "b"),
         done=_apply_done,
         converged=_everywhere(lambda c, n: _apply_done(c, _NO_RUN, n)),
         updates=True,
