@@ -13,6 +13,7 @@ from kubernetes import client
 from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
 from tests.support.clients import api_client
+from tests.support.manifests import workload_object
 from tests.support.members import US
 from tests.support.polling import eventually
 
@@ -49,19 +50,7 @@ def replica_set(name: str, replicas: int) -> dict[str, Any]:
         "image": "nginx:1.25",
         "ports": [{"name": "http", "containerPort": 8080}],
     }
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "ReplicaSet",
-        "metadata": {"name": name},
-        "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": {"app": name}},
-            "template": {
-                "metadata": {"labels": {"app": name}},
-                "spec": {"containers": [container]},
-            },
-        },
-    }
+    return workload_object("ReplicaSet", name, replicas, container)
 
 
 def service(name: str) -> dict[str, Any]:
@@ -146,18 +135,32 @@ def endpoint_subsets(core: client.CoreV1Api, name: str) -> list[Any]:
         raise
 
 
+def served(kube: client.ApiClient, name: str, replicas: int) -> None:
+    """A NodePort Service `name` and a ReplicaSet of `replicas` pods behind it."""
+    client.CoreV1Api(kube).create_namespaced_service("default", service(name))
+    client.AppsV1Api(kube).create_namespaced_replica_set("default", replica_set(name, replicas))
+
+
+def settled_subsets(
+    core: client.CoreV1Api, name: str, done: Callable[[list[Any]], bool]
+) -> list[Any]:
+    """The Service's endpoint subsets, once `done` holds for them."""
+
+    def settled() -> list[Any] | None:
+        subsets = endpoint_subsets(core, name)
+        return subsets if done(subsets) else None
+
+    return eventually(settled)
+
+
 def test_endpoints_follow_pod_readiness(factory: Any) -> None:
     sandbox = factory(ready_delay=0)
     with api(sandbox) as kube:
         apps, core = client.AppsV1Api(kube), client.CoreV1Api(kube)
-        core.create_namespaced_service("default", service("echo"))
-        apps.create_namespaced_replica_set("default", replica_set("echo", 2))
-
-        def two_ready() -> Any:
-            subsets = endpoint_subsets(core, "echo")
-            return subsets if sum(len(s.addresses or []) for s in subsets) == 2 else None
-
-        (subset,) = eventually(two_ready)
+        served(kube, "echo", 2)
+        (subset,) = settled_subsets(
+            core, "echo", lambda subsets: sum(len(s.addresses or []) for s in subsets) == 2
+        )
         assert [(p.name, p.port, p.protocol) for p in subset.ports] == [("web", 8080, "TCP")]
         pods = {p.status.pod_ip: p for p in core.list_namespaced_pod("default").items}
         for address in subset.addresses:
@@ -182,14 +185,10 @@ def test_pods_not_yet_ready_are_not_ready_addresses(factory: Any) -> None:
     sandbox = factory(ready_delay=3600)
     with api(sandbox) as kube:
         apps, core = client.AppsV1Api(kube), client.CoreV1Api(kube)
-        core.create_namespaced_service("default", service("slow"))
-        apps.create_namespaced_replica_set("default", replica_set("slow", 1))
-
-        def not_ready() -> Any:
-            subsets = endpoint_subsets(core, "slow")
-            return subsets if subsets and subsets[0].not_ready_addresses else None
-
-        (subset,) = eventually(not_ready)
+        served(kube, "slow", 1)
+        (subset,) = settled_subsets(
+            core, "slow", lambda subsets: bool(subsets and subsets[0].not_ready_addresses)
+        )
         assert subset.addresses is None
         (pod,) = core.list_namespaced_pod("default", label_selector="app=slow").items
         assert pod.status.phase == "Pending" and pod.spec.node_name
