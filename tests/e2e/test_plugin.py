@@ -17,7 +17,7 @@ import pytest
 from kubectl_fed import __version__
 from kubectl_fed.sandbox.federation import SandboxFederation
 from tests.support.manifests import ingress_object
-from tests.support.processes import run_ok, run_process
+from tests.support.processes import run_process
 
 pytestmark = [pytest.mark.kubectl, pytest.mark.subprocess]
 
@@ -128,9 +128,9 @@ def test_kubectls_own_bash_completion_completes_plugin_arguments(
     script.write_text(kubectl(kubectl_path, env, "completion", "bash").stdout)
 
     def offered(line: str) -> list[str]:
-        command = ["bash", "--norc", "-c", KUBECTL_BASH_ASK, "bash"]
-        done = run_ok(
-            [*command, str(BASH_COMPLETION), str(script), line], env=env, timeout=COMMAND_TIMEOUT
+        command = ["bash", "--norc", "-c", KUBECTL_BASH_ASK, "bash", str(BASH_COMPLETION)]
+        done = run_process(
+            [*command, str(script), line], env=env, timeout=COMMAND_TIMEOUT, check=True
         )
         return [word for word in done.stdout.splitlines() if word]
 
