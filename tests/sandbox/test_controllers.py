@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -135,10 +136,18 @@ def endpoint_subsets(core: client.CoreV1Api, name: str) -> list[Any]:
         raise
 
 
-def served(kube: client.ApiClient, name: str, replicas: int) -> None:
-    """A NodePort Service `name` and a ReplicaSet of `replicas` pods behind it."""
-    client.CoreV1Api(kube).create_namespaced_service("default", service(name))
-    client.AppsV1Api(kube).create_namespaced_replica_set("default", replica_set(name, replicas))
+@contextmanager
+def serving(
+    factory: Callable[..., SandboxFederation], name: str, replicas: int, ready_delay: float
+) -> Iterator[tuple[SandboxFederation, client.AppsV1Api, client.CoreV1Api]]:
+    """A one-cluster sandbox whose pods get ready after `ready_delay` seconds, serving a
+    NodePort Service `name` from a ReplicaSet of `replicas` pods; with its API clients."""
+    sandbox = factory(ready_delay=ready_delay)
+    with api(sandbox) as kube:
+        apps, core = client.AppsV1Api(kube), client.CoreV1Api(kube)
+        core.create_namespaced_service("default", service(name))
+        apps.create_namespaced_replica_set("default", replica_set(name, replicas))
+        yield sandbox, apps, core
 
 
 def settled_subsets(
@@ -154,10 +163,7 @@ def settled_subsets(
 
 
 def test_endpoints_follow_pod_readiness(factory: Any) -> None:
-    sandbox = factory(ready_delay=0)
-    with api(sandbox) as kube:
-        apps, core = client.AppsV1Api(kube), client.CoreV1Api(kube)
-        served(kube, "echo", 2)
+    with serving(factory, "echo", 2, ready_delay=0) as (sandbox, apps, core):
         (subset,) = settled_subsets(
             core, "echo", lambda subsets: sum(len(s.addresses or []) for s in subsets) == 2
         )
@@ -182,10 +188,7 @@ def test_endpoints_follow_pod_readiness(factory: Any) -> None:
 
 
 def test_pods_not_yet_ready_are_not_ready_addresses(factory: Any) -> None:
-    sandbox = factory(ready_delay=3600)
-    with api(sandbox) as kube:
-        apps, core = client.AppsV1Api(kube), client.CoreV1Api(kube)
-        served(kube, "slow", 1)
+    with serving(factory, "slow", 1, ready_delay=3600) as (_, apps, core):
         (subset,) = settled_subsets(
             core, "slow", lambda subsets: bool(subsets and subsets[0].not_ready_addresses)
         )
