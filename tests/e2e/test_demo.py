@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.processes import run_process
 
 pytestmark = pytest.mark.subprocess
 
@@ -28,15 +29,8 @@ def test_make_demo_on_a_fresh_clone_announces_the_install_first(tmp_path: Path) 
     venv = tmp_path / "fresh-venv"
     # Under `make test` the parent make's variables would make this one print "Entering directory".
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    ran = subprocess.run(
-        [make, "--no-print-directory", "-n", "demo", f"VENV={venv}", f"PYTHON={sys.executable}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    command = [make, "--no-print-directory", "-n", "demo", f"VENV={venv}"]
+    ran = run_process([*command, f"PYTHON={sys.executable}"], env=env, cwd=ROOT, timeout=30)
     assert ran.returncode == 0, ran.stderr
     lines = ran.stdout.splitlines()
     assert lines[0].startswith(f'echo "{ANNOUNCEMENT} {venv}'), lines[:2]
@@ -52,18 +46,11 @@ def test_the_walkthrough_through_a_pipe_has_no_escape_codes(tmp_path: Path) -> N
     env["HOME"] = str(tmp_path / "home")
     for name in ("KUBECONFIG", "KUBECTL_FED_CONFIG", "KUBECTL_FED_SANDBOX_DIR", "TERM"):
         env.pop(name, None)
-    ran = subprocess.run(
-        ["bash", "scripts/demo.sh"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,  # stdout and stderr are pipes, never a terminal
-        timeout=280,
-        check=False,
-    )
-    out, err = ran.stdout.decode(), ran.stderr.decode()
+    # stdout and stderr are pipes, never a terminal
+    ran = run_process(["bash", "scripts/demo.sh"], env=env, cwd=ROOT, timeout=280)
+    out, err = ran.stdout, ran.stderr
     assert ran.returncode == 0, err[-2000:]
-    assert b"\x1b" not in ran.stdout and b"\x1b" not in ran.stderr
+    assert "\x1b" not in out and "\x1b" not in err
     prompts = [line for line in out.splitlines() if line.startswith("$ ")]
     assert prompts[:2] == [
         '$ eval "$(kubectl fed sandbox up --clusters 3)"',

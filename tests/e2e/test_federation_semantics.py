@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from kubectl_fed.planner import plan
+from tests.support.cli import Run
 from tests.support.fed import Fed
 from tests.support.manifests import (
     ingress_object,
@@ -29,7 +30,15 @@ from tests.support.polling import eventually
 
 pytestmark = pytest.mark.subprocess
 
+WEB_BEHIND_AN_INGRESS = [node_port_service("web", 80), ingress_yaml("web", "web")]
 WEIGHTS_1_2_2 = {"clusters": {US: {"weight": 1}, EU: {"weight": 2}, ASIA: {"weight": 2}}}
+
+
+def create_ok(fed: Fed, *args: str) -> Run:
+    """`kubectl fed create ARGS`, which must succeed."""
+    created = fed.run("create", *args)
+    assert created.status == 0, created.err
+    return created
 
 
 def node_ports(fed: Fed, cluster: str, name: str) -> list[int]:
@@ -55,8 +64,7 @@ def test_services_created_together_get_identical_distinct_node_ports(
     path = manifest_file(
         tmp_path, "svc.yaml", [node_port_service("a", 80, 443), node_port_service("b", 80)]
     )
-    created = fed.run("create", "-f", path)
-    assert created.status == 0, created.err
+    created = create_ok(fed, "-f", path)
     assert created.out_lines == [
         f"{cluster}: service/{name} created" for name in ("a", "b") for cluster in (US, EU, ASIA)
     ]
@@ -93,8 +101,7 @@ def test_node_port_range_flag(fed: Fed, tmp_path: Path) -> None:
     bad = fed.run("create", "-f", path, "--node-port-range", "31000-30000")
     assert bad.status == 2
     assert "invalid node port range" in bad.err
-    created = fed.run("create", "-f", path, "--node-port-range", "31000-31010")
-    assert created.status == 0, created.err
+    create_ok(fed, "-f", path, "--node-port-range", "31000-31010")
     assert all(node_ports(fed, cluster, "web") == [31000] for cluster in fed.names)
 
 
@@ -102,11 +109,8 @@ def test_three_uids_become_one_and_the_members_share_one_ip(fed: Fed, tmp_path: 
     before = {cluster: uid_data(fed, cluster) for cluster in fed.names}
     assert len({data["uid"] for data in before.values()}) == 3
     target = before[US]["uid"]
-    path = manifest_file(
-        tmp_path, "web.yaml", [node_port_service("web", 80), ingress_yaml("web", "web")]
-    )
-    created = fed.run("create", "-f", path)
-    assert created.status == 0, created.err
+    path = manifest_file(tmp_path, "web.yaml", WEB_BEHIND_AN_INGRESS)
+    created = create_ok(fed, "-f", path)
     assert created.out_lines == [
         *(
             f"{c}: configmap kube-system/ingress-uid uid set to {target} (was {before[c]['uid']})"
@@ -209,8 +213,7 @@ def test_a_foreign_ingress_blocks_the_uid_change_unless_forced(fed: Fed, tmp_pat
 def test_a_given_static_ip_name_is_used_as_is(fed: Fed, tmp_path: Path) -> None:
     annotation = "    kubernetes.io/ingress.global-static-ip-name: my-reserved-ip"
     path = manifest_file(tmp_path, "ing.yaml", [ingress_yaml("web", "web", annotation)])
-    created = fed.run("create", "-f", path, "--wait-timeout", "0.01")
-    assert created.status == 0, created.err
+    create_ok(fed, "-f", path, "--wait-timeout", "0.01")
     for cluster in fed.names:
         annotations = fed.objects(cluster, "ingresses")["web"]["metadata"]["annotations"]
         assert annotations["kubernetes.io/ingress.global-static-ip-name"] == "my-reserved-ip"
@@ -235,8 +238,7 @@ def test_waiting_for_the_first_address_times_out_with_exit_3(fed: Fed, tmp_path:
 
 def test_no_wait_creates_everywhere_at_once(fed: Fed, tmp_path: Path) -> None:
     path = manifest_file(tmp_path, "ing.yaml", [ingress_yaml("web", "missing")])
-    created = fed.run("create", "-f", path, "--no-wait")
-    assert created.status == 0, created.err
+    create_ok(fed, "-f", path, "--no-wait")
     for cluster in fed.names:
         annotations = fed.objects(cluster, "ingresses")["web"]["metadata"]["annotations"]
         assert "kubernetes.io/ingress.global-static-ip-name" not in annotations
@@ -244,8 +246,7 @@ def test_no_wait_creates_everywhere_at_once(fed: Fed, tmp_path: Path) -> None:
 
 def test_replicas_are_split_by_the_preferences(fed: Fed, tmp_path: Path) -> None:
     path = manifest_file(tmp_path, "rs.yaml", [replicaset_yaml("web", 10, WEIGHTS_1_2_2)])
-    created = fed.run("create", "-f", path)
-    assert created.status == 0, created.err
+    create_ok(fed, "-f", path)
     shares = {
         cluster: fed.objects(cluster, "replicasets")["web"]["spec"]["replicas"]
         for cluster in fed.names
@@ -326,11 +327,8 @@ def test_a_member_without_gce_is_reported_and_left_alone(fed: Fed, tmp_path: Pat
     for node in store.list("nodes"):
         patch = {"spec": {"providerID": f"aws:///ap-east-1a/{node['metadata']['name']}"}}
         store.patch("nodes", None, node["metadata"]["name"], patch)
-    path = manifest_file(
-        tmp_path, "web.yaml", [node_port_service("web", 80), ingress_yaml("web", "web")]
-    )
-    created = fed.run("create", "-f", path)
-    assert created.status == 0, created.err
+    path = manifest_file(tmp_path, "web.yaml", WEB_BEHIND_AN_INGRESS)
+    created = create_ok(fed, "-f", path)
     assert created.err_lines == [
         f"warning: cluster {ASIA}: ingress controller is not GCE: GLBC UID left alone"
     ]

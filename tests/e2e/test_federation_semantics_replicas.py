@@ -35,6 +35,14 @@ def totals(fed: Fed, name: str = "web") -> set[str]:
     }
 
 
+def placement(moves: dict[str, tuple[int, int]]) -> list[list[str]]:
+    """The words of the table scale and rebalance print: each member's replicas before and
+    after, then the totals."""
+    rows = [[cluster, str(before), str(after)] for cluster, (before, after) in moves.items()]
+    before, after = (sum(move[side] for move in moves.values()) for side in (0, 1))
+    return [["CLUSTER", "BEFORE", "AFTER"], *rows, ["TOTAL", str(before), str(after)]]
+
+
 def create_web(fed: Fed, tmp_path: Path, replicas: int = 10) -> None:
     path = manifest_file(tmp_path, "rs.yaml", [replicaset_yaml("web", replicas, WEIGHTS)])
     created = fed.run("create", "-f", path)
@@ -49,11 +57,7 @@ def test_scale_replans_and_records_the_total(fed: Fed, tmp_path: Path) -> None:
     shown = fed.run("scale", "rs", "web", "--replicas", "20", "--dry-run")
     assert shown.status == 0, shown.err
     assert [line.split() for line in shown.out_lines] == [
-        ["CLUSTER", "BEFORE", "AFTER"],
-        [US, "2", "4"],
-        [EU, "4", "8"],
-        [ASIA, "4", "8"],
-        ["TOTAL", "10", "20"],
+        *placement({US: (2, 4), EU: (4, 8), ASIA: (4, 8)}),
         *([f"{c}:", "replicaset.apps/web", "scaled", "(dry", "run)"] for c in (US, EU, ASIA)),
     ]
     assert fed.writes() == {cluster: [] for cluster in fed.names}
@@ -204,10 +208,6 @@ def test_rebalance_without_the_right_to_list_pods_keeps_the_member(
     fed.sandbox.cluster(EU).access.deny("list", "pods")
     kept = fed.run("rebalance", "rs", "web")
     assert kept.status == 0, kept.err
-    assert [line.split() for line in kept.out_lines] == [
-        ["CLUSTER", "BEFORE", "AFTER"],
-        [US, "2", "2"],
-        [EU, "4", "4"],
-        [ASIA, "4", "4"],
-        ["TOTAL", "10", "10"],
-    ]
+    assert [line.split() for line in kept.out_lines] == placement(
+        {US: (2, 2), EU: (4, 4), ASIA: (4, 4)}
+    )

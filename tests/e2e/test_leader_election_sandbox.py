@@ -43,16 +43,26 @@ def elector(backend: ClusterBackend, identity: str, clock: Clock) -> LeaderElect
     )  # fmt: skip
 
 
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def candidates(backend: KubeBackend, clock: Clock) -> tuple[LeaderElector, LeaderElector]:
+    """Two candidates for the same Lease on one clock: a_1_x, then b_2_y."""
+    return elector(backend, "a_1_x", clock), elector(backend, "b_2_y", clock)
+
+
 def stored(member: SandboxFederation) -> dict[str, Any]:
     spec: dict[str, Any] = member.clusters[0].store.get("leases", NAMESPACE, NAME)["spec"]
     return spec
 
 
 def test_the_first_candidate_creates_the_lease_the_second_waits(
-    member: SandboxFederation, backend: KubeBackend
+    member: SandboxFederation, clock: Clock, candidates: tuple[LeaderElector, LeaderElector]
 ) -> None:
-    clock = Clock()
-    first, second = elector(backend, "a_1_x", clock), elector(backend, "b_2_y", clock)
+    first, second = candidates
     won = first.try_acquire_or_renew()
     assert (won.is_leader, won.holder, won.expires_in, won.error) == (True, "a_1_x", 15.0, None)
     spec = stored(member)
@@ -107,9 +117,8 @@ def race(candidates: list[LeaderElector]) -> list[LeaseObservation]:
 
 @pytest.mark.parametrize("existing", [False, True], ids=["create", "take-over"])
 def test_two_candidates_racing_exactly_one_wins(
-    member: SandboxFederation, backend: KubeBackend, existing: bool
+    member: SandboxFederation, backend: KubeBackend, clock: Clock, existing: bool
 ) -> None:
-    clock = Clock()
     barrier = threading.Barrier(2)
     wrapped = [Lockstep(backend, barrier), Lockstep(backend, barrier)]
     candidates = [
@@ -135,10 +144,9 @@ def test_two_candidates_racing_exactly_one_wins(
 
 
 def test_takeover_only_after_the_lease_expired_on_the_local_clock(
-    member: SandboxFederation, backend: KubeBackend
+    member: SandboxFederation, clock: Clock, candidates: tuple[LeaderElector, LeaderElector]
 ) -> None:
-    clock = Clock()
-    leader, waiting = elector(backend, "a_1_x", clock), elector(backend, "b_2_y", clock)
+    leader, waiting = candidates
     assert leader.try_acquire_or_renew().is_leader
     assert waiting.try_acquire_or_renew().expires_in == 15.0
     clock.now += 14.5  # the leader stopped renewing (kill -9)
@@ -154,10 +162,9 @@ def test_takeover_only_after_the_lease_expired_on_the_local_clock(
 
 
 def test_release_lets_the_other_take_over_at_once(
-    member: SandboxFederation, backend: KubeBackend
+    member: SandboxFederation, clock: Clock, candidates: tuple[LeaderElector, LeaderElector]
 ) -> None:
-    clock = Clock()
-    leader, waiting = elector(backend, "a_1_x", clock), elector(backend, "b_2_y", clock)
+    leader, waiting = candidates
     assert leader.try_acquire_or_renew().is_leader
     assert not waiting.try_acquire_or_renew().is_leader
     assert not waiting.release()  # not ours: nothing written
@@ -170,9 +177,8 @@ def test_release_lets_the_other_take_over_at_once(
 
 
 def test_an_unreachable_lease_cluster_ends_leadership_at_the_renew_deadline(
-    member: SandboxFederation, backend: KubeBackend
+    member: SandboxFederation, backend: KubeBackend, clock: Clock
 ) -> None:
-    clock = Clock()
     leader = elector(backend, "a_1_x", clock)
     assert leader.try_acquire_or_renew().is_leader
     member.clusters[0].fail("unreachable")

@@ -17,6 +17,7 @@ import pytest
 from kubectl_fed import __version__
 from kubectl_fed.sandbox.federation import SandboxFederation
 from tests.support.manifests import ingress_object
+from tests.support.processes import run_process
 
 pytestmark = [pytest.mark.kubectl, pytest.mark.subprocess]
 
@@ -63,14 +64,7 @@ def sandbox_env(fed_env: dict[str, str]) -> dict[str, str]:
 
 
 def kubectl(kubectl_path: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [kubectl_path, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-        check=False,
-    )
+    return run_process([kubectl_path, *args], env=env, timeout=COMMAND_TIMEOUT)
 
 
 def test_plugin_list_finds_kubectl_fed(kubectl_path: str, env: dict[str, str]) -> None:
@@ -134,24 +128,10 @@ def test_kubectls_own_bash_completion_completes_plugin_arguments(
     script.write_text(kubectl(kubectl_path, env, "completion", "bash").stdout)
 
     def offered(line: str) -> list[str]:
-        done = subprocess.run(
-            [
-                "bash",
-                "--norc",
-                "-c",
-                KUBECTL_BASH_ASK,
-                "bash",
-                str(BASH_COMPLETION),
-                str(script),
-                line,
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-            check=False,
+        command = ["bash", "--norc", "-c", KUBECTL_BASH_ASK, "bash", str(BASH_COMPLETION)]
+        done = run_process(
+            [*command, str(script), line], env=env, timeout=COMMAND_TIMEOUT, check=True
         )
-        assert done.returncode == 0, done.stderr
         return [word for word in done.stdout.splitlines() if word]
 
     assert offered("kubectl fed get in") == ["ingress", "ingresses", "ing"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 import yaml
 
 from kubectl_fed.commands.completion import SHELLS, script
+from tests.support.processes import run_process
 
 pytestmark = pytest.mark.subprocess
 
@@ -136,10 +136,7 @@ def ask(shell: str, line: str, env: dict[str, str], tmp_path: Path) -> list[str]
         command = [program, "-f", "-c", ZSH_ASK, "zsh", str(setup), line]
     else:
         command = [program, "--no-config", "-c", FISH_ASK, str(source), line]
-    done = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=SHELL_TIMEOUT, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_process(command, env=env, timeout=SHELL_TIMEOUT, check=True)
     if shell == "zsh":
         return [
             line.split("<<match>>", 1)[1]
@@ -163,22 +160,8 @@ def test_completion_prints_the_packaged_scripts_also_found_in_completions() -> N
 
 def test_bash_registers_the_function_for_kubectl_fed(env: dict[str, str], tmp_path: Path) -> None:
     source = script_file("bash", tmp_path)
-    done = subprocess.run(
-        [
-            require("bash"),
-            "--norc",
-            "-c",
-            'source "$1" && complete -p kubectl-fed',
-            "bash",
-            str(source),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=SHELL_TIMEOUT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    command = [require("bash"), "--norc", "-c", 'source "$1" && complete -p kubectl-fed']
+    done = run_process([*command, "bash", str(source)], env=env, timeout=SHELL_TIMEOUT, check=True)
     assert done.stdout.strip() == "complete -o nosort -F _kubectl_fed_complete kubectl-fed"
 
 

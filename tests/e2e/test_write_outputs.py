@@ -5,7 +5,6 @@ the result lines on stderr so that stdout is the document alone."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,10 @@ import pytest
 import yaml
 
 from kubectl_fed.sandbox.federation import SandboxFederation
-from tests.support.fed import EXAMPLES, Fed
+from tests.support.fed import EXAMPLES, Fed, sandbox_env
 from tests.support.manifests import replicaset_yaml, service_yaml
 from tests.support.members import US
+from tests.support.processes import run_process
 
 pytestmark = pytest.mark.subprocess
 
@@ -33,26 +33,14 @@ def valid(document: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def one(member: SandboxFederation, tmp_path: Path) -> Fed:
-    env = dict(os.environ)
-    env["KUBECONFIG"] = str(member.kubeconfig_path)
-    env["KUBECTL_FED_CONFIG"] = str(member.membership_path)
-    env["HOME"] = str(tmp_path / "home")
-    return Fed(member, env)
+    return Fed(member, sandbox_env(member, tmp_path / "home"))
 
 
 def kubectl(
     fed: Fed, kubectl_path: str, *args: str, stdin: str
 ) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in fed.env.items() if value is not None}
-    return subprocess.run(
-        [kubectl_path, f"--context={US}", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    command = [kubectl_path, f"--context={US}", *args]
+    return run_process(command, env=fed.process_env(), stdin=stdin, timeout=60)
 
 
 @pytest.mark.kubectl

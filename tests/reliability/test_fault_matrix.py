@@ -72,6 +72,20 @@ class Case:
         obj = self.world.get(cluster, "replicasets", "mx-rs")
         return str(obj["metadata"].get("annotations", {}).get(TOTAL_REPLICAS_ANNOTATION))
 
+    def ensure_service(self, name: str) -> None:
+        """Service `name` (version "a") applied fault-free unless every member has it."""
+        if any(self.service(member, name) is None for member in self.world.names):
+            manifest = self.file(f"{name}.yaml", service_yaml(name, version="a"))
+            _fault_free(self, "apply", "-f", manifest)
+
+    def edit_services(self, name: str, edit: Callable[[dict[str, Any]], None]) -> None:
+        """`edit` applied to every member's Service `name` directly on the servers."""
+        for member in self.world.names:
+            store = self.world.sandbox.cluster(member).store
+            obj = store.get("services", "default", name)
+            edit(obj)
+            store.update("services", "default", name, obj)
+
     def set_replicas(self, shares: list[int], total: int) -> None:
         """Put the ReplicaSet in a known placement directly on the servers."""
         for name, share in zip(self.world.names, shares, strict=True):
@@ -116,15 +130,12 @@ def _create_done(case: Case, run: Run, cluster: str) -> bool:
 
 def _apply_prepare(case: Case) -> None:
     """Version "a" everywhere (set on the servers: faster than a fault-free run)."""
-    if any(case.service(name, "mx-apply") is None for name in case.world.names):
-        _fault_free(
-            case, "apply", "-f", case.file("apply-a.yaml", service_yaml("mx-apply", version="a"))
-        )
-    for name in case.world.names:
-        store = case.world.sandbox.cluster(name).store
-        obj = store.get("services", "default", "mx-apply")
+    case.ensure_service("mx-apply")
+
+    def version_a(obj: dict[str, Any]) -> None:
         obj["metadata"]["labels"]["version"] = "a"
-        store.update("services", "default", "mx-apply", obj)
+
+    case.edit_services("mx-apply", version_a)
 
 
 def _apply_done(case: Case, run: Run, cluster: str) -> bool:
@@ -133,24 +144,18 @@ def _apply_done(case: Case, run: Run, cluster: str) -> bool:
 
 
 def _delete_prepare(case: Case) -> None:
-    if any(case.service(name, "mx-delete") is None for name in case.world.names):
-        _fault_free(
-            case, "apply", "-f", case.file("delete.yaml", service_yaml("mx-delete", version="a"))
-        )
+    case.ensure_service("mx-delete")
 
 
 def _unfederate_prepare(case: Case) -> None:
     """mx-unfed federated everywhere: made once, its markers put back on the servers."""
-    if any(case.service(name, "mx-unfed") is None for name in case.world.names):
-        _fault_free(
-            case, "apply", "-f", case.file("unfed.yaml", service_yaml("mx-unfed", version="a"))
-        )
-    for name in case.world.names:
-        store = case.world.sandbox.cluster(name).store
-        obj = store.get("services", "default", "mx-unfed")
+    case.ensure_service("mx-unfed")
+
+    def federated(obj: dict[str, Any]) -> None:
         obj["metadata"]["labels"][MANAGED_BY] = "kubectl-fed"
         obj["metadata"].setdefault("annotations", {})["kubectl-fed.io/federation"] = "default"
-        store.update("services", "default", "mx-unfed", obj)
+
+    case.edit_services("mx-unfed", federated)
 
 
 def _unfederated(case: Case, run: Run, cluster: str) -> bool:
@@ -162,10 +167,7 @@ def _unfederated(case: Case, run: Run, cluster: str) -> bool:
 
 
 def _read_prepare(case: Case) -> None:
-    if any(case.service(name, "mx-read") is None for name in case.world.names):
-        _fault_free(
-            case, "apply", "-f", case.file("read.yaml", service_yaml("mx-read", version="a"))
-        )
+    case.ensure_service("mx-read")
 
 
 def _listed(run: Run, cluster: str) -> bool:
@@ -244,14 +246,20 @@ def _everywhere(check: Callable[[Case, str], bool]) -> Callable[[Case], bool]:
     return lambda case: all(check(case, name) for name in case.world.names)
 
 
+def _service_file(verb: str, name: str, version: str) -> Callable[[Case], list[str]]:
+    """`VERB -f FILE`, the file holding Service `name` at `version`."""
+
+    def args(case: Case) -> list[str]:
+        manifest = service_yaml(name, version=version)
+        return [verb, "-f", case.file(f"{verb}-{version}.yaml", manifest)]
+
+    return args
+
+
 SCENARIOS: dict[str, Scenario] = {
     "create": Scenario(
         prepare=_create_prepare,
-        args=lambda c: [
-            "create",
-            "-f",
-            c.file("create.yaml", service_yaml("mx-create", version="a")),
-        ],
+        args=_service_file("create", "mx-create", "a"),
         done=_create_done,
         converged=_everywhere(lambda c, n: _create_done(c, _NO_RUN, n)),
         # creates with POST; the PATCH handing its fields to its Apply entry may fail alone
@@ -259,11 +267,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "apply": Scenario(
         prepare=_apply_prepare,
-        args=lambda c: [
-            "apply",
-            "-f",
-            c.file("apply-b.yaml", service_yaml("mx-apply", version="b")),
-        ],
+        args=_service_file("apply", "mx-apply", "b"),
         done=_apply_done,
         converged=_everywhere(lambda c, n: _apply_done(c, _NO_RUN, n)),
         updates=True,

@@ -10,31 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.helpers import World
-from tests.support.manifests import write
+from tests.support.manifests import ingress_yaml, node_port_service, write
 from tests.support.members import US
 
 LEADER = US
 LIMIT = 30.0  # generous: the simulated GLBC answers within a second
-
-SERVICE = """apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  type: NodePort
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-"""
-INGRESS = """apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: web
-  annotations:
-    kubernetes.io/ingress.class: gce
-spec:
-  defaultBackend:
-    service: {name: web, port: {number: 80}}
-"""
 
 
 def uid(world: World, cluster: str) -> str:
@@ -59,8 +39,8 @@ def addresses(world: World, clusters: list[str]) -> set[str | None]:
 def test_an_ingress_created_without_its_first_member_converges_after_heal(
     world: World, tmp_path: Path, fault: str
 ) -> None:
-    service = write(tmp_path, "service.yaml", SERVICE)
-    ingress = write(tmp_path, "ingress.yaml", INGRESS)
+    service = write(tmp_path, "service.yaml", node_port_service("web", 80))
+    ingress = write(tmp_path, "ingress.yaml", ingress_yaml("web", "web"))
     assert world.run("apply", "-f", service).status == 0
     others = [name for name in world.names if name != LEADER]
     world.sandbox.cluster(LEADER).fail(fault)

@@ -17,7 +17,7 @@ import yaml
 from kubernetes import client, dynamic
 
 from kubectl_fed.sandbox.federation import SandboxFederation
-from tests.support.clients import Response, api_client, raw_request
+from tests.support.clients import Kubectl, Response, api_client, raw_request
 from tests.support.fed import Fed
 from tests.support.members import EU
 
@@ -195,11 +195,12 @@ def service_file(tmp_path: Path, port: int) -> str:
     return str(path)
 
 
-def test_kubectl_fed_reapply_with_a_changed_port(
-    sandbox: SandboxFederation, fed_env: dict[str, str], tmp_path: Path
+@pytest.mark.parametrize("first", ["apply", "create"], ids=["reapply", "create-then-apply"])
+def test_kubectl_fed_apply_with_a_changed_port(
+    sandbox: SandboxFederation, fed_env: dict[str, str], tmp_path: Path, first: str
 ) -> None:
     fed = Fed(sandbox, fed_env)
-    run = fed.run("apply", "-f", service_file(tmp_path, 80))
+    run = fed.run(first, "-f", service_file(tmp_path, 80))
     assert run.status == 0, run.err
 
     run = fed.run("apply", "-f", service_file(tmp_path, 8080))
@@ -211,49 +212,29 @@ def test_kubectl_fed_reapply_with_a_changed_port(
         assert [(p["port"], p["targetPort"]) for p in live["spec"]["ports"]] == [(8080, 8080)]
 
 
-def test_kubectl_fed_create_then_apply_with_a_changed_port(
-    sandbox: SandboxFederation, fed_env: dict[str, str], tmp_path: Path
-) -> None:
-    fed = Fed(sandbox, fed_env)
-    run = fed.run("create", "-f", service_file(tmp_path, 80))
-    assert run.status == 0, run.err
-
-    run = fed.run("apply", "-f", service_file(tmp_path, 8080))
-
-    assert (run.status, run.err) == (0, "")
-    for cluster in sandbox.clusters:
-        live = cluster.store.get("services", "default", "web")
-        assert [port["port"] for port in live["spec"]["ports"]] == [8080]
-
-
 # ---- the real kubectl ---------------------------------------------------------------------
 
 
-@pytest.mark.kubectl
-def test_kubectl_server_side_apply_removes_a_dropped_label(
-    sandbox: SandboxFederation, kubectl_path: str, tmp_path: Path
-) -> None:
-    def apply(labels: dict[str, str]) -> subprocess.CompletedProcess[str]:
-        path = tmp_path / "web.yaml"
-        path.write_text(yaml.safe_dump(service([HTTP], labels)))
-        command = [
-            kubectl_path,
-            f"--kubeconfig={sandbox.kubeconfig_path}",
-            f"--context={CONTEXT}",
-            "apply",
-            "--server-side",
-            "--validate=false",
-            "-f",
-            str(path),
-        ]
-        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+@pytest.fixture
+def kubectl(sandbox: SandboxFederation, kubectl_path: str, tmp_path: Path) -> Kubectl:
+    return Kubectl(kubectl_path, sandbox, CONTEXT, tmp_path)
 
-    first = apply({"app": "web", "stage": "canary"})
-    assert first.returncode == 0, first.stderr
+
+def kubectl_apply(
+    kubectl: Kubectl, labels: dict[str, str], *flags: str
+) -> subprocess.CompletedProcess[str]:
+    """The real kubectl's `apply` of the web Service with `labels`; it must succeed."""
+    path = kubectl.file(service([HTTP], labels))
+    return kubectl("apply", "--validate=false", *flags, "-f", path)
+
+
+def test_kubectl_server_side_apply_removes_a_dropped_label(
+    sandbox: SandboxFederation, kubectl: Kubectl
+) -> None:
+    first = kubectl_apply(kubectl, {"app": "web", "stage": "canary"}, "--server-side")
     assert first.stdout.strip() == "service/web serverside-applied"
 
-    second = apply({"app": "web"})
-    assert second.returncode == 0, second.stderr
+    kubectl_apply(kubectl, {"app": "web"}, "--server-side")
 
     assert stored(sandbox, "services")["metadata"]["labels"] == {"app": "web"}
 
@@ -315,28 +296,11 @@ def _union(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-@pytest.mark.kubectl
 def test_kubectl_server_side_apply_after_a_client_side_apply_takes_its_fields_over(
-    sandbox: SandboxFederation, kubectl_path: str, tmp_path: Path
+    sandbox: SandboxFederation, kubectl: Kubectl
 ) -> None:
-    def apply(labels: dict[str, str], *flags: str) -> None:
-        path = tmp_path / "web.yaml"
-        path.write_text(yaml.safe_dump(service([HTTP], labels)))
-        command = [
-            kubectl_path,
-            f"--kubeconfig={sandbox.kubeconfig_path}",
-            f"--context={CONTEXT}",
-            "apply",
-            "--validate=false",
-            *flags,
-            "-f",
-            str(path),
-        ]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-        assert result.returncode == 0, result.stderr
-
-    apply({"app": "web", "stage": "canary"}, "--server-side=false")
-    apply({"app": "web"}, "--server-side")
+    kubectl_apply(kubectl, {"app": "web", "stage": "canary"}, "--server-side=false")
+    kubectl_apply(kubectl, {"app": "web"}, "--server-side")
 
     assert stored(sandbox, "services")["metadata"]["labels"] == {"app": "web"}
     managers = sandbox.cluster(CONTEXT).store.managers("services", "default", "web")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from kubernetes import client
 from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
 from tests.support.clients import api_client
+from tests.support.manifests import workload_object
 from tests.support.members import US
 from tests.support.polling import eventually
 
@@ -49,19 +51,7 @@ def replica_set(name: str, replicas: int) -> dict[str, Any]:
         "image": "nginx:1.25",
         "ports": [{"name": "http", "containerPort": 8080}],
     }
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "ReplicaSet",
-        "metadata": {"name": name},
-        "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": {"app": name}},
-            "template": {
-                "metadata": {"labels": {"app": name}},
-                "spec": {"containers": [container]},
-            },
-        },
-    }
+    return workload_object("ReplicaSet", name, replicas, container)
 
 
 def service(name: str) -> dict[str, Any]:
@@ -146,18 +136,37 @@ def endpoint_subsets(core: client.CoreV1Api, name: str) -> list[Any]:
         raise
 
 
-def test_endpoints_follow_pod_readiness(factory: Any) -> None:
-    sandbox = factory(ready_delay=0)
+@contextmanager
+def serving(
+    factory: Callable[..., SandboxFederation], name: str, replicas: int, ready_delay: float
+) -> Iterator[tuple[SandboxFederation, client.AppsV1Api, client.CoreV1Api]]:
+    """A one-cluster sandbox whose pods get ready after `ready_delay` seconds, serving a
+    NodePort Service `name` from a ReplicaSet of `replicas` pods; with its API clients."""
+    sandbox = factory(ready_delay=ready_delay)
     with api(sandbox) as kube:
         apps, core = client.AppsV1Api(kube), client.CoreV1Api(kube)
-        core.create_namespaced_service("default", service("echo"))
-        apps.create_namespaced_replica_set("default", replica_set("echo", 2))
+        core.create_namespaced_service("default", service(name))
+        apps.create_namespaced_replica_set("default", replica_set(name, replicas))
+        yield sandbox, apps, core
 
-        def two_ready() -> Any:
-            subsets = endpoint_subsets(core, "echo")
-            return subsets if sum(len(s.addresses or []) for s in subsets) == 2 else None
 
-        (subset,) = eventually(two_ready)
+def settled_subsets(
+    core: client.CoreV1Api, name: str, done: Callable[[list[Any]], bool]
+) -> list[Any]:
+    """The Service's endpoint subsets, once `done` holds for them."""
+
+    def settled() -> list[Any] | None:
+        subsets = endpoint_subsets(core, name)
+        return subsets if done(subsets) else None
+
+    return eventually(settled)
+
+
+def test_endpoints_follow_pod_readiness(factory: Any) -> None:
+    with serving(factory, "echo", 2, ready_delay=0) as (sandbox, apps, core):
+        (subset,) = settled_subsets(
+            core, "echo", lambda subsets: sum(len(s.addresses or []) for s in subsets) == 2
+        )
         assert [(p.name, p.port, p.protocol) for p in subset.ports] == [("web", 8080, "TCP")]
         pods = {p.status.pod_ip: p for p in core.list_namespaced_pod("default").items}
         for address in subset.addresses:
@@ -179,17 +188,10 @@ def test_endpoints_follow_pod_readiness(factory: Any) -> None:
 
 
 def test_pods_not_yet_ready_are_not_ready_addresses(factory: Any) -> None:
-    sandbox = factory(ready_delay=3600)
-    with api(sandbox) as kube:
-        apps, core = client.AppsV1Api(kube), client.CoreV1Api(kube)
-        core.create_namespaced_service("default", service("slow"))
-        apps.create_namespaced_replica_set("default", replica_set("slow", 1))
-
-        def not_ready() -> Any:
-            subsets = endpoint_subsets(core, "slow")
-            return subsets if subsets and subsets[0].not_ready_addresses else None
-
-        (subset,) = eventually(not_ready)
+    with serving(factory, "slow", 1, ready_delay=3600) as (_, apps, core):
+        (subset,) = settled_subsets(
+            core, "slow", lambda subsets: bool(subsets and subsets[0].not_ready_addresses)
+        )
         assert subset.addresses is None
         (pod,) = core.list_namespaced_pod("default", label_selector="app=slow").items
         assert pod.status.phase == "Pending" and pod.spec.node_name

@@ -13,6 +13,7 @@ from kubectl_fed.sandbox.apiserver.store import Store, WatchEvent
 from kubectl_fed.sandbox.controllers import SimulationOptions
 from kubectl_fed.sandbox.federation import SandboxFederation
 from tests.support.clients import Kubectl
+from tests.support.manifests import workload_object
 from tests.support.members import US
 from tests.support.polling import eventually
 
@@ -24,20 +25,8 @@ REVISION = "deployment.kubernetes.io/revision"
 
 
 def deployment(name: str = "web", replicas: int = 3, **spec: Any) -> Obj:
-    return {
-        "apiVersion": "apps/v1",
-        "kind": "Deployment",
-        "metadata": {"name": name},
-        "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": {"app": name}},
-            "template": {
-                "metadata": {"labels": {"app": name}},
-                "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
-            },
-            **spec,
-        },
-    }
+    container = {"name": "web", "image": "nginx:1.27"}
+    return workload_object("Deployment", name, replicas, container, **spec)
 
 
 @pytest.fixture
@@ -70,6 +59,26 @@ def rolled_out(kubectl: Kubectl, name: str = "web") -> str:
 def replica_sets(store: Store, name: str = "web") -> list[Obj]:
     found = store.list("replicasets", "default", f"app={name}")
     return sorted(found, key=lambda rs: int(rs["metadata"]["annotations"][REVISION]))
+
+
+def deployed(kubectl: Kubectl, obj: Obj) -> None:
+    """`obj` created and rolled out to the end."""
+    create(kubectl, obj)
+    rolled_out(kubectl)
+
+
+def new_image(
+    kubectl: Kubectl, image: str = "nginx:1.28", watch: Callable[[WatchEvent], None] | None = None
+) -> None:
+    """deployment/web's container set to `image` and rolled out to the end; `watch` sees
+    every store change meanwhile."""
+    unsubscribe = kubectl.store.subscribe(watch) if watch is not None else None
+    try:
+        kubectl("set", "image", "deployment/web", f"web={image}")
+        rolled_out(kubectl)
+    finally:
+        if unsubscribe is not None:
+            unsubscribe()
 
 
 def conditions(obj: Obj) -> dict[str, tuple[str, str]]:
@@ -116,11 +125,9 @@ def test_create_rolls_out_one_replica_set_per_template(kubectl: Kubectl) -> None
 
 
 def test_a_template_change_rolls_out_and_undo_brings_the_old_set_back(kubectl: Kubectl) -> None:
-    create(kubectl, deployment(replicas=4))
-    rolled_out(kubectl)
+    deployed(kubectl, deployment(replicas=4))
     (first,) = replica_sets(kubectl.store)
-    kubectl("set", "image", "deployment/web", "web=nginx:1.28")
-    rolled_out(kubectl)
+    new_image(kubectl)
 
     old, new = replica_sets(kubectl.store)
     assert old["metadata"]["name"] == first["metadata"]["name"]
@@ -153,8 +160,7 @@ def test_a_template_change_rolls_out_and_undo_brings_the_old_set_back(kubectl: K
 
 def test_a_rolling_update_stays_within_max_surge_and_max_unavailable(kubectl: Kubectl) -> None:
     strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 1}}
-    create(kubectl, deployment(replicas=6, strategy=strategy))
-    rolled_out(kubectl)
+    deployed(kubectl, deployment(replicas=6, strategy=strategy))
     sizes: dict[str, int] = {}
     available: dict[str, int] = {}
     worst = {"most": 0, "fewest": 6}
@@ -172,12 +178,7 @@ def test_a_rolling_update_stays_within_max_surge_and_max_unavailable(kubectl: Ku
 
     for replica_set in kubectl.store.list("replicasets", "default"):
         watch(WatchEvent("ADDED", "replicasets", replica_set))
-    unsubscribe = kubectl.store.subscribe(watch)
-    try:
-        kubectl("set", "image", "deployment/web", "web=nginx:1.28")
-        rolled_out(kubectl)
-    finally:
-        unsubscribe()
+    new_image(kubectl, watch=watch)
     assert worst == {"most": 7, "fewest": 5}  # 6 + maxSurge, 6 - maxUnavailable
     events = kubectl.store.list("events", "default")
     messages = [e["message"] for e in events if e["reason"] == "ScalingReplicaSet"]
@@ -185,8 +186,7 @@ def test_a_rolling_update_stays_within_max_surge_and_max_unavailable(kubectl: Ku
 
 
 def test_recreate_removes_the_old_pods_before_creating_new_ones(kubectl: Kubectl) -> None:
-    create(kubectl, deployment(replicas=2, strategy={"type": "Recreate"}))
-    rolled_out(kubectl)
+    deployed(kubectl, deployment(replicas=2, strategy={"type": "Recreate"}))
     old_pods: set[str] = {p["metadata"]["name"] for p in kubectl.store.list("pods", "default")}
     overlap: list[str] = []
 
@@ -196,19 +196,13 @@ def test_recreate_removes_the_old_pods_before_creating_new_ones(kubectl: Kubectl
         elif event.resource == "replicasets" and event.type == "ADDED" and old_pods:
             overlap.append(event.object["metadata"]["name"])
 
-    unsubscribe = kubectl.store.subscribe(watch)
-    try:
-        kubectl("set", "image", "deployment/web", "web=nginx:1.28")
-        rolled_out(kubectl)
-    finally:
-        unsubscribe()
+    new_image(kubectl, watch=watch)
     assert overlap == []
     assert [rs["spec"]["replicas"] for rs in replica_sets(kubectl.store)] == [0, 2]
 
 
 def test_scale_and_delete(kubectl: Kubectl) -> None:
-    create(kubectl, deployment(replicas=2))
-    rolled_out(kubectl)
+    deployed(kubectl, deployment(replicas=2))
     assert kubectl("scale", "deploy", "web", "--replicas=5").stdout.strip() == (
         "deployment.apps/web scaled"
     )
@@ -235,8 +229,7 @@ def test_scale_and_delete(kubectl: Kubectl) -> None:
 
 
 def test_a_paused_deployment_waits_for_resume(kubectl: Kubectl) -> None:
-    create(kubectl, deployment(replicas=2))
-    rolled_out(kubectl)
+    deployed(kubectl, deployment(replicas=2))
     kubectl("rollout", "pause", "deployment/web")
     kubectl("set", "image", "deployment/web", "web=nginx:1.28")
 
@@ -254,8 +247,7 @@ def test_a_paused_deployment_waits_for_resume(kubectl: Kubectl) -> None:
 def test_revision_history_limit_prunes_old_empty_sets(kubectl: Kubectl) -> None:
     create(kubectl, deployment(replicas=1, revisionHistoryLimit=1))
     for tag in ("1.28", "1.29", "1.30"):
-        kubectl("set", "image", "deployment/web", f"web=nginx:{tag}")
-        rolled_out(kubectl)
+        new_image(kubectl, f"nginx:{tag}")
 
     def pruned() -> list[str] | None:
         found = [rs["metadata"]["annotations"][REVISION] for rs in replica_sets(kubectl.store)]
@@ -291,13 +283,11 @@ def test_a_rollout_without_progress_exceeds_its_deadline(start: Callable[..., Ku
 
 
 def test_orphaned_replica_sets_are_adopted_by_a_new_deployment(kubectl: Kubectl) -> None:
-    create(kubectl, deployment(replicas=2))
-    rolled_out(kubectl)
+    deployed(kubectl, deployment(replicas=2))
     (before,) = replica_sets(kubectl.store)
     pods = {p["metadata"]["name"] for p in kubectl.store.list("pods", "default")}
     kubectl("delete", "deploy", "web", "--cascade=orphan")
-    create(kubectl, deployment(replicas=2))
-    rolled_out(kubectl)
+    deployed(kubectl, deployment(replicas=2))
     (after,) = replica_sets(kubectl.store)
     uid = kubectl.store.get("deployments", "default", "web")["metadata"]["uid"]
     assert after["metadata"]["name"] == before["metadata"]["name"]

@@ -1,1 +1,2 @@
-"""What the test suite shares: the in-process CLI runner, polling, manifests, sandbox clients."""
+"""What the test suite shares: the in-process CLI runner, subprocesses, polling, manifests,
+kind spellings, sandbox clients."""

@@ -141,3 +141,24 @@ def ingress_object(
         "metadata": metadata,
         "spec": {"defaultBackend": {"service": {"name": service, "port": {"number": 80}}}},
     }
+
+
+def workload_object(
+    kind: str, name: str, replicas: int, container: dict[str, Any], **spec: Any
+) -> dict[str, Any]:
+    """An apps/v1 ReplicaSet or Deployment of `replicas` pods labelled `app: NAME`, each
+    running `container`; `spec` adds fields (strategy, revisionHistoryLimit, ...)."""
+    return {
+        "apiVersion": "apps/v1",
+        "kind": kind,
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [container]},
+            },
+            **spec,
+        },
+    }

@@ -17,6 +17,7 @@ from kubectl_fed.core.completion import (
     slash_names,
 )
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
+from tests.support.kinds import SPELLINGS, spellings
 
 
 def values(completions: Completions) -> list[str]:
@@ -67,28 +68,7 @@ def test_comma_list_keeps_exclusion_marks_when_allowed() -> None:
 
 def test_kind_candidates_offer_singular_plural_and_short_names() -> None:
     candidates = kind_candidates()
-    assert [c.value for c in candidates] == [
-        "ingress",
-        "ingresses",
-        "ing",
-        "service",
-        "services",
-        "svc",
-        "replicaset",
-        "replicasets",
-        "rs",
-        "deployment",
-        "deployments",
-        "deploy",
-        "secret",
-        "secrets",
-        "configmap",
-        "configmaps",
-        "cm",
-        "namespace",
-        "namespaces",
-        "ns",
-    ]
+    assert [c.value for c in candidates] == spellings(*SPELLINGS)
     assert candidates[0].help == "Ingress (networking.k8s.io/v1)"
 
 

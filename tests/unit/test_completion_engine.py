@@ -17,6 +17,7 @@ from kubectl_fed.completion import engine, main
 from kubectl_fed.completion.engine import complete
 from kubectl_fed.completion.sources import Sources
 from kubectl_fed.core.completion import Completions, Directive
+from tests.support.kinds import spellings
 
 EKS_CONTEXT = "arn:aws:eks:us-east-1:123456789012:cluster/prod"
 CONTEXTS = ["us-central1", "europe-west1", EKS_CONTEXT, "staging"]
@@ -112,38 +113,19 @@ def test_output_values_after_a_space_or_an_equals_sign(sources: Sources) -> None
 
 
 def test_kinds_and_comma_lists_of_kinds(sources: Sources) -> None:
-    assert values(complete(["get", "in"], sources)) == ["ingress", "ingresses", "ing"]
-    assert values(complete(["get", "-n", "prod", "s"], sources)) == [
-        "service",
-        "services",
-        "svc",
-        "secret",
-        "secrets",
-    ]
+    assert values(complete(["get", "in"], sources)) == spellings("ingress")
+    assert values(complete(["get", "-n", "prod", "s"], sources)) == spellings("service", "secret")
     assert values(complete(["get", "ing,r"], sources)) == [
-        "ing,replicaset",
-        "ing,replicasets",
-        "ing,rs",
+        f"ing,{word}" for word in spellings("replicaset")
     ]
-    assert values(complete(["delete", "r"], sources)) == ["replicaset", "replicasets", "rs"]
+    assert values(complete(["delete", "r"], sources)) == spellings("replicaset")
 
 
 def test_describe_takes_one_kind_and_scale_only_split_kinds(sources: Sources) -> None:
-    assert values(complete(["describe", "in"], sources)) == ["ingress", "ingresses", "ing"]
+    assert values(complete(["describe", "in"], sources)) == spellings("ingress")
     assert values(complete(["describe", "ing,s"], sources)) == []
-    assert values(complete(["scale", ""], sources)) == [
-        "replicaset",
-        "replicasets",
-        "rs",
-        "deployment",
-        "deployments",
-        "deploy",
-    ]
-    assert values(complete(["scale", "--replicas", "3", "r"], sources)) == [
-        "replicaset",
-        "replicasets",
-        "rs",
-    ]
+    assert values(complete(["scale", ""], sources)) == spellings("replicaset", "deployment")
+    assert values(complete(["scale", "--replicas", "3", "r"], sources)) == spellings("replicaset")
 
 
 def test_join_offers_contexts_not_yet_members(sources: Sources) -> None:

@@ -19,6 +19,7 @@ from kubectl_fed.core.ingress.glbc_uid import (
     plan_uid_agreement,
     updated_uid_configmap,
 )
+from tests.support.manifests import ingress_object
 
 GCE = Controller.GCE
 
@@ -30,21 +31,13 @@ def ingress(
     annotations: dict[str, str] | None = None,
     class_name: str | None = None,
 ) -> dict[str, Any]:
+    """An Ingress of the web Service, with no class annotation unless `annotations` has one."""
+    obj = ingress_object(name, "web", namespace, ingress_class=None)
     labels = {"app.kubernetes.io/managed-by": "kubectl-fed"} if federated else {}
-    spec: dict[str, Any] = {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}}
+    obj["metadata"].update(labels=labels, annotations=annotations or {})
     if class_name is not None:
-        spec["ingressClassName"] = class_name
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "Ingress",
-        "metadata": {
-            "name": name,
-            "namespace": namespace,
-            "labels": labels,
-            "annotations": annotations or {},
-        },
-        "spec": spec,
-    }
+        obj["spec"]["ingressClassName"] = class_name
+    return obj
 
 
 def configmap(uid: str | None, provider_uid: str = "p") -> dict[str, Any]:

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
 
 from kubectl_fed.backends.membership_file import read_membership, write_membership
+from kubectl_fed.core.members import membership
 from kubectl_fed.core.members.membership import FederationConfig, parse_federation_config
 from kubectl_fed.errors import UsageError
 
-SANDBOX_FILE = """\
-apiVersion: kubectl-fed/v1
-kind: FederationConfig
-current: sandbox
-federations:
-  sandbox:
-    members: [us-central1, europe-west1, asia-east1]
-"""
+
+def documented_example() -> str:
+    """The example file of the membership module's docstring, as the docs show it."""
+    doc = membership.__doc__ or ""
+    start = doc.index("    apiVersion: kubectl-fed/v1")
+    return textwrap.dedent(doc[start : doc.index("\n\n", start) + 1])
+
+
+# the file the docs show is the one kubectl-fed writes (see the round trip below)
+SANDBOX_FILE = documented_example()
 
 
 def parse(text: str) -> FederationConfig:

@@ -278,8 +278,22 @@ def test_identical_members_have_no_mismatch() -> None:
 RANGE = PortRange(30000, 30063)
 
 
+# the Services of each member, and the new Services to place
+Federation = tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def owners_of(members: dict[str, list[dict[str, Any]]]) -> dict[int, set[tuple[str, str]]]:
+    """Node port -> the Services (namespace, name) that hold it in some member."""
+    owners: dict[int, set[tuple[str, str]]] = {}
+    for services in members.values():
+        for s in services:
+            for p in s["spec"]["ports"]:
+                owners.setdefault(p["nodePort"], set()).add(("default", s["metadata"]["name"]))
+    return owners
+
+
 @st.composite
-def federations(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+def federations(draw: st.DrawFn) -> Federation:
     members: dict[str, list[dict[str, Any]]] = {}
     for cluster in range(draw(st.integers(1, 4))):
         used = draw(st.lists(st.integers(RANGE.low, RANGE.high), max_size=30, unique=True))
@@ -294,12 +308,10 @@ def federations(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[
 @settings(max_examples=200, deadline=None)
 @given(federations())
 def test_chosen_ports_are_free_everywhere_and_distinct(
-    case: tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]],
+    case: Federation,
 ) -> None:
     members, new = case
-    used = {
-        p["nodePort"] for services in members.values() for s in services for p in s["spec"]["ports"]
-    }
+    used = set(owners_of(members))
     plans = plan_services(new, members, port_range=RANGE)
     chosen = [a.node_port for plan in plans for a in plan.assignments]
     assert len(chosen) == len(set(chosen))
@@ -312,7 +324,7 @@ def test_chosen_ports_are_free_everywhere_and_distinct(
 
 
 @st.composite
-def updates(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+def updates(draw: st.DrawFn) -> Federation:
     """Members already holding some of the new Services (updates) and requested ports."""
     members, new = draw(federations())
     for services in members.values():
@@ -333,14 +345,10 @@ def updates(draw: st.DrawFn) -> tuple[dict[str, list[dict[str, Any]]], list[dict
 @settings(max_examples=200, deadline=None)
 @given(updates())
 def test_assigned_ports_never_belong_to_another_service_and_conflicts_are_real(
-    case: tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]],
+    case: Federation,
 ) -> None:
     members, new = case
-    owners: dict[int, set[tuple[str, str]]] = {}
-    for services in members.values():
-        for s in services:
-            for p in s["spec"]["ports"]:
-                owners.setdefault(p["nodePort"], set()).add(("default", s["metadata"]["name"]))
+    owners = owners_of(members)
     try:
         plans = plan_services(new, members, port_range=RANGE)
     except UsageError as err:  # two ports of one Service asked for the same node port

@@ -11,7 +11,7 @@ import pytest
 
 from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.manifests.load import Source, load
-from kubectl_fed.core.members.protocols import DELETE, Deletion, JsonPatch
+from kubectl_fed.core.members.protocols import DELETE, ClusterBackend, Deletion
 from kubectl_fed.core.members.results import ClusterCallError, ClusterError, ClusterResult, Reason
 from kubectl_fed.core.model.desired import spec_hash
 from kubectl_fed.core.model.markers import mark
@@ -31,7 +31,7 @@ Key = tuple[str, str | None, str]
 PLURALS = {"Service": "services", "Ingress": "ingresses", "Namespace": "namespaces"}
 
 
-class MemoryBackend:
+class MemoryBackend(ClusterBackend):
     """Objects in a dict; every call recorded as (verb, key, dry_run)."""
 
     name = "mem"
@@ -76,9 +76,6 @@ class MemoryBackend:
             self.objects[key] = copy.deepcopy(obj)
         return obj
 
-    def replace(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
-        raise AssertionError("not used")
-
     def apply(self, obj: dict[str, Any], *, field_manager: str, dry_run: bool = False) -> Any:
         self._check()
         assert field_manager == "kubectl-fed"
@@ -103,16 +100,10 @@ class MemoryBackend:
         if not dry_run:
             del self.objects[(kind, namespace, name)]
 
-    def json_patch(
-        self,
-        kind: str,
-        namespace: str | None,
-        name: str,
-        operations: JsonPatch,
-        *,
-        dry_run: bool = False,
-    ) -> dict[str, Any]:
-        raise AssertionError("not used")
+    def _not_used(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the writes never replace or patch")
+
+    replace = json_patch = _not_used
 
     def writes(self) -> builtins.list[tuple[str, Key, bool]]:
         return [call for call in self.calls if call[0] != "get"]
