@@ -127,28 +127,26 @@ class Store:
         read them: a pass over every object then costs no copy of each (the controllers
         run after every write, so copying made a burst of n writes cost n² copies).
         """
-        return self.snapshot(resource, namespace, label_selector, field_selector, copies=copies)[0]
-
-    def snapshot(
-        self,
-        resource: str,
-        namespace: str | None = None,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
-        *,
-        copies: bool = True,
-    ) -> tuple[builtins.list[JSON], int]:
-        """Like `list`, plus the resourceVersion the list is consistent with (for watch)."""
         kind = _kind(resource)
         matches = self.matcher(label_selector, field_selector)
         clone = copy.deepcopy if copies else _same
         with self._lock:
-            items = [
+            return [
                 clone(obj)
                 for (ns, _), obj in sorted(self._objects[resource].items())
                 if (namespace is None or not kind.namespaced or ns == namespace) and matches(obj)
             ]
-            return items, self._counter
+
+    def snapshot(
+        self,
+        resource: str,
+        namespace: str | None,
+        label_selector: str | None,
+        field_selector: str | None,
+    ) -> tuple[builtins.list[JSON], int]:
+        """Copies of what `list` matches, and the resourceVersion they are consistent with."""
+        with self._lock:
+            return self.list(resource, namespace, label_selector, field_selector), self._counter
 
     def managers(self, resource: str, namespace: str | None, name: str) -> ownership.Managers:
         """Which fields of an object each (field manager, operation) owns."""
