@@ -190,6 +190,16 @@ def api_group_list() -> JsonObject:
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
 
+def _short_names_and_categories(info: ResourceInfo) -> JsonObject:
+    """`shortNames` and `categories`, each only when the kind has some (both documents)."""
+    found: JsonObject = {}
+    if info.short_names:
+        found["shortNames"] = list(info.short_names)
+    if info.categories:
+        found["categories"] = list(info.categories)
+    return found
+
+
 def _legacy_resource(info: ResourceInfo) -> JsonObject:
     entry: JsonObject = {
         "name": info.plural,
@@ -198,10 +208,7 @@ def _legacy_resource(info: ResourceInfo) -> JsonObject:
         "kind": info.kind,
         "verbs": list(info.verbs),
     }
-    if info.short_names:
-        entry["shortNames"] = list(info.short_names)
-    if info.categories:
-        entry["categories"] = list(info.categories)
+    entry.update(_short_names_and_categories(info))
     if info.storage_version_hash:
         entry["storageVersionHash"] = info.storage_version_hash
     return entry
@@ -254,10 +261,7 @@ def _aggregated_resource(info: ResourceInfo) -> JsonObject:
         "singularResource": info.singular,
         "verbs": list(info.verbs),
     }
-    if info.short_names:
-        entry["shortNames"] = list(info.short_names)
-    if info.categories:
-        entry["categories"] = list(info.categories)
+    entry.update(_short_names_and_categories(info))
     if info.subresources:
         entry["subresources"] = [
             {
