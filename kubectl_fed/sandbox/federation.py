@@ -31,9 +31,8 @@ from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.apiserver.tls import SandboxCA
 from kubectl_fed.sandbox.controllers.wiring import Simulation, SimulationOptions
 from kubectl_fed.sandbox.files import (
-    KUBECONFIG_NAME,
-    MEMBERSHIP_NAME,
     Endpoint,
+    SandboxFiles,
     write_kubeconfig,
     write_membership,
 )
@@ -169,11 +168,11 @@ class SandboxFederation:
 
     @property
     def kubeconfig_path(self) -> Path:
-        return self.directory / KUBECONFIG_NAME
+        return SandboxFiles(self.directory).kubeconfig
 
     @property
     def membership_path(self) -> Path:
-        return self.directory / MEMBERSHIP_NAME
+        return SandboxFiles(self.directory).membership
 
     @property
     def names(self) -> list[str]:
