@@ -586,16 +586,7 @@ class Store:
 
     def _orphan_dependents(self, owner_uid: str) -> None:
         for plural, key in self._dependents(owner_uid):
-            obj = self._objects[plural][key]
-            orphaned = copy.deepcopy(obj)
-            references = orphaned["metadata"]["ownerReferences"]
-            kept = [o for o in references if o.get("uid") != owner_uid]
-            if kept:
-                orphaned["metadata"]["ownerReferences"] = kept
-            else:
-                del orphaned["metadata"]["ownerReferences"]
-            managers = self._managers.get((plural, key), {})
-            self._store("MODIFIED", KINDS[plural], key, orphaned, obj, owners=managers)
+            self._drop_listed(plural, key, "ownerReferences", lambda o: o.get("uid") == owner_uid)
 
     def _release_foreground_owner(self, owner_uid: str) -> None:
         """A dependent is gone: an owner deleted in the foreground goes once all are."""
@@ -608,16 +599,26 @@ class Store:
                     continue
                 if deletion.FOREGROUND_FINALIZER not in (meta.get("finalizers") or []):
                     return
-                released = copy.deepcopy(obj)
-                rest = [f for f in meta["finalizers"] if f != deletion.FOREGROUND_FINALIZER]
-                if rest:
-                    released["metadata"]["finalizers"] = rest
-                else:
-                    del released["metadata"]["finalizers"]
-                managers = self._managers.get((plural, key), {})
-                self._store("MODIFIED", KINDS[plural], key, released, obj, owners=managers)
+                self._drop_listed(
+                    plural, key, "finalizers", lambda f: f == deletion.FOREGROUND_FINALIZER
+                )
                 self._finish(KINDS[plural], key)
                 return
+
+    def _drop_listed(
+        self, plural: str, key: Key, field: str, unwanted: Callable[[Any], bool]
+    ) -> None:
+        """The garbage collector's edit of `metadata.<field>` (a list): the unwanted items
+        go, and the field with them once empty; the fields' owners stay as they were."""
+        obj = self._objects[plural][key]
+        changed = copy.deepcopy(obj)
+        kept = [item for item in changed["metadata"][field] if not unwanted(item)]
+        if kept:
+            changed["metadata"][field] = kept
+        else:
+            del changed["metadata"][field]
+        managers = self._managers.get((plural, key), {})
+        self._store("MODIFIED", KINDS[plural], key, changed, obj, owners=managers)
 
     def _emit(self, event: WatchEvent) -> None:
         self._history.append(event)
