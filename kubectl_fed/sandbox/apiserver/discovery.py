@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.sandbox.apiserver.groups import group_version
+
 JsonObject = dict[str, Any]
 
 AGGREGATED_GROUP = "apidiscovery.k8s.io"
@@ -40,7 +42,7 @@ class ResourceInfo:
     @property
     def group_version(self) -> str:
         """`v1` for the core group, `<group>/<version>` otherwise (an object's apiVersion)."""
-        return f"{self.group}/{self.version}" if self.group else self.version
+        return group_version(self.group, self.version)
 
     def allows(self, verb: str) -> bool:
         return verb in self.verbs
@@ -248,7 +250,7 @@ def api_resource_list(group: str, version: str) -> JsonObject | None:
     document: JsonObject = {"kind": "APIResourceList"}
     if group:
         document["apiVersion"] = "v1"
-    document["groupVersion"] = f"{group}/{version}" if group else version
+    document["groupVersion"] = group_version(group, version)
     document["resources"] = resources
     return document
 

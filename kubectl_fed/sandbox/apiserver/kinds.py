@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kubectl_fed.sandbox.apiserver.groups import group_version, qualified
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -17,20 +19,17 @@ class Kind:
 
     @property
     def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
+        return group_version(self.group, self.version)
 
     @property
     def qualified_resource(self) -> str:
         """`services` or `ingresses.networking.k8s.io`, as upstream error messages spell it."""
-        return self._qualified(self.plural)
+        return qualified(self.plural, self.group)
 
     @property
     def qualified_kind(self) -> str:
         """`Service` or `Ingress.networking.k8s.io`, as upstream Invalid messages spell it."""
-        return self._qualified(self.kind)
-
-    def _qualified(self, name: str) -> str:
-        return f"{name}.{self.group}" if self.group else name
+        return qualified(self.kind, self.group)
 
 
 def _v1(

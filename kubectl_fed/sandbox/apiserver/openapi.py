@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubectl_fed.sandbox.apiserver.discovery import RESOURCES, ResourceInfo
+from kubectl_fed.sandbox.apiserver.groups import api_path
 from kubectl_fed.sandbox.apiserver.patching import merge_key_for, merges_as_set
 from kubectl_fed.sandbox.apiserver.schemas import FieldType, Model, kind_model, models
 from kubectl_fed.sandbox.apiserver.seed import KUBERNETES_VERSION
@@ -224,7 +225,7 @@ def _ref_name(definition: str, v3: bool) -> str:
 
 
 def _paths(info: ResourceInfo, v3: bool) -> JSON:
-    root = f"/apis/{info.group}/{info.version}" if info.group else f"/api/{info.version}"
+    root = f"/{api_path(info.group, info.version)}"
     collection = (
         f"{root}/namespaces/{{namespace}}/{info.plural}"
         if info.namespaced
@@ -261,7 +262,7 @@ def _group_versions() -> dict[str, list[ResourceInfo]]:
     """`api/v1`, `apis/apps/v1`, ... -> the kinds served there."""
     found: dict[str, list[ResourceInfo]] = {}
     for info in RESOURCES:
-        key = f"apis/{info.group}/{info.version}" if info.group else f"api/{info.version}"
+        key = api_path(info.group, info.version)
         found.setdefault(key, []).append(info)
     return found
 
