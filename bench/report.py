@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -161,93 +162,89 @@ def markdown(results: Results) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _table(title: str, head: str, rows: Iterable[Sequence[object]]) -> list[str]:
+    """A Markdown section: `## title`, then a table headed `head` (`a | b`), one line a row."""
+    headers = head.split(" | ")
+    lines = [f"## {title}", "", _row(headers), "|" + "---|" * len(headers)]
+    return [*lines, *(_row(row) for row in rows), ""]
+
+
+def _row(cells: Sequence[object]) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def _setting(row: dict[str, Any]) -> list[object]:
+    """The first two cells of a row: its clusters and latency."""
+    return [row["clusters"], f"{row['latency_ms']} ms"]
+
+
 def _get_table(rows: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return []
-    head = "| clusters | latency | kubectl fed | RSS MB | sequential | parallel | one kubectl |"
-    lines = ["## get ingress -A", "", head, "|" + "---|" * 7]
+    alternatives = (SEQUENTIAL, PARALLEL, ONE)
+    head = "clusters | latency | kubectl fed | RSS MB | sequential | parallel | one kubectl"
+    lines = []
     for row in rows:
         tools, ratio = row["tools"], row["ratios"]
-        lines.append(
-            f"| {row['clusters']} | {row['latency_ms']} ms | {_time(tools['kubectl fed'])} "
-            f"| {tools['kubectl fed']['peak_rss_mb']} "
-            + "".join(
-                f"| {_time(tools[tool])} = {ratio[f'vs {tool}']}x "
-                for tool in (SEQUENTIAL, PARALLEL, ONE)
-            )
-            + "|"
-        )
-    return [*lines, ""]
+        ours = tools["kubectl fed"]
+        compared = [f"{_time(tools[tool])} = {ratio[f'vs {tool}']}x" for tool in alternatives]
+        lines.append([*_setting(row), _time(ours), ours["peak_rss_mb"], *compared])
+    return _table("get ingress -A", head, lines)
 
 
 def _verb_table(rows: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return []
     verbs = list(rows[0]["verbs"])
-    lines = ["## Verbs (kubectl fed)", "", "| clusters | latency | " + " | ".join(verbs) + " |"]
-    lines.append("|" + "---|" * (len(verbs) + 2))
-    for row in rows:
-        cells = " | ".join(_time(row["verbs"][verb]) for verb in verbs)
-        lines.append(f"| {row['clusters']} | {row['latency_ms']} ms | {cells} |")
-    return [*lines, ""]
+    lines = [[*_setting(row), *(_time(row["verbs"][verb]) for verb in verbs)] for row in rows]
+    return _table("Verbs (kubectl fed)", " | ".join(["clusters", "latency", *verbs]), lines)
 
 
 def _describe_table(rows: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return []
-    head = "| clusters | latency | kubectl describe loop | describe | doctor |"
-    lines = ["## describe ingress and doctor against kubectl", "", head, "|" + "---|" * 5]
+    head = "clusters | latency | kubectl describe loop | describe | doctor"
+    lines = []
     for row in rows:
         tools = row["tools"]
         loop = tools[DESCRIBE_LOOP]["median_s"]
-        cells = " | ".join(
+        ours = [
             f"{_time(tools[tool])} = {_over(tools[tool], loop)}x, {tools[tool]['peak_rss_mb']} MB"
             for tool in ("kubectl fed describe", "kubectl fed doctor")
-        )
-        lines.append(
-            f"| {row['clusters']} | {row['latency_ms']} ms | {_time(tools[DESCRIBE_LOOP])} "
-            f"| {cells} |"
-        )
-    return [*lines, ""]
+        ]
+        lines.append([*_setting(row), _time(tools[DESCRIBE_LOOP]), *ours])
+    return _table("describe ingress and doctor against kubectl", head, lines)
 
 
 def _cost_table(rows: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return []
-    head = (
-        "| clusters | latency | verb | member requests | most to one member | GCE calls | RSS MB |"
-    )
-    lines = ["## Requests and peak RSS per verb (one run each)", "", head, "|" + "---|" * 7]
-    for row in rows:
-        for verb, cost in row["costs"].items():
-            lines.append(
-                f"| {row['clusters']} | {row['latency_ms']} ms | {verb} | {cost['members_total']} "
-                f"| {cost['per_member_max']} | {cost['gce']} | {cost['peak_rss_mb']} |"
-            )
-    return [*lines, ""]
+    head = "clusters | latency | verb | member requests | most to one member | GCE calls | RSS MB"
+    counts = ("members_total", "per_member_max", "gce", "peak_rss_mb")
+    lines = [
+        [*_setting(row), verb, *(cost[count] for count in counts)]
+        for row in rows
+        for verb, cost in row["costs"].items()
+    ]
+    return _table("Requests and peak RSS per verb (one run each)", head, lines)
 
 
 def _simple_table(title: str, series: dict[str, dict[str, Any]]) -> list[str]:
-    lines = [f"## {title}", "", "| command | seconds | peak RSS MB |", "|---|---|---|"]
-    lines += [f"| {name} | {_time(s)} | {s['peak_rss_mb']} |" for name, s in series.items()]
-    return [*lines, ""]
+    lines = [[name, _time(s), s["peak_rss_mb"]] for name, s in series.items()]
+    return _table(title, "command | seconds | peak RSS MB", lines)
 
 
 def _planner_table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Planners (in process)", "", "| scenario | seconds |", "|---|---|"]
-    lines += [f"| {row['name']} | {_time(row)} |" for row in rows]
-    return [*lines, ""]
+    lines = [[row["name"], _time(row)] for row in rows]
+    return _table("Planners (in process)", "scenario | seconds", lines)
 
 
 def _target_table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["## Targets", "", "| target | measured | limit | met |", "|---|---|---|---|"]
+    lines = []
     for row in rows:
-        unit = row["unit"]
-        lines.append(
-            f"| {row['target']} | {row['measured']} {unit} | <= {row['limit']} {unit} "
-            f"| {'yes' if row['met'] else 'NO'} |"
-        )
-    return [*lines, ""]
+        unit, met = row["unit"], "yes" if row["met"] else "NO"
+        lines.append([row["target"], f"{row['measured']} {unit}", f"<= {row['limit']} {unit}", met])
+    return _table("Targets", "target | measured | limit | met", lines)
 
 
 def _failure_lines(rows: list[dict[str, Any]]) -> list[str]:

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from kubectl_fed.sandbox.federation import SandboxFederation
+from kubectl_fed.sandbox.serving import send_json
 
 SECRET_HEADER = "X-Sandbox-Secret"
 MAX_BODY = 64 * 1024  # control requests are a few small JSON fields
@@ -113,12 +114,7 @@ class ControlServer:
                     self._send(400, {"error": "the request body is not JSON"})
 
             def _send(self, status: int, body: JSON) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
         return Handler
 

@@ -17,33 +17,58 @@ import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Generic, TypeVar, overload
 
 from kubectl_fed.sandbox.apiserver import schemas
-from kubectl_fed.sandbox.apiserver.access import AccessRules
 from kubectl_fed.sandbox.apiserver.errors import ApiError
 from kubectl_fed.sandbox.apiserver.faults import DEFAULT_SLOW_SECONDS, Fault
-from kubectl_fed.sandbox.apiserver.requestlog import RequestLog
 from kubectl_fed.sandbox.apiserver.seed import DEFAULT_BACKEND, seed
 from kubectl_fed.sandbox.apiserver.server import Acceptor, ApiCluster
 from kubectl_fed.sandbox.apiserver.store import Store
 from kubectl_fed.sandbox.apiserver.tls import SandboxCA
 from kubectl_fed.sandbox.controllers.wiring import Simulation, SimulationOptions
 from kubectl_fed.sandbox.files import (
-    KUBECONFIG_NAME,
-    MEMBERSHIP_NAME,
     Endpoint,
+    SandboxFiles,
     write_kubeconfig,
     write_membership,
 )
 from kubectl_fed.sandbox.regions import cluster_names
 
 SYSTEM_PODS_WAIT = 5.0  # seconds beyond the simulation's readiness delay
+T = TypeVar("T")
+
+
+class _OfApi(Generic[T]):
+    """A read-only attribute of a `SandboxCluster`, read from its API endpoint."""
+
+    def __init__(self, read: Callable[[ApiCluster], T]) -> None:
+        self._read = read
+
+    @overload
+    def __get__(self, cluster: None, owner: type[SandboxCluster]) -> _OfApi[T]: ...
+
+    @overload
+    def __get__(self, cluster: SandboxCluster, owner: type[SandboxCluster]) -> T: ...
+
+    def __get__(self, cluster: SandboxCluster | None, owner: type[SandboxCluster]) -> T | _OfApi[T]:
+        return self if cluster is None else self._read(cluster._api)
 
 
 class SandboxCluster:
     """One simulated cluster: its name (= context = region), URL, token, store and faults."""
+
+    url = _OfApi(lambda api: api.url)
+    port = _OfApi(lambda api: api.port)
+    token = _OfApi(lambda api: api.token)
+    store = _OfApi(lambda api: api.store)
+    requests = _OfApi(lambda api: api.requests)
+    # deny rules: `cluster.access.deny("create", "ingresses")` -> 403 and a denied review
+    access = _OfApi(lambda api: api.access)
+    fault = _OfApi(lambda api: api.fault)
 
     def __init__(self, name: str, index: int, api: ApiCluster) -> None:
         self.name = name
@@ -53,35 +78,6 @@ class SandboxCluster:
     @property
     def region(self) -> str:
         return self.name
-
-    @property
-    def url(self) -> str:
-        return self._api.url
-
-    @property
-    def port(self) -> int:
-        return self._api.port
-
-    @property
-    def token(self) -> str:
-        return self._api.token
-
-    @property
-    def store(self) -> Store:
-        return self._api.store
-
-    @property
-    def requests(self) -> RequestLog:
-        return self._api.requests
-
-    @property
-    def access(self) -> AccessRules:
-        """Deny rules: `cluster.access.deny("create", "ingresses")` -> 403 and a denied review."""
-        return self._api.access
-
-    @property
-    def fault(self) -> Fault | None:
-        return self._api.fault
 
     def fail(self, mode: str, *, seconds: float = DEFAULT_SLOW_SECONDS, code: int = 503) -> None:
         """Misbehave: unreachable, slow (`seconds` per request), error (`code`), throttle,
@@ -169,11 +165,11 @@ class SandboxFederation:
 
     @property
     def kubeconfig_path(self) -> Path:
-        return self.directory / KUBECONFIG_NAME
+        return SandboxFiles(self.directory).kubeconfig
 
     @property
     def membership_path(self) -> Path:
-        return self.directory / MEMBERSHIP_NAME
+        return SandboxFiles(self.directory).membership
 
     @property
     def names(self) -> list[str]:

@@ -17,6 +17,21 @@ FEDERATION_NAME = "sandbox"
 
 
 @dataclass(frozen=True)
+class SandboxFiles:
+    """The files a sandbox in `directory` writes for its users."""
+
+    directory: Path
+
+    @property
+    def kubeconfig(self) -> Path:
+        return self.directory / KUBECONFIG_NAME
+
+    @property
+    def membership(self) -> Path:
+        return self.directory / MEMBERSHIP_NAME
+
+
+@dataclass(frozen=True)
 class Endpoint:
     name: str
     url: str

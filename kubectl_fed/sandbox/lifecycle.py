@@ -15,7 +15,7 @@ from typing import Any
 from kubectl_fed.errors import FedError, UsageError
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.sandbox.control import ControlError, call
-from kubectl_fed.sandbox.files import KUBECONFIG_NAME, MEMBERSHIP_NAME
+from kubectl_fed.sandbox.files import KUBECONFIG_NAME, MEMBERSHIP_NAME, SandboxFiles
 from kubectl_fed.sandbox.state import (
     LOCK_NAME,
     LOG_NAME,
@@ -37,21 +37,12 @@ class NotRunning(FedError):
 
 
 @dataclass(frozen=True)
-class Started:
-    directory: Path
+class Started(SandboxFiles):
     pid: int
     clusters: list[str]
     gce_endpoint: str = ""
     gcp_project: str = ""
     already_running: bool = False
-
-    @property
-    def kubeconfig(self) -> Path:
-        return self.directory / KUBECONFIG_NAME
-
-    @property
-    def membership(self) -> Path:
-        return self.directory / MEMBERSHIP_NAME
 
 
 def running_state(directory: Path) -> SandboxState | None:

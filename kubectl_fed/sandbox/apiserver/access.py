@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass
 
 from kubectl_fed.sandbox.apiserver.errors import ApiError, status_body
+from kubectl_fed.sandbox.apiserver.groups import qualified
 
 SANDBOX_USER = "sandbox-admin"
 
@@ -47,8 +48,8 @@ def forbidden(
     verb: str, resource: str, group: str, namespace: str | None, name: str | None
 ) -> ApiError:
     """403 worded like the RBAC authorizer's answer."""
-    qualified = f"{resource}.{group}" if group else resource
-    subject = f'{qualified} "{name}"' if name else qualified
+    resource_name = qualified(resource, group)
+    subject = f'{resource_name} "{name}"' if name else resource_name
     where = f' in the namespace "{namespace}"' if namespace else " at the cluster scope"
     message = (
         f'{subject} is forbidden: User "{SANDBOX_USER}" cannot {verb} resource "{resource}" '

@@ -9,24 +9,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kubectl_fed.sandbox.apiserver.errors import bad_request
+from kubectl_fed.sandbox.apiserver.errors import Choice, bad_request
 
 JSON = dict[str, Any]
 POLICIES = ("Background", "Foreground", "Orphan")
 FOREGROUND_FINALIZER = "foregroundDeletion"
 DEFAULT_POD_GRACE_SECONDS = 30
-
-
-def propagation(raw: str | None) -> str:
-    """The policy of a DeleteOptions/`?propagationPolicy=`; upstream's default is Background."""
-    if not raw:
-        return "Background"
-    if raw not in POLICIES:
-        raise bad_request(
-            f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: '
-            f'"{raw}": supported values: "Foreground", "Background", "Orphan", "nil"'
-        )
-    return raw
+# the policy of a DeleteOptions/`?propagationPolicy=`; upstream's default is Background
+PROPAGATION = Choice(
+    POLICIES,
+    "Background",
+    'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "{raw}": '
+    'supported values: "Foreground", "Background", "Orphan", "nil"',
+)
 
 
 def requested_grace(raw: Any) -> int | None:

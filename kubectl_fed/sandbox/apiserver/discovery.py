@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_fed.sandbox.apiserver.groups import group_version
+
 JsonObject = dict[str, Any]
 
 AGGREGATED_GROUP = "apidiscovery.k8s.io"
@@ -40,7 +42,7 @@ class ResourceInfo:
     @property
     def group_version(self) -> str:
         """`v1` for the core group, `<group>/<version>` otherwise (an object's apiVersion)."""
-        return f"{self.group}/{self.version}" if self.group else self.version
+        return group_version(self.group, self.version)
 
     def allows(self, verb: str) -> bool:
         return verb in self.verbs
@@ -190,6 +192,16 @@ def api_group_list() -> JsonObject:
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
 
+def _short_names_and_categories(info: ResourceInfo) -> JsonObject:
+    """`shortNames` and `categories`, each only when the kind has some (both documents)."""
+    found: JsonObject = {}
+    if info.short_names:
+        found["shortNames"] = list(info.short_names)
+    if info.categories:
+        found["categories"] = list(info.categories)
+    return found
+
+
 def _legacy_resource(info: ResourceInfo) -> JsonObject:
     entry: JsonObject = {
         "name": info.plural,
@@ -198,10 +210,7 @@ def _legacy_resource(info: ResourceInfo) -> JsonObject:
         "kind": info.kind,
         "verbs": list(info.verbs),
     }
-    if info.short_names:
-        entry["shortNames"] = list(info.short_names)
-    if info.categories:
-        entry["categories"] = list(info.categories)
+    entry.update(_short_names_and_categories(info))
     if info.storage_version_hash:
         entry["storageVersionHash"] = info.storage_version_hash
     return entry
@@ -241,7 +250,7 @@ def api_resource_list(group: str, version: str) -> JsonObject | None:
     document: JsonObject = {"kind": "APIResourceList"}
     if group:
         document["apiVersion"] = "v1"
-    document["groupVersion"] = f"{group}/{version}" if group else version
+    document["groupVersion"] = group_version(group, version)
     document["resources"] = resources
     return document
 
@@ -254,10 +263,7 @@ def _aggregated_resource(info: ResourceInfo) -> JsonObject:
         "singularResource": info.singular,
         "verbs": list(info.verbs),
     }
-    if info.short_names:
-        entry["shortNames"] = list(info.short_names)
-    if info.categories:
-        entry["categories"] = list(info.categories)
+    entry.update(_short_names_and_categories(info))
     if info.subresources:
         entry["subresources"] = [
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from kubectl_fed.sandbox.apiserver.kinds import Kind
@@ -72,6 +73,23 @@ def conflict(kind: Kind, name: str) -> ApiError:
 
 def bad_request(message: str) -> ApiError:
     return ApiError(status_body(400, "BadRequest", message))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A request option that takes one of `allowed`, `default` when unset; any other value
+    is a 400 whose message is `refusal` (upstream's wording, `{raw}` the value given)."""
+
+    allowed: tuple[str, ...]
+    default: str
+    refusal: str
+
+    def of(self, raw: str | None) -> str:
+        if not raw:
+            return self.default
+        if raw not in self.allowed:
+            raise bad_request(self.refusal.format(raw=raw))
+        return raw
 
 
 def patch_not_applied(detail: str) -> ApiError:

@@ -23,23 +23,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubectl_fed.sandbox.apiserver.discovery import ResourceInfo
-from kubectl_fed.sandbox.apiserver.errors import ApiError, bad_request, status_body
+from kubectl_fed.sandbox.apiserver.errors import ApiError, Choice, bad_request, status_body
 from kubectl_fed.sandbox.apiserver.schemas import FieldType, Model, kind_model, models
 
 DIRECTIVES = ("Strict", "Warn", "Ignore")
 _JSON_PATCH_FIELDS = ("op", "path", "from", "value")
-
-
-def directive(raw: str | None) -> str:
-    """The request's directive; upstream defaults to Warn and refuses unknown values."""
-    if not raw:
-        return "Warn"
-    if raw not in DIRECTIVES:
-        raise bad_request(
-            f'fieldValidation parameter unsupported: "{raw}" (valid values are "Ignore", '
-            '"Warn" or "Strict")'
-        )
-    return raw
+# the request's directive; upstream defaults to Warn and refuses unknown values
+DIRECTIVE = Choice(
+    DIRECTIVES,
+    "Warn",
+    'fieldValidation parameter unsupported: "{raw}" (valid values are "Ignore", "Warn" or '
+    '"Strict")',
+)
 
 
 @dataclass

@@ -5,39 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from kubectl_fed.render import age
+
 
 def human_duration(delta: timedelta) -> str:
-    """kubectl's AGE format (apimachinery's HumanDuration): `5s`, `3m10s`, `7h`, `2d3h`, `3y`."""
-    total = delta.total_seconds()
-    seconds = int(total)  # truncates toward zero, as Go's int() does
-    if seconds < -1:
-        return "<invalid>"
-    if seconds < 0:
-        return "0s"
-    if seconds < 120:
-        return f"{seconds}s"
-    return _minutes_or_more(int(total // 60), seconds % 60)
+    """kubectl's AGE format (apimachinery's HumanDuration): `5s`, `3m10s`, `7h`, `2d3h`, `3y`.
 
-
-def _minutes_or_more(minutes: int, second_of_minute: int) -> str:
-    if minutes < 10:
-        return f"{minutes}m{second_of_minute}s" if second_of_minute else f"{minutes}m"
-    if minutes < 180:
-        return f"{minutes}m"
-    hours = minutes // 60
-    if hours < 8:
-        return f"{hours}h{minutes % 60}m" if minutes % 60 else f"{hours}h"
-    if hours < 48:
-        return f"{hours}h"
-    days = hours // 24
-    if hours < 24 * 8:
-        return f"{days}d{hours % 24}h" if hours % 24 else f"{days}d"
-    if hours < 24 * 365 * 2:
-        return f"{days}d"
-    if hours < 24 * 365 * 8:
-        years, day_of_year = divmod(days, 365)
-        return f"{years}y{day_of_year}d" if day_of_year else f"{years}y"
-    return f"{days // 365}y"
+    The very format kubectl-fed prints its own AGE column in: one function for both.
+    """
+    return age.human_duration(int(delta.total_seconds()))  # truncates toward zero, as Go's int()
 
 
 def parse_timestamp(value: object) -> datetime | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kubectl_fed.sandbox.apiserver.groups import group_version, qualified
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -17,68 +19,51 @@ class Kind:
 
     @property
     def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
+        return group_version(self.group, self.version)
 
     @property
     def qualified_resource(self) -> str:
         """`services` or `ingresses.networking.k8s.io`, as upstream error messages spell it."""
-        return f"{self.plural}.{self.group}" if self.group else self.plural
+        return qualified(self.plural, self.group)
 
     @property
     def qualified_kind(self) -> str:
         """`Service` or `Ingress.networking.k8s.io`, as upstream Invalid messages spell it."""
-        return f"{self.kind}.{self.group}" if self.group else self.kind
+        return qualified(self.kind, self.group)
 
 
+def _v1(
+    plural: str,
+    kind: str,
+    group: str = "",
+    *,
+    namespaced: bool = True,
+    status: bool = False,
+    generation: bool = False,
+) -> Kind:
+    """A kind served at version v1 (every stored kind is)."""
+    return Kind(plural, kind, group, "v1", namespaced, status, generation)
+
+
+_NETWORKING, _RBAC = "networking.k8s.io", "rbac.authorization.k8s.io"
 _ALL = (
-    Kind("namespaces", "Namespace", "", "v1", namespaced=False, has_status=True),
-    Kind("nodes", "Node", "", "v1", namespaced=False, has_status=True),
-    Kind("pods", "Pod", "", "v1", namespaced=True, has_status=True),
-    Kind("services", "Service", "", "v1", namespaced=True, has_status=True),
-    Kind("endpoints", "Endpoints", "", "v1", namespaced=True),
-    Kind("configmaps", "ConfigMap", "", "v1", namespaced=True),
-    Kind("events", "Event", "", "v1", namespaced=True),
-    Kind("resourcequotas", "ResourceQuota", "", "v1", namespaced=True, has_status=True),
-    Kind("secrets", "Secret", "", "v1", namespaced=True),
-    Kind("serviceaccounts", "ServiceAccount", "", "v1", namespaced=True),
-    Kind(
-        "replicasets",
-        "ReplicaSet",
-        "apps",
-        "v1",
-        namespaced=True,
-        has_status=True,
-        tracks_generation=True,
-    ),
-    Kind(
-        "deployments",
-        "Deployment",
-        "apps",
-        "v1",
-        namespaced=True,
-        has_status=True,
-        tracks_generation=True,
-    ),
-    Kind(
-        "ingresses",
-        "Ingress",
-        "networking.k8s.io",
-        "v1",
-        namespaced=True,
-        has_status=True,
-        tracks_generation=True,
-    ),
-    Kind(
-        "ingressclasses",
-        "IngressClass",
-        "networking.k8s.io",
-        "v1",
-        namespaced=False,
-        tracks_generation=True,
-    ),
-    Kind("roles", "Role", "rbac.authorization.k8s.io", "v1", namespaced=True),
-    Kind("rolebindings", "RoleBinding", "rbac.authorization.k8s.io", "v1", namespaced=True),
-    Kind("leases", "Lease", "coordination.k8s.io", "v1", namespaced=True),
+    _v1("namespaces", "Namespace", namespaced=False, status=True),
+    _v1("nodes", "Node", namespaced=False, status=True),
+    _v1("pods", "Pod", status=True),
+    _v1("services", "Service", status=True),
+    _v1("endpoints", "Endpoints"),
+    _v1("configmaps", "ConfigMap"),
+    _v1("events", "Event"),
+    _v1("resourcequotas", "ResourceQuota", status=True),
+    _v1("secrets", "Secret"),
+    _v1("serviceaccounts", "ServiceAccount"),
+    _v1("replicasets", "ReplicaSet", "apps", status=True, generation=True),
+    _v1("deployments", "Deployment", "apps", status=True, generation=True),
+    _v1("ingresses", "Ingress", _NETWORKING, status=True, generation=True),
+    _v1("ingressclasses", "IngressClass", _NETWORKING, namespaced=False, generation=True),
+    _v1("roles", "Role", _RBAC),
+    _v1("rolebindings", "RoleBinding", _RBAC),
+    _v1("leases", "Lease", "coordination.k8s.io"),
 )
 
 KINDS: dict[str, Kind] = {kind.plural: kind for kind in _ALL}

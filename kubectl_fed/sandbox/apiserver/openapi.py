@@ -15,9 +15,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from kubectl_fed.sandbox.apiserver.discovery import RESOURCES, ResourceInfo
+from kubectl_fed.sandbox.apiserver.groups import api_path
 from kubectl_fed.sandbox.apiserver.patching import merge_key_for, merges_as_set
 from kubectl_fed.sandbox.apiserver.schemas import FieldType, Model, kind_model, models
 from kubectl_fed.sandbox.apiserver.seed import KUBERNETES_VERSION
@@ -223,7 +225,7 @@ def _ref_name(definition: str, v3: bool) -> str:
 
 
 def _paths(info: ResourceInfo, v3: bool) -> JSON:
-    root = f"/apis/{info.group}/{info.version}" if info.group else f"/api/{info.version}"
+    root = f"/{api_path(info.group, info.version)}"
     collection = (
         f"{root}/namespaces/{{namespace}}/{info.plural}"
         if info.namespaced
@@ -260,7 +262,7 @@ def _group_versions() -> dict[str, list[ResourceInfo]]:
     """`api/v1`, `apis/apps/v1`, ... -> the kinds served there."""
     found: dict[str, list[ResourceInfo]] = {}
     for info in RESOURCES:
-        key = f"apis/{info.group}/{info.version}" if info.group else f"api/{info.version}"
+        key = api_path(info.group, info.version)
         found.setdefault(key, []).append(info)
     return found
 
@@ -269,26 +271,28 @@ def _encode(document: JSON) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
 
+def _document(infos: Sequence[ResourceInfo], v3: bool) -> bytes:
+    """One document for `infos`: the OpenAPI 3.0 document of a group version, or Swagger 2.0."""
+    roots = [kind_model(info) for info in infos]
+    schemas = {model.definition: _model_schema(model, v3) for model in _reachable(roots)}
+    schemas.update(_fixed_definitions())
+    paths: JSON = {}
+    for info in infos:
+        paths.update(_paths(info, v3))
+    document: JSON = {
+        "info": {"title": "Kubernetes", "version": KUBERNETES_VERSION},
+        "paths": paths,
+    }
+    if v3:
+        document.update({"openapi": "3.0.0", "components": {"schemas": schemas}})
+    else:
+        document.update({"swagger": "2.0", "definitions": schemas})
+    return _encode(document)
+
+
 @functools.cache
 def _v3_documents() -> dict[str, bytes]:
-    documents: dict[str, bytes] = {}
-    for key, infos in _group_versions().items():
-        schemas = {
-            model.definition: _model_schema(model, True)
-            for model in _reachable([kind_model(info) for info in infos])
-        }
-        schemas.update(_fixed_definitions())
-        paths: JSON = {}
-        for info in infos:
-            paths.update(_paths(info, True))
-        document = {
-            "openapi": "3.0.0",
-            "info": {"title": "Kubernetes", "version": KUBERNETES_VERSION},
-            "paths": paths,
-            "components": {"schemas": schemas},
-        }
-        documents[key] = _encode(document)
-    return documents
+    return {key: _document(infos, True) for key, infos in _group_versions().items()}
 
 
 def v3_hash(key: str) -> str:
@@ -313,16 +317,4 @@ def v3_document(key: str) -> bytes | None:
 @functools.cache
 def v2_document() -> bytes:
     """The `/openapi/v2` Swagger document."""
-    roots = [kind_model(info) for info in RESOURCES]
-    definitions = {model.definition: _model_schema(model, False) for model in _reachable(roots)}
-    definitions.update(_fixed_definitions())
-    paths: JSON = {}
-    for info in RESOURCES:
-        paths.update(_paths(info, False))
-    document = {
-        "swagger": "2.0",
-        "info": {"title": "Kubernetes", "version": KUBERNETES_VERSION},
-        "paths": paths,
-        "definitions": definitions,
-    }
-    return _encode(document)
+    return _document(RESOURCES, False)

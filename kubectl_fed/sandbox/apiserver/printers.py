@@ -259,36 +259,29 @@ def quota_cells(quota: JsonObject, now: datetime) -> Cells:
     return [object_name(quota), ", ".join(requests), ", ".join(limits), object_age(quota, now)]
 
 
+def _workload_cells(workload: JsonObject, now: datetime, counts: Cells) -> Cells:
+    """NAME, the kind's replica counts, AGE, then the wide CONTAINERS, IMAGES and SELECTOR."""
+    spec = workload.get("spec") or {}
+    names, images = _containers(nested(spec, "template", "spec"))
+    selector = format_label_selector(spec.get("selector"))
+    return [object_name(workload), *counts, object_age(workload, now), names, images, selector]
+
+
 def replica_set_cells(replica_set: JsonObject, now: datetime) -> Cells:
     spec = replica_set.get("spec") or {}
     status = replica_set.get("status") or {}
-    names, images = _containers(nested(spec, "template", "spec"))
-    return [
-        object_name(replica_set),
-        int(spec.get("replicas", 1)),
-        int(status.get("replicas", 0)),
-        int(status.get("readyReplicas", 0)),
-        object_age(replica_set, now),
-        names,
-        images,
-        format_label_selector(spec.get("selector")),
-    ]
+    desired, current = int(spec.get("replicas", 1)), int(status.get("replicas", 0))
+    ready = int(status.get("readyReplicas", 0))
+    return _workload_cells(replica_set, now, [desired, current, ready])
 
 
 def deployment_cells(deployment: JsonObject, now: datetime) -> Cells:
     spec = deployment.get("spec") or {}
     status = deployment.get("status") or {}
-    names, images = _containers(nested(spec, "template", "spec"))
-    return [
-        object_name(deployment),
-        f"{int(status.get('readyReplicas', 0))}/{int(spec.get('replicas', 1))}",
-        int(status.get("updatedReplicas", 0)),
-        int(status.get("availableReplicas", 0)),
-        object_age(deployment, now),
-        names,
-        images,
-        format_label_selector(spec.get("selector")),
-    ]
+    ready = f"{int(status.get('readyReplicas', 0))}/{int(spec.get('replicas', 1))}"
+    updated = int(status.get("updatedReplicas", 0))
+    available = int(status.get("availableReplicas", 0))
+    return _workload_cells(deployment, now, [ready, updated, available])
 
 
 # ---------------------------------------------------------------- access, secrets, leases

@@ -20,6 +20,7 @@ from kubectl_fed.sandbox.apiserver.access import AccessRules
 from kubectl_fed.sandbox.apiserver.faults import Fault
 from kubectl_fed.sandbox.apiserver.requestlog import RequestLog
 from kubectl_fed.sandbox.apiserver.store import Store
+from kubectl_fed.sandbox.serving import OpenConnections
 
 HANDSHAKE_TIMEOUT = 10.0
 
@@ -76,8 +77,7 @@ class _TLSServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         super().__init__(("127.0.0.1", 0), handler)
         self.cluster = cluster
         self.socket.setblocking(False)
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
+        self.connections = OpenConnections()
 
     def reopen(self, port: int) -> None:
         self.socket = socket.socket(self.address_family, self.socket_type)
@@ -103,24 +103,15 @@ class _TLSServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
             self._untrack(tls)
 
     def _track(self, connection: socket.socket) -> None:
-        with self._connections_lock:
-            self._connections.add(connection)
+        self.connections.add(connection)
         if self.cluster.stopping.is_set():
             connection.close()
 
     def _untrack(self, connection: socket.socket) -> None:
-        with self._connections_lock:
-            self._connections.discard(connection)
+        self.connections.discard(connection)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A connection that broke mid-answer is the client's business, not a server error."""
-
-    def drop_connections(self) -> None:
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
 
 
 class ApiCluster:
@@ -171,7 +162,7 @@ class ApiCluster:
             if fault.mode == "unreachable":
                 self._acceptor.unregister(self._server)
                 self._server.socket.close()
-            self._server.drop_connections()
+            self._server.connections.shut_down()
 
     def heal(self) -> None:
         """Answer normally again; the data was never touched."""
@@ -196,5 +187,5 @@ class ApiCluster:
         with self._lock:
             if self._fault is None or self._fault.mode != "unreachable":
                 self._acceptor.unregister(self._server)
-            self._server.drop_connections()
+            self._server.connections.shut_down()
             self._server.server_close()

@@ -127,28 +127,26 @@ class Store:
         read them: a pass over every object then costs no copy of each (the controllers
         run after every write, so copying made a burst of n writes cost n² copies).
         """
-        return self.snapshot(resource, namespace, label_selector, field_selector, copies=copies)[0]
-
-    def snapshot(
-        self,
-        resource: str,
-        namespace: str | None = None,
-        label_selector: str | None = None,
-        field_selector: str | None = None,
-        *,
-        copies: bool = True,
-    ) -> tuple[builtins.list[JSON], int]:
-        """Like `list`, plus the resourceVersion the list is consistent with (for watch)."""
         kind = _kind(resource)
         matches = self.matcher(label_selector, field_selector)
         clone = copy.deepcopy if copies else _same
         with self._lock:
-            items = [
+            return [
                 clone(obj)
                 for (ns, _), obj in sorted(self._objects[resource].items())
                 if (namespace is None or not kind.namespaced or ns == namespace) and matches(obj)
             ]
-            return items, self._counter
+
+    def snapshot(
+        self,
+        resource: str,
+        namespace: str | None,
+        label_selector: str | None,
+        field_selector: str | None,
+    ) -> tuple[builtins.list[JSON], int]:
+        """Copies of what `list` matches, and the resourceVersion they are consistent with."""
+        with self._lock:
+            return self.list(resource, namespace, label_selector, field_selector), self._counter
 
     def managers(self, resource: str, namespace: str | None, name: str) -> ownership.Managers:
         """Which fields of an object each (field manager, operation) owns."""
@@ -588,16 +586,7 @@ class Store:
 
     def _orphan_dependents(self, owner_uid: str) -> None:
         for plural, key in self._dependents(owner_uid):
-            obj = self._objects[plural][key]
-            orphaned = copy.deepcopy(obj)
-            references = orphaned["metadata"]["ownerReferences"]
-            kept = [o for o in references if o.get("uid") != owner_uid]
-            if kept:
-                orphaned["metadata"]["ownerReferences"] = kept
-            else:
-                del orphaned["metadata"]["ownerReferences"]
-            managers = self._managers.get((plural, key), {})
-            self._store("MODIFIED", KINDS[plural], key, orphaned, obj, owners=managers)
+            self._drop_listed(plural, key, "ownerReferences", lambda o: o.get("uid") == owner_uid)
 
     def _release_foreground_owner(self, owner_uid: str) -> None:
         """A dependent is gone: an owner deleted in the foreground goes once all are."""
@@ -610,16 +599,26 @@ class Store:
                     continue
                 if deletion.FOREGROUND_FINALIZER not in (meta.get("finalizers") or []):
                     return
-                released = copy.deepcopy(obj)
-                rest = [f for f in meta["finalizers"] if f != deletion.FOREGROUND_FINALIZER]
-                if rest:
-                    released["metadata"]["finalizers"] = rest
-                else:
-                    del released["metadata"]["finalizers"]
-                managers = self._managers.get((plural, key), {})
-                self._store("MODIFIED", KINDS[plural], key, released, obj, owners=managers)
+                self._drop_listed(
+                    plural, key, "finalizers", lambda f: f == deletion.FOREGROUND_FINALIZER
+                )
                 self._finish(KINDS[plural], key)
                 return
+
+    def _drop_listed(
+        self, plural: str, key: Key, field: str, unwanted: Callable[[Any], bool]
+    ) -> None:
+        """The garbage collector's edit of `metadata.<field>` (a list): the unwanted items
+        go, and the field with them once empty; the fields' owners stay as they were."""
+        obj = self._objects[plural][key]
+        changed = copy.deepcopy(obj)
+        kept = [item for item in changed["metadata"][field] if not unwanted(item)]
+        if kept:
+            changed["metadata"][field] = kept
+        else:
+            del changed["metadata"][field]
+        managers = self._managers.get((plural, key), {})
+        self._store("MODIFIED", KINDS[plural], key, changed, obj, owners=managers)
 
     def _emit(self, event: WatchEvent) -> None:
         self._history.append(event)

@@ -148,7 +148,7 @@ class ResourceVerbs:
         return self.handler.send_json(200, document)
 
     def _validation(self) -> str:
-        return fieldvalidation.directive(self.handler.query.get("fieldValidation"))
+        return fieldvalidation.DIRECTIVE.of(self.handler.query.get("fieldValidation"))
 
     def _checked_object(self, target: ResourcePath, body: bytes) -> JSON:
         """A create or update body, after field validation (see `fieldvalidation`)."""
@@ -237,7 +237,7 @@ class ResourceVerbs:
     def _delete(self, target: ResourcePath, body: bytes, dry_run: bool) -> int:
         options = self.handler.json_body(body) if body.strip() else {}
         query = self.handler.query
-        policy = deletion.propagation(
+        policy = deletion.PROPAGATION.of(
             options.get("propagationPolicy") or query.get("propagationPolicy")
         )
         orphan = options.get("orphanDependents", query.get("orphanDependents") == "true")

@@ -7,10 +7,8 @@ Errors are GCE's JSON error documents, so google-api-core raises its usual excep
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from kubectl_fed.sandbox.gce.listing import InvalidQuery, ListQuery
 from kubectl_fed.sandbox.gce.resources import GLOBAL, KINDS, Body
 from kubectl_fed.sandbox.gce.state import GceState
+from kubectl_fed.sandbox.serving import OpenConnections, send_json
 
 ZONAL = {"instanceGroups"}
 AGGREGATED = {
@@ -205,12 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
         return parsed if isinstance(parsed, dict) else {}
 
     def _reply(self, status: HTTPStatus, document: Body) -> None:
-        payload = json.dumps(document).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        send_json(self, status, document, "application/json; charset=UTF-8")
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the sandbox must not write access logs over the user's terminal."""
@@ -240,25 +234,15 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, router: Router) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.router = router
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
+        self.connections = OpenConnections()
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
+        self.connections.add(request)
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
+        self.connections.discard(request)
         super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
 
 
 class GceServer:
@@ -299,6 +283,6 @@ class GceServer:
         self._server = self._thread = None
         if server is not None and thread is not None:
             server.shutdown()
-            server.close_connections()
+            server.connections.shut_down()
             server.server_close()
             thread.join()
