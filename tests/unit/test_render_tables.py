@@ -8,6 +8,7 @@ from typing import Any
 from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
 from kubectl_fed.core.kinds.cells import format_selector
 from kubectl_fed.core.kinds.ingress import ingress_hosts
+from kubectl_fed.core.kinds.service import service_external_ip
 from kubectl_fed.core.status.listing import Entry
 from kubectl_fed.render.age import human_duration
 from kubectl_fed.render.tables import render_tables
@@ -107,6 +108,16 @@ def test_cells() -> None:
     assert ingress_hosts([{}]) == "*"
     assert format_selector(None) == "<none>"
     assert format_selector({"matchExpressions": [{"key": "x", "operator": "DoesNotExist"}]}) == "!x"
+
+
+def test_load_balancer_external_ip_lists_its_addresses_before_the_external_ips() -> None:
+    spec = {"type": "LoadBalancer", "externalIPs": ["1.1.1.1", "2.2.2.2"]}
+    assert service_external_ip({"spec": spec}) == "1.1.1.1,2.2.2.2"
+    status = {"loadBalancer": {"ingress": [{"ip": "34.1.2.3"}]}}
+    assert service_external_ip({"spec": spec, "status": status}) == "34.1.2.3,1.1.1.1,2.2.2.2"
+    assert service_external_ip({"spec": {"type": "LoadBalancer"}}) == "<pending>"
+    node_port = {"type": "NodePort", "externalIPs": ["3.3.3.3"]}
+    assert service_external_ip({"spec": node_port}) == "3.3.3.3"
 
 
 def test_human_durations_as_kubectl() -> None:

@@ -24,7 +24,8 @@ def service_external_ip(obj: KubeObject, wide: bool = False) -> str:
         return ",".join(external) or NONE
     if service_type == "LoadBalancer":
         balancer = load_balancer_text(status_of(obj), wide)
-        return ",".join([*external, *([balancer] if balancer else [])]) or "<pending>"
+        # the load balancer's addresses first, then spec.externalIPs, as kubectl prints them
+        return ",".join([*([balancer] if balancer else []), *external]) or "<pending>"
     if service_type == "ExternalName":
         return str(spec.get("externalName") or "")
     return "<unknown>"
