@@ -3,8 +3,8 @@
 Read once per run, inside a fan-out operation, only what the manifests need: every
 Service (node ports), GLBC's `ingress-uid` ConfigMap, every Ingress and the nodes'
 provider IDs (one GLBC UID), and the live copies of the objects whose replicas are split
-(ReplicaSets, Deployments) being written. The
-writes that follow take the copies read here instead of reading them again (`known`).
+(ReplicaSets, Deployments) being written. The writes that follow take the copies read here
+instead of reading them again (`known`).
 """
 
 from __future__ import annotations
