@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kubectl_fed.core.doctor.facts import WRITE_VERBS, WRITTEN_RESOURCES, MemberFacts
+from kubectl_fed.core.doctor.facts import (
+    NAMESPACE_READ,
+    WRITE_VERBS,
+    WRITTEN_RESOURCES,
+    MemberFacts,
+)
 from kubectl_fed.core.ingress.glbc_uid import (
     UID_CONFIGMAP_NAME,
     UID_CONFIGMAP_NAMESPACE,
@@ -20,8 +25,11 @@ from kubectl_fed.core.members.protocols import MemberCluster, get_or_none
 from kubectl_fed.core.members.results import ClusterCallError, Reason
 from kubectl_fed.core.model.objects import KubeObject, is_federated
 
-# Requests of one member's gathering, at most (bounds the fan-out's safety net).
-CALLS = 23
+# Requests of one member's gathering, at most (bounds the fan-out's safety net): the version,
+# ingresses, GLBC's ConfigMap, nodes, services, endpoints, pods and quotas, the namespaced kinds,
+# the access reviews, and one more.
+ACCESS_REVIEWS = len(WRITTEN_RESOURCES) * len(WRITE_VERBS) + 1
+CALLS = 8 + len(NAMESPACE_READ) + ACCESS_REVIEWS + 1
 
 
 def gather_member(
@@ -50,10 +58,7 @@ def gather_member(
         ingresses=ingresses,
         services=reader.listed("services", None),
         endpoints=reader.listed("endpoints", namespace),
-        replicasets=reader.listed("replicasets", namespace),
-        deployments=reader.listed("deployments", namespace),
-        secrets=reader.listed("secrets", namespace),
-        configmaps=reader.listed("configmaps", namespace),
+        listed={kind.plural: reader.listed(kind.plural, namespace) for kind in NAMESPACE_READ},
         pods=reader.listed("pods", namespace),
         quotas=reader.listed("resourcequotas", namespace),
         denied=tuple(_denied(backend, namespace)),
@@ -92,8 +97,11 @@ class _Tolerant:
             return default
 
 
-# Requests of one member's converge read, at most.
-CONVERGE_CALLS = 7
+# The kinds whose replicas `reconcile` places, read in the namespace it converges.
+SPLIT_KINDS = tuple(kind for kind in NAMESPACE_READ if kind.splits_replicas)
+# Requests of one member's converge read, at most: ingresses, GLBC's ConfigMap, nodes,
+# services, the split kinds, and one more.
+CONVERGE_CALLS = 4 + len(SPLIT_KINDS) + 1
 
 
 def gather_for_converge(backend: MemberCluster, namespace: str | None) -> MemberFacts:
@@ -115,7 +123,6 @@ def gather_for_converge(backend: MemberCluster, namespace: str | None) -> Member
         nodes=nodes,
         ingresses=ingresses,
         services=tuple(backend.list("services", None)),
-        replicasets=tuple(backend.list("replicasets", namespace)),
-        deployments=tuple(backend.list("deployments", namespace)),
+        listed={kind.plural: tuple(backend.list(kind.plural, namespace)) for kind in SPLIT_KINDS},
         unreadable=tuple(reader.unreadable),
     )

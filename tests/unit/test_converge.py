@@ -97,8 +97,8 @@ def test_the_plan_restores_drift_recreates_and_places_replicas() -> None:
     drifted = copy_of(replicaset(6), 2, stamp)
     drifted["spec"]["template"]["spec"]["containers"][0]["image"] = "evil"
     found = facts(
-        MemberFacts("a", replicasets=(good,)),
-        MemberFacts("b", replicasets=(drifted,)),
+        MemberFacts("a", listed={"replicasets": (good,)}),
+        MemberFacts("b", listed={"replicasets": (drifted,)}),
         MemberFacts("c"),
     )
     writes = plan_convergence(found).writes
@@ -110,9 +110,9 @@ def test_the_plan_restores_drift_recreates_and_places_replicas() -> None:
     assert created.obj is not None and created.obj["spec"]["replicas"] == 2
     assert "spec.template.spec.containers" in restored.detail
     again = facts(
-        MemberFacts("a", replicasets=(good,)),
-        MemberFacts("b", replicasets=(good,)),
-        MemberFacts("c", replicasets=(good,)),
+        MemberFacts("a", listed={"replicasets": (good,)}),
+        MemberFacts("b", listed={"replicasets": (good,)}),
+        MemberFacts("c", listed={"replicasets": (good,)}),
     )
     assert plan_convergence(again).writes == []
 
@@ -121,9 +121,9 @@ def test_replicas_held_while_a_member_fails_briefly_and_drained_when_back() -> N
     stamp = "2026-01-01T00:00:00.000000Z"
     copies = tuple(copy_of(replicaset(6), 2, stamp) for _ in range(3))
     found = facts(
-        MemberFacts("a", replicasets=(copies[0],)),
-        MemberFacts("b", replicasets=(copies[1],)),
-        MemberFacts("c", replicasets=(copies[2],)),
+        MemberFacts("a", listed={"replicasets": (copies[0],)}),
+        MemberFacts("b", listed={"replicasets": (copies[1],)}),
+        MemberFacts("c", listed={"replicasets": (copies[2],)}),
     )
     assert plan_convergence(found, ConvergeOptions(hold_replicas=True)).writes == []
     drained = plan_convergence(found, ConvergeOptions(drained=frozenset({"c"}))).writes

@@ -50,7 +50,7 @@ class Scope:
                 return ()
             return tuple(key for key in keys if self.name is None or key[1] == self.name)
 
-        return CheckedObjects(**{kind.plural: keep(kind, target.of(kind)) for kind in CONVERGED})
+        return CheckedObjects({kind.plural: keep(kind, target.of(kind)) for kind in CONVERGED})
 
 
 @dataclass(frozen=True)

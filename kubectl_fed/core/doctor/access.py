@@ -107,7 +107,7 @@ def _quantity(value: Any) -> int:
 
 def _uses(kind: str, facts: Facts) -> bool:
     if kind == "pods":
-        return bool(facts.target.replicasets)
+        return bool(facts.target.of(REPLICASET))
     by_plural: dict[str, Kind] = {
         "ingresses": INGRESS,
         "services": SERVICE,
@@ -123,7 +123,7 @@ def _needs(member: MemberFacts, facts: Facts) -> dict[str, int]:
         missing = [key for key in facts.target.of(kind) if member.find(kind, key) is None]
         needs[kind.plural] = len(missing)
     pods = 0
-    for key in facts.target.replicasets:
+    for key in facts.target.of(REPLICASET):
         mine = member.find(REPLICASET, key)
         share = _expected_share(key, facts) if mine is None else spec_replicas(mine)
         running = sum(1 for pod in member.pods if _owned(pod, mine))

@@ -27,6 +27,10 @@ WRITE_VERBS = ("create", "update", "delete")
 WRITTEN_RESOURCES = ("ingresses", "services", "replicasets")
 # The namespaced federated kinds, whose copies doctor reads and checks.
 CHECKED_KINDS = tuple(kind for kind in KINDS if kind.namespaced)
+# Read in every namespace: the GLBC UID needs every Ingress, node ports every Service.
+CLUSTER_WIDE = (INGRESS, SERVICE)
+# The other checked kinds, read in the namespace doctor checks.
+NAMESPACE_READ = tuple(kind for kind in CHECKED_KINDS if kind not in CLUSTER_WIDE)
 
 
 def object_label(kind: Kind, key: Key) -> str:
@@ -45,11 +49,9 @@ class MemberFacts:
     uid_configmap: KubeObject | None = None
     ingresses: tuple[KubeObject, ...] = ()  # every namespace (UID agreement needs them all)
     services: tuple[KubeObject, ...] = ()  # every namespace (node ports are cluster-wide)
+    # The NAMESPACE_READ kinds' objects, by plural.
+    listed: Mapping[str, tuple[KubeObject, ...]] = field(default_factory=dict)
     endpoints: tuple[KubeObject, ...] = ()
-    replicasets: tuple[KubeObject, ...] = ()
-    deployments: tuple[KubeObject, ...] = ()
-    secrets: tuple[KubeObject, ...] = ()
-    configmaps: tuple[KubeObject, ...] = ()
     pods: tuple[KubeObject, ...] = ()
     quotas: tuple[KubeObject, ...] = ()
     denied: tuple[str, ...] = ()  # "create ingresses in default", ...
@@ -69,9 +71,10 @@ class MemberFacts:
         return [str((n.get("spec") or {}).get("providerID") or "") for n in self.nodes]
 
     def objects(self, kind: Kind) -> tuple[KubeObject, ...]:
-        """What was read of `kind` (each list field is named for its kind's plural)."""
-        found: tuple[KubeObject, ...] = getattr(self, kind.plural, ())
-        return found
+        """What was read of `kind`."""
+        if kind.plural in (INGRESS.plural, SERVICE.plural):
+            return self.ingresses if kind.plural == INGRESS.plural else self.services
+        return tuple(self.listed.get(kind.plural, ()))
 
     def find(self, kind: Kind, key: Key) -> KubeObject | None:
         return next((obj for obj in self.objects(kind) if key_of(obj) == key), None)
@@ -79,19 +82,20 @@ class MemberFacts:
 
 @dataclass(frozen=True)
 class CheckedObjects:
-    """The federated objects doctor looks at, by kind, each (namespace, name)."""
+    """The federated objects doctor looks at, each (namespace, name), by their kind's plural."""
 
-    ingresses: tuple[Key, ...] = ()
-    services: tuple[Key, ...] = ()
-    replicasets: tuple[Key, ...] = ()
-    deployments: tuple[Key, ...] = ()
-    secrets: tuple[Key, ...] = ()
-    configmaps: tuple[Key, ...] = ()
+    keys: Mapping[str, tuple[Key, ...]] = field(default_factory=dict)
 
     def of(self, kind: Kind) -> tuple[Key, ...]:
-        """The objects of `kind` (each field is named for its kind's plural)."""
-        keys: tuple[Key, ...] = getattr(self, kind.plural, ())
-        return keys
+        return tuple(self.keys.get(kind.plural, ()))
+
+    @property
+    def ingresses(self) -> tuple[Key, ...]:
+        return self.of(INGRESS)
+
+    @property
+    def services(self) -> tuple[Key, ...]:
+        return self.of(SERVICE)
 
 
 @dataclass(frozen=True)
@@ -131,11 +135,11 @@ def choose_target(
     names: Sequence[str],
     federation: str | None = None,
 ) -> CheckedObjects:
-    """With ingress names: those ingresses, their backend Services and the ReplicaSets
-    whose pods those Services select; without: every federated object in scope."""
+    """With ingress names: those ingresses, their backend Services and the ReplicaSets and
+    Deployments whose pods those Services select; without: every federated object in scope."""
     if not names:
         return CheckedObjects(
-            **{
+            {
                 kind.plural: tuple(federated_keys(members, kind, namespace, federation))
                 for kind in CHECKED_KINDS
             }
@@ -151,15 +155,21 @@ def choose_target(
             for service in backend_services(ingress)
         }
     )
-    replicasets = sorted(
-        {
-            key_of(rs)
-            for member in members
-            for rs in member.replicasets
-            if key_of(rs)[0] == ns and _selected_by_any(rs, member, services)
-        }
-    )
-    return CheckedObjects(ingresses, tuple(services), tuple(replicasets))
+    selected = {
+        kind.plural: tuple(
+            sorted(
+                {
+                    key_of(obj)
+                    for member in members
+                    for obj in member.objects(kind)
+                    if key_of(obj)[0] == ns and _selected_by_any(obj, member, services)
+                }
+            )
+        )
+        for kind in CHECKED_KINDS
+        if kind.splits_replicas
+    }
+    return CheckedObjects({INGRESS.plural: ingresses, SERVICE.plural: tuple(services), **selected})
 
 
 def _selected_by_any(rs: KubeObject, member: MemberFacts, services: Sequence[Key]) -> bool:

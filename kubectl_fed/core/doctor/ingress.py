@@ -12,7 +12,7 @@ from kubectl_fed.core.doctor.facts import pods_template_labels as template_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.doctor.objects import held
 from kubectl_fed.core.ingress.nodeports import NODE_PORT_TYPES
-from kubectl_fed.core.kinds import INGRESS, SERVICE
+from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
 from kubectl_fed.core.model.objects import Key, KubeObject, key_of, name_of
 from kubectl_fed.core.status.fold import Member, Snapshot
 from kubectl_fed.core.status.ingress import IngressStatus, backend_services, ingress_status
@@ -132,7 +132,7 @@ def probe_paths(member: MemberFacts, service: KubeObject | None) -> tuple[str, .
         return ()
     paths = set()
     selected = False
-    for rs in member.replicasets:
+    for rs in member.objects(REPLICASET):
         labels = template_labels(rs)
         if key_of(rs)[0] != key_of(service or {})[0] or not _matches(selector, labels):
             continue
