@@ -76,6 +76,14 @@ def test_the_walkthrough_with_a_deployment_splits_it_and_passes_doctor(
     assert {c["object"] for c in report.checks if c["id"] == "presence"} >= {
         "deployment default/nginx"
     }
+    named = doctor(fed, INGRESS)  # the ingress, its Service and the Deployment they select
+    failed = [c for c in named.checks if c["status"] != "pass"]
+    assert (named.status, failed) == (0, []), failed
+    assert {c["object"] for c in named.checks if c["id"] == "presence"} == {
+        f"ingress default/{INGRESS}",
+        "service default/nginx",
+        "deployment default/nginx",
+    }
 
     scaled = fed.run("scale", "deploy", "nginx", "--replicas", "9")
     assert scaled.status == 0, scaled.err

@@ -26,6 +26,7 @@ from kubectl_fed.core.ingress.loadbalancer import (
     LoadBalancerFacts,
     load_balancer_view,
 )
+from kubectl_fed.core.kinds import DEPLOYMENT, REPLICASET
 from kubectl_fed.core.members.results import ClusterError, Reason
 from kubectl_fed.exit_status import ExitStatus
 from kubectl_fed.render.doctor import document, table
@@ -246,6 +247,26 @@ def test_an_ingress_found_nowhere_is_one_failing_presence_check() -> None:
     checks = [c for c in run_checks(found) if c.object == "ingress default/nosuch"]
     assert [(c.id, c.status, c.cluster) for c in checks] == [("presence", Status.FAIL, None)]
     assert checks[0].fix == "check the name and namespace: kubectl fed get ingresses -n default"
+
+
+def test_an_ingress_names_the_workloads_its_service_selects_not_their_replicasets() -> None:
+    def workload(name: str, **metadata: Any) -> dict[str, Any]:
+        template = {"metadata": {"labels": {"app": "web"}}}
+        meta = {"name": name, "namespace": "default", "labels": MARKED, **metadata}
+        return {"metadata": meta, "spec": {"template": template}}
+
+    owner = {"kind": "Deployment", "name": "web", "uid": "d", "controller": True}
+    ingress = {
+        "metadata": {"name": "web", "namespace": "default", "labels": MARKED},
+        "spec": {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}},
+    }
+    listed = {
+        "deployments": (workload("web"),),
+        "replicasets": (workload("web-7d4d7db68d", ownerReferences=[owner]),),
+    }
+    members = (member("a", service(30080), ingresses=(ingress,), listed=listed),)
+    target = choose_target(members, "default", ["web"])
+    assert (target.of(DEPLOYMENT), target.of(REPLICASET)) == ((("default", "web"),), ())
 
 
 def test_reads_refused_by_rbac_are_a_warning_naming_them() -> None:

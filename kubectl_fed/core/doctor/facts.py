@@ -16,6 +16,7 @@ from kubectl_fed.core.model.objects import (
     Key,
     KubeObject,
     ObjectView,
+    is_controlled,
     is_federated,
     key_of,
     labels_of,
@@ -136,7 +137,8 @@ def choose_target(
     federation: str | None = None,
 ) -> CheckedObjects:
     """With ingress names: those ingresses, their backend Services and the ReplicaSets and
-    Deployments whose pods those Services select; without: every federated object in scope."""
+    Deployments whose pods those Services select (not those a controller owns, such as a
+    Deployment's ReplicaSets); without: every federated object in scope."""
     if not names:
         return CheckedObjects(
             {
@@ -162,7 +164,9 @@ def choose_target(
                     key_of(obj)
                     for member in members
                     for obj in member.objects(kind)
-                    if key_of(obj)[0] == ns and _selected_by_any(obj, member, services)
+                    if key_of(obj)[0] == ns
+                    and not is_controlled(obj)
+                    and _selected_by_any(obj, member, services)
                 }
             )
         )

@@ -62,6 +62,12 @@ def is_federated(obj: Mapping[str, Any] | None) -> bool:
     return bool(labels.get(MANAGED_BY_LABEL) == MANAGED_BY_VALUE)
 
 
+def is_controlled(obj: Mapping[str, Any] | None) -> bool:
+    """Whether a controller owns the object (a Deployment's ReplicaSet): not one to federate."""
+    owners = metadata_of(obj).get("ownerReferences") or []
+    return any(isinstance(o, Mapping) and o.get("controller") is True for o in owners)
+
+
 @dataclass(frozen=True)
 class ObjectView:
     """Read-only access to one object body's identity and markers."""
