@@ -32,6 +32,8 @@ CHECKED_KINDS = tuple(kind for kind in KINDS if kind.namespaced)
 CLUSTER_WIDE = (INGRESS, SERVICE)
 # The other checked kinds, read in the namespace doctor checks.
 NAMESPACE_READ = tuple(kind for kind in CHECKED_KINDS if kind not in CLUSTER_WIDE)
+# The kinds whose pods a backend Service selects.
+WORKLOAD_KINDS = tuple(kind for kind in CHECKED_KINDS if kind.splits_replicas)
 
 
 def object_label(kind: Kind, key: Key) -> str:
@@ -79,6 +81,16 @@ class MemberFacts:
 
     def find(self, kind: Kind, key: Key) -> KubeObject | None:
         return next((obj for obj in self.objects(kind) if key_of(obj) == key), None)
+
+    def workloads(self, namespace: str) -> list[tuple[Kind, KubeObject]]:
+        """The WORKLOAD_KINDS' objects in `namespace` but those a controller owns (a
+        Deployment's ReplicaSets): the ones a user wrote."""
+        return [
+            (kind, obj)
+            for kind in WORKLOAD_KINDS
+            for obj in self.objects(kind)
+            if key_of(obj)[0] == namespace and not is_controlled(obj)
+        ]
 
 
 @dataclass(frozen=True)
@@ -157,23 +169,13 @@ def choose_target(
             for service in backend_services(ingress)
         }
     )
-    selected = {
-        kind.plural: tuple(
-            sorted(
-                {
-                    key_of(obj)
-                    for member in members
-                    for obj in member.objects(kind)
-                    if key_of(obj)[0] == ns
-                    and not is_controlled(obj)
-                    and _selected_by_any(obj, member, services)
-                }
-            )
-        )
-        for kind in CHECKED_KINDS
-        if kind.splits_replicas
-    }
-    return CheckedObjects({INGRESS.plural: ingresses, SERVICE.plural: tuple(services), **selected})
+    selected: dict[str, set[Key]] = {kind.plural: set() for kind in WORKLOAD_KINDS}
+    for member in members:
+        for kind, workload in member.workloads(ns):
+            if _selected_by_any(workload, member, services):
+                selected[kind.plural].add(key_of(workload))
+    workloads = {plural: tuple(sorted(keys)) for plural, keys in selected.items()}
+    return CheckedObjects({INGRESS.plural: ingresses, SERVICE.plural: tuple(services), **workloads})
 
 
 def _selected_by_any(rs: KubeObject, member: MemberFacts, services: Sequence[Key]) -> bool:

@@ -12,7 +12,7 @@ from kubectl_fed.core.doctor.facts import pods_template_labels as template_label
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.doctor.objects import held
 from kubectl_fed.core.ingress.nodeports import NODE_PORT_TYPES
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE
+from kubectl_fed.core.kinds import INGRESS, SERVICE
 from kubectl_fed.core.model.objects import Key, KubeObject, key_of, name_of
 from kubectl_fed.core.status.fold import Member, Snapshot
 from kubectl_fed.core.status.ingress import IngressStatus, backend_services, ingress_status
@@ -126,18 +126,17 @@ def backend_type(key: Key, facts: Facts) -> Check:
 
 def probe_paths(member: MemberFacts, service: KubeObject | None) -> tuple[str, ...] | None:
     """Readiness-probe HTTP paths of the pod templates this Service selects; None when it
-    selects no ReplicaSet in this member (a missing one is the presence check's)."""
+    selects no workload in this member (a missing one is the presence check's)."""
     selector = ((service or {}).get("spec") or {}).get("selector") or {}
     if not selector:
         return ()
     paths = set()
     selected = False
-    for rs in member.objects(REPLICASET):
-        labels = template_labels(rs)
-        if key_of(rs)[0] != key_of(service or {})[0] or not _matches(selector, labels):
+    for _, workload in member.workloads(key_of(service)[0]):
+        if not _matches(selector, template_labels(workload)):
             continue
         selected = True
-        for container in _containers(rs):
+        for container in _containers(workload):
             http = (container.get("readinessProbe") or {}).get("httpGet")
             if http is not None:
                 paths.add(str(http.get("path") or "/"))
@@ -148,8 +147,8 @@ def _matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
     return all(labels.get(k) == v for k, v in selector.items())
 
 
-def _containers(rs: KubeObject) -> list[KubeObject]:
-    template = (rs.get("spec") or {}).get("template") or {}
+def _containers(workload: KubeObject) -> list[KubeObject]:
+    template = (workload.get("spec") or {}).get("template") or {}
     return list((template.get("spec") or {}).get("containers") or [])
 
 
