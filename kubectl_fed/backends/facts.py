@@ -12,6 +12,7 @@ from typing import Any
 
 from kubectl_fed.core.doctor.facts import (
     NAMESPACE_READ,
+    SPLIT_KINDS,
     WRITE_VERBS,
     WRITTEN_RESOURCES,
     MemberFacts,
@@ -97,10 +98,8 @@ class _Tolerant:
             return default
 
 
-# The kinds whose replicas `reconcile` places, read in the namespace it converges.
-SPLIT_KINDS = tuple(kind for kind in NAMESPACE_READ if kind.splits_replicas)
 # Requests of one member's converge read, at most: ingresses, GLBC's ConfigMap, nodes,
-# services, the split kinds, and one more.
+# services, the kinds whose replicas are split (read in the namespace), and one more.
 CONVERGE_CALLS = 4 + len(SPLIT_KINDS) + 1
 
 

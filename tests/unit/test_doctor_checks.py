@@ -135,6 +135,39 @@ def test_quota_headroom_against_what_the_member_still_needs() -> None:
     assert (full.status, full.message) == (Status.WARN, "services has no room left (quota q)")
 
 
+def test_quota_counts_a_deployments_pods_through_the_replicasets_it_owns() -> None:
+    def owned_by(uid: str) -> dict[str, Any]:
+        return {"ownerReferences": [{"uid": uid, "controller": True}]}
+
+    deployment = {
+        "metadata": {"name": "web", "namespace": "default", "labels": MARKED, "uid": "d"},
+        "spec": {"replicas": 2},
+    }
+    replicaset = {
+        "metadata": {"name": "web-1", "namespace": "default", "uid": "r", **owned_by("d")}
+    }
+    pod = {"metadata": {"name": "web-1-a", "namespace": "default", **owned_by("r")}}
+    quotas = (
+        {"metadata": {"name": "q"}, "status": {"hard": {"pods": "3"}, "used": {"pods": "3"}}},
+        {"metadata": {"name": "d"}, "status": {"hard": {"count/deployments.apps": "0"}}},
+    )
+    listed = {"deployments": (deployment,), "replicasets": (replicaset,)}
+    found = facts(
+        member("a", listed=listed, pods=(pod,), quotas=quotas), member("b", quotas=quotas)
+    )
+    running = quota(found.members[0], found)
+    assert (running.status, running.message) == (
+        Status.FAIL,
+        "pods needs 1 more, 0 left (quota q)",
+    )
+    missing = quota(found.members[1], found)
+    assert (missing.status, missing.message) == (
+        Status.FAIL,
+        "pods needs 1 more, 0 left (quota q); "
+        "count/deployments.apps needs 1 more, 0 left (quota d)",
+    )
+
+
 def test_uids_disagreeing_are_agreed_unless_an_unmanaged_ingress_would_break() -> None:
     ingress = {"metadata": {"name": "web", "namespace": "default", "labels": MARKED}, "spec": {}}
     found = facts(member("a", ingresses=(ingress,)), member("c", ingresses=(ingress,)))

@@ -6,18 +6,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kubectl_fed.core.doctor.facts import Facts, MemberFacts
+from kubectl_fed.core.doctor.facts import CHECKED_KINDS, SPLIT_KINDS, Facts, MemberFacts
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
-from kubectl_fed.core.kinds import INGRESS, REPLICASET, SERVICE, Kind
-from kubectl_fed.core.model.objects import key_of, metadata_of
+from kubectl_fed.core.kinds import REPLICASET, Kind
+from kubectl_fed.core.model.objects import Key, KubeObject, ObjectView, key_of, metadata_of
 from kubectl_fed.core.replicas.shares import recorded_total, spec_replicas
 
 UNREACHABLE = "member not reachable"
-# ResourceQuota keys that limit what the federation creates, by kind.
+# ResourceQuota keys older than `count/<resource>.<group>` that still limit a kind's objects.
+_LEGACY_QUOTA_KEYS: dict[str, tuple[str, ...]] = {
+    "services": ("services", "services.nodeports"),
+    "secrets": ("secrets",),
+    "configmaps": ("configmaps",),
+}
+
+
+def _count_key(kind: Kind) -> str:
+    return f"count/{kind.plural}.{kind.group}" if kind.group else f"count/{kind.plural}"
+
+
+# ResourceQuota keys that limit what the federation creates, by resource.
 _QUOTA_KEYS: dict[str, tuple[str, ...]] = {
-    "ingresses": ("count/ingresses.networking.k8s.io",),
-    "services": ("services", "count/services", "services.nodeports"),
-    "replicasets": ("count/replicasets.apps",),
+    **{
+        kind.plural: (*_LEGACY_QUOTA_KEYS.get(kind.plural, ()), _count_key(kind))
+        for kind in CHECKED_KINDS
+    },
     "pods": ("pods", "count/pods"),
 }
 
@@ -105,48 +118,51 @@ def _quantity(value: Any) -> int:
         return 0
 
 
-def _uses(kind: str, facts: Facts) -> bool:
-    if kind == "pods":
-        return bool(facts.target.of(REPLICASET))
-    by_plural: dict[str, Kind] = {
-        "ingresses": INGRESS,
-        "services": SERVICE,
-        "replicasets": REPLICASET,
-    }
-    return bool(facts.target.of(by_plural[kind]))
+def _uses(resource: str, facts: Facts) -> bool:
+    if resource == "pods":
+        return any(facts.target.of(kind) for kind in SPLIT_KINDS)
+    kinds = [kind for kind in CHECKED_KINDS if kind.plural == resource]
+    return any(facts.target.of(kind) for kind in kinds)
 
 
 def _needs(member: MemberFacts, facts: Facts) -> dict[str, int]:
     """How many objects (and pods) this member still has to make room for."""
     needs: dict[str, int] = {}
-    for kind in (INGRESS, SERVICE, REPLICASET):
+    for kind in CHECKED_KINDS:
         missing = [key for key in facts.target.of(kind) if member.find(kind, key) is None]
         needs[kind.plural] = len(missing)
     pods = 0
-    for key in facts.target.of(REPLICASET):
-        mine = member.find(REPLICASET, key)
-        share = _expected_share(key, facts) if mine is None else spec_replicas(mine)
-        running = sum(1 for pod in member.pods if _owned(pod, mine))
-        pods += max(share - running, 0)
+    for kind in SPLIT_KINDS:
+        for key in facts.target.of(kind):
+            mine = member.find(kind, key)
+            share = _expected_share(kind, key, facts) if mine is None else spec_replicas(mine)
+            running = len(_pods_of(member, mine))
+            pods += max(share - running, 0)
     needs["pods"] = pods
     return needs
 
 
-def _expected_share(key: tuple[str, str], facts: Facts) -> int:
+def _expected_share(kind: Kind, key: Key, facts: Facts) -> int:
     for member in facts.answered:
-        rs = member.find(REPLICASET, key)
-        if rs is not None:
-            total = recorded_total(rs) or spec_replicas(rs)
+        obj = member.find(kind, key)
+        if obj is not None:
+            total = recorded_total(obj) or spec_replicas(obj)
             return -(-total // max(len(facts.members), 1))
     return 0
 
 
-def _owned(pod: Mapping[str, Any], rs: Mapping[str, Any] | None) -> bool:
-    if rs is None:
-        return False
-    uid = metadata_of(rs).get("uid")
-    owners = metadata_of(pod).get("ownerReferences") or []
-    return any(owner.get("uid") == uid for owner in owners)
+def _pods_of(member: MemberFacts, workload: KubeObject | None) -> list[KubeObject]:
+    """The pods `workload` owns, or owns through the ReplicaSets it owns (a Deployment)."""
+    if workload is None:
+        return []
+    owners = {ObjectView(workload).uid}
+    owners |= {ObjectView(rs).uid for rs in member.objects(REPLICASET) if _owner_uids(rs) & owners}
+    return [pod for pod in member.pods if _owner_uids(pod) & owners]
+
+
+def _owner_uids(obj: Mapping[str, Any]) -> set[str]:
+    owners = metadata_of(obj).get("ownerReferences") or []
+    return {str(owner["uid"]) for owner in owners if owner.get("uid")}
 
 
 def access_checks(facts: Facts) -> list[Check]:

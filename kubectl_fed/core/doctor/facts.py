@@ -32,8 +32,8 @@ CHECKED_KINDS = tuple(kind for kind in KINDS if kind.namespaced)
 CLUSTER_WIDE = (INGRESS, SERVICE)
 # The other checked kinds, read in the namespace doctor checks.
 NAMESPACE_READ = tuple(kind for kind in CHECKED_KINDS if kind not in CLUSTER_WIDE)
-# The kinds whose pods a backend Service selects.
-WORKLOAD_KINDS = tuple(kind for kind in CHECKED_KINDS if kind.splits_replicas)
+# The checked kinds whose replicas are split: the workloads a backend Service selects.
+SPLIT_KINDS = tuple(kind for kind in CHECKED_KINDS if kind.splits_replicas)
 
 
 def object_label(kind: Kind, key: Key) -> str:
@@ -83,11 +83,11 @@ class MemberFacts:
         return next((obj for obj in self.objects(kind) if key_of(obj) == key), None)
 
     def workloads(self, namespace: str) -> list[tuple[Kind, KubeObject]]:
-        """The WORKLOAD_KINDS' objects in `namespace` but those a controller owns (a
+        """The SPLIT_KINDS' objects in `namespace` but those a controller owns (a
         Deployment's ReplicaSets): the ones a user wrote."""
         return [
             (kind, obj)
-            for kind in WORKLOAD_KINDS
+            for kind in SPLIT_KINDS
             for obj in self.objects(kind)
             if key_of(obj)[0] == namespace and not is_controlled(obj)
         ]
@@ -169,7 +169,7 @@ def choose_target(
             for service in backend_services(ingress)
         }
     )
-    selected: dict[str, set[Key]] = {kind.plural: set() for kind in WORKLOAD_KINDS}
+    selected: dict[str, set[Key]] = {kind.plural: set() for kind in SPLIT_KINDS}
     for member in members:
         for kind, workload in member.workloads(ns):
             if _selected_by_any(workload, member, services):

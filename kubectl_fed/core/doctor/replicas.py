@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from kubectl_fed.core.doctor.facts import CHECKED_KINDS, Facts, MemberFacts, object_label
+from kubectl_fed.core.doctor.facts import SPLIT_KINDS, Facts, MemberFacts, object_label
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import REPLICASET, Kind
 from kubectl_fed.core.members.results import ClusterCallError, Reason
@@ -19,8 +19,6 @@ from kubectl_fed.core.replicas.moves import (
 )
 from kubectl_fed.core.replicas.shares import recorded_total, spec_replicas
 from kubectl_fed.errors import FedError
-
-SPLIT_KINDS = tuple(kind for kind in CHECKED_KINDS if kind.splits_replicas)
 
 
 class _FactsReader:
