@@ -32,8 +32,8 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports
 
-# one worker more than the CPUs: the tests wait on their local servers about a third of the
-# time; a test file stays on one worker (its module-scoped sandbox is shared)
+# one worker more than the CPUs, as the tests often wait on their local servers;
+# a test file stays on one worker (its module-scoped sandbox is shared)
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 unit: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
