@@ -9,7 +9,7 @@ from typing import Any
 from kubectl_fed.core.doctor.facts import CHECKED_KINDS, SPLIT_KINDS, Facts, MemberFacts
 from kubectl_fed.core.doctor.model import Check, Status, passed, skipped
 from kubectl_fed.core.kinds import REPLICASET, Kind
-from kubectl_fed.core.model.objects import Key, KubeObject, ObjectView, key_of, metadata_of
+from kubectl_fed.core.model.objects import Key, KubeObject, ObjectView, key_of, owner_uids
 from kubectl_fed.core.replicas.shares import recorded_total, spec_replicas
 
 UNREACHABLE = "member not reachable"
@@ -156,13 +156,8 @@ def _pods_of(member: MemberFacts, workload: KubeObject | None) -> list[KubeObjec
     if workload is None:
         return []
     owners = {ObjectView(workload).uid}
-    owners |= {ObjectView(rs).uid for rs in member.objects(REPLICASET) if _owner_uids(rs) & owners}
-    return [pod for pod in member.pods if _owner_uids(pod) & owners]
-
-
-def _owner_uids(obj: Mapping[str, Any]) -> set[str]:
-    owners = metadata_of(obj).get("ownerReferences") or []
-    return {str(owner["uid"]) for owner in owners if owner.get("uid")}
+    owners |= {ObjectView(rs).uid for rs in member.objects(REPLICASET) if owner_uids(rs) & owners}
+    return [pod for pod in member.pods if owner_uids(pod) & owners]
 
 
 def access_checks(facts: Facts) -> list[Check]:

@@ -178,14 +178,15 @@ def choose_target(
     return CheckedObjects({INGRESS.plural: ingresses, SERVICE.plural: tuple(services), **workloads})
 
 
-def _selected_by_any(rs: KubeObject, member: MemberFacts, services: Sequence[Key]) -> bool:
-    labels = pods_template_labels(rs)
-    for key in services:
-        service = member.find(SERVICE, key)
-        selector = ((service or {}).get("spec") or {}).get("selector") or {}
-        if selector and all(labels.get(k) == v for k, v in selector.items()):
-            return True
-    return False
+def _selected_by_any(workload: KubeObject, member: MemberFacts, services: Sequence[Key]) -> bool:
+    return any(service_selects(member.find(SERVICE, key), workload) for key in services)
+
+
+def service_selects(service: KubeObject | None, workload: KubeObject) -> bool:
+    """Whether the Service's (non-empty) selector picks the pods of the workload's template."""
+    selector = ((service or {}).get("spec") or {}).get("selector") or {}
+    labels = pods_template_labels(workload)
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
 
 
 def pods_template_labels(rs: Mapping[str, Any]) -> dict[str, str]:

@@ -4,11 +4,7 @@ behind it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label
-from kubectl_fed.core.doctor.facts import pods_template_labels as template_labels
+from kubectl_fed.core.doctor.facts import Facts, MemberFacts, object_label, service_selects
 from kubectl_fed.core.doctor.model import Check, Status, passed
 from kubectl_fed.core.doctor.objects import held
 from kubectl_fed.core.ingress.nodeports import NODE_PORT_TYPES
@@ -133,7 +129,7 @@ def probe_paths(member: MemberFacts, service: KubeObject | None) -> tuple[str, .
     paths = set()
     selected = False
     for _, workload in member.workloads(key_of(service)[0]):
-        if not _matches(selector, template_labels(workload)):
+        if not service_selects(service, workload):
             continue
         selected = True
         for container in _containers(workload):
@@ -141,10 +137,6 @@ def probe_paths(member: MemberFacts, service: KubeObject | None) -> tuple[str, .
             if http is not None:
                 paths.add(str(http.get("path") or "/"))
     return tuple(sorted(paths)) if selected else None
-
-
-def _matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
-    return all(labels.get(k) == v for k, v in selector.items())
 
 
 def _containers(workload: KubeObject) -> list[KubeObject]:

@@ -62,6 +62,12 @@ def is_federated(obj: Mapping[str, Any] | None) -> bool:
     return bool(labels.get(MANAGED_BY_LABEL) == MANAGED_BY_VALUE)
 
 
+def owner_uids(obj: Mapping[str, Any] | None) -> set[str]:
+    """The uids of the object's owners (a pod's ReplicaSet, a ReplicaSet's Deployment)."""
+    owners = metadata_of(obj).get("ownerReferences") or []
+    return {str(owner["uid"]) for owner in owners if owner.get("uid")}
+
+
 def is_controlled(obj: Mapping[str, Any] | None) -> bool:
     """Whether a controller owns the object (a Deployment's ReplicaSet): not one to federate."""
     owners = metadata_of(obj).get("ownerReferences") or []

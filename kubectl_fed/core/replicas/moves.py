@@ -17,7 +17,7 @@ from kubectl_fed.core.kinds import REPLICASET, Kind, kind_named
 from kubectl_fed.core.members.protocols import ClusterBackend, get_or_none
 from kubectl_fed.core.members.results import ClusterCallError, Reason
 from kubectl_fed.core.model.markers import SERVER_METADATA
-from kubectl_fed.core.model.objects import KubeObject, ObjectView, metadata_of
+from kubectl_fed.core.model.objects import KubeObject, ObjectView, owner_uids
 from kubectl_fed.core.replicas.shares import (
     plan_shares,
     recorded_total,
@@ -64,8 +64,7 @@ def _unschedulable(backend: ClusterBackend, replicaset: KubeObject) -> int:
 
 
 def _owned_by(pod: KubeObject, uid: str) -> bool:
-    owners = metadata_of(pod).get("ownerReferences") or []
-    return bool(uid) and any(owner.get("uid") == uid for owner in owners)
+    return bool(uid) and uid in owner_uids(pod)
 
 
 def _is_unschedulable(pod: KubeObject) -> bool:
